@@ -1,0 +1,39 @@
+// Package storage is paydesk's local cache: one bbolt file that holds the
+// Stripe objects staff browse, the events that wrote them, the webhook
+// delivery log, money-movement intents and the audit trail. It is the only
+// package that imports bbolt.
+//
+// Bucket tree (all under the root bucket "v1"):
+//
+//	v1/
+//	  meta/                       schema -> u64 version; account; last_event -> {id,created};
+//	                              cursor/<kind> -> Cursor JSON; count/<kind> -> u64
+//	  objects/<kind>/             id -> envelope (header + raw Stripe JSON)
+//	  idx/<kind>/created/         be64(created) | id                      -> nil
+//	  idx/<kind>/amount/          be64(amount ^ signbit) | id              -> nil
+//	  idx/<kind>/status/          status | 0x00 | be64(created) | id       -> nil
+//	  idx/<kind>/customer/        customer id | 0x00 | be64(created) | id  -> nil
+//	  idx/<kind>/search/          lowercased term | 0x00 | id              -> nil
+//	                              (terms: id, email, name, invoice number)
+//	  stale/                      kind | 0x00 | id -> reason
+//	  events/                     event id -> raw event payload
+//	  eventlog/                   be64(seq) -> event summary JSON (retention order)
+//	  idx/events/customer/        customer | 0x00 | be64(created) | event id -> nil
+//	  idx/events/object/          object id | 0x00 | be64(created) | event id -> nil
+//	  deliveries/                 be64(seq) -> Delivery JSON
+//	  intents/                    idempotency key -> Intent JSON
+//	  intentlog/                  be64(seq) -> idempotency key (creation order)
+//	  audit/                      be64(seq) -> AuditRecord JSON
+//
+// Every secondary key is built so that bbolt's byte order is the order a
+// screen needs: unix times are 8-byte big-endian, so a reverse cursor walk of
+// idx/<kind>/created yields newest first and a page costs O(page) reads.
+//
+// Ordering rule: each envelope carries the created time of the event (or the
+// fetch time of the backfill page) that wrote it. An older event never
+// overwrites a newer one; an event from the same second as the cached state,
+// or one in another API version, marks the object stale so that billing
+// refetches it when online.
+//
+// Values read inside a transaction are copied before the transaction ends.
+package storage

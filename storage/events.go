@@ -1,0 +1,342 @@
+package storage
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// APIVersion is the Stripe API version whose object shapes the cache holds.
+const APIVersion = "2023-10-16"
+
+// Verdict says what applying an event did.
+type Verdict string
+
+const (
+	// VerdictApplied: the object was written.
+	VerdictApplied Verdict = "applied"
+	// VerdictDuplicate: the event id was seen before; nothing changed.
+	VerdictDuplicate Verdict = "duplicate"
+	// VerdictOlder: the cache holds a newer copy; the event is kept, the object is not.
+	VerdictOlder Verdict = "older"
+	// VerdictConflict: same second as the cached copy; written and marked stale.
+	VerdictConflict Verdict = "conflict"
+	// VerdictVersionMismatch: another API version; kept, object marked stale.
+	VerdictVersionMismatch Verdict = "version_mismatch"
+	// VerdictRecorded: the event's object is not a cached kind; only the event is kept.
+	VerdictRecorded Verdict = "recorded"
+	// VerdictRejected: never applied (bad signature, malformed...); set by webhookd.
+	VerdictRejected Verdict = "rejected"
+)
+
+// ErrMalformedEvent is returned (wrapped) for a payload that is not a Stripe event.
+var ErrMalformedEvent = errors.New("malformed event")
+
+// ApplyResult describes one applied event.
+type ApplyResult struct {
+	EventID    string  `json:"event_id"`
+	Type       string  `json:"type"`
+	Created    int64   `json:"created"`
+	APIVersion string  `json:"api_version"`
+	Kind       Kind    `json:"kind,omitempty"`
+	ObjectID   string  `json:"object_id,omitempty"`
+	Customer   string  `json:"customer,omitempty"`
+	Verdict    Verdict `json:"verdict"`
+	Reason     string  `json:"reason,omitempty"`
+}
+
+// Changed reports whether the event changed a cached object.
+func (r ApplyResult) Changed() bool {
+	return r.Verdict == VerdictApplied || r.Verdict == VerdictConflict || r.Verdict == VerdictVersionMismatch
+}
+
+type rawEvent struct {
+	ID         string `json:"id"`
+	Object     string `json:"object"`
+	Type       string `json:"type"`
+	Created    int64  `json:"created"`
+	APIVersion string `json:"api_version"`
+	Data       struct {
+		Object json.RawMessage `json:"object"`
+	} `json:"data"`
+}
+
+// ParseEvent checks that raw is a Stripe event and returns its header.
+func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
+	var ev rawEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return ApplyResult{}, nil, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+	}
+	if ev.ID == "" || ev.Object != "event" || ev.Type == "" || ev.Created <= 0 {
+		return ApplyResult{}, nil, fmt.Errorf("%w: missing id, type or created", ErrMalformedEvent)
+	}
+	if len(ev.Data.Object) == 0 || ev.Data.Object[0] != '{' {
+		return ApplyResult{}, nil, fmt.Errorf("%w: data.object is not an object", ErrMalformedEvent)
+	}
+	return ApplyResult{EventID: ev.ID, Type: ev.Type, Created: ev.Created, APIVersion: ev.APIVersion}, ev.Data.Object, nil
+}
+
+// ApplyEvent records a Stripe event and updates the object it carries, in
+// one transaction, with the delivery receipt d (nil for Events-API catch-up)
+// appended to the delivery log in the same transaction. Safe to call again
+// with the same event: the second call is a duplicate and changes nothing.
+func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
+	head, obj, err := ParseEvent(raw)
+	if err != nil {
+		if d != nil {
+			d.Verdict, d.Reason = VerdictRejected, err.Error()
+			if _, aerr := s.AppendDelivery(*d); aerr != nil {
+				return head, errors.Join(err, aerr)
+			}
+		}
+		return head, err
+	}
+	var res ApplyResult
+	err = s.write(func(tx *bolt.Tx) error {
+		res = head // Batch may run this function twice.
+		if err := s.applyInTx(tx, raw, obj, &res); err != nil {
+			return err
+		}
+		if d != nil {
+			rec := *d
+			rec.fill(res)
+			if _, err := appendDelivery(root(tx), rec, s.opts.MaxDeliveries); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("apply event %s: %w", head.EventID, err)
+	}
+	return res, nil
+}
+
+func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error {
+	r := root(tx)
+	events := r.Bucket(bucketEvents)
+	if events.Get([]byte(res.EventID)) != nil {
+		res.Verdict = VerdictDuplicate
+		return nil
+	}
+	if err := events.Put([]byte(res.EventID), raw); err != nil {
+		return fmt.Errorf("store event: %w", err)
+	}
+	f, ferr := ExtractFields(obj)
+	if ferr == nil {
+		res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
+	}
+	switch {
+	case ferr != nil || !f.Kind.Cached():
+		res.Verdict = VerdictRecorded
+		if ferr != nil {
+			res.Reason = "object has no id" // invoice.upcoming and the like
+		}
+	default:
+		if err := s.applyObject(tx, f, obj, res); err != nil {
+			return err
+		}
+	}
+	if err := s.logEvent(r, res); err != nil {
+		return err
+	}
+	return advanceLastEvent(r.Bucket(bucketMeta), EventMark{ID: res.EventID, Created: res.Created})
+}
+
+func (s *Store) applyObject(tx *bolt.Tx, f Fields, obj []byte, res *ApplyResult) error {
+	set, err := kindOf(tx, f.Kind)
+	if err != nil {
+		return err
+	}
+	if res.Type == string(f.Kind)+".deleted" {
+		f.Deleted = true
+	}
+	env := &Envelope{Fields: f, Raw: obj, EventCreated: res.Created, CachedAt: s.now()}
+	old := set.objects.Get([]byte(f.ID))
+	var oldAt int64
+	if old != nil {
+		oldAt, _ = envelopeEventCreated(old)
+	}
+	switch {
+	case res.APIVersion != "" && res.APIVersion != APIVersion:
+		res.Verdict = VerdictVersionMismatch
+		res.Reason = fmt.Sprintf("api_version %s, cache holds %s: refetch pending", res.APIVersion, APIVersion)
+		if old != nil {
+			prev, err := decodeEnvelope(old)
+			if err != nil {
+				return fmt.Errorf("old copy of %s: %w", f.ID, err)
+			}
+			env = &prev
+			env.EventCreated = max(oldAt, res.Created)
+		}
+		env.Stale, env.StaleReason = true, res.Reason
+	case old != nil && oldAt > res.Created:
+		res.Verdict = VerdictOlder
+		res.Reason = "cache holds a newer copy"
+		return nil
+	case old != nil && oldAt == res.Created:
+		res.Verdict = VerdictConflict
+		res.Reason = "same second as the cached copy: refetch pending"
+		env.Stale, env.StaleReason = true, res.Reason
+	default:
+		res.Verdict = VerdictApplied
+	}
+	if err := s.writeEnvelope(tx, set, env, old); err != nil {
+		return err
+	}
+	res.Customer = env.Customer
+	return nil
+}
+
+// EventSummary is the eventlog row of one stored event.
+type EventSummary struct {
+	Seq      uint64  `json:"seq"`
+	ID       string  `json:"id"`
+	Type     string  `json:"type"`
+	Created  int64   `json:"created"`
+	Kind     Kind    `json:"kind,omitempty"`
+	ObjectID string  `json:"object_id,omitempty"`
+	Customer string  `json:"customer,omitempty"`
+	Verdict  Verdict `json:"verdict"`
+}
+
+func (s *Store) logEvent(r *bolt.Bucket, res *ApplyResult) error {
+	log := r.Bucket(bucketEventLog)
+	seq, err := log.NextSequence()
+	if err != nil {
+		return fmt.Errorf("event log: %w", err)
+	}
+	sum := EventSummary{Seq: seq, ID: res.EventID, Type: res.Type, Created: res.Created,
+		Kind: res.Kind, ObjectID: res.ObjectID, Customer: res.Customer, Verdict: res.Verdict}
+	if err := putJSON(log, be64(seq), sum); err != nil {
+		return err
+	}
+	evIdx := r.Bucket(bucketIdx).Bucket(idxEventsKind)
+	if err := eventIndexes(evIdx, sum, true); err != nil {
+		return err
+	}
+	meta := r.Bucket(bucketMeta)
+	if err := addCount(meta, "events", 1); err != nil {
+		return err
+	}
+	return trimLog(log, meta, "events", s.opts.MaxEvents, func(_, v []byte) error {
+		var old EventSummary
+		if err := json.Unmarshal(v, &old); err != nil {
+			return nil // an unreadable row only loses its index entries
+		}
+		if err := r.Bucket(bucketEvents).Delete([]byte(old.ID)); err != nil {
+			return err
+		}
+		return eventIndexes(evIdx, old, false)
+	})
+}
+
+func eventIndexes(evIdx *bolt.Bucket, sum EventSummary, put bool) error {
+	keys := map[*bolt.Bucket][]byte{}
+	if sum.Customer != "" {
+		keys[evIdx.Bucket(idxEventsCustomer)] = groupKey(sum.Customer, sum.Created, sum.ID)
+	}
+	if sum.ObjectID != "" {
+		keys[evIdx.Bucket(idxEventsObject)] = groupKey(sum.ObjectID, sum.Created, sum.ID)
+	}
+	for b, k := range keys {
+		var err error
+		if put {
+			err = b.Put(k, be64(sum.Seq))
+		} else {
+			err = b.Delete(k)
+		}
+		if err != nil {
+			return fmt.Errorf("event index: %w", err)
+		}
+	}
+	return nil
+}
+
+// trimLog deletes the oldest rows of a seq-keyed log while it holds more
+// than limit rows, calling onDelete for each before it goes.
+func trimLog(log, meta *bolt.Bucket, counter Kind, limit int, onDelete func(k, v []byte) error) error {
+	n := readCount(meta, counter)
+	if n <= int64(limit) {
+		return nil
+	}
+	c := log.Cursor()
+	removed := int64(0)
+	for k, v := c.First(); k != nil && n-removed > int64(limit); k, v = c.First() {
+		if onDelete != nil {
+			if err := onDelete(k, v); err != nil {
+				return fmt.Errorf("trim %s: %w", counter, err)
+			}
+		}
+		if err := c.Delete(); err != nil {
+			return fmt.Errorf("trim %s: %w", counter, err)
+		}
+		removed++
+	}
+	return addCount(meta, counter, -removed)
+}
+
+// Event returns a stored event's raw payload.
+func (s *Store) Event(id string) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := root(tx).Bucket(bucketEvents).Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("event %s: %w", id, ErrNotFound)
+		}
+		out = append(json.RawMessage(nil), v...)
+		return nil
+	})
+	return out, err
+}
+
+// EventsFor lists up to limit events, newest first, that touched the object
+// id or, for a customer id, any object of that customer.
+func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
+	var out []EventSummary
+	err := s.db.View(func(tx *bolt.Tx) error {
+		r := root(tx)
+		evIdx := r.Bucket(bucketIdx).Bucket(idxEventsKind)
+		b := evIdx.Bucket(idxEventsObject)
+		if strings.HasPrefix(id, "cus_") {
+			b = evIdx.Bucket(idxEventsCustomer)
+		}
+		log := r.Bucket(bucketEventLog)
+		prefix := groupPrefix(id)
+		c := b.Cursor()
+		for k, v := seekLastWithPrefix(c, prefix); k != nil && len(out) < limit; k, v = c.Prev() {
+			if !hasPrefix(k, prefix) {
+				break
+			}
+			var sum EventSummary
+			if err := getJSON(log, v, &sum); err != nil {
+				return err
+			}
+			if sum.ID != "" {
+				out = append(out, sum)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RecentEvents lists up to limit events applied before seq (0: the newest), newest first.
+func (s *Store) RecentEvents(beforeSeq uint64, limit int) ([]EventSummary, error) {
+	var out []EventSummary
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := root(tx).Bucket(bucketEventLog).Cursor()
+		for k, v := seekBefore(c, beforeSeq); k != nil && len(out) < limit; k, v = c.Prev() {
+			var sum EventSummary
+			if err := json.Unmarshal(v, &sum); err != nil {
+				return fmt.Errorf("event log: %w", err)
+			}
+			out = append(out, sum)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,183 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Fields are the values of a Stripe object that the indexes and list screens
+// need, pulled out of the raw JSON once when the object is written.
+type Fields struct {
+	ID       string
+	Kind     Kind
+	Created  int64
+	Status   string
+	Customer string
+	// Charge and Subscription are the parents a refund, dispute or invoice
+	// points at (empty for other kinds).
+	Charge       string
+	Subscription string
+	Email        string
+	Name         string
+	Number       string
+	Amount       int64
+	Currency     string
+	Deleted      bool
+}
+
+// rawObject mirrors the handful of Stripe fields paydesk indexes; the
+// different kinds spell "amount" and "email" differently.
+type rawObject struct {
+	ID            string          `json:"id"`
+	Object        string          `json:"object"`
+	Created       int64           `json:"created"`
+	Status        string          `json:"status"`
+	Customer      json.RawMessage `json:"customer"`
+	Charge        json.RawMessage `json:"charge"`
+	Subscription  json.RawMessage `json:"subscription"`
+	Email         string          `json:"email"`
+	CustomerEmail string          `json:"customer_email"`
+	ReceiptEmail  string          `json:"receipt_email"`
+	Name          string          `json:"name"`
+	CustomerName  string          `json:"customer_name"`
+	Nickname      string          `json:"nickname"`
+	Number        string          `json:"number"`
+	Amount        *int64          `json:"amount"`
+	AmountDue     *int64          `json:"amount_due"`
+	UnitAmount    *int64          `json:"unit_amount"`
+	Balance       *int64          `json:"balance"`
+	Currency      string          `json:"currency"`
+	Deleted       bool            `json:"deleted"`
+	Items         *struct {
+		Data []struct {
+			Quantity int64 `json:"quantity"`
+			Price    struct {
+				UnitAmount int64  `json:"unit_amount"`
+				Currency   string `json:"currency"`
+			} `json:"price"`
+		} `json:"data"`
+	} `json:"items"`
+}
+
+// ExtractFields decodes the indexed fields of a raw Stripe object.
+func ExtractFields(raw []byte) (Fields, error) {
+	var o rawObject
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return Fields{}, fmt.Errorf("decode object: %w", err)
+	}
+	if o.ID == "" {
+		return Fields{}, fmt.Errorf("decode object: no id")
+	}
+	if o.Object == "" {
+		return Fields{}, fmt.Errorf("decode object %s: no object type", o.ID)
+	}
+	f := Fields{
+		ID:           o.ID,
+		Kind:         Kind(o.Object),
+		Created:      o.Created,
+		Status:       o.Status,
+		Customer:     refID(o.Customer),
+		Charge:       refID(o.Charge),
+		Subscription: refID(o.Subscription),
+		Email:        firstNonEmpty(o.Email, o.CustomerEmail, o.ReceiptEmail),
+		Name:         firstNonEmpty(o.Name, o.CustomerName, o.Nickname),
+		Number:       o.Number,
+		Currency:     o.Currency,
+		Deleted:      o.Deleted,
+	}
+	switch f.Kind {
+	case KindCustomer:
+		f.Customer = o.ID
+		f.Amount = deref(o.Balance)
+		if f.Deleted {
+			f.Status = "deleted"
+		}
+	case KindInvoice:
+		f.Amount = deref(o.AmountDue)
+	case KindPrice:
+		f.Amount = deref(o.UnitAmount)
+	case KindSubscription:
+		if o.Items != nil {
+			for _, it := range o.Items.Data {
+				f.Amount += it.Price.UnitAmount * max(it.Quantity, 1)
+				if f.Currency == "" {
+					f.Currency = it.Price.Currency
+				}
+			}
+		}
+	default:
+		f.Amount = deref(o.Amount)
+	}
+	return f, nil
+}
+
+// customerID accepts a Stripe reference ("customer", "charge", ...) as an
+// id string or an expanded object.
+func refID(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+		return ""
+	}
+	var obj struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw, &obj) == nil {
+		return obj.ID
+	}
+	return ""
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// searchTerms are the lowercased strings a "/" filter matches by prefix.
+func (f Fields) searchTerms() []string {
+	terms := []string{strings.ToLower(f.ID)}
+	for _, t := range []string{f.Email, f.Name, f.Number} {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t == "" {
+			continue
+		}
+		terms = append(terms, t)
+		// Match "smith" in "Jane Smith" as well as "jane".
+		if i := strings.IndexByte(t, ' '); i > 0 && t != f.Email {
+			for _, w := range strings.Fields(t[i:]) {
+				terms = append(terms, w)
+			}
+		}
+	}
+	return dedupeStrings(terms)
+}
+
+func dedupeStrings(in []string) []string {
+	out := in[:0]
+	seen := make(map[string]struct{}, len(in))
+	for _, s := range in {
+		if _, ok := seen[s]; ok {
+			continue
+		}
+		seen[s] = struct{}{}
+		out = append(out, s)
+	}
+	return out
+}

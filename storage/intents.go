@@ -1,0 +1,167 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// IntentState is where a money mutation stands.
+type IntentState string
+
+const (
+	IntentPending   IntentState = "pending"   // written, Stripe call not known to have finished
+	IntentSucceeded IntentState = "succeeded" // Stripe answered 2xx
+	IntentFailed    IntentState = "failed"    // Stripe refused it; safe to fix and send anew with a new key
+)
+
+// Intent is a mutation written down before its Stripe call, so every retry,
+// resume or restart sends the same idempotency key.
+type Intent struct {
+	Key       string          `json:"key"` // the Idempotency-Key sent to Stripe
+	Operator  string          `json:"operator"`
+	Action    string          `json:"action"` // refund, credit, plan_change, ...
+	Target    string          `json:"target"` // the Stripe id acted on
+	Params    json.RawMessage `json:"params"`
+	Amount    int64           `json:"amount,omitempty"`
+	Currency  string          `json:"currency,omitempty"`
+	State     IntentState     `json:"state"`
+	Attempts  int             `json:"attempts"`
+	CreatedAt int64           `json:"created_at"`
+	UpdatedAt int64           `json:"updated_at"`
+	RequestID string          `json:"request_id,omitempty"`
+	ResultID  string          `json:"result_id,omitempty"`
+	Error     string          `json:"error,omitempty"`
+}
+
+// CreateIntent stores a new intent; it fails if the key exists, so two
+// submissions of one form can never become two intents.
+func (s *Store) CreateIntent(in Intent) error {
+	if in.Key == "" {
+		return fmt.Errorf("create intent: empty key")
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		r := root(tx)
+		b := r.Bucket(bucketIntents)
+		if b.Get([]byte(in.Key)) != nil {
+			return fmt.Errorf("create intent %s: already exists", in.Key)
+		}
+		now := s.now()
+		if in.CreatedAt == 0 {
+			in.CreatedAt = now
+		}
+		in.UpdatedAt = now
+		if in.State == "" {
+			in.State = IntentPending
+		}
+		log := r.Bucket(bucketIntentLog)
+		seq, err := log.NextSequence()
+		if err != nil {
+			return fmt.Errorf("create intent: %w", err)
+		}
+		if err := log.Put(be64(seq), []byte(in.Key)); err != nil {
+			return fmt.Errorf("create intent: %w", err)
+		}
+		return putJSON(b, []byte(in.Key), in)
+	})
+}
+
+// UpdateIntent rewrites an existing intent (state, attempts, outcome).
+func (s *Store) UpdateIntent(in Intent) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := root(tx).Bucket(bucketIntents)
+		if b.Get([]byte(in.Key)) == nil {
+			return fmt.Errorf("update intent %s: %w", in.Key, ErrNotFound)
+		}
+		in.UpdatedAt = s.now()
+		return putJSON(b, []byte(in.Key), in)
+	})
+}
+
+// Intent returns the intent stored under key.
+func (s *Store) Intent(key string) (Intent, error) {
+	var in Intent
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := root(tx).Bucket(bucketIntents)
+		if b.Get([]byte(key)) == nil {
+			return fmt.Errorf("intent %s: %w", key, ErrNotFound)
+		}
+		return getJSON(b, []byte(key), &in)
+	})
+	return in, err
+}
+
+// Intents lists up to limit intents, newest first; with state set, only those.
+func (s *Store) Intents(state IntentState, limit int) ([]Intent, error) {
+	var out []Intent
+	err := s.db.View(func(tx *bolt.Tx) error {
+		r := root(tx)
+		b := r.Bucket(bucketIntents)
+		c := r.Bucket(bucketIntentLog).Cursor()
+		for k, key := c.Last(); k != nil && len(out) < limit; k, key = c.Prev() {
+			var in Intent
+			if err := getJSON(b, key, &in); err != nil {
+				return err
+			}
+			if in.Key != "" && (state == "" || in.State == state) {
+				out = append(out, in)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AuditRecord is one line of the append-only audit log.
+type AuditRecord struct {
+	Seq       uint64 `json:"seq"`
+	At        int64  `json:"at"` // unix seconds
+	Operator  string `json:"operator"`
+	Action    string `json:"action"`
+	Target    string `json:"target"`
+	Amount    int64  `json:"amount,omitempty"`
+	Currency  string `json:"currency,omitempty"`
+	Key       string `json:"idempotency_key,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+	Outcome   string `json:"outcome"` // succeeded, failed, refused, ...
+	Detail    string `json:"detail,omitempty"`
+}
+
+// AppendAudit adds a record; At defaults to now.
+func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
+	var seq uint64
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := root(tx).Bucket(bucketAudit)
+		var err error
+		if seq, err = b.NextSequence(); err != nil {
+			return err
+		}
+		rec.Seq = seq
+		if rec.At == 0 {
+			rec.At = s.now()
+		}
+		return putJSON(b, be64(seq), rec)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("append audit: %w", err)
+	}
+	return seq, nil
+}
+
+// Audit lists up to limit records before seq (0: the newest), newest first.
+func (s *Store) Audit(beforeSeq uint64, limit int) ([]AuditRecord, error) {
+	var out []AuditRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := root(tx).Bucket(bucketAudit).Cursor()
+		for k, v := seekBefore(c, beforeSeq); k != nil && len(out) < limit; k, v = c.Prev() {
+			var rec AuditRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("audit log: %w", err)
+			}
+			out = append(out, rec)
+		}
+		return nil
+	})
+	return out, err
+}

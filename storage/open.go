@@ -1,0 +1,137 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Options tune how the cache file is opened.
+type Options struct {
+	// Timeout bounds the wait for the file lock held by another process.
+	// Default 1s: a second paydesk gets a clear error instead of hanging.
+	Timeout time.Duration
+	// Holder names this process in the lock-holder note ("paydesk serve").
+	Holder string
+	// ReadOnly opens without writing (still needs the lock to be free).
+	ReadOnly bool
+	// MaxEvents and MaxDeliveries cap the event store and the delivery log;
+	// the oldest entries go first. Zero means the defaults below.
+	MaxEvents     int
+	MaxDeliveries int
+	// Batch groups concurrent writers (webhook ingestion) into shared
+	// transactions; every write function is written to be safe to rerun.
+	Batch bool
+	// Now is the clock for cached_at stamps; default time.Now.
+	Now func() time.Time
+}
+
+// Retention defaults: enough for a month of a busy account's events.
+const (
+	DefaultMaxEvents     = 500_000
+	DefaultMaxDeliveries = 100_000
+	defaultLockTimeout   = time.Second
+)
+
+// ErrLocked is returned (wrapped) when another process owns the cache file.
+var ErrLocked = errors.New("cache in use")
+
+// Store is an open cache file.
+type Store struct {
+	db   *bolt.DB
+	path string
+	opts Options
+}
+
+// Open opens or creates the cache at path, applies pending migrations and
+// records this process as the lock holder.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultLockTimeout
+	}
+	if opts.MaxEvents <= 0 {
+		opts.MaxEvents = DefaultMaxEvents
+	}
+	if opts.MaxDeliveries <= 0 {
+		opts.MaxDeliveries = DefaultMaxDeliveries
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Holder == "" {
+		opts.Holder = "paydesk"
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open cache: create %s: %w", dir, err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("open cache %s: %w by %s; stop that process or set PAYDESK_DB to another file", path, ErrLocked, describeHolder(path))
+		}
+		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, opts: opts}
+	if !opts.ReadOnly {
+		if err := s.migrate(); err != nil {
+			db.Close()
+			return nil, err
+		}
+		// Best effort: the note only improves the error another process sees.
+		_ = os.WriteFile(holderPath(path), []byte(fmt.Sprintf("%d %s", os.Getpid(), opts.Holder)), 0o600)
+	}
+	return s, nil
+}
+
+// Close releases the file and its lock.
+func (s *Store) Close() error {
+	if !s.opts.ReadOnly {
+		_ = os.Remove(holderPath(s.path))
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close cache: %w", err)
+	}
+	return nil
+}
+
+// Path is the cache file's location.
+func (s *Store) Path() string { return s.path }
+
+// Check runs bbolt's consistency check over the whole file.
+func (s *Store) Check() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+func (s *Store) now() int64 { return s.opts.Now().Unix() }
+
+func holderPath(path string) string { return path + ".holder" }
+
+// describeHolder reads the lock-holder note: "PID 4121 (paydesk serve)".
+func describeHolder(path string) string {
+	b, err := os.ReadFile(holderPath(path))
+	if err != nil {
+		return "another process"
+	}
+	pid, name, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
+	if _, err := strconv.Atoi(pid); err != nil {
+		return "another process"
+	}
+	if name == "" {
+		return "PID " + pid
+	}
+	return fmt.Sprintf("PID %s (%s)", pid, name)
+}

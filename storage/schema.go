@@ -1,0 +1,82 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migration moves the file from version-1 to version; migrations[i] produces
+// version i+1. Append only: a released migration never changes.
+type migration func(root *bolt.Bucket) error
+
+var migrations = []migration{
+	createBucketsV1,
+}
+
+// SchemaVersion is the version a file has after Open.
+var SchemaVersion = uint64(len(migrations))
+
+func createBucketsV1(root *bolt.Bucket) error {
+	for _, name := range [][]byte{bucketMeta, bucketObjects, bucketIdx, bucketStale, bucketEvents,
+		bucketEventLog, bucketDeliveries, bucketIntents, bucketIntentLog, bucketAudit} {
+		if _, err := root.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	idx := root.Bucket(bucketIdx)
+	for _, k := range Kinds {
+		if _, err := kindBuckets(root, k, true); err != nil {
+			return err
+		}
+	}
+	ev, err := idx.CreateBucketIfNotExists(idxEventsKind)
+	if err != nil {
+		return fmt.Errorf("create event indexes: %w", err)
+	}
+	for _, name := range [][]byte{idxEventsCustomer, idxEventsObject} {
+		if _, err := ev.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create event index %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		root, err := tx.CreateBucketIfNotExists(bucketRoot)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		var have uint64
+		if meta := root.Bucket(bucketMeta); meta != nil {
+			if v := meta.Get(metaSchema); len(v) == 8 {
+				have = binary.BigEndian.Uint64(v)
+			}
+		}
+		if have > SchemaVersion {
+			return fmt.Errorf("migrate: cache schema v%d is newer than this paydesk (v%d); upgrade paydesk or use another PAYDESK_DB", have, SchemaVersion)
+		}
+		for v := have; v < SchemaVersion; v++ {
+			if err := migrations[v](root); err != nil {
+				return fmt.Errorf("migrate to schema v%d: %w", v+1, err)
+			}
+		}
+		return root.Bucket(bucketMeta).Put(metaSchema, be64(SchemaVersion))
+	})
+}
+
+// Schema reports the file's schema version.
+func (s *Store) Schema() (uint64, error) {
+	var v uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRoot).Bucket(bucketMeta).Get(metaSchema)
+		if len(b) != 8 {
+			return fmt.Errorf("schema: missing version")
+		}
+		v = binary.BigEndian.Uint64(b)
+		return nil
+	})
+	return v, err
+}
