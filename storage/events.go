@@ -134,6 +134,12 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 		res.Verdict = VerdictRecorded
 		if ferr != nil {
 			res.Reason = "object has no id" // invoice.upcoming and the like
+			var ref struct {
+				Customer json.RawMessage `json:"customer"`
+			}
+			if json.Unmarshal(obj, &ref) == nil {
+				res.Customer = refID(ref.Customer)
+			}
 		}
 	default:
 		if err := s.applyObject(tx, f, obj, res); err != nil {

@@ -146,6 +146,7 @@ func listIn(set *kindBucketSet, q Query) (Page, error) {
 	}
 	var page Page
 	var keys [][]byte
+	var lastKey []byte
 	seen := map[string]struct{}{}
 	for ; k != nil && hasPrefix(k, p.prefix); k, _ = step() {
 		if len(page.Items) == q.Limit {
@@ -156,6 +157,7 @@ func listIn(set *kindBucketSet, q Query) (Page, error) {
 			break
 		}
 		page.Visited++
+		lastKey = append(lastKey[:0], k...)
 		id := p.idOf(k)
 		if _, dup := seen[id]; dup {
 			continue
@@ -176,6 +178,10 @@ func listIn(set *kindBucketSet, q Query) (Page, error) {
 		keys = append(keys, append([]byte(nil), k...))
 	}
 	more := k != nil && hasPrefix(k, p.prefix)
+	if page.Truncated && q.Before == "" {
+		// Let the caller continue the walk past the keys it already paid for.
+		page.Next = encodeToken(lastKey)
+	}
 	if len(keys) == 0 {
 		return page, nil
 	}
@@ -189,7 +195,7 @@ func listIn(set *kindBucketSet, q Query) (Page, error) {
 		}
 		return page, nil
 	}
-	if more {
+	if more && page.Next == "" {
 		page.Next = encodeToken(last)
 	}
 	if q.After != "" {
@@ -215,11 +221,9 @@ func position(c *bolt.Cursor, prefix []byte, token string, backward bool) ([]byt
 	}
 	k, _ := c.Seek(key)
 	if backward {
-		if k == nil {
+		if k == nil { // every key sorts before the token
 			k, _ = c.Last()
-			if k != nil && string(k) < string(key) {
-				return k, nil
-			}
+			return k, nil
 		}
 		k, _ = c.Prev()
 		return k, nil
