@@ -186,3 +186,5 @@ func cacheState(t testing.TB, st *storage.Store) string {
 	fmt.Fprintf(&b, "last=%s", mark.ID)
 	return b.String()
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
