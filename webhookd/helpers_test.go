@@ -59,7 +59,7 @@ func withSecrets(s ...string) envOption {
 }
 
 func withBatch() envOption {
-	return func(_ *Config, o *storage.Options) { o.Batch, o.BatchDelay = true, 2*time.Millisecond }
+	return func(_ *Config, o *storage.Options) { *o = StoreOptions(*o) }
 }
 
 func withMaxBody(n int64) envOption { return func(c *Config, _ *storage.Options) { c.MaxBody = n } }

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 
 // runCrashChild serves until killed, printing "LISTEN <addr>" once ready.
 func runCrashChild(path string) error {
-	st, err := storage.Open(path, storage.Options{Holder: "crash child", Batch: true, BatchDelay: 2 * time.Millisecond, Timeout: 5 * time.Second})
+	st, err := storage.Open(path, StoreOptions(storage.Options{Holder: "crash child", Timeout: 5 * time.Second}))
 	if err != nil {
 		return err
 	}

@@ -58,11 +58,11 @@ func New(cfg Config, store *storage.Store, bus *Bus) (*Server, error) {
 // Bus is the live bus notices go to.
 func (s *Server) Bus() *Bus { return s.bus }
 
-// Config is the effective configuration (defaults filled). Its Secrets are
-// a copy; never log them.
+// Config is the effective configuration (defaults filled) with Secrets
+// removed, so it is safe to print.
 func (s *Server) Config() Config {
 	c := s.cfg
-	c.Secrets = append([]string(nil), c.Secrets...)
+	c.Secrets = nil
 	return c
 }
 

@@ -294,3 +294,13 @@ func TestRunPeriodic(t *testing.T) {
 		t.Fatalf("ran after cancel")
 	}
 }
+
+func TestStoreOptionsTuneBatching(t *testing.T) {
+	o := StoreOptions(storage.Options{Holder: "x"})
+	if !o.Batch || o.BatchDelay != BatchDelay || o.Holder != "x" {
+		t.Fatalf("%+v", o)
+	}
+	if o := StoreOptions(storage.Options{BatchDelay: time.Millisecond}); o.BatchDelay != time.Millisecond {
+		t.Fatalf("explicit delay overridden: %v", o.BatchDelay)
+	}
+}
