@@ -81,7 +81,8 @@ func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
 
 // ApplyEvent records a Stripe event and updates the object it carries, in
 // one transaction, with the delivery receipt d (nil for Events-API catch-up)
-// appended to the delivery log in the same transaction. Safe to call again
+// appended to the delivery log in the same transaction; after the commit d
+// holds the receipt exactly as logged (Seq, verdict, ids). Safe to call again
 // with the same event: the second call is a duplicate and changes nothing.
 func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 	head, obj, err := ParseEvent(raw)
@@ -95,22 +96,28 @@ func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 		return head, err
 	}
 	var res ApplyResult
+	var logged Delivery
 	err = s.write(func(tx *bolt.Tx) error {
 		res = head // Batch may run this function twice.
 		if err := s.applyInTx(tx, raw, obj, &res); err != nil {
 			return err
 		}
 		if d != nil {
-			rec := *d
-			rec.fill(res)
-			if _, err := appendDelivery(root(tx), rec, s.opts.MaxDeliveries); err != nil {
+			logged = *d
+			logged.fill(res)
+			seq, err := appendDelivery(root(tx), logged, s.opts.MaxDeliveries)
+			if err != nil {
 				return err
 			}
+			logged.Seq = seq
 		}
 		return nil
 	})
 	if err != nil {
 		return res, fmt.Errorf("apply event %s: %w", head.EventID, err)
+	}
+	if d != nil {
+		*d = logged // the receipt as committed, with its Seq
 	}
 	return res, nil
 }
