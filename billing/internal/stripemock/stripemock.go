@@ -24,6 +24,7 @@ var (
 	once     sync.Once
 	mu       sync.Mutex
 	cmd      *exec.Cmd
+	exited   chan error
 	baseURL  string
 	startErr error
 )
@@ -47,7 +48,7 @@ func Stop() {
 	defer mu.Unlock()
 	if cmd != nil && cmd.Process != nil {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-exited // the waiting goroutine reaps it
 		cmd = nil
 	}
 }
@@ -87,11 +88,11 @@ func start() (string, error) {
 	if err := c.Start(); err != nil {
 		return "", fmt.Errorf("start %s: %w", bin, err)
 	}
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
 	mu.Lock()
-	cmd = c
+	cmd, exited = c, done
 	mu.Unlock()
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
 	for {
 		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err == nil {
@@ -99,7 +100,7 @@ func start() (string, error) {
 			return "http://" + addr, nil
 		}
 		select {
-		case werr := <-exited:
+		case werr := <-done:
 			mu.Lock()
 			cmd = nil
 			mu.Unlock()
