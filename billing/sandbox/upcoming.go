@@ -1,0 +1,97 @@
+package sandbox
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// upcomingInvoice previews the next invoice of a subscription, optionally
+// with proposed item changes (subscription_items[...]) prorated at
+// subscription_proration_date.
+func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
+	custID, subID := c.p.str("customer"), c.p.str("subscription")
+	if custID == "" && subID == "" {
+		return nil, requiredParam("customer")
+	}
+	var cust int32 = -1
+	if custID != "" {
+		cu, e := s.customerParam("customer", custID)
+		if e != nil {
+			return nil, e
+		}
+		cust = cu
+	}
+	sub := int32(-1)
+	if subID != "" {
+		i, ok := s.ids.parse(kSubscription, subID)
+		if !ok || int(i) >= len(s.subs) {
+			return nil, missingParam("subscription", "subscription", subID)
+		}
+		sub = int32(i)
+		if cust >= 0 && s.subs[sub].customer != cust {
+			return nil, invalidRequest("subscription", "The subscription %s does not belong to customer %s.", subID, custID)
+		}
+	} else {
+		for j := s.customers[cust].lastSub; j >= 0; j = s.subs[j].prevCust {
+			if st := s.subs[j].status; st != stCanceled && st != stIncompleteExpired {
+				sub = j
+				break
+			}
+		}
+	}
+	none := &apiError{status: http.StatusNotFound, Type: "invalid_request_error", Code: "invoice_upcoming_none",
+		DocURL: docURL("invoice_upcoming_none"), Message: "No upcoming invoices for customer: " + custID}
+	if sub < 0 {
+		return nil, none
+	}
+	sb := s.subs[sub] // copy: a preview changes nothing
+	if sb.status == stCanceled || sb.status == stIncompleteExpired || (sb.cancelAtPeriodEnd && len(c.p.sub("subscription_items")) == 0) {
+		return nil, none
+	}
+	at := s.unix()
+	if v, ok := c.p.strp("subscription_proration_date"); ok {
+		t, e := parseIntStr(v, "subscription_proration_date")
+		if e != nil {
+			return nil, e
+		}
+		at = t
+	}
+	pb := c.p.str("subscription_proration_behavior")
+	lines := append([]invLine(nil), sb.pending...)
+	items := sb.items
+	if len(c.p.sub("subscription_items")) > 0 {
+		saveSeq := s.itemSeq
+		newItems, e := s.parseItems(c, "subscription_items", sb.items)
+		s.itemSeq = saveSeq
+		if e != nil {
+			return nil, e
+		}
+		if sb.status != stTrialing && pb != "none" {
+			lines = append(lines, s.prorations(&sb, sb.items, newItems, at)...)
+		}
+		items = newItems
+	}
+	start := sb.periodEnd
+	yearly := s.prices[items[0].price].yearly
+	end := periodEnd(start, yearly)
+	lines = append(lines, s.itemLines(items, start, end)...)
+	in := invoice{customer: sb.customer, sub: sub, created: start, periodStart: sb.periodStart, periodEnd: sb.periodEnd,
+		charge: -1, currency: sb.currency(s.prices), status: invDraft, reason: brCycle, price: -1, lines: lines}
+	for k := range lines {
+		lines[k].id = uint32(k + 1)
+		in.total += lines[k].amount
+	}
+	cu := &s.customers[sb.customer]
+	if cu.balance != 0 && cu.cur == in.currency {
+		in.startingBalance = cu.balance
+	}
+	m := s.renderInvoiceBody(&in, lines)
+	m["next_payment_attempt"] = start
+	m["lines"].(map[string]any)["url"] = "/v1/invoices/upcoming/lines?subscription=" + s.subID(sub)
+	m["hosted_invoice_url"], m["invoice_pdf"] = nil, nil
+	// Upcoming line ids are not stable objects in Stripe either.
+	for k, l := range m["lines"].(map[string]any)["data"].([]any) {
+		l.(map[string]any)["id"] = "il_tmp_" + strconv.Itoa(k+1) + s.subID(sub)[4:]
+	}
+	return m, nil
+}
