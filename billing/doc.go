@@ -7,7 +7,7 @@
 // # Raw JSON
 //
 // The cache keeps every object exactly as Stripe sent it. Pages are fetched
-// through the stripe-go backend (Backend.Call, so requests get stripe-go's
+// through the stripe-go backend (Backend.CallRaw with stripe-go's form encoding, so requests get stripe-go's
 // headers, API version, form encoding and network retries) into rawList, a
 // list type whose Data is []json.RawMessage: encoding/json copies each
 // element's bytes verbatim, so no object is decoded into a typed struct and

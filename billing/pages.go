@@ -9,6 +9,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/form"
 )
 
 // PageSize is the largest page Stripe serves.
@@ -148,7 +149,17 @@ func (c *Client) call(method, path string, p stripe.ParamsContainer, v stripe.La
 	if c.paramHook != nil {
 		c.paramHook(p)
 	}
-	if err := c.backend.Call(method, path, c.key, p, v); err != nil {
+	var err error
+	if lp, ok := p.(stripe.ListParamsContainer); ok {
+		// List params are encoded the way stripe-go's own iterators do
+		// (Backend.Call expects a Params-shaped struct with Metadata).
+		body := &form.Values{}
+		form.AppendTo(body, p)
+		err = c.backend.CallRaw(method, path, c.key, body, lp.GetListParams().ToParams(), v)
+	} else {
+		err = c.backend.Call(method, path, c.key, p, v)
+	}
+	if err != nil {
 		return wrapCall(method, path, err)
 	}
 	return nil
