@@ -7,8 +7,9 @@
 // # Raw JSON
 //
 // The cache keeps every object exactly as Stripe sent it. Pages are fetched
-// through the stripe-go backend (Backend.CallRaw with stripe-go's form encoding, so requests get stripe-go's
-// headers, API version, form encoding and network retries) into rawList, a
+// through the stripe-go backend (Backend.CallRaw with stripe-go's form
+// encoding, as its own iterators do, so requests get stripe-go's headers,
+// API version and network retries) into rawList, a
 // list type whose Data is []json.RawMessage: encoding/json copies each
 // element's bytes verbatim, so no object is decoded into a typed struct and
 // re-encoded (which would drop fields stripe-go v76 does not know and cost a
