@@ -1,0 +1,90 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/paydesk/paydesk/storage"
+)
+
+// Refetch reads kind/id from Stripe and writes it to the cache (the TUI's
+// `r` key). Balance transactions are looked up through their cached
+// customer.
+func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage.Kind, id string) error {
+	var cachedAt int64
+	customer := ""
+	if env, err := store.Get(kind, id); err == nil {
+		cachedAt, customer = env.EventCreated, env.Customer
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("refetch %s: %w", id, err)
+	}
+	raw, err := c.fetchOne(ctx, kind, customer, id)
+	if err != nil {
+		return fmt.Errorf("refetch: %w", err)
+	}
+	return c.putFetched(store, raw, cachedAt)
+}
+
+// RefreshStale refetches up to limit objects the cache marked stale and
+// returns how many it rewrote. Objects Stripe no longer has are skipped;
+// an unreachable Stripe or a rejected key stops the pass.
+func (c *Client) RefreshStale(ctx context.Context, store *storage.Store, limit int) (int, error) {
+	refs, err := store.Stale(limit)
+	if err != nil {
+		return 0, fmt.Errorf("refresh stale: %w", err)
+	}
+	n := 0
+	var skipped []error
+	for _, ref := range refs {
+		env, err := store.Get(ref.Kind, ref.ID)
+		if err != nil {
+			skipped = append(skipped, err)
+			continue
+		}
+		raw, err := c.fetchOne(ctx, ref.Kind, env.Customer, ref.ID)
+		if err != nil {
+			if IsOffline(err) || IsAuth(err) || ctx.Err() != nil {
+				return n, fmt.Errorf("refresh stale: %w", err)
+			}
+			skipped = append(skipped, err)
+			continue
+		}
+		if err := c.putFetched(store, raw, env.EventCreated); err != nil {
+			return n, fmt.Errorf("refresh stale: %w", err)
+		}
+		n++
+	}
+	for _, err := range skipped {
+		c.log.Warn("stale object not refreshed", "reason", describe(err))
+	}
+	return n, nil
+}
+
+func (c *Client) fetchOne(ctx context.Context, kind storage.Kind, customer, id string) (json.RawMessage, error) {
+	if kind == storage.KindBalanceTransaction {
+		return c.RetrieveBalanceTransaction(ctx, customer, id)
+	}
+	return c.Retrieve(ctx, kind, id)
+}
+
+// putFetched writes a freshly retrieved object. The copy was read after the
+// cached one was written, so its stamp is never below the cached stamp even
+// when the local clock lags Stripe's.
+func (c *Client) putFetched(store *storage.Store, raw json.RawMessage, cachedAt int64) error {
+	at := max(c.now().Unix(), cachedAt)
+	if err := store.PutObject(raw, at); err != nil {
+		return fmt.Errorf("write fetched object: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that Stripe answers and accepts the key with the cheapest
+// call paydesk needs anyway (one event). Offline: errors.Is(err, ErrOffline).
+func (c *Client) Ping(ctx context.Context) error {
+	if _, err := c.ListPage(ctx, ListOptions{Kind: KindEvent, Limit: 1}); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	return nil
+}
