@@ -14,6 +14,8 @@ type kindBucketSet struct {
 	status   *bolt.Bucket
 	customer *bolt.Bucket
 	search   *bolt.Bucket
+	// balance holds only customers with a non-zero balance (schema v2).
+	balance *bolt.Bucket
 }
 
 // kindBuckets finds (or with create, makes) the buckets of kind k.
@@ -47,7 +49,7 @@ func kindBuckets(root *bolt.Bucket, k Kind, create bool) (*kindBucketSet, error)
 	for _, e := range []struct {
 		dst  **bolt.Bucket
 		name []byte
-	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}} {
+	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}} {
 		if *e.dst, err = get(idx, e.name); err != nil {
 			return nil, err
 		}

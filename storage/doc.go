@@ -15,6 +15,8 @@
 //	  idx/<kind>/customer/        customer id | 0x00 | be64(created) | id  -> nil
 //	  idx/<kind>/search/          lowercased term | 0x00 | id              -> nil
 //	                              (terms: id, email, name, invoice number)
+//	  idx/customer/balance/       c|o | be64(balance ^ signbit) | id         -> nil
+//	                              (customers with a non-zero balance; schema v2)
 //	  stale/                      kind | 0x00 | id -> reason
 //	  events/                     event id -> raw event payload
 //	  eventlog/                   be64(seq) -> event summary JSON (retention order)

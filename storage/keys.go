@@ -21,6 +21,7 @@ var (
 	idxStatus   = []byte("status")
 	idxCustomer = []byte("customer")
 	idxSearch   = []byte("search")
+	idxBalance  = []byte("balance")
 
 	idxEventsKind     = []byte("events")
 	idxEventsCustomer = []byte("customer")
@@ -71,6 +72,28 @@ func searchKey(term, id string) []byte {
 	k = append(k, sep)
 	return append(k, id...)
 }
+
+// Balance classes: the first byte of a balance index key. 'c' < 'o', so a
+// walk over the whole index still runs in amount order.
+const (
+	balanceCredit = 'c' // balance < 0: credit the customer can spend
+	balanceOwed   = 'o' // balance > 0: owed, added to the next invoice
+)
+
+// balanceKey is class | be64(balance ^ signbit) | id, for customers whose
+// balance is not zero.
+func balanceKey(balance int64, id string) []byte {
+	class := byte(balanceOwed)
+	if balance < 0 {
+		class = balanceCredit
+	}
+	k := make([]byte, 0, 1+8+len(id))
+	k = append(k, class)
+	k = append(k, be64(uint64(balance)^(1<<63))...)
+	return append(k, id...)
+}
+
+func idFromBalanceKey(k []byte) string { return string(k[9:]) }
 
 func staleKey(kind Kind, id string) []byte {
 	return append(append([]byte(kind), sep), id...)

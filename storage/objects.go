@@ -165,6 +165,11 @@ func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte)
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 		}
 	}
+	if e.Kind == KindCustomer && e.Amount != 0 {
+		if err := fn(set.balance, balanceKey(e.Amount, e.ID)); err != nil {
+			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
+		}
+	}
 	for _, t := range e.searchTerms() {
 		if err := fn(set.search, searchKey(t, e.ID)); err != nil {
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)

@@ -18,8 +18,20 @@ const (
 	SortAmount
 )
 
+// BalanceFilter narrows customers to those with a non-zero balance.
+type BalanceFilter string
+
+const (
+	// BalanceNonZero: every customer whose balance is not zero.
+	BalanceNonZero BalanceFilter = "nonzero"
+	// BalanceCredit: balance < 0, credit applied to the next invoice.
+	BalanceCredit BalanceFilter = "credit"
+	// BalanceOwed: balance > 0, owed and added to the next invoice.
+	BalanceOwed BalanceFilter = "owed"
+)
+
 // Query asks for one page of one kind. Filters pick the index walked:
-// Customer, then Status, then Search; the other filters are checked on the
+// Customer, then Balance, then Status, then Search; the other filters are checked on the
 // rows of that walk, which stops after MaxVisit keys so a page never costs
 // a scan of the bucket.
 type Query struct {
@@ -29,7 +41,11 @@ type Query struct {
 	// Search matches, by prefix and case-insensitively, the id, email, name
 	// (any word) or invoice number. Search results come in term order.
 	Search string
-	Sort   Sort
+	// Balance walks idx/customer/balance (customers only), in balance
+	// order: largest first, or with Asc the largest credit first. Sort is
+	// ignored when it is set.
+	Balance BalanceFilter
+	Sort    Sort
 	// Asc reverses the order (oldest or smallest first).
 	Asc   bool
 	Limit int
@@ -62,6 +78,11 @@ func (s *Store) List(q Query) (Page, error) {
 	}
 	if q.MaxVisit <= 0 {
 		q.MaxVisit = 200 * q.Limit
+	}
+	switch q.Balance {
+	case "", BalanceNonZero, BalanceCredit, BalanceOwed:
+	default:
+		return Page{}, fmt.Errorf("list %s: unknown balance filter %q", q.Kind, q.Balance)
 	}
 	if q.After != "" && q.Before != "" {
 		return Page{}, fmt.Errorf("list %s: both After and Before set", q.Kind)
@@ -98,6 +119,14 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 		p.bucket, p.prefix = set.customer, groupPrefix(q.Customer)
 		n := len(p.prefix)
 		p.idOf = func(k []byte) string { return idFromGroupKey(k, n) }
+	case q.Balance != "":
+		p.bucket, p.idOf = set.balance, idFromBalanceKey
+		switch q.Balance {
+		case BalanceCredit:
+			p.prefix = []byte{balanceCredit}
+		case BalanceOwed:
+			p.prefix = []byte{balanceOwed}
+		}
 	case q.Status != "":
 		p.bucket, p.prefix = set.status, groupPrefix(q.Status)
 		n := len(p.prefix)
@@ -110,13 +139,29 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 	default:
 		p.bucket, p.idOf = set.created, idFromCreatedKey
 	}
-	if q.Customer != "" && q.Status != "" {
+	if (q.Customer != "" || q.Balance != "") && q.Status != "" {
 		p.filters = append(p.filters, func(e *Envelope) bool { return e.Status == q.Status })
 	}
-	if search != "" && (q.Customer != "" || q.Status != "") {
+	if q.Customer != "" && q.Balance != "" {
+		p.filters = append(p.filters, func(e *Envelope) bool { return matchesBalance(e, q.Balance) })
+	}
+	if search != "" && (q.Customer != "" || q.Status != "" || q.Balance != "") {
 		p.filters = append(p.filters, func(e *Envelope) bool { return matchesSearch(e, search) })
 	}
 	return p
+}
+
+func matchesBalance(e *Envelope, f BalanceFilter) bool {
+	if e.Kind != KindCustomer {
+		return false
+	}
+	switch f {
+	case BalanceCredit:
+		return e.Amount < 0
+	case BalanceOwed:
+		return e.Amount > 0
+	}
+	return e.Amount != 0
 }
 
 func matchesSearch(e *Envelope, search string) bool {

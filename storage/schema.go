@@ -13,6 +13,7 @@ type migration func(root *bolt.Bucket) error
 
 var migrations = []migration{
 	createBucketsV1,
+	addBalanceIndexV2,
 }
 
 // SchemaVersion is the version a file has after Open.
@@ -41,6 +42,35 @@ func createBucketsV1(root *bolt.Bucket) error {
 		}
 	}
 	return nil
+}
+
+// addBalanceIndexV2 creates idx/<kind>/balance and fills it from the cached
+// customers whose balance is not zero, so the Credit screen pages through
+// them without scanning every customer. (On a new file createBucketsV1
+// already made the buckets through kindBuckets; the fill then finds nothing.)
+func addBalanceIndexV2(root *bolt.Bucket) error {
+	for _, k := range Kinds {
+		if _, err := kindBuckets(root, k, true); err != nil {
+			return err
+		}
+	}
+	set, err := kindBuckets(root, KindCustomer, false)
+	if err != nil {
+		return err
+	}
+	return set.objects.ForEach(func(_, v []byte) error {
+		env, err := decodeEnvelope(v)
+		if err != nil {
+			return nil // an unreadable copy is rewritten by its next event or refetch
+		}
+		if env.Deleted || env.Amount == 0 {
+			return nil
+		}
+		if err := set.balance.Put(balanceKey(env.Amount, env.ID), nil); err != nil {
+			return fmt.Errorf("balance index %s: %w", env.ID, err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) migrate() error {
