@@ -1,0 +1,132 @@
+// Package common holds what every page of one console session shares: the
+// dependencies (cache, Stripe client, live bus, clock), the operator and the
+// session's styles. One Common is built per session (local terminal or SSH
+// connection), never shared between sessions and never a package global,
+// because each SSH session has its own renderer and colour profile.
+package common
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/webhookd"
+)
+
+// Common is the per-session context handed to every page and component.
+type Common struct {
+	Store   *storage.Store
+	Billing *billing.Client // nil when no key is configured (offline only)
+	Bus     *webhookd.Bus   // nil when no webhook receiver runs in this process
+
+	// Now is the session clock; tests inject a fixed one.
+	Now func() time.Time
+	// Loc is the zone times are shown in.
+	Loc *time.Location
+
+	Operator billing.Operator
+	// ReadOnly hides and refuses every money action (--read-only, viewer role).
+	ReadOnly bool
+	// Offline forces cache-only browsing even when a key is configured.
+	Offline bool
+
+	// Account and Mode label the header ("Acme Inc", "live"/"test"/"demo").
+	Account string
+	Mode    string
+
+	Logger   *slog.Logger
+	Renderer *lipgloss.Renderer
+	Styles   *Styles
+
+	Width, Height int
+}
+
+// New fills the defaults a session may leave out: clock, zone, logger,
+// renderer and the styles built from that renderer.
+func New(c Common) *Common {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Loc == nil {
+		c.Loc = time.Local
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Renderer == nil {
+		c.Renderer = lipgloss.DefaultRenderer()
+	}
+	if c.Styles == nil {
+		c.Styles = NewStyles(c.Renderer)
+	}
+	return &c
+}
+
+// CanAct reports whether money actions may be offered at all in this
+// session, and if not, why (shown where the action would be).
+func (c *Common) CanAct(a billing.Action) (bool, string) {
+	switch {
+	case c.ReadOnly:
+		return false, "read-only session"
+	case c.Billing == nil:
+		return false, "no Stripe key configured: set STRIPE_SECRET_KEY"
+	case c.Offline:
+		return false, "offline: Stripe is unreachable, browsing the cache"
+	}
+	if err := c.Operator.Authorize(a); err != nil {
+		return false, err.Error()
+	}
+	return true, ""
+}
+
+// Page is one screen of the console (a list, a detail page, a form, the
+// dunning dashboard...). The root model owns the page stack and delegates
+// keys and messages to the active page only.
+type Page interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (Page, tea.Cmd)
+	View() string
+	// SetSize gives the page the area below the header and above the footer.
+	SetSize(width, height int)
+	// Title is the page's name in the header breadcrumb.
+	Title() string
+	help.KeyMap
+}
+
+// PushPageMsg asks the root model to open a page on top of the current one
+// (esc pops it).
+type PushPageMsg struct{ Page Page }
+
+// PopPageMsg asks the root model to close the active page.
+type PopPageMsg struct{}
+
+// ToastMsg shows a short message in the footer for a few seconds.
+type ToastMsg struct {
+	Text  string
+	Level ToastLevel
+}
+
+// ToastLevel colours a toast.
+type ToastLevel int
+
+const (
+	ToastInfo ToastLevel = iota
+	ToastWarn
+	ToastError
+)
+
+// Push returns a command that opens p.
+func Push(p Page) tea.Cmd { return func() tea.Msg { return PushPageMsg{Page: p} } }
+
+// Pop returns a command that closes the active page.
+func Pop() tea.Cmd { return func() tea.Msg { return PopPageMsg{} } }
+
+// Toast returns a command that shows text in the footer.
+func Toast(level ToastLevel, text string) tea.Cmd {
+	return func() tea.Msg { return ToastMsg{Text: text, Level: level} }
+}
