@@ -14,21 +14,14 @@ func (a Amounts) Add(cur string, v int64) {
 	a[strings.ToLower(cur)] += v
 }
 
-// Currencies lists the currencies held, largest amount first (ties by code).
+// Currencies lists the currencies held in code order (amounts in different
+// currencies have no order between them).
 func (a Amounts) Currencies() []string {
 	out := make([]string, 0, len(a))
 	for c := range a {
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(x, y string) int {
-		if a[x] != a[y] {
-			if a[x] > a[y] {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(x, y)
-	})
+	slices.Sort(out)
 	return out
 }
 
