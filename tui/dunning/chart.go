@@ -5,36 +5,8 @@ import (
 	"strings"
 
 	bd "github.com/paydesk/paydesk/billing/dunning"
+	"github.com/paydesk/paydesk/tui/format"
 )
-
-// levels draws 1..8 units of a sparkline; zero days are a dot so that a
-// quiet day and a small one never look alike.
-var levels = []rune("▁▂▃▄▅▆▇█")
-
-// Sparkline draws one character per value, scaled to the largest value.
-func Sparkline(vals []int) string {
-	top := 0
-	for _, v := range vals {
-		top = max(top, v)
-	}
-	return SparklineTo(vals, top)
-}
-
-// SparklineTo draws vals on a scale whose full block is top.
-func SparklineTo(vals []int, top int) string {
-	top = max(top, 1)
-	var b strings.Builder
-	for _, v := range vals {
-		switch {
-		case v <= 0:
-			b.WriteByte('.')
-		default:
-			i := (min(v, top)*len(levels) - 1) / top // 1..top -> 0..7
-			b.WriteRune(levels[min(i, len(levels)-1)])
-		}
-	}
-	return b.String()
-}
 
 // seriesLines renders failed and recovered per day, one character a day
 // (both rows on the same scale), under a date axis.
@@ -49,7 +21,7 @@ func seriesLines(days []bd.Day, label func(string) string) []string {
 		failed[i], recovered[i] = d.Failed, d.Recovered
 		top = max(top, d.Failed, d.Recovered)
 	}
-	scale := func(v []int) string { return SparklineTo(v, top) } // one scale for both rows
+	scale := func(v []int) string { return format.SparklineTo(v, top) } // one scale for both rows
 	first := days[0].Start.Format("01-02")
 	last := days[len(days)-1].Start.Format("01-02")
 	axis := first + " → " + last
