@@ -30,6 +30,7 @@ type DetailPage struct {
 	diff    []string // diff lines, or a note
 	diffOf  string   // what the diff compares
 	showing int      // 0 event, 1 diff
+	fold    int      // index into foldDepths (event JSON only)
 
 	vp        viewport.Model
 	searching bool
@@ -40,6 +41,9 @@ type DetailPage struct {
 
 	width, height int
 }
+
+// foldDepths is the z cycle: everything, then nesting levels 1 to 4.
+var foldDepths = []int{0, 1, 2, 3, 4}
 
 // NewDetail builds the detail page of d.
 func NewDetail(c *common.Common, d storage.Delivery) *DetailPage {
@@ -171,6 +175,10 @@ func (p *DetailPage) key(msg tea.KeyMsg) tea.Cmd {
 		p.showing = 1 - p.showing
 		p.render()
 		p.vp.GotoTop()
+	case key.Matches(msg, k.Fold):
+		p.fold = (p.fold + 1) % len(foldDepths)
+		p.render()
+		p.vp.GotoTop()
 	case key.Matches(msg, k.Search):
 		p.searching = true
 		p.input.SetValue(p.query)
@@ -227,7 +235,7 @@ func (p *DetailPage) jump(dir int) {
 // render fills the viewport with the shown text, marking search matches in
 // the gutter ("> " the current one, "* " the others).
 func (p *DetailPage) render() {
-	text := p.event
+	text := FoldJSON(p.event, foldDepths[p.fold])
 	if p.showing == 1 {
 		text = strings.Join(p.diff, "\n")
 	}
@@ -276,6 +284,9 @@ func (p *DetailPage) header() []string {
 		out = append(out, st.Bad.Render("reason: "+d.Reason))
 	}
 	tabs := "[event JSON]  diff"
+	if d := foldDepths[p.fold]; d > 0 {
+		tabs += st.Muted.Render(fmt.Sprintf("  folded below depth %d (z)", d))
+	}
 	if p.showing == 1 {
 		tabs = " event JSON  [diff]"
 		if p.diffOf != "" {
@@ -313,7 +324,7 @@ func (p *DetailPage) ShortHelp() []key.Binding {
 // FullHelp is the ? help.
 func (p *DetailPage) FullHelp() [][]key.Binding {
 	k := p.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Toggle, k.Search, k.Next, k.Prev}, {k.Replay, k.OpenObject, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Toggle, k.Fold, k.Search, k.Next, k.Prev}, {k.Replay, k.OpenObject, k.Back}}
 }
 
 var _ common.Page = (*DetailPage)(nil)

@@ -33,6 +33,7 @@ func DefaultKeyMap() KeyMap {
 type DetailKeyMap struct {
 	Up, Down, PageUp, PageDown key.Binding
 	Toggle, Search, Next, Prev key.Binding
+	Fold                       key.Binding
 	Replay, OpenObject, Back   key.Binding
 }
 
@@ -47,6 +48,7 @@ func DefaultDetailKeyMap() DetailKeyMap {
 		Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Next:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
 		Prev:       key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
+		Fold:       key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "fold depth")),
 		Replay:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "replay")),
 		OpenObject: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "open object")),
 		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),

@@ -65,6 +65,8 @@ type Page struct {
 	reload  bool // full reload wanted after the one in flight
 	gen     int  // bumped by every full reload: older loads are dropped
 
+	tickGen int
+
 	cursor, offset int
 	width, height  int
 }
@@ -102,7 +104,9 @@ type loadedMsg struct {
 	err     error
 }
 
-type statsTickMsg struct{}
+// statsTickMsg re-reads the stats; gen drops the ticks of an older Init,
+// so a root that calls Init again never runs two clocks.
+type statsTickMsg struct{ gen int }
 
 type replayedMsg struct {
 	eventID string
@@ -112,7 +116,13 @@ type replayedMsg struct {
 
 // Init loads the newest deliveries and starts the stats clock.
 func (p *Page) Init() tea.Cmd {
-	return tea.Batch(p.load(true), tea.Tick(statsEvery, func(time.Time) tea.Msg { return statsTickMsg{} }))
+	p.tickGen++
+	return tea.Batch(p.load(true), p.tick())
+}
+
+func (p *Page) tick() tea.Cmd {
+	gen := p.tickGen
+	return tea.Tick(statsEvery, func(time.Time) tea.Msg { return statsTickMsg{gen: gen} })
 }
 
 // load reads the log: full reloads the newest page for the filter,
@@ -181,10 +191,13 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		return p, p.load(msg.Reload)
 	case statsTickMsg:
+		if msg.gen != p.tickGen {
+			return p, nil
+		}
 		store, now := p.c.Store, p.c.Now()
 		return p, tea.Batch(
 			func() tea.Msg { st, err := statsOf(store, now); return statsMsg{st, err} },
-			tea.Tick(statsEvery, func(time.Time) tea.Msg { return statsTickMsg{} }))
+			p.tick())
 	case statsMsg:
 		if msg.err == nil {
 			p.stats = msg.stats

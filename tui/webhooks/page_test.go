@@ -207,3 +207,26 @@ func TestQuietWarning(t *testing.T) {
 	waitFor(t, tm, "! no webhook has ever arrived")
 	final(t, tm)
 }
+
+// TestDetailFold: z folds the event below depth 1, then 2.
+func TestDetailFold(t *testing.T) {
+	tm, _ := start(t, pagetest.Session(fixtureStore(t), now))
+	waitFor(t, tm, "in_F")
+	press(tm, tea.KeyDown, 7)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "[event JSON]")
+	typeKeys(tm, "z")
+	waitFor(t, tm, "folded below depth 1")
+	typeKeys(tm, "z")
+	waitFor(t, tm, "folded below depth 2")
+	h := final(t, tm)
+	view := h.View()
+	for _, want := range []string{`"data": {`, `"object": {…}`, `"id": "evt_03"`} {
+		if !bytes.Contains([]byte(view), []byte(want)) {
+			t.Errorf("folded view lacks %s:\n%s", want, view)
+		}
+	}
+	if bytes.Contains([]byte(view), []byte(`"attempt_count"`)) {
+		t.Errorf("depth 2 shows the object's fields:\n%s", view)
+	}
+}
