@@ -100,6 +100,7 @@ type loadedMsg struct {
 	full    bool
 	rows    []storage.Delivery // full: newest first; incremental: oldest first
 	lastSeq uint64
+	newest  int64 // incremental: the newest receipt's time, filtered or not
 	stats   storage.DeliveryStats
 	err     error
 }
@@ -163,20 +164,27 @@ func (p *Page) load(full bool) tea.Cmd {
 			}
 			for _, d := range ds {
 				m.lastSeq = d.Seq
+				m.newest = max(m.newest, d.At)
 				if f.Match(d) {
 					m.rows = append(m.rows, d)
 				}
 			}
 		}
-		if m.err == nil {
+		if m.err == nil && full {
 			m.stats, m.err = statsOf(store, now)
 		}
 		return m
 	}
 }
 
+// statsSample caps the receipts the panel reads (about 2 µs each).
+const statsSample = 20_000
+
+// statsOf reads the panel's figures. It runs on full loads and on the stats
+// clock, not on every live delivery, so a busy endpoint does not turn each
+// notice into a walk over the last hour.
 func statsOf(store *storage.Store, now time.Time) (storage.DeliveryStats, error) {
-	return store.DeliveryStats(storage.StatsQuery{Since: now.Add(-StatsWindow), Last: 100_000, Now: now, Minutes: StatsMinutes})
+	return store.DeliveryStats(storage.StatsQuery{Since: now.Add(-StatsWindow), Last: statsSample, Now: now, Minutes: StatsMinutes})
 }
 
 // Update handles keys, loads, live notices and replays.
@@ -225,13 +233,16 @@ func (p *Page) onLoaded(m loadedMsg) tea.Cmd {
 		p.err = m.err
 		if m.err == nil {
 			p.loaded = true
-			p.stats = m.stats
 			if m.full {
+				p.stats = m.stats
 				p.rows, p.lastSeq = m.rows, m.lastSeq
 				p.cursor, p.offset = 0, 0
 			} else if m.lastSeq > p.lastSeq {
 				p.lastSeq = m.lastSeq
 				p.prepend(m.rows)
+				if m.newest > 0 && (p.stats.Last.IsZero() || m.newest > p.stats.Last.UnixNano()) {
+					p.stats.Last = time.Unix(0, m.newest)
+				}
 			}
 		}
 	} else if !m.full {
