@@ -26,7 +26,7 @@ type bruteForce struct {
 	declineTops map[string]int
 }
 
-func all(t *testing.T, s *storage.Store, k storage.Kind) []map[string]any {
+func all(t testing.TB, s *storage.Store, k storage.Kind) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	err := s.Walk(storage.Range{Kind: k}, func(e storage.Envelope) error {
@@ -60,7 +60,7 @@ func mrrOf(sub map[string]any, into dunning.Amounts) {
 	}
 }
 
-func brute(t *testing.T, s *storage.Store, from, to int64) bruteForce {
+func brute(t testing.TB, s *storage.Store, from, to int64) bruteForce {
 	in := func(v int64) bool { return v >= from && v < to }
 	b := bruteForce{failedAmt: dunning.Amounts{}, atRiskMRR: dunning.Amounts{}, declineTops: map[string]int{}}
 	for _, ch := range all(t, s, storage.KindCharge) {
@@ -109,25 +109,7 @@ func brute(t *testing.T, s *storage.Store, from, to int64) bruteForce {
 // Compute's indexed figures against a brute-force pass over every object.
 func TestComputeSandbox(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: 300, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := sb.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	cl, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, RateLimit: 10_000, Now: func() time.Time { return now },
-		Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := openStore(t)
-	kinds := []storage.Kind{storage.KindCustomer, storage.KindSubscription, storage.KindInvoice, storage.KindCharge}
-	if err := cl.Backfill(context.Background(), s, billing.BackfillOptions{Kinds: kinds}); err != nil {
-		t.Fatal(err)
-	}
+	s := seededCache(t, 300, now)
 	for _, w := range dunning.Windows {
 		r, err := dunning.Compute(s, w, now)
 		if err != nil {
@@ -173,4 +155,29 @@ func equalAmounts(a, b dunning.Amounts) bool {
 		}
 	}
 	return true
+}
+
+// seededCache backfills a sandbox of n customers, seeded at now, over HTTP.
+func seededCache(t testing.TB, n int, now time.Time) *storage.Store {
+	t.Helper()
+	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: n, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	cl, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, RateLimit: 10_000, Now: func() time.Time { return now },
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t)
+	kinds := []storage.Kind{storage.KindCustomer, storage.KindSubscription, storage.KindInvoice, storage.KindCharge}
+	if err := cl.Backfill(context.Background(), s, billing.BackfillOptions{Kinds: kinds}); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
