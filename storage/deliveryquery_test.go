@@ -127,3 +127,25 @@ func TestDeliveryStats(t *testing.T) {
 		t.Fatal("unbounded stats accepted")
 	}
 }
+
+// TestDuplicateNamesItsObject: a retried delivery's receipt names the
+// object, so filtering the log by object finds the retry too.
+func TestDuplicateNamesItsObject(t *testing.T) {
+	s := openTest(t, Options{})
+	raw := eventJSON("evt_1", "invoice.paid", 100, invoiceJSON("in_1", "cus_1", "paid", 50, 700))
+	for range 2 {
+		if _, err := s.ApplyEvent(raw, &Delivery{Source: "webhook"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.QueryDeliveries(DeliveryQuery{DeliveryFilter: DeliveryFilter{ObjectID: "in_1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 2 || p.Items[0].Verdict != VerdictDuplicate || p.Items[0].Kind != KindInvoice || p.Items[1].Verdict != VerdictApplied {
+		t.Fatalf("deliveries of in_1: %+v", p.Items)
+	}
+	if evs, _ := s.RecentEvents(0, 10); len(evs) != 1 {
+		t.Fatalf("a duplicate was logged as an event: %d rows", len(evs))
+	}
+}

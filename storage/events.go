@@ -127,6 +127,11 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 	events := r.Bucket(bucketEvents)
 	if events.Get([]byte(res.EventID)) != nil {
 		res.Verdict = VerdictDuplicate
+		// Name the object in the receipt too, so the inspector's object
+		// filter and events --follow show what a retried delivery was about.
+		if f, err := ExtractFields(obj); err == nil {
+			res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
+		}
 		return nil
 	}
 	if err := events.Put([]byte(res.EventID), raw); err != nil {

@@ -74,7 +74,7 @@ func TestFollowText(t *testing.T) {
 	stop()
 	want := []struct{ verdict, obj, reason string }{
 		{"applied", "cus_old0", ""}, {"applied", "cus_old1", ""}, {"applied", "cus_old2", ""},
-		{"applied", "cus_new0", ""}, {"rejected", "-", "bad_signature"}, {"duplicate", "-", ""}, {"applied", "cus_new1", ""},
+		{"applied", "cus_new0", ""}, {"rejected", "-", "bad_signature"}, {"duplicate", "cus_new0", ""}, {"applied", "cus_new1", ""},
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("%d lines:\n%s", len(lines), strings.Join(lines, "\n"))

@@ -99,20 +99,34 @@ func TestGoldenFilteredPaused(t *testing.T) {
 	golden.RequireEqual(t, []byte(h.View()))
 }
 
-// TestObjectFilterAndClear: o keeps the selected row's object, c clears.
+// TestObjectFilterAndClear: o keeps the selected row's object (the retried
+// evt_03 included), o again or c shows everything.
 func TestObjectFilterAndClear(t *testing.T) {
-	tm, _ := start(t, pagetest.Session(fixtureStore(t), now))
+	store := fixtureStore(t)
+	tm, _ := start(t, pagetest.Session(store, now))
 	waitFor(t, tm, "in_F")
 	press(tm, tea.KeyDown, 7) // evt_03 (in_A)
 	typeKeys(tm, "o")
-	waitFor(t, tm, "object in_A")
-	h := final(t, tm)
+	waitFor(t, tm, "3 shown")
 	var got []string
-	for _, d := range listPage(t, h).Rows() {
-		got = append(got, d.EventID)
+	for _, d := range listPage(t, final(t, tm)).Rows() {
+		got = append(got, d.EventID+":"+string(d.Verdict))
 	}
-	if fmtSlice(got) != "[evt_03 evt_01]" {
+	if fmtSlice(got) != "[evt_03:duplicate evt_03:applied evt_01:applied]" {
 		t.Fatalf("object in_A rows: %v", got)
+	}
+
+	tm, _ = start(t, pagetest.Session(store, now))
+	waitFor(t, tm, "in_F")
+	press(tm, tea.KeyDown, 7)
+	typeKeys(tm, "o")
+	waitFor(t, tm, "3 shown")
+	typeKeys(tm, "v")
+	waitFor(t, tm, "2 shown")
+	typeKeys(tm, "c")
+	waitFor(t, tm, "10 shown")
+	if p := listPage(t, final(t, tm)); len(p.Rows()) != 10 || p.Filter() != (storage.DeliveryFilter{}) {
+		t.Fatalf("after clear: %d rows, filter %+v", len(p.Rows()), p.Filter())
 	}
 }
 
