@@ -114,6 +114,9 @@ func TestDeliveryStats(t *testing.T) {
 	if !st.Last.Equal(now) {
 		t.Fatalf("last %v, want %v", st.Last, now)
 	}
+	if st.Sources["webhook"] != 51 || !st.LastBySource["webhook"].Equal(now) || len(st.LastBySource) != 1 {
+		t.Fatalf("sources %v, last by source %v", st.Sources, st.LastBySource)
+	}
 	st, _ = s.DeliveryStats(StatsQuery{Last: 100})
 	// All 100: p50 rank 50 = 5 ms, p99 rank 99 = 9.9 ms.
 	if st.Count != 100 || st.P50 != 5*time.Millisecond || st.P99 != 9900*time.Microsecond || st.Rejects["bad_signature"] != 5 {

@@ -36,6 +36,12 @@ type DeliveryStats struct {
 	P50, P99 time.Duration
 	// Last is when the newest delivery of the whole log arrived (zero: empty log).
 	Last time.Time
+	// Sources counts the sample by Delivery.Source ("webhook", "catch-up",
+	// "replay"); LastBySource is the newest arrival of each source in the
+	// sample. Catch-up traffic without webhooks means Stripe has events the
+	// endpoint is not receiving.
+	Sources      map[string]int
+	LastBySource map[string]time.Time
 }
 
 // DeliveryStats walks the delivery log from the newest receipt back to the
@@ -44,7 +50,7 @@ func (s *Store) DeliveryStats(q StatsQuery) (DeliveryStats, error) {
 	if q.Last <= 0 && q.Since.IsZero() {
 		return DeliveryStats{}, fmt.Errorf("delivery stats: set Last or Since")
 	}
-	st := DeliveryStats{Verdicts: map[Verdict]int{}, Rejects: map[string]int{}}
+	st := DeliveryStats{Verdicts: map[Verdict]int{}, Rejects: map[string]int{}, Sources: map[string]int{}, LastBySource: map[string]time.Time{}}
 	if q.Minutes > 0 {
 		st.PerMinute = make([]int, q.Minutes)
 	}
@@ -68,6 +74,10 @@ func (s *Store) DeliveryStats(q StatsQuery) (DeliveryStats, error) {
 			}
 			st.Count++
 			st.Verdicts[d.Verdict]++
+			st.Sources[d.Source]++
+			if _, ok := st.LastBySource[d.Source]; !ok {
+				st.LastBySource[d.Source] = time.Unix(0, d.At) // newest first: the first seen is the newest
+			}
 			if d.Verdict == VerdictRejected {
 				code, _, _ := strings.Cut(d.Reason, ":")
 				st.Rejects[strings.TrimSpace(code)]++
