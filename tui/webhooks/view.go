@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/webhookd"
 )
 
 // View draws the page.
@@ -97,13 +98,43 @@ func (p *Page) statsLines() []string {
 		spark,
 		fmt.Sprintf("%-12s%s", "rejects", st.Bad.Render(rejects)),
 	}
-	switch quiet := now.Sub(s.Last); {
-	case s.Last.IsZero():
-		out = append(out, st.Warn.Render("! no webhook has ever arrived: register the endpoint with Stripe (or run `stripe listen`) and check the signing secret"))
-	case quiet > QuietAfter:
-		out = append(out, st.Bad.Render(fmt.Sprintf("! no webhook for %s: Stripe may be failing to reach this endpoint; check the dashboard's webhook attempts", format.Span(quiet))))
+	if w := quietWarning(s, now); w != "" {
+		out = append(out, st.Bad.Render(w))
 	}
 	return out
+}
+
+// quietWarning says when webhooks stopped arriving: never at all; none for
+// QuietAfter while the Events-API catch-up kept finding events (Stripe has
+// traffic the endpoint is not receiving); or none for QuietAfter at all.
+func quietWarning(s storage.DeliveryStats, now time.Time) string {
+	if s.Last.IsZero() {
+		return "! no webhook has ever arrived: register the endpoint with Stripe (or run `stripe listen`) and check the signing secret"
+	}
+	quiet, known := time.Duration(0), false
+	if at, ok := s.LastBySource[webhookd.SourceWebhook]; ok {
+		quiet, known = now.Sub(at), true
+	}
+	if known && quiet <= QuietAfter {
+		return ""
+	}
+	span := "over " + format.Span(StatsWindow)
+	if known {
+		span = format.Span(quiet)
+	} else if gap := now.Sub(s.Last); gap > StatsWindow {
+		span = format.Span(gap)
+	}
+	if n := s.Sources[webhookd.SourceCatchUp]; n > 0 {
+		events := "events"
+		if n == 1 {
+			events = "event"
+		}
+		return fmt.Sprintf("! no webhook for %s while catch-up applied %d %s: Stripe has traffic this endpoint is not receiving (check its URL and signing secret)", span, n, events)
+	}
+	if !known && now.Sub(s.Last) <= QuietAfter {
+		return "" // only replays lately, and recently: nothing to say yet
+	}
+	return fmt.Sprintf("! no webhook for %s: Stripe may be failing to reach this endpoint; check the dashboard's webhook attempts", span)
 }
 
 func latency(d time.Duration) string {
