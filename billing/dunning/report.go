@@ -32,7 +32,8 @@ type Report struct {
 	Days []Day
 	// Declines breaks Failed down by decline code, most frequent first.
 	Declines []Decline
-	// Work is the worklist, by default largest amount first.
+	// Work is the worklist, by default in currency code order, largest
+	// amount first within a currency (see SortWork).
 	Work []WorkItem
 }
 
