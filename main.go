@@ -95,9 +95,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "paydesk %s: %v\n", cmd, err)
 		return 2
 	default:
-		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, billing.Explain(err))
+		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, explain(err))
 		return 1
 	}
+}
+
+// explain words an error for the operator: Stripe failures through
+// billing.Explain, with what to do when Stripe cannot be reached.
+func explain(err error) string {
+	if billing.IsOffline(err) {
+		return "Stripe is unreachable: check the network (or STRIPE_API_BASE); the cache keeps what it has and the next sync resumes where this one stopped."
+	}
+	return billing.Explain(err)
 }
 
 // errUsage marks a bad command line (exit code 2).
@@ -228,8 +237,9 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	client, err := newClient(c, logger, nil)
+	// stripe-go's own retry chatter stays out of the terminal: the outcome
+	// is reported once, in words, when sync ends.
+	client, err := newClient(c, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		return err
 	}

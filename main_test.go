@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -139,9 +140,22 @@ func TestSyncNeedsKeyAndResumes(t *testing.T) {
 		t.Fatalf("second sync should skip every finished kind: exit %d\n%s", code, errOut)
 	}
 
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	t.Setenv("STRIPE_API_BASE", closed)
+	code, _, errOut = runCLI(t, "sync", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "Stripe is unreachable") {
+		t.Fatalf("offline sync: exit %d %q", code, errOut)
+	}
+	t.Setenv("STRIPE_API_BASE", base)
+
 	t.Setenv("STRIPE_SECRET_KEY", "rk_live_wrongwrongwrong")
 	code, _, errOut = runCLI(t, "sync", "--db", db, "--full")
-	if code != 1 || strings.Contains(errOut, "rk_live_wrongwrongwrong") {
+	if code != 1 || strings.Contains(errOut, "wrongwrong") || !strings.Contains(errOut, "STRIPE_SECRET_KEY") {
 		t.Fatalf("bad key: exit %d %q", code, errOut)
 	}
 }
