@@ -423,16 +423,6 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer closeLog()
 
-	sb, err := sandbox.New(sandbox.Options{Seed: *seed, Customers: *customers, Logger: logger})
-	if err != nil {
-		return fmt.Errorf("demo sandbox: %w", err)
-	}
-	apiBase, err := sb.Start()
-	if err != nil {
-		return fmt.Errorf("demo sandbox: %w", err)
-	}
-	defer sb.Close()
-
 	path := *dbFlag
 	if path == "" {
 		dir, err := os.MkdirTemp("", "paydesk-demo-")
@@ -457,6 +447,17 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer rx.stop()
+
+	// The sandbox stops before the receiver so no delivery is cut off.
+	sb, err := sandbox.New(sandbox.Options{Seed: *seed, Customers: *customers, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("demo sandbox: %w", err)
+	}
+	apiBase, err := sb.Start()
+	if err != nil {
+		return fmt.Errorf("demo sandbox: %w", err)
+	}
+	defer sb.Close()
 	sb.AddEndpoint(rx.url, secret)
 
 	client, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: apiBase, RateLimit: 5000, Logger: logger, Now: sb.Now})
@@ -473,6 +474,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		_, err := client.CatchUp(ctx, store, rx.server)
 		return err
 	}, func(err error) { logger.Warn("catch-up", "err", billing.Explain(err)) })
+	go keepFresh(ctx, client, store, rx.server.Bus(), logger)
 	if *tick > 0 {
 		go runDemoClock(ctx, sb, *tick, *step, logger)
 	}
@@ -678,6 +680,7 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 				_, err := backfillAndCatchUp(ctx, client, store, apply, io.Discard, false, "")
 				return err
 			}, func(err error) { logger.Warn("sync", "err", billing.Explain(err)) })
+			go keepFresh(ctx, client, store, rt.bus, logger)
 		}
 	}
 	return rt, nil
@@ -710,4 +713,34 @@ type consoleDeps struct {
 // runConsole runs the full-screen console until the operator quits.
 func runConsole(ctx context.Context, d consoleDeps) error {
 	return errors.New("the console is not in this build yet: use --headless")
+}
+
+// keepFresh refetches stale objects: soon after an applied event leaves
+// one stale (a same-second conflict, another API version), and every
+// minute. The bus subscription turns notices into wake-ups.
+func keepFresh(ctx context.Context, client *billing.Client, store *storage.Store, bus *webhookd.Bus, logger *slog.Logger) {
+	wake := make(chan struct{}, 1)
+	sub := bus.Subscribe(256)
+	go func() {
+		<-ctx.Done()
+		sub.Close()
+	}()
+	go func() {
+		for {
+			n, ok := sub.Next()
+			if !ok {
+				return
+			}
+			v := n.Result.Verdict
+			if n.Reload || v == storage.VerdictConflict || v == storage.VerdictVersionMismatch {
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	client.KeepFresh(ctx, store, wake, time.Minute, func(err error) {
+		logger.Warn("refresh stale objects", "err", billing.Explain(err))
+	})
 }
