@@ -166,11 +166,11 @@ func (c config) dbPath() (string, error) {
 
 // openStore opens (creating if needed) the cache for a process that owns
 // it; webhooks says whether concurrent webhook writers will use it.
-func openStore(path, holder string, webhooks bool) (*storage.Store, error) {
+func openStore(path, holder string, webhooks bool, now func() time.Time) (*storage.Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create cache dir: %w", err)
 	}
-	opts := storage.Options{Timeout: time.Second, Holder: holder}
+	opts := storage.Options{Timeout: time.Second, Holder: holder, Now: now}
 	if webhooks {
 		opts = webhookd.StoreOptions(opts)
 	}
@@ -250,7 +250,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	store, err := openStore(path, "paydesk sync", false)
+	store, err := openStore(path, "paydesk sync", false, nil)
 	if err != nil {
 		return err
 	}
@@ -411,8 +411,17 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	whAddr := fs.String("webhook-addr", "127.0.0.1:0", "webhook receiver address")
 	tick := fs.Duration("tick", 3*time.Second, "real time between demo clock steps (0 stops the clock)")
 	step := fs.Duration("step", 4*time.Hour, "account time each demo clock step advances")
+	nowFlag := fs.String("now", "", "freeze the account clock at this RFC 3339 time (screenshots, tests); the demo clock still steps it")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	clock := time.Now
+	if *nowFlag != "" {
+		at, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			return usageErr("--now wants an RFC 3339 time like 2026-11-23T12:00:00Z: %v", err)
+		}
+		clock = func() time.Time { return at }
 	}
 	if *customers < 0 || *customers > 1_000_000 {
 		return usageErr("--customers is 0 to 1,000,000")
@@ -432,7 +441,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "demo.db")
 	}
-	store, err := openStore(path, "paydesk demo", true)
+	store, err := openStore(path, "paydesk demo", true, clock)
 	if err != nil {
 		return err
 	}
@@ -449,7 +458,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer rx.stop()
 
 	// The sandbox stops before the receiver so no delivery is cut off.
-	sb, err := sandbox.New(sandbox.Options{Seed: *seed, Customers: *customers, Logger: logger})
+	sb, err := sandbox.New(sandbox.Options{Seed: *seed, Customers: *customers, Logger: logger, Now: clock})
 	if err != nil {
 		return fmt.Errorf("demo sandbox: %w", err)
 	}
@@ -593,7 +602,7 @@ func cmdTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer closeLog()
-	store, err := openStore(path, "paydesk tui", true)
+	store, err := openStore(path, "paydesk tui", true, nil)
 	if err != nil {
 		return err
 	}
