@@ -36,9 +36,14 @@ func newSandboxClient(t testing.TB, sb *sandbox.Server, base string, logs *syncB
 	return newTestClient(t, base, append([]func(*Config){func(c *Config) {
 		c.Now = sb.Now
 		if logs != nil {
-			c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c.Logger = newBufferLogger(logs)
 		}
 	}}, mods...)...)
+}
+
+// newBufferLogger logs every level into buf.
+func newBufferLogger(buf *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // syncBuffer is a log sink safe for concurrent writers.
