@@ -117,6 +117,8 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		[]string{"status", "amount_refunded", "refunded", "disputed"})...)
 	cur := rf.Currency
 	switch {
+	case rf.Status == "succeeded" && rf.Charged == 0 && !boolean(rf.obj, "captured"):
+		return nil, fieldErrf("target", "charge %s was authorized but never captured: nothing was collected to refund", rf.Charge)
 	case rf.Status != "succeeded":
 		return nil, fieldErrf("target", "charge %s did not succeed (status %s): there is nothing to refund", rf.Charge, rf.Status)
 	case rf.Refundable <= 0:
@@ -143,21 +145,7 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 	if len(note) > MaxNoteLength {
 		return nil, fieldErrf("note", "at most %d characters (%d typed)", MaxNoteLength, len(note))
 	}
-	params := &stripe.RefundParams{Amount: stripe.Int64(amount)}
-	if strings.HasPrefix(target, "pi_") {
-		params.PaymentIntent = stripe.String(target)
-	} else {
-		params.Charge = stripe.String(target)
-	}
-	if reason != "" {
-		params.Reason = stripe.String(reason)
-	}
-	params.AddMetadata(IntentMetadataKey, p.Key)
-	params.AddMetadata("paydesk_operator", op.Name)
-	if note != "" {
-		params.AddMetadata("paydesk_note", note)
-	}
-	p.Call = Call{Method: "POST", Path: "/v1/refunds", Form: formOf(params)}
+	p.Call = refundCall(target, amount, reason, note, p.Key, op.Name)
 	p.Amount, p.Currency = amount, cur
 	if rf.Disputed {
 		p.Warnings = append(p.Warnings, "the charge is disputed: Stripe refuses refunds while the dispute is open")
@@ -180,6 +168,26 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		{"Idempotency key", p.Key},
 	}
 	return p, nil
+}
+
+// refundCall is the refund request: always an explicit amount, and the
+// intent key, operator and note in metadata.
+func refundCall(target string, amount int64, reason, note, key, operator string) Call {
+	params := &stripe.RefundParams{Amount: stripe.Int64(amount)}
+	if strings.HasPrefix(target, "pi_") {
+		params.PaymentIntent = stripe.String(target)
+	} else {
+		params.Charge = stripe.String(target)
+	}
+	if reason != "" {
+		params.Reason = stripe.String(reason)
+	}
+	params.AddMetadata(IntentMetadataKey, key)
+	params.AddMetadata("paydesk_operator", operator)
+	if note != "" {
+		params.AddMetadata("paydesk_note", note)
+	}
+	return Call{Method: "POST", Path: "/v1/refunds", Form: formOf(params)}
 }
 
 // lookupRefund finds a refund of the intent's charge or payment intent
