@@ -41,6 +41,12 @@ var (
 	// plan or intent whose call Stripe already refused is executed again;
 	// nothing is sent. Fix the form and prepare a new plan.
 	ErrAlreadyFailed = errors.New("Stripe already refused this request")
+	// ErrOutcomeUnknown is matched by Execute and Resume errors when the
+	// call may or may not have reached Stripe (network failure, timeout,
+	// Stripe 5xx or 429): the intent stays pending, and retrying it with
+	// the same key cannot apply it twice. errors.Is(err, ErrOffline)
+	// still tells a network failure apart.
+	ErrOutcomeUnknown = errors.New("outcome unknown")
 	// ErrBadPlan is returned (wrapped) for a plan that was not built by a
 	// Prepare call of this package (wrong endpoint for its action, no key).
 	ErrBadPlan = errors.New("malformed plan")
@@ -66,8 +72,14 @@ func ExplainAction(err error) string {
 		return "This confirmation is too old: review the fresh state and confirm again."
 	case errors.Is(err, ErrAlreadyFailed), errors.Is(err, ErrBadPlan):
 		return redact(err.Error())
+	case errors.Is(err, ErrOutcomeUnknown):
+		why := "Stripe did not answer"
+		if se := stripeError(err); se != nil {
+			why = fmt.Sprintf("Stripe answered %d", se.HTTPStatusCode)
+		}
+		return why + ": the request is saved as pending and is retried with the same idempotency key, so it cannot be applied twice."
 	case IsOffline(err):
-		return "Stripe could not be reached: the request is saved as pending and will be retried with the same idempotency key, so it cannot be applied twice."
+		return "Stripe could not be reached: nothing was sent; try again when online."
 	}
 	se := stripeError(err)
 	if se == nil {

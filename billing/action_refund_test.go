@@ -366,3 +366,30 @@ func TestActionPlanExpires(t *testing.T) {
 }
 
 func errOf(_ *Plan, err error) error { return err }
+
+// The confirmation says where the cache is behind Stripe, and an
+// unreachable Stripe stops Prepare before anything is planned.
+func TestActionPrepareShowsDriftAndOffline(t *testing.T) {
+	e := newActionEnv(t, envOptions{}) // no webhooks: the cache stays behind
+	ctx := context.Background()
+	ch := e.refundableCharge("usd")
+	p := mustPlan(t)(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1"}))
+	if len(p.Warnings) != 0 {
+		t.Fatalf("fresh cache, warnings %v", p.Warnings)
+	}
+	mustExec(t, e.acts, p)
+	p = mustPlan(t)(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1"}))
+	want := "amount_refunded changed on Stripe: cache shows 0, Stripe now 100"
+	if len(p.Warnings) != 1 || p.Warnings[0] != want {
+		t.Fatalf("warnings %q, want %q", p.Warnings, want)
+	}
+	if lineValue(p, "Already refunded") != "$1.00" {
+		t.Fatalf("the plan must show Stripe's state: %q", lineValue(p, "Already refunded"))
+	}
+	e.drop.base = failingTransport{}
+	_, err := e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1"})
+	if !IsOffline(err) || !strings.Contains(ExplainAction(err), "nothing was sent") {
+		t.Fatalf("offline prepare: %v / %s", err, ExplainAction(err))
+	}
+	e.drop.base = http.DefaultTransport
+}

@@ -62,9 +62,6 @@ type Actions struct {
 	store *storage.Store
 	now   func() time.Time
 
-	mu    sync.Mutex
-	locks map[string]*keyLock
-
 	// formHook, when set (tests only), edits every mutation's form just
 	// before it is sent: the contract tests add an unknown parameter.
 	formHook func(*form.Values)
@@ -81,7 +78,7 @@ func NewActions(c *Client, store *storage.Store, now func() time.Time) *Actions 
 	if now == nil {
 		now = time.Now
 	}
-	return &Actions{c: c, store: store, now: now, locks: map[string]*keyLock{}}
+	return &Actions{c: c, store: store, now: now}
 }
 
 // Line is one row of a confirmation screen.
@@ -291,16 +288,17 @@ func (a *Actions) succeed(in storage.Intent, op Operator, raw json.RawMessage, i
 }
 
 func (a *Actions) fail(in storage.Intent, op Operator, call Call, err error, note string) (Result, error) {
-	in.Error = ExplainAction(err)
 	if id := requestIDOf(err); id != "" {
 		in.RequestID = id
 	}
 	outcome := OutcomeFailed
 	if retryable(err) {
 		outcome = OutcomePending
+		err = fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 	} else {
 		in.State = storage.IntentFailed
 	}
+	in.Error = ExplainAction(err)
 	if uerr := a.store.UpdateIntent(in); uerr != nil {
 		err = errors.Join(err, uerr)
 	}
@@ -419,25 +417,32 @@ func (a *Actions) audit(in storage.Intent, op Operator, outcome, detail string) 
 	}
 }
 
-// lock serialises work on one idempotency key inside this process (a
-// double Enter runs the second Execute after the first finished).
+// keyLocks serialise work on one idempotency key across every Actions of
+// the process (one process owns a cache file, so this covers every writer
+// of its intents): a double Enter, or two SSH sessions resuming the same
+// intent, run one after the other and the second sees the first's outcome.
+var keyLocks = struct {
+	sync.Mutex
+	m map[string]*keyLock
+}{m: map[string]*keyLock{}}
+
 func (a *Actions) lock(key string) func() {
-	a.mu.Lock()
-	l := a.locks[key]
+	keyLocks.Lock()
+	l := keyLocks.m[key]
 	if l == nil {
 		l = &keyLock{}
-		a.locks[key] = l
+		keyLocks.m[key] = l
 	}
 	l.n++
-	a.mu.Unlock()
+	keyLocks.Unlock()
 	l.mu.Lock()
 	return func() {
 		l.mu.Unlock()
-		a.mu.Lock()
+		keyLocks.Lock()
 		if l.n--; l.n == 0 {
-			delete(a.locks, key)
+			delete(keyLocks.m, key)
 		}
-		a.mu.Unlock()
+		keyLocks.Unlock()
 	}
 }
 
