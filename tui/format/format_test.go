@@ -94,3 +94,15 @@ func TestRelative(t *testing.T) {
 		t.Errorf("Stamp = %q", got)
 	}
 }
+
+func TestSparkline(t *testing.T) {
+	if got := Sparkline([]int{0, 1, 2, 4, 8}); got != ".▁▂▄█" {
+		t.Errorf("Sparkline = %q", got)
+	}
+	if got := SparklineTo([]int{1, 2, 5}, 2); got != "▄██" {
+		t.Errorf("SparklineTo = %q", got)
+	}
+	if got := Sparkline([]int{0, 0}); got != ".." {
+		t.Errorf("zeros = %q", got)
+	}
+}
