@@ -27,6 +27,7 @@ import (
 
 // testKey is a client key pair and its identity.
 type testKey struct {
+	priv    ed25519.PrivateKey
 	signer  gossh.Signer
 	comment string
 }
@@ -41,7 +42,7 @@ func newTestKey(t testing.TB, comment string) testKey {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return testKey{signer: s, comment: comment}
+	return testKey{priv: priv, signer: s, comment: comment}
 }
 
 // line is the key's authorized-keys line with role.
