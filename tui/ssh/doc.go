@@ -6,6 +6,27 @@
 // session runs is built by a factory the caller gives to New; this package
 // knows nothing of the console's pages.
 //
+// # Wiring (main.go, `paydesk serve`)
+//
+//	srv, err := ssh.New(ssh.Config{
+//		Addr:               flagAddr, // default 127.0.0.1:2222
+//		HostKeyPath:        filepath.Join(dataDir, "ssh_host_ed25519"),
+//		AuthorizedKeysPath: filepath.Join(configDir, "authorized_keys"),
+//		Bus:                bus, // the webhookd.Bus of this process
+//		Logger:             logger,
+//	}, func(sess ssh.Session) (tea.Model, error) {
+//		c := common.New(common.Common{
+//			Store: store, Billing: client, Bus: bus, Account: acct, Mode: mode,
+//			Operator: sess.Operator(), Renderer: sess.Renderer,
+//			Width: sess.Width, Height: sess.Height, Logger: logger,
+//		})
+//		// the root model reads sess.Notices (not Bus.Subscribe) and calls
+//		// sess.Authorize(action) right before recording a mutation
+//		return tui.NewRoot(c, sess.Notices, sess.Authorize), nil
+//	})
+//	go srv.ListenAndServe()
+//	defer srv.Shutdown(ctx)
+//
 // # Access
 //
 // Public keys only: the server sets no password and no keyboard-interactive
@@ -63,6 +84,11 @@
 // as live events does not count as activity) and also bounds silent
 // connections; Config.MaxTimeout bounds any connection. A session without a
 // PTY gets "paydesk needs a terminal: ssh -t …" on stderr and exit status 1.
+//
+// The renderer is made by bm.MakeRenderer, which asks the client terminal
+// for its background colour and waits for the answer. Every interactive
+// terminal answers at once; a client that does not (a script holding a PTY)
+// sees the console only after its first keystroke, which is consumed.
 //
 // # Live events
 //

@@ -349,8 +349,8 @@ func (m *testModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *testModel) View() string {
 	title := m.sess.Renderer.NewStyle().Foreground(lipgloss.Color("#ff0000")).Render("paydesk")
-	status := fmt.Sprintf("%s operator=%s role=%s notices=%d reload=%v authz=%q",
-		title, m.op.Name, m.op.Role, m.notices, m.reload, m.authz)
+	status := fmt.Sprintf("%s operator=%s role=%s notices=%d reload=%v authz=%q size=%dx%d",
+		title, m.op.Name, m.op.Role, m.notices, m.reload, m.authz, m.width, m.height)
 	if !m.fillRows {
 		return status
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +29,7 @@ const (
 	msgTooMany       = "paydesk: too many sessions (%d open), try again later\r\n"
 	msgKeyGone       = "paydesk: this key is no longer authorized\r\n"
 	msgStartFailed   = "paydesk: the console failed to start (details are in the server log)\r\n"
+	msgCrashed       = "paydesk: the console stopped on an internal error (details are in the server log)\r\n"
 	reasonIdle       = "paydesk: no input for %s, session closed\r\n"
 	reasonKeyRemoved = "paydesk: your key was removed from the authorized keys, session closed\r\n"
 	reasonShutdown   = "paydesk: the server is shutting down\r\n"
@@ -102,6 +104,7 @@ func New(cfg Config, factory Factory) (*Server, error) {
 		wish.WithMiddleware(
 			func(charmssh.Handler) charmssh.Handler { return s.finish },
 			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.recoverPanics,
 		),
 	)
 	if err != nil {
@@ -280,6 +283,32 @@ func (s *Server) program(sess charmssh.Session) *tea.Program {
 	go s.watchIdle(live)
 	log.Info("ssh: session opened", "sessions", s.Stats().Sessions)
 	return live.program
+}
+
+// recoverPanics keeps a panic in one session (the factory, a model run
+// outside tea's own recovery) from taking the server and every other
+// session down: it is logged, the session ends with status 1.
+func (s *Server) recoverPanics(next charmssh.Handler) charmssh.Handler {
+	return func(sess charmssh.Session) {
+		defer func() {
+			r := recover()
+			if r == nil {
+				return
+			}
+			s.cfg.Logger.Error("ssh: session panicked", "remote", sess.RemoteAddr().String(),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.mu.Lock()
+			live := s.sessions[sess]
+			s.mu.Unlock()
+			if live != nil {
+				s.release(live)
+			}
+			s.sessionsRefused.Add(1)
+			wish.Errorf(sess, msgCrashed)
+			_ = sess.Exit(1)
+		}()
+		next(sess)
+	}
 }
 
 // finish runs after the session's program exited (or after a refusal).

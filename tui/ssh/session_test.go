@@ -57,8 +57,13 @@ func TestPTYSessionRendersModelWithKeyIdentity(t *testing.T) {
 	tm.waitOut(want)
 	// The session's renderer follows the client's profile: 256 colours.
 	tm.waitOut("\x1b[38;5;196mpaydesk")
-	// Alt screen is on.
+	// Alt screen is on; the size is the PTY's, and follows window changes.
 	tm.waitOut("\x1b[?1049h")
+	tm.waitOut("size=200x10")
+	if err := tm.sess.WindowChange(30, 180); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitOut("size=180x30")
 
 	tm.send("q")
 	if st := exitStatus(tm.wait()); st != 0 {
@@ -72,6 +77,38 @@ func TestPTYSessionRendersModelWithKeyIdentity(t *testing.T) {
 	tm16 := ts.openTerm(t, ana, "xterm", 200, 10, true)
 	tm16.waitOut(want)
 	tm16.waitOut("\x1b[91mpaydesk")
+}
+
+func TestPanickingFactoryEndsOnlyItsSession(t *testing.T) {
+	ana := newTestKey(t, "ana@laptop")
+	bob := newTestKey(t, "bob@desk")
+	ts := startServer(t, []string{ana.line("viewer"), bob.line("viewer")}, func(s Session) (tea.Model, error) {
+		if s.Identity.Name == "bob@desk" {
+			panic("page bug")
+		}
+		return testFactory(s)
+	}, nil)
+	a := ts.openTerm(t, ana, "xterm", 160, 5, true)
+	a.waitOut("operator=ana@laptop")
+
+	b := ts.openTerm(t, bob, "xterm", 160, 5, true)
+	if st := exitStatus(b.wait()); st != 1 {
+		t.Fatalf("panicking session exit status %d, want 1", st)
+	}
+	if !strings.Contains(b.errOut.String(), "internal error") {
+		t.Errorf("panicking session stderr %q", b.errOut.String())
+	}
+	if !strings.Contains(ts.logs.String(), "page bug") {
+		t.Errorf("panic not logged")
+	}
+	// The other session and the server live on; the slot was released.
+	a.send("a")
+	a.waitOut(`authz="refund refused (forbidden)"`)
+	if n := ts.Stats().Sessions; n != 1 {
+		t.Fatalf("%d sessions counted, want 1", n)
+	}
+	again := ts.openTerm(t, ana, "xterm", 160, 5, true)
+	again.waitOut("operator=ana@laptop")
 }
 
 func TestMaxSessions(t *testing.T) {
