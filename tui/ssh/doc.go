@@ -86,9 +86,11 @@
 // PTY gets "paydesk needs a terminal: ssh -t …" on stderr and exit status 1.
 //
 // The renderer is made by bm.MakeRenderer, which asks the client terminal
-// for its background colour and waits for the answer. Every interactive
-// terminal answers at once; a client that does not (a script holding a PTY)
-// sees the console only after its first keystroke, which is consumed.
+// for its background colour. Read straight from the session, a client that
+// never answers (a script holding a PTY) would see nothing until its first
+// keystroke, and lose it; here one pump reads the session's input for both
+// the query (given up after one second) and the program, so it gets the
+// console after a second and keeps every keystroke.
 //
 // # Live events
 //

@@ -155,6 +155,12 @@ func (ts *testServer) openTerm(t testing.TB, k testKey, termName string, w, h in
 }
 
 func startTerm(t testing.TB, c *gossh.Client, termName string, w, h int, read bool) (*term, error) {
+	return startTermAnswering(t, c, termName, w, h, read, true)
+}
+
+// startTermAnswering is startTerm; with answer false the client never
+// answers the terminal query.
+func startTermAnswering(t testing.TB, c *gossh.Client, termName string, w, h int, read, answer bool) (*term, error) {
 	sess, err := c.NewSession()
 	if err != nil {
 		return nil, fmt.Errorf("new session: %w", err)
@@ -173,8 +179,10 @@ func startTerm(t testing.TB, c *gossh.Client, termName string, w, h int, read bo
 	if err := sess.Shell(); err != nil {
 		return nil, fmt.Errorf("shell: %w", err)
 	}
-	// A session the server refuses at once may be gone already.
-	_, _ = io.WriteString(tm.stdin, da1Reply)
+	if answer {
+		// A session the server refuses at once may be gone already.
+		_, _ = io.WriteString(tm.stdin, da1Reply)
+	}
 	if read {
 		tm.startReading()
 	}

@@ -254,7 +254,8 @@ func (s *Server) program(sess charmssh.Session) *tea.Program {
 	s.sessions[sess] = live // reserve the slot while the model is built
 	s.mu.Unlock()
 
-	renderer := bm.MakeRenderer(sess)
+	live.input = newInputPump(sess)
+	renderer := bm.MakeRenderer(newQueryingSession(sess, live.input))
 	if s.cfg.Bus != nil {
 		live.sub = s.cfg.Bus.Subscribe(s.cfg.BusBuffer)
 	}
@@ -273,7 +274,6 @@ func (s *Server) program(sess charmssh.Session) *tea.Program {
 		log.Error("ssh: session refused: model factory failed", "error", err)
 		return s.refuse(sess, msgStartFailed)
 	}
-	live.input = newActivityReader(sess)
 	live.program = tea.NewProgram(model,
 		tea.WithInput(live.input),
 		tea.WithOutput(sess),

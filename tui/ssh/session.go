@@ -3,7 +3,6 @@ package ssh
 import (
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -77,7 +76,7 @@ type liveSession struct {
 	program *tea.Program
 	sub     *webhookd.Subscription
 	started time.Time
-	input   *activityReader
+	input   *inputPump
 
 	mu       sync.Mutex
 	identity Identity
@@ -109,29 +108,4 @@ func (l *liveSession) endReason() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.reason
-}
-
-// activityReader is the session's input as the program reads it; it
-// records when the operator last typed, for the idle timeout.
-type activityReader struct {
-	r    interface{ Read([]byte) (int, error) }
-	last atomic.Int64 // unix nanoseconds
-}
-
-func newActivityReader(r interface{ Read([]byte) (int, error) }) *activityReader {
-	a := &activityReader{r: r}
-	a.last.Store(time.Now().UnixNano())
-	return a
-}
-
-func (a *activityReader) Read(p []byte) (int, error) {
-	n, err := a.r.Read(p)
-	if n > 0 {
-		a.last.Store(time.Now().UnixNano())
-	}
-	return n, err
-}
-
-func (a *activityReader) idleFor(now time.Time) time.Duration {
-	return now.Sub(time.Unix(0, a.last.Load()))
 }

@@ -79,6 +79,25 @@ func TestPTYSessionRendersModelWithKeyIdentity(t *testing.T) {
 	tm16.waitOut("\x1b[91mpaydesk")
 }
 
+// A client whose terminal never answers the renderer's colour query still
+// gets the console once the query times out, and its first keystroke after
+// that reaches the program instead of the abandoned query.
+func TestSilentTerminalStillServedWithoutLosingInput(t *testing.T) {
+	ana := newTestKey(t, "ana@laptop")
+	ts := startServer(t, []string{ana.line("finance")}, nil, nil)
+	c, err := ts.dial(ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := startTermAnswering(t, c, "xterm-256color", 200, 5, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm.waitOut("operator=ana@laptop")
+	tm.send("a")
+	tm.waitOut(`authz="refund allowed"`)
+}
+
 func TestPanickingFactoryEndsOnlyItsSession(t *testing.T) {
 	ana := newTestKey(t, "ana@laptop")
 	bob := newTestKey(t, "bob@desk")
