@@ -210,3 +210,45 @@ func TestIdleSessionClosed(t *testing.T) {
 		t.Fatalf("%d sessions still counted after the idle close", n)
 	}
 }
+
+func TestPeriodicRecheckClosesRemovedKeySession(t *testing.T) {
+	ana := newTestKey(t, "ana@laptop")
+	bob := newTestKey(t, "bob@desk")
+	ts := startServer(t, []string{ana.line("finance"), bob.line("viewer")}, nil, func(c *Config) {
+		c.RecheckInterval = 100 * time.Millisecond
+	})
+	a := ts.openTerm(t, ana, "xterm", 160, 5, true)
+	b := ts.openTerm(t, bob, "xterm", 160, 5, true)
+	a.waitOut("role=finance")
+	b.waitOut("role=viewer")
+
+	writeKeys(t, ts.keysPath, ana.line("support"))
+	// Without any call from the test: the loop closes bob's session and
+	// tells ana's about the new role.
+	if st := exitStatus(b.wait()); st != 1 {
+		t.Fatalf("removed key's session exit status %d, want 1", st)
+	}
+	a.waitOut("role=support")
+}
+
+func TestShutdownEndsSessions(t *testing.T) {
+	ana := newTestKey(t, "ana@laptop")
+	ts := startServer(t, []string{ana.line("viewer")}, nil, nil)
+	tm := ts.openTerm(t, ana, "xterm", 160, 5, true)
+	tm.waitOut("operator=ana@laptop")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := ts.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if st := exitStatus(tm.wait()); st != 1 {
+		t.Fatalf("session exit status %d at shutdown, want 1", st)
+	}
+	if !strings.Contains(tm.errOut.String(), "shutting down") {
+		t.Errorf("session stderr %q, want the shutdown notice", tm.errOut.String())
+	}
+	if _, err := ts.dial(ana); err == nil {
+		t.Fatal("connection accepted after shutdown")
+	}
+}

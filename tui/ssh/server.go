@@ -40,6 +40,10 @@ const (
 // can leave it briefly empty.
 const recheckSettle = 250 * time.Millisecond
 
+// shutdownGrace is how long a connection stays open at shutdown after its
+// session's exit status was sent.
+const shutdownGrace = 500 * time.Millisecond
+
 // Server is the SSH front of paydesk: one tea.Program per session.
 type Server struct {
 	cfg     Config
@@ -160,8 +164,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.srv.Serve(ln)
 }
 
-// Shutdown stops accepting, tells every session the server is going away,
-// and waits for the connections to close until ctx ends, then closes them.
+// Shutdown stops accepting, ends every session with a notice (each
+// connection is closed shortly after its session's exit status), and waits
+// for the connections to close until ctx ends; then it closes the rest
+// (for example connections that never opened a session).
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.stopOnce.Do(func() { close(s.stop) })
 	for _, l := range s.live() {
@@ -224,6 +230,7 @@ func (s *Server) refuse(sess charmssh.Session, format string, args ...any) *tea.
 	s.sessionsRefused.Add(1)
 	wish.Errorf(sess, format, args...)
 	_ = sess.Exit(1)
+	s.closeConnIfStopping(sess)
 	return nil
 }
 
@@ -274,15 +281,30 @@ func (s *Server) program(sess charmssh.Session) *tea.Program {
 		log.Error("ssh: session refused: model factory failed", "error", err)
 		return s.refuse(sess, msgStartFailed)
 	}
-	live.program = tea.NewProgram(model,
+	program := tea.NewProgram(model,
 		tea.WithInput(live.input),
 		tea.WithOutput(sess),
 		tea.WithAltScreen(),
 		tea.WithoutSignalHandler(),
 	)
+	// Under s.mu with the stop check: Shutdown closes stop before it lists
+	// the sessions to end, so a session either sees stop or is listed.
+	s.mu.Lock()
+	stopping := false
+	select {
+	case <-s.stop:
+		stopping = true
+	default:
+		live.program = program // visible to Recheck and Shutdown from here on
+	}
+	s.mu.Unlock()
+	if stopping {
+		s.release(live)
+		return s.refuse(sess, reasonShutdown)
+	}
 	go s.watchIdle(live)
 	log.Info("ssh: session opened", "sessions", s.Stats().Sessions)
-	return live.program
+	return program
 }
 
 // recoverPanics keeps a panic in one session (the factory, a model run
@@ -329,6 +351,21 @@ func (s *Server) finish(sess charmssh.Session) {
 	s.cfg.Logger.Info("ssh: session closed", "operator", id.Operator().Name,
 		"remote", sess.RemoteAddr().String(), "duration", time.Since(live.started).Round(time.Second))
 	_ = sess.Exit(code)
+	s.closeConnIfStopping(sess)
+}
+
+// closeConnIfStopping closes the session's connection when the server is
+// shutting down, a moment after the exit status went out, so clients that
+// keep connections open (ssh ControlMaster) do not hold Shutdown up.
+func (s *Server) closeConnIfStopping(sess charmssh.Session) {
+	select {
+	case <-s.stop:
+	default:
+		return
+	}
+	if conn, ok := sess.Context().Value(charmssh.ContextKeyConn).(gossh.Conn); ok {
+		time.AfterFunc(shutdownGrace, func() { _ = conn.Close() })
+	}
 }
 
 func (s *Server) release(live *liveSession) {
