@@ -252,3 +252,45 @@ func TestShutdownEndsSessions(t *testing.T) {
 		t.Fatal("connection accepted after shutdown")
 	}
 }
+
+func TestKeysFileRejectsBadLinesAndFailsClosed(t *testing.T) {
+	ana := newTestKey(t, "ana@laptop")
+	bob := newTestKey(t, "bob@desk")
+	ts := startServer(t, []string{bob.line("owner"), ana.line("support")}, nil, nil)
+
+	// Line 1 is rejected and logged with its number; line 2 still loads.
+	logs := ts.logs.String()
+	if !strings.Contains(logs, "line=1") || !strings.Contains(logs, `unknown role \"owner\"`) {
+		t.Errorf("rejected line not logged with its number and reason; log:\n%s", logs)
+	}
+	if c, err := ts.dial(bob); err == nil {
+		c.Close()
+		t.Fatal("key on a rejected line let in")
+	}
+	c, err := ts.dial(ana)
+	if err != nil {
+		t.Fatalf("valid line after a rejected one: %v", err)
+	}
+	c.Close()
+
+	// A missing file refuses everyone; restoring it lets them back in.
+	if err := os.Remove(ts.keysPath); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := ts.dial(ana); err == nil {
+		c.Close()
+		t.Fatal("let in while the authorized-keys file is missing")
+	}
+	writeKeys(t, ts.keysPath, ana.line("support"))
+	c, err = ts.dial(ana)
+	if err != nil {
+		t.Fatalf("after the file came back: %v", err)
+	}
+	c.Close()
+
+	// New refuses to start without the file.
+	_, err = New(Config{HostKeyPath: filepath.Join(t.TempDir(), "hk"), AuthorizedKeysPath: filepath.Join(t.TempDir(), "none")}, testFactory)
+	if err == nil || !strings.Contains(err.Error(), "authorized keys") {
+		t.Fatalf("New without a keys file: %v", err)
+	}
+}

@@ -194,7 +194,7 @@ func (f *keyFile) resolve(fingerprint string) (Identity, error) {
 	}
 	kl, ok := keys[fingerprint]
 	if !ok {
-		return Identity{}, fmt.Errorf("%s: %w", fingerprint, ErrKeyNotAuthorized)
+		return Identity{}, ErrKeyNotAuthorized
 	}
 	return Identity{Name: kl.Name, Fingerprint: kl.Fingerprint, Role: kl.Role}, nil
 }
