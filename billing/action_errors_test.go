@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -34,8 +35,8 @@ func TestExplainAction(t *testing.T) {
 			"already been fully refunded"},
 		{call("POST", "/v1/refunds", &stripe.Error{HTTPStatusCode: 400, Type: stripe.ErrorTypeIdempotency, Msg: "Keys for idempotent requests can only be used with the same parameters"}),
 			"idempotency key was already used with different parameters"},
-		{fmt.Errorf("x: %w: %w", ErrOutcomeUnknown, wrapCall("POST", "/v1/refunds", &netErr{})), "Stripe did not answer: the request is saved as pending"},
-		{fmt.Errorf("prepare: %w", wrapCall("GET", "/v1/charges/ch_1", &netErr{})), "nothing was sent"},
+		{fmt.Errorf("x: %w: %w", ErrOutcomeUnknown, wrapCall("POST", "/v1/refunds", refused())), "Stripe did not answer: the request is saved as pending"},
+		{fmt.Errorf("prepare: %w", wrapCall("GET", "/v1/charges/ch_1", refused())), "nothing was sent"},
 		{fieldErr("amount", "at most $1.00 can be refunded"), "At most $1.00 can be refunded."},
 		{fmt.Errorf("execute: %w", admin.Authorize("nope")), "Nothing was sent to Stripe"},
 		{fmt.Errorf("execute: %w", ErrPlanExpired), "too old"},
@@ -54,18 +55,17 @@ func TestExplainAction(t *testing.T) {
 	}
 }
 
-type netErr struct{}
-
-func (netErr) Error() string   { return "dial tcp 127.0.0.1:1: connection refused" }
-func (netErr) Timeout() bool   { return false }
-func (netErr) Temporary() bool { return false }
+// refused is the error the network stack gives for a closed port.
+func refused() error {
+	return &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+}
 
 func TestRetryable(t *testing.T) {
 	for _, c := range []struct {
 		err  error
 		want bool
 	}{
-		{wrapCall("POST", "/v1/refunds", &netErr{}), true},
+		{wrapCall("POST", "/v1/refunds", refused()), true},
 		{context.Canceled, true},
 		{&stripe.Error{HTTPStatusCode: 500, Type: stripe.ErrorTypeAPI}, true},
 		{&stripe.Error{HTTPStatusCode: 409, Code: stripe.ErrorCodeIdempotencyKeyInUse}, true},
