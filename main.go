@@ -20,13 +20,19 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui"
 	"github.com/paydesk/paydesk/tui/cli"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/dunning"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -441,7 +447,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "demo.db")
 	}
-	store, err := openStore(path, "paydesk demo", true, clock)
+	// The cache stamps copies with the account's clock, which the demo
+	// clock moves ahead, so "cached 2h ago" reads in account time.
+	var live atomic.Pointer[sandbox.Server]
+	accountNow := func() time.Time {
+		if sb := live.Load(); sb != nil {
+			return sb.Now()
+		}
+		return clock()
+	}
+	store, err := openStore(path, "paydesk demo", true, accountNow)
 	if err != nil {
 		return err
 	}
@@ -467,6 +482,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("demo sandbox: %w", err)
 	}
 	defer sb.Close()
+	live.Store(sb)
 	sb.AddEndpoint(rx.url, secret)
 
 	client, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: apiBase, RateLimit: 5000, Logger: logger, Now: sb.Now})
@@ -497,7 +513,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	return runConsole(ctx, consoleDeps{
 		store: store, client: client, bus: rx.server.Bus(), now: sb.Now,
-		account: "Demo account", mode: "demo", logger: logger,
+		account: accountName(store, "Demo account"), mode: "demo", logger: logger,
 	})
 }
 
@@ -662,12 +678,9 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 		rt.bus, apply, rt.stop = rx.server.Bus(), rx.server, rx.stop
 		logger.Info("webhooks", "url", rx.url)
 	}
-	acct, err := store.Account()
-	if err == nil {
-		rt.account, rt.mode = acct.Name, acct.Mode
-		if rt.account == "" {
-			rt.account = acct.ID
-		}
+	rt.account = accountName(store, "")
+	if acct, err := store.Account(); err == nil {
+		rt.mode = acct.Mode
 	}
 	if client == nil {
 		rt.offline = true
@@ -721,7 +734,57 @@ type consoleDeps struct {
 
 // runConsole runs the full-screen console until the operator quits.
 func runConsole(ctx context.Context, d consoleDeps) error {
-	return errors.New("the console is not in this build yet: use --headless")
+	registerViews()
+	op := localOperator(d.readOnly)
+	c := common.New(common.Common{
+		Store: d.store, Billing: d.client, Bus: d.bus, Now: d.now,
+		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
+		Account: d.account, Mode: d.mode, Logger: d.logger,
+	})
+	m := tui.New(c)
+	defer m.Close()
+	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	if err != nil && ctx.Err() != nil {
+		return nil // interrupted: a clean exit
+	}
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}
+
+// localOperator is the person at this terminal: user@host, an admin unless
+// the session is read-only.
+func localOperator(readOnly bool) billing.Operator {
+	name := envOr("USER", "operator")
+	if host, err := os.Hostname(); err == nil {
+		name += "@" + host
+	}
+	role := billing.RoleAdmin
+	if readOnly {
+		role = billing.RoleViewer
+	}
+	return billing.Operator{Name: name, Role: role}
+}
+
+// registerViews swaps the packages that build views 6-8 in for the root's
+// placeholders.
+func registerViews() {
+	tui.Views.Register(tui.View{Key: "6", Name: "dunning", Title: "Dunning", New: func(c *common.Common) common.Page { return dunning.New(c) }})
+}
+
+// accountName is the cached account's display name, its id, or def.
+func accountName(store *storage.Store, def string) string {
+	acct, err := store.Account()
+	switch {
+	case err != nil:
+		return def
+	case acct.Name != "":
+		return acct.Name
+	case acct.ID != "":
+		return acct.ID
+	}
+	return def
 }
 
 // keepFresh refetches stale objects: soon after an applied event leaves
