@@ -58,6 +58,7 @@ func actionContractPlans(t *testing.T, a *Actions) map[string]*Plan {
 // stripe-mock (Stripe's OpenAPI spec): each succeeds, and the same call
 // with one unknown parameter is rejected, so the shapes are the spec's.
 func TestActionContract(t *testing.T) {
+	t.Parallel()
 	base := stripemock.Start(t)
 	c := newTestClient(t, base)
 	store := newTestStore(t)
