@@ -145,6 +145,24 @@ func TestActionContract(t *testing.T) {
 			t.Fatalf("lookup %s: %v", in.Action, err)
 		}
 	}
+	// The list and preview reads, as the actions send them, with one
+	// unknown parameter more: rejected.
+	reads := map[string][]Param{
+		"/v1/refunds": {{"charge", "ch_1"}, {"limit", "100"}},
+		"/v1/customers/cus_1/balance_transactions": {{"limit", "100"}},
+		"/v1/invoices/upcoming": formOf(&stripe.InvoiceUpcomingParams{Subscription: stripe.String("sub_1"),
+			SubscriptionItems:             []*stripe.SubscriptionItemsParams{{ID: stripe.String("si_1"), Price: stripe.String("price_1"), Quantity: stripe.Int64(2)}},
+			SubscriptionProrationBehavior: stripe.String("create_prorations"), SubscriptionProrationDate: stripe.Int64(1234567890)}),
+	}
+	for path, q := range reads {
+		if _, err := a.get(ctx, path, q); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		_, err := a.get(ctx, path, append(q, Param{"not_a_param", "x"}))
+		if se := stripeError(err); se == nil || se.HTTPStatusCode != http.StatusBadRequest {
+			t.Fatalf("GET %s with an unknown parameter: %v", path, err)
+		}
+	}
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
