@@ -10,6 +10,7 @@ import (
 )
 
 func TestActionCancelEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{webhooks: true})
 	ctx := context.Background()
 	subID := e.activeSubscription()
@@ -51,6 +52,7 @@ func TestActionCancelEndToEnd(t *testing.T) {
 // A DELETE whose answer was lost is refused when replayed (already
 // canceled); the lookup sees the cancellation and the intent succeeds.
 func TestActionCancelNowDroppedAnswer(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ctx := context.Background()
 	subID := e.activeSubscription()
@@ -72,6 +74,7 @@ func TestActionCancelNowDroppedAnswer(t *testing.T) {
 }
 
 func TestActionPauseEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{webhooks: true})
 	ctx := context.Background()
 	subID := e.activeSubscription()

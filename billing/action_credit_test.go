@@ -10,6 +10,7 @@ import (
 )
 
 func TestActionCreditEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{webhooks: true})
 	ctx := context.Background()
 	cus := e.find(storage.KindCustomer, "with a usd balance currency", func(m map[string]any) bool {
@@ -71,6 +72,7 @@ func TestActionCreditEndToEnd(t *testing.T) {
 }
 
 func TestActionCreditValidation(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ctx := context.Background()
 	usd := e.find(storage.KindCustomer, "usd", func(m map[string]any) bool { return str(m, "currency") == "usd" })

@@ -30,6 +30,7 @@ func writeFile(t *testing.T, name string, size int) string {
 }
 
 func TestActionDisputeEvidenceEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{webhooks: true, customers: 150})
 	ctx := context.Background()
 	dp := e.openDispute()
@@ -104,6 +105,7 @@ func TestActionDisputeEvidenceEndToEnd(t *testing.T) {
 }
 
 func TestActionDisputeEvidenceValidation(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{customers: 150})
 	ctx := context.Background()
 	dp := e.openDispute()
@@ -135,6 +137,7 @@ func TestActionDisputeEvidenceValidation(t *testing.T) {
 
 // An upload whose answer is lost is replayed with its derived key: one file.
 func TestActionDisputeUploadDroppedOneFile(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{customers: 150})
 	ctx := context.Background()
 	dp := e.openDispute()

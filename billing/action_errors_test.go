@@ -83,6 +83,7 @@ func TestRetryable(t *testing.T) {
 // TestActionMoneyMatchesFormat keeps billing's copy of the currency rules
 // in step with tui/format, which billing cannot import.
 func TestActionMoneyMatchesFormat(t *testing.T) {
+	t.Parallel()
 	for _, cur := range []string{"usd", "eur", "gbp", "jpy", "krw", "kwd", "bhd", "sek", "cad", "aud", "", "USD"} {
 		if CurrencyExponent(cur) != format.Exponent(cur) {
 			t.Errorf("%s: exponent %d vs %d", cur, CurrencyExponent(cur), format.Exponent(cur))

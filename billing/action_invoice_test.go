@@ -39,6 +39,7 @@ func (e *actionEnv) setPaymentMethod(customer, pm string) {
 }
 
 func TestActionInvoiceEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{webhooks: true, customers: 120})
 	ctx := context.Background()
 	ids := e.openInvoices(4)
@@ -89,6 +90,7 @@ func TestActionInvoiceEndToEnd(t *testing.T) {
 }
 
 func TestActionInvoicePayDeclined(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{customers: 120})
 	ctx := context.Background()
 	id := e.openInvoices(1)[0]

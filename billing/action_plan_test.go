@@ -18,6 +18,7 @@ func (e *actionEnv) activeSubscription(skip ...string) string {
 }
 
 func TestActionPlanChangeEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{webhooks: true})
 	ctx := context.Background()
 	subID := e.activeSubscription()
@@ -96,6 +97,7 @@ func TestActionPlanChangeEndToEnd(t *testing.T) {
 }
 
 func TestActionPlanChangeValidation(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ctx := context.Background()
 	subID := e.activeSubscription()

@@ -36,6 +36,7 @@ func (e *actionEnv) refundsOf(charge, key string) int {
 }
 
 func TestActionRefundEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{webhooks: true})
 	ch := e.refundableCharge("usd")
 	before := e.obj(storage.KindCharge, ch)
@@ -86,6 +87,7 @@ func TestActionRefundEndToEnd(t *testing.T) {
 }
 
 func TestActionRefundDoubleExecuteOneRefund(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ch := e.refundableCharge("")
 	p := mustPlan(t)(e.acts.PrepareRefund(context.Background(), admin, RefundRequest{Target: ch}))
@@ -126,6 +128,7 @@ func TestActionRefundDoubleExecuteOneRefund(t *testing.T) {
 }
 
 func TestActionRefundDroppedResponseRetrySameKey(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ch := e.refundableCharge("")
 	ctx := context.Background()
@@ -163,6 +166,7 @@ func TestActionRefundDroppedResponseRetrySameKey(t *testing.T) {
 }
 
 func TestActionRefundCrashThenResume(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ch := e.refundableCharge("")
 	ctx := context.Background()
@@ -203,6 +207,7 @@ func TestActionRefundCrashThenResume(t *testing.T) {
 }
 
 func TestActionResumeAfterKeyExpiryLooksUp(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ch := e.refundableCharge("")
 	ctx := context.Background()
@@ -249,6 +254,7 @@ func TestActionResumeAfterKeyExpiryLooksUp(t *testing.T) {
 }
 
 func TestActionRefundRoleRefusedSendsNothing(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ch := e.refundableCharge("")
 	ctx := context.Background()
@@ -292,6 +298,7 @@ func TestActionRefundRoleRefusedSendsNothing(t *testing.T) {
 }
 
 func TestActionRefundValidation(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ctx := context.Background()
 	ch := e.refundableCharge("usd")
@@ -353,6 +360,7 @@ func TestActionRefundValidation(t *testing.T) {
 }
 
 func TestActionPlanExpires(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{})
 	ch := e.refundableCharge("")
 	p := mustPlan(t)(e.acts.PrepareRefund(context.Background(), admin, RefundRequest{Target: ch, Amount: "1"}))
@@ -370,6 +378,7 @@ func errOf(_ *Plan, err error) error { return err }
 // The confirmation says where the cache is behind Stripe, and an
 // unreachable Stripe stops Prepare before anything is planned.
 func TestActionPrepareShowsDriftAndOffline(t *testing.T) {
+	t.Parallel()
 	e := newActionEnv(t, envOptions{}) // no webhooks: the cache stays behind
 	ctx := context.Background()
 	ch := e.refundableCharge("usd")

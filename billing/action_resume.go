@@ -52,7 +52,7 @@ func (a *Actions) Resume(ctx context.Context, op Operator, key string) (Result, 
 		}
 		note = "key expired and nothing found on Stripe: sent again"
 	}
-	return a.send(ctx, in, op, note)
+	return a.send(ctx, in, op, note, false)
 }
 
 // lookup looks for the outcome of an intent on Stripe: the object that

@@ -18,22 +18,6 @@ import (
 	"github.com/stripe/stripe-go/v76/form"
 )
 
-// Money actions.
-//
-// Every mutation takes two steps. Prepare<Action> re-reads its target from
-// Stripe (never only the cache), validates the request against that fresh
-// state and returns a Plan: the exact form that will be sent, lines that
-// describe it in the customer's currency for the confirmation screen,
-// warnings where the cache differs from Stripe, and a fresh idempotency
-// key. Execute writes the plan down as a storage intent (state pending)
-// before calling Stripe, sends it with the plan's idempotency key (and
-// metadata paydesk_intent=<key> where the object has metadata), then
-// records the outcome on the intent and in the audit log. A second Execute
-// of the same plan, a retry after a network error and Resume after a
-// restart all reuse the intent and its key, so Stripe applies the call at
-// most once. The operator's role is checked in Prepare, Execute and Resume:
-// a refused call sends nothing and leaves a "refused" audit record.
-
 // Tunables of the intent lifecycle.
 const (
 	// PlanTTL is how long a prepared plan may wait for its confirmation.
@@ -57,6 +41,20 @@ const (
 
 // Actions performs money mutations for operators. It is safe for
 // concurrent use.
+//
+// Every mutation takes two steps. Prepare<Action> re-reads its target from
+// Stripe (never only the cache), validates the request against that fresh
+// state and returns a Plan: the exact form that will be sent, lines that
+// describe it in the customer's currency for the confirmation screen,
+// warnings where the cache differs from Stripe, and a fresh idempotency
+// key. Execute writes the plan down as a storage intent (state pending)
+// before calling Stripe, sends it with the plan's idempotency key (and
+// metadata paydesk_intent=<key> where the object has metadata), then
+// records the outcome on the intent and in the audit log. A second Execute
+// of the same plan, a retry after a network error and Resume after a
+// restart all reuse the intent and its key, so Stripe applies the call at
+// most once. The operator's role is checked in Prepare, Execute and Resume:
+// a refused call sends nothing and leaves a "refused" audit record.
 type Actions struct {
 	c     *Client
 	store *storage.Store
@@ -218,14 +216,16 @@ func (a *Actions) Execute(ctx context.Context, p *Plan) (Result, error) {
 			return Result{}, fmt.Errorf("execute %s: encode call: %w", p.Action, err)
 		}
 		in = storage.Intent{Key: p.Key, Operator: p.Operator.Name, Action: string(p.Action), Target: p.Target,
-			Params: params, Amount: p.Amount, Currency: p.Currency, State: storage.IntentPending, CreatedAt: a.now().Unix()}
+			Params: params, Amount: p.Amount, Currency: p.Currency, State: storage.IntentPending, CreatedAt: a.now().Unix(),
+			Attempts: 1} // the first attempt is counted in the same commit
 		if err := a.store.CreateIntent(in); err != nil {
 			return Result{}, fmt.Errorf("execute %s: %w", p.Action, err)
 		}
+		return a.send(ctx, in, p.Operator, "", true)
 	default:
 		return Result{}, fmt.Errorf("execute %s: %w", p.Action, err)
 	}
-	return a.send(ctx, in, p.Operator, "")
+	return a.send(ctx, in, p.Operator, "", false)
 }
 
 // finished returns the stored outcome of a succeeded or failed intent.
@@ -243,15 +243,18 @@ func resultOf(in storage.Intent) Result {
 		ResultID: in.ResultID, RequestID: in.RequestID, Detail: in.Error}
 }
 
-// send makes one attempt of a pending intent and records its outcome.
-func (a *Actions) send(ctx context.Context, in storage.Intent, op Operator, note string) (Result, error) {
+// send makes one attempt of a pending intent and records its outcome;
+// counted says the attempt is already recorded on the intent.
+func (a *Actions) send(ctx context.Context, in storage.Intent, op Operator, note string, counted bool) (Result, error) {
 	var call Call
 	if err := json.Unmarshal(in.Params, &call); err != nil {
 		return resultOf(in), fmt.Errorf("%s %s: stored call: %w", in.Action, in.Target, err)
 	}
-	in.Attempts++
-	if err := a.store.UpdateIntent(in); err != nil {
-		return resultOf(in), fmt.Errorf("%s %s: %w", in.Action, in.Target, err)
+	if !counted {
+		in.Attempts++
+		if err := a.store.UpdateIntent(in); err != nil {
+			return resultOf(in), fmt.Errorf("%s %s: %w", in.Action, in.Target, err)
+		}
 	}
 	var raw json.RawMessage
 	var reqID string

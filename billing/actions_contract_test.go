@@ -58,6 +58,7 @@ func actionContractPlans(t *testing.T, a *Actions) map[string]*Plan {
 // stripe-mock (Stripe's OpenAPI spec): each succeeds, and the same call
 // with one unknown parameter is rejected, so the shapes are the spec's.
 func TestActionContract(t *testing.T) {
+	t.Parallel()
 	base := stripemock.Start(t)
 	c := newTestClient(t, base)
 	store := newTestStore(t)
@@ -142,6 +143,24 @@ func TestActionContract(t *testing.T) {
 		}
 		if _, _, err := a.lookup(ctx, in, call); err != nil {
 			t.Fatalf("lookup %s: %v", in.Action, err)
+		}
+	}
+	// The list and preview reads, as the actions send them, with one
+	// unknown parameter more: rejected.
+	reads := map[string][]Param{
+		"/v1/refunds": {{"charge", "ch_1"}, {"limit", "100"}},
+		"/v1/customers/cus_1/balance_transactions": {{"limit", "100"}},
+		"/v1/invoices/upcoming": formOf(&stripe.InvoiceUpcomingParams{Subscription: stripe.String("sub_1"),
+			SubscriptionItems:             []*stripe.SubscriptionItemsParams{{ID: stripe.String("si_1"), Price: stripe.String("price_1"), Quantity: stripe.Int64(2)}},
+			SubscriptionProrationBehavior: stripe.String("create_prorations"), SubscriptionProrationDate: stripe.Int64(1234567890)}),
+	}
+	for path, q := range reads {
+		if _, err := a.get(ctx, path, q); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		_, err := a.get(ctx, path, append(q, Param{"not_a_param", "x"}))
+		if se := stripeError(err); se == nil || se.HTTPStatusCode != http.StatusBadRequest {
+			t.Fatalf("GET %s with an unknown parameter: %v", path, err)
 		}
 	}
 }

@@ -25,7 +25,7 @@ import (
 // actionEnv is a seeded sandbox, a real cache file, webhookd receiving
 // the sandbox's signed webhooks into that cache, and Actions over them.
 type actionEnv struct {
-	t      *testing.T
+	t      testing.TB
 	sb     *sandbox.Server
 	base   string
 	path   string
@@ -49,7 +49,7 @@ type envOptions struct {
 	webhooks  bool
 }
 
-func newActionEnv(t *testing.T, o envOptions) *actionEnv {
+func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 	t.Helper()
 	if o.customers == 0 {
 		o.customers = 60
