@@ -33,6 +33,7 @@ import (
 	"github.com/paydesk/paydesk/tui/cli"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/dunning"
+	pdssh "github.com/paydesk/paydesk/tui/ssh"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -709,9 +710,90 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 }
 
 // cmdServe is the team process: it owns the cache, receives webhooks,
-// keeps the cache synced and serves the console over SSH.
+// keeps the cache synced and serves the console over SSH, one session per
+// staff member with the role their key has.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("serve: the SSH console is not in this build yet")
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	commonFlags(fs, &c)
+	sshAddr := fs.String("ssh-addr", envOr("PAYDESK_SSH_ADDR", "127.0.0.1:2222"), "SSH listen address")
+	whAddr := fs.String("webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address")
+	keys := fs.String("authorized-keys", os.Getenv("PAYDESK_AUTHORIZED_KEYS"), "authorized keys with roles (default: authorized_keys beside the cache)")
+	hostKey := fs.String("host-key", "", "SSH host key (default: ssh_host_ed25519 beside the cache)")
+	maxSessions := fs.Int("max-sessions", 64, "concurrent SSH sessions")
+	idle := fs.Duration("idle-timeout", 30*time.Minute, "close sessions idle this long")
+	fs.Float64Var(&c.Rate, "rate", 0, "request rate cap per second (0: the key's default)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.WebhookSecrets == "" {
+		return fmt.Errorf("serve: %w: set %s to the endpoint's signing secret (whsec_...)", webhookd.ErrNoSecret, webhookd.SecretEnv)
+	}
+	path, err := c.dbPath()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if *keys == "" {
+		*keys = filepath.Join(dir, "authorized_keys")
+	}
+	if *hostKey == "" {
+		*hostKey = filepath.Join(dir, "ssh_host_ed25519")
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	store, err := openStore(path, "paydesk serve", true, nil)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rt, err := startRuntime(ctx, c, store, *whAddr, false, logger)
+	if err != nil {
+		return err
+	}
+	defer rt.stop()
+	registerViews()
+	srv, err := pdssh.New(pdssh.Config{
+		Addr: *sshAddr, HostKeyPath: *hostKey, AuthorizedKeysPath: *keys,
+		IdleTimeout: *idle, MaxSessions: *maxSessions, Logger: logger,
+	}, func(sess pdssh.Session) (tea.Model, error) {
+		op := sess.Operator()
+		cm := common.New(common.Common{
+			Store: store, Billing: rt.client, Bus: rt.bus, Offline: rt.offline,
+			Operator: op, ReadOnly: op.Role == billing.RoleViewer,
+			Account: rt.account, Mode: rt.mode, Logger: logger.With("operator", op.Name),
+			Renderer: sess.Renderer, Width: sess.Width, Height: sess.Height,
+		})
+		return tui.New(cm), nil
+	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	ln, err := listen(*sshAddr, "SSH")
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil {
+			logger.Error("ssh server stopped", "err", err)
+		}
+	}()
+	fmt.Fprintf(stdout, "paydesk serve: ssh -p %s %s (host key %s); webhooks on %s\n",
+		portOf(ln.Addr()), hostOf(ln.Addr()), srv.HostKeyFingerprint(), *whAddr)
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func portOf(a net.Addr) string {
+	_, port, _ := net.SplitHostPort(a.String())
+	return port
+}
+
+func hostOf(a net.Addr) string {
+	host, _, _ := net.SplitHostPort(a.String())
+	return host
 }
 
 // cmdEvents prints the webhook delivery log, newest last.
