@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -796,9 +797,66 @@ func hostOf(a net.Addr) string {
 	return host
 }
 
-// cmdEvents prints the webhook delivery log, newest last.
+// cmdEvents prints the webhook delivery log. With --follow it owns the
+// cache like the console does (receiver, background sync) and streams each
+// delivery as it is logged.
 func cmdEvents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("events: not in this build yet")
+	var c config
+	fs := flag.NewFlagSet("events", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	commonFlags(fs, &c)
+	follow := fs.Bool("follow", false, "keep printing deliveries as they arrive (runs the webhook receiver)")
+	typ := fs.String("type", "", "event type glob, e.g. 'invoice.*'")
+	verdict := fs.String("verdict", "", "applied, duplicate, older, conflict, version_mismatch, recorded or rejected")
+	object := fs.String("object", "", "deliveries of one Stripe object id")
+	limit := fs.Int("limit", 50, "deliveries printed from the log (without --follow)")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	whAddr := fs.String("webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address with --follow")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	f := storage.DeliveryFilter{Type: *typ, Verdict: storage.Verdict(*verdict), ObjectID: *object}
+	if err := f.Validate(); err != nil {
+		return usageErr("%v", err)
+	}
+	if *follow {
+		path, err := c.dbPath()
+		if err != nil {
+			return err
+		}
+		logger, closeLog, err := fileLogger(path + ".log")
+		if err != nil {
+			return err
+		}
+		defer closeLog()
+		store, err := openStore(path, "paydesk events --follow", true, nil)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		rt, err := startRuntime(ctx, c, store, *whAddr, false, logger)
+		if err != nil {
+			return err
+		}
+		defer rt.stop()
+		return webhookd.Follow(ctx, store, rt.bus, f, stdout, *asJSON)
+	}
+	store, err := openCacheReader(c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	page, err := store.QueryDeliveries(storage.DeliveryQuery{DeliveryFilter: f, Limit: *limit})
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	slices.Reverse(page.Items)
+	for _, d := range page.Items {
+		if err := webhookd.WriteDelivery(stdout, d, *asJSON); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // consoleDeps is what the console needs from the process.

@@ -159,3 +159,40 @@ func TestSyncNeedsKeyAndResumes(t *testing.T) {
 		t.Fatalf("bad key: exit %d %q", code, errOut)
 	}
 }
+
+func TestEventsPrintsFilteredDeliveryLog(t *testing.T) {
+	clearEnv(t)
+	db := filepath.Join(t.TempDir(), "events.db")
+	store, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range []storage.Delivery{
+		{EventID: "evt_1", Type: "invoice.payment_failed", ObjectID: "in_1", Verdict: storage.VerdictApplied, Status: 200, Source: "webhook"},
+		{Type: "", Verdict: storage.VerdictRejected, Reason: "no signature matches any configured secret", Status: 400, Source: "webhook"},
+		{EventID: "evt_2", Type: "customer.updated", ObjectID: "cus_1", Verdict: storage.VerdictApplied, Status: 200, Source: "catch-up"},
+	} {
+		d.At = int64(1_790_000_000+i) * 1e9
+		if _, err := store.AppendDelivery(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.Close()
+
+	code, out, errOut := runCLI(t, "events", "--db", db)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.Contains(lines[0], "invoice.payment_failed") || !strings.Contains(lines[1], "no signature matches") {
+		t.Fatalf("events exit %d (%s):\n%s", code, errOut, out)
+	}
+	code, out, _ = runCLI(t, "events", "--db", db, "--type", "invoice.*", "--json")
+	var got struct {
+		EventID string `json:"event_id"`
+	}
+	if code != 0 || json.Unmarshal([]byte(strings.TrimSpace(out)), &got) != nil || got.EventID != "evt_1" {
+		t.Fatalf("events --type --json: exit %d %q", code, out)
+	}
+	code, _, errOut = runCLI(t, "events", "--db", db, "--verdict", "great")
+	if code != 2 {
+		t.Fatalf("bad verdict: exit %d %q", code, errOut)
+	}
+}
