@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paydesk/paydesk/tui/format"
 	"github.com/stripe/stripe-go/v76"
 )
 
@@ -76,29 +75,6 @@ func TestRetryable(t *testing.T) {
 	} {
 		if got := retryable(c.err); got != c.want {
 			t.Errorf("retryable(%v) = %v", c.err, got)
-		}
-	}
-}
-
-// TestActionMoneyMatchesFormat keeps billing's copy of the currency rules
-// in step with tui/format, which billing cannot import.
-func TestActionMoneyMatchesFormat(t *testing.T) {
-	t.Parallel()
-	for _, cur := range []string{"usd", "eur", "gbp", "jpy", "krw", "kwd", "bhd", "sek", "cad", "aud", "", "USD"} {
-		if CurrencyExponent(cur) != format.Exponent(cur) {
-			t.Errorf("%s: exponent %d vs %d", cur, CurrencyExponent(cur), format.Exponent(cur))
-		}
-		for _, v := range []int64{0, 1, 99, 100, 123456, -500, 1234567890} {
-			if FormatAmount(v, cur) != format.Money(v, cur) {
-				t.Errorf("FormatAmount(%d, %q) = %q, format.Money = %q", v, cur, FormatAmount(v, cur), format.Money(v, cur))
-			}
-		}
-		for _, s := range []string{"12.50", "1,200", "12", "0.5", "12.345", "abc", "-1"} {
-			got, gerr := parseAmount("amount", s, cur)
-			want, werr := format.ParseMoney(s, cur)
-			if (gerr == nil) != (werr == nil) || (gerr == nil && got != want) {
-				t.Errorf("%q %q: parseAmount %d %v, ParseMoney %d %v", s, cur, got, gerr, want, werr)
-			}
 		}
 	}
 }
