@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -20,6 +21,9 @@ type DeliveryFilter struct {
 
 // Validate checks the type glob.
 func (f DeliveryFilter) Validate() error {
+	if f.Verdict != "" && !slices.Contains(Verdicts, f.Verdict) {
+		return fmt.Errorf("verdict filter %q: want one of %v", f.Verdict, Verdicts)
+	}
 	if f.Type == "" {
 		return nil
 	}

@@ -32,6 +32,12 @@ const (
 	VerdictRejected Verdict = "rejected"
 )
 
+// Verdicts lists every verdict, for filters and their validation.
+var Verdicts = []Verdict{
+	VerdictApplied, VerdictDuplicate, VerdictOlder, VerdictConflict,
+	VerdictVersionMismatch, VerdictRecorded, VerdictRejected,
+}
+
 // ErrMalformedEvent is returned (wrapped) for a payload that is not a Stripe event.
 var ErrMalformedEvent = errors.New("malformed event")
 

@@ -62,7 +62,7 @@ func Follow(ctx context.Context, store *storage.Store, bus *Bus, f storage.Deliv
 		}
 		slices.Reverse(page.Items)
 		for _, d := range page.Items {
-			if err := writeDelivery(w, d, jsonOut); err != nil {
+			if err := WriteDelivery(w, d, jsonOut); err != nil {
 				return err
 			}
 		}
@@ -90,7 +90,7 @@ func Follow(ctx context.Context, store *storage.Store, bus *Bus, f storage.Deliv
 				if !f.Match(d) {
 					continue
 				}
-				if err := writeDelivery(w, d, jsonOut); err != nil {
+				if err := WriteDelivery(w, d, jsonOut); err != nil {
 					return err
 				}
 			}
@@ -116,7 +116,9 @@ type followLine struct {
 	APIVersion string          `json:"api_version,omitempty"`
 }
 
-func writeDelivery(w io.Writer, d storage.Delivery, jsonOut bool) error {
+// WriteDelivery prints one delivery as Follow does: text, or one JSON
+// object per line with jsonOut.
+func WriteDelivery(w io.Writer, d storage.Delivery, jsonOut bool) error {
 	at := time.Unix(0, d.At).UTC()
 	var err error
 	if jsonOut {

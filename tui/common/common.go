@@ -43,6 +43,10 @@ type Common struct {
 	Renderer *lipgloss.Renderer
 	Styles   *Styles
 
+	// Actions are the money actions detail pages offer (DefaultActions
+	// when nil).
+	Actions *Actions
+
 	Width, Height int
 }
 
@@ -63,6 +67,9 @@ func New(c Common) *Common {
 	}
 	if c.Styles == nil {
 		c.Styles = NewStyles(c.Renderer)
+	}
+	if c.Actions == nil {
+		c.Actions = DefaultActions
 	}
 	return &c
 }

@@ -1,0 +1,89 @@
+package common
+
+import (
+	"slices"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+)
+
+// ActionSpec is one money action a detail page offers for a kind: the key
+// that starts it and the page (a form, a confirmation) it opens. Detail
+// pages list every spec registered for their kind and show CanAct's reason
+// instead of starting it when the session may not act.
+type ActionSpec struct {
+	Kind storage.Kind
+	// Key is a single key ("R", "C") shown and bound on the detail page.
+	// Keys already used by detail pages (j k J y r esc ? q : 1-8) are refused.
+	Key string
+	// Label is what the key does ("refund", "adjust credit").
+	Label string
+	// Action is what CanAct checks.
+	Action billing.Action
+	// Open builds the action's first page for the object shown.
+	Open func(c *Common, env storage.Envelope) (Page, error)
+}
+
+// Actions is a registry of action specs, filled once at start (main wires
+// the packages that build money actions) and read by every session.
+type Actions struct {
+	mu    sync.RWMutex
+	specs []ActionSpec
+}
+
+// DefaultActions is the registry New puts in a Common that has none.
+var DefaultActions = &Actions{}
+
+// reservedKeys are bound by the root model or by detail pages.
+var reservedKeys = []string{"j", "k", "J", "y", "r", "q", "?", ":", "esc", "enter",
+	"1", "2", "3", "4", "5", "6", "7", "8", "9", "up", "down", "pgup", "pgdown", "g", "G"}
+
+// Register adds (or, for the same kind and key, replaces) a spec. It
+// reports false for a spec without Open or with a reserved key.
+func (a *Actions) Register(s ActionSpec) bool {
+	if s.Open == nil || s.Key == "" || slices.Contains(reservedKeys, s.Key) {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, old := range a.specs {
+		if old.Kind == s.Kind && old.Key == s.Key {
+			a.specs[i] = s
+			return true
+		}
+	}
+	a.specs = append(a.specs, s)
+	return true
+}
+
+// For lists the specs of kind in registration order.
+func (a *Actions) For(kind storage.Kind) []ActionSpec {
+	if a == nil {
+		return nil
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	var out []ActionSpec
+	for _, s := range a.specs {
+		if s.Kind == kind {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Start runs the spec for env: a toast with the reason when the session
+// may not act, an error toast when the page cannot be built, else a push.
+func (s ActionSpec) Start(c *Common, env storage.Envelope) tea.Cmd {
+	if ok, why := c.CanAct(s.Action); !ok {
+		return Toast(ToastWarn, s.Label+" unavailable: "+why)
+	}
+	p, err := s.Open(c, env)
+	if err != nil {
+		return Toast(ToastError, s.Label+": "+err.Error())
+	}
+	return Push(p)
+}

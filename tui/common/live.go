@@ -1,0 +1,42 @@
+package common
+
+import (
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/webhookd"
+)
+
+// LiveMsg carries one notice of the live bus to every page on the stack.
+// The root model reads the bus one notice per command and re-arms it, so a
+// page never blocks on the bus; it only decides whether the notice touches
+// what it shows (Touches) and reloads from the cache if so.
+type LiveMsg struct{ Notice webhookd.Notice }
+
+// Touches reports whether the notice may change an object of kind with
+// id (or, for a customer id, anything of that customer). A Reload notice
+// touches everything.
+func (m LiveMsg) Touches(kind storage.Kind, id string) bool {
+	n := m.Notice
+	if n.Reload {
+		return true
+	}
+	r := n.Result
+	if !r.Changed() {
+		return false
+	}
+	if r.ObjectID == id && (kind == "" || r.Kind == kind) {
+		return true
+	}
+	return kind == storage.KindCustomer && r.Customer == id
+}
+
+// RefreshMsg asks every page to reload what it shows from the cache (sent
+// after a refetch or when the root model wants a full redraw).
+type RefreshMsg struct{}
+
+// InputCapturer is implemented by pages that sometimes take every key
+// (a focused filter or form field): while CapturingInput is true the root
+// model hands them keys like "q", ":" and "1" instead of acting on them.
+// ctrl+c always quits.
+type InputCapturer interface {
+	CapturingInput() bool
+}

@@ -1,0 +1,153 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/fixture"
+)
+
+// fx is the seeded cache every test of this package browses (read-only;
+// tests that write build their own).
+var fx *fixture.Fixture
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	var err error
+	fx, err = fixture.Build(fixture.Options{Seed: 7, Customers: 60})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	fx.Close()
+	os.Exit(code)
+}
+
+// session builds a Common over fx's cache with an ASCII renderer writing
+// to out (where OSC 52 copies land), the fixed clock and UTC.
+func session(out *bytes.Buffer, mod func(*common.Common)) *common.Common {
+	if out == nil {
+		out = &bytes.Buffer{}
+	}
+	r := lipgloss.NewRenderer(out, termenv.WithProfile(termenv.Ascii))
+	r.SetColorProfile(termenv.Ascii)
+	c := common.Common{
+		Store: fx.Store, Now: fixture.Clock, Loc: time.UTC, Renderer: r,
+		Account: "Paydesk Demo", Mode: "demo",
+		Operator: billing.Operator{Name: "test@host", Role: billing.RoleAdmin},
+		Actions:  &common.Actions{},
+	}
+	if mod != nil {
+		mod(&c)
+	}
+	return common.New(c)
+}
+
+// drive runs msg through m and then the commands it returns, feeding their
+// messages back, synchronously; commands that do not answer within 100 ms
+// (cursor blinks, toast timers, the bus listener) are dropped.
+func drive(m tea.Model, msgs ...tea.Msg) tea.Model {
+	queue := append([]tea.Msg{}, msgs...)
+	for len(queue) > 0 {
+		msg := queue[0]
+		queue = queue[1:]
+		switch msg := msg.(type) {
+		case nil:
+			continue
+		case tea.BatchMsg:
+			for _, c := range msg {
+				queue = append(queue, run(c))
+			}
+			continue
+		}
+		if reflect.TypeOf(msg).String() == "tea.sequenceMsg" {
+			for _, c := range reflect.ValueOf(msg).Interface().([]tea.Cmd) {
+				queue = append(queue, run(c))
+			}
+			continue
+		}
+		var cmd tea.Cmd
+		m, cmd = m.Update(msg)
+		queue = append(queue, run(cmd))
+	}
+	return m
+}
+
+func run(c tea.Cmd) tea.Msg {
+	if c == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- c() }()
+	select {
+	case msg := <-ch:
+		if _, quit := msg.(tea.QuitMsg); quit {
+			return nil
+		}
+		return msg
+	case <-time.After(100 * time.Millisecond):
+		return nil
+	}
+}
+
+func keys(s ...string) []tea.Msg {
+	var out []tea.Msg
+	for _, k := range s {
+		out = append(out, keyMsg(k))
+	}
+	return out
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// start builds a root model at w x h and runs its Init.
+func start(c *common.Common, w, h int) *Model {
+	m := New(c)
+	drive(m, run(m.Init()), tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+func TestEyeball(t *testing.T) {
+	if os.Getenv("EYEBALL") == "" {
+		t.Skip()
+	}
+	m := start(session(nil, nil), 120, 36)
+	for _, k := range []string{"", "2", "3", "4", "5", "1", "enter"} {
+		if k != "" {
+			drive(m, keyMsg(k))
+		}
+		fmt.Println(m.View())
+		fmt.Println("-----")
+	}
+}

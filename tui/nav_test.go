@@ -1,0 +1,250 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/base64"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/resources"
+	"github.com/paydesk/paydesk/tui/table"
+)
+
+// TestNavigation walks the console under teatest: digits and :names switch
+// views, / filters, enter opens a detail page, esc comes back to the same
+// filtered list, pgdn pages.
+func TestNavigation(t *testing.T) {
+	tm := program(t, session(nil, nil), 120, 36)
+	play(t, tm, []step{
+		{"3", "[3 Invoices]"},
+		{":", ""}, {"type:disputes", ""}, {"enter", "[4 Disputes]"},
+		{":", ""}, {"type:subs", ""}, {"enter", "[2 Subscriptions]"},
+		{":", ""}, {"type:cr", ""}, {"enter", "[5 Credit]"},
+		{"1", "[1 Customers]"},
+		{"pgdown", "page 2 · 32-60"},
+		{"pgup", "page 1 · 1-31"},
+		{"/", ""}, {"type:emma", "filter"}, {"enter", ""},
+		{"enter", "Customer cus_CLM81QFBjObqwD"},
+		{"esc", "[1 Customers]"},
+	})
+	m := finish(t, tm)
+	tbl, ok := m.Active().(*table.Model)
+	if !ok || tbl.Title() != "Customers" || len(m.stack) != 1 {
+		t.Fatalf("after esc the active page is %T %q (stack %d), want the Customers table", m.Active(), m.Active().Title(), len(m.stack))
+	}
+	view := m.View()
+	if !strings.Contains(view, "filter:/emma") || !strings.Contains(view, "cus_CLM81QFBjObqwD") || strings.Contains(view, "Clara Moore") {
+		t.Fatalf("the filter did not survive the detail round trip:\n%s", view)
+	}
+}
+
+func visibleIDs(t *testing.T, m *Model) []string {
+	t.Helper()
+	var ids []string
+	for _, l := range strings.Split(m.Active().View(), "\n")[2:] {
+		f := strings.Fields(strings.TrimPrefix(l, ">"))
+		if len(f) > 0 && strings.Contains(f[0], "_") {
+			ids = append(ids, f[0])
+		}
+	}
+	return ids
+}
+
+func TestPaging(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	p1 := visibleIDs(t, m)
+	if len(p1) != 31 {
+		t.Fatalf("first page has %d rows, want 31 (36 lines - header, footer, heading, columns)", len(p1))
+	}
+	drive(m, keyMsg("pgdown"))
+	p2 := visibleIDs(t, m)
+	if len(p2) != 29 {
+		t.Fatalf("second page has %d rows, want the 29 remaining of 60", len(p2))
+	}
+	for _, id := range p2 {
+		if slices.Contains(p1, id) {
+			t.Fatalf("%s is on both pages", id)
+		}
+	}
+	drive(m, keyMsg("pgdown")) // no further page: stays
+	if got := visibleIDs(t, m); !slices.Equal(got, p2) {
+		t.Fatal("pgdn past the end moved")
+	}
+	drive(m, keyMsg("pgup"))
+	if got := visibleIDs(t, m); !slices.Equal(got, p1) {
+		t.Fatalf("pgup did not come back to the first page:\n%v\n%v", got, p1)
+	}
+	// Moving down from the last row continues on the next page.
+	for range 31 {
+		drive(m, keyMsg("down"))
+	}
+	if env, _ := m.Active().(*table.Model).Selected(); env.ID != p2[0] {
+		t.Fatalf("down from the last row selected %s, want %s", env.ID, p2[0])
+	}
+}
+
+func TestFilterStatusSort(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	drive(m, keys("/", "z", "a", "r", "a")...)
+	ids := visibleIDs(t, m)
+	if len(ids) == 0 {
+		t.Fatal("filter zara matched nothing")
+	}
+	for _, id := range ids {
+		e, err := fx.Store.Get(storage.KindCustomer, id)
+		if err != nil || !strings.Contains(strings.ToLower(e.Name+" "+e.Email), "zara") {
+			t.Fatalf("filter zara shows %s (%s, %s)", id, e.Name, e.Email)
+		}
+	}
+	drive(m, keyMsg("esc"))
+	if n := len(visibleIDs(t, m)); n != 31 {
+		t.Fatalf("esc did not clear the filter: %d rows", n)
+	}
+
+	drive(m, keyMsg("3"), keyMsg("f")) // invoices, status open
+	tbl := m.Active().(*table.Model)
+	lines := strings.Split(tbl.View(), "\n")[2:]
+	if len(lines) == 0 || !strings.Contains(tbl.View(), "status:open") {
+		t.Fatalf("invoices filtered on open:\n%s", tbl.View())
+	}
+	for _, l := range lines {
+		if f := strings.Fields(strings.TrimPrefix(l, ">")); len(f) < 2 || f[1] != "open" {
+			t.Fatalf("status filter open shows %q", l)
+		}
+	}
+	drive(m, keyMsg("F")) // back to all
+	drive(m, keyMsg("s")) // amount, largest first
+	if !strings.Contains(tbl.View(), "sort:amount") {
+		t.Fatalf("sort toggle: %s", strings.SplitN(tbl.View(), "\n", 2)[0])
+	}
+	p, _ := fx.Store.List(storage.Query{Kind: storage.KindInvoice, Sort: storage.SortAmount, Limit: 1})
+	if env, _ := tbl.Selected(); env.ID != p.Items[0].ID || env.Amount < p.Items[0].Amount {
+		t.Fatalf("amount sort starts at %s, want %s", env.ID, p.Items[0].ID)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	drive(m, keys(":", "n", "o", "p", "e", "enter")...)
+	if m.toast.Text != "no view named nope" {
+		t.Fatalf("toast %q", m.toast.Text)
+	}
+	drive(m, keys(":", "i", "n", "v", "enter")...)
+	if m.view.Name != "invoices" {
+		t.Fatalf(":inv opened %q", m.view.Name)
+	}
+	// While the filter line is focused digits and q are text, not keys.
+	drive(m, keys("/", "1", "q")...)
+	if m.view.Name != "invoices" || !strings.Contains(m.View(), "/1q") {
+		t.Fatalf("keys leaked out of the filter line: view %s", m.view.Name)
+	}
+}
+
+type fakePage struct{ title string }
+
+func (p *fakePage) Init() tea.Cmd                         { return nil }
+func (p *fakePage) Update(tea.Msg) (common.Page, tea.Cmd) { return p, nil }
+func (p *fakePage) View() string                          { return "fake page " + p.title }
+func (p *fakePage) SetSize(int, int)                      {}
+func (p *fakePage) Title() string                         { return p.title }
+func (p *fakePage) ShortHelp() []key.Binding              { return nil }
+func (p *fakePage) FullHelp() [][]key.Binding             { return nil }
+
+func TestRegistryReplacesPlaceholder(t *testing.T) {
+	reg := DefaultViews()
+	reg.Register(View{Key: "6", Name: "dunning", Title: "Dunning", New: func(*common.Common) common.Page { return &fakePage{title: "Dunning"} }})
+	reg.Register(View{Key: "9", Name: "extra", Title: "Extra", New: func(*common.Common) common.Page { return &fakePage{title: "Extra"} }})
+	m := NewWith(session(nil, nil), reg)
+	drive(m, run(m.Init()), tea.WindowSizeMsg{Width: 120, Height: 36}, keyMsg("6"))
+	if !strings.Contains(m.View(), "fake page Dunning") {
+		t.Fatalf("6 did not open the registered dunning page:\n%s", m.View())
+	}
+	drive(m, keys(":", "e", "x", "enter")...)
+	if m.Active().Title() != "Extra" {
+		t.Fatalf(":ex opened %q", m.Active().Title())
+	}
+	if len(reg.List()) != 9 || reg.List()[5].Name != "dunning" {
+		t.Fatal("replacing a view moved it or added a second one")
+	}
+}
+
+func TestOfflineRefetchAndCopy(t *testing.T) {
+	var out bytes.Buffer
+	// No key: browsing works, r says why it cannot refetch.
+	m := start(session(&out, nil), 120, 36)
+	if !strings.Contains(m.View(), "offline") {
+		t.Fatal("header does not say offline")
+	}
+	drive(m, keyMsg("r"))
+	if !strings.Contains(m.toast.Text, "refetch unavailable: no Stripe key configured") {
+		t.Fatalf("r without a key: %q", m.toast.Text)
+	}
+	// A key but --offline.
+	m = start(session(&out, func(c *common.Common) { c.Billing, c.Offline = fx.Billing, true }), 120, 36)
+	drive(m, keyMsg("r"))
+	if !strings.Contains(m.toast.Text, "offline: Stripe is unreachable") {
+		t.Fatalf("r offline: %q", m.toast.Text)
+	}
+	// y copies the selected id with OSC 52 on the session's output.
+	drive(m, keyMsg("y"))
+	env, _ := m.Active().(*table.Model).Selected()
+	osc := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(env.ID))
+	if !strings.Contains(out.String(), osc) || m.toast.Text != "copied "+env.ID {
+		t.Fatalf("y wrote %q, toast %q", out.String(), m.toast.Text)
+	}
+
+	// Online: r refetches through billing from the sandbox.
+	m = start(session(&out, func(c *common.Common) { c.Billing = fx.Billing }), 120, 36)
+	if !strings.Contains(m.View(), "online") {
+		t.Fatal("header does not say online")
+	}
+	_, cmd := m.Update(keyMsg("r"))
+	msg := cmd()
+	rm, ok := msg.(common.RefetchedMsg)
+	if !ok || rm.Err != nil {
+		t.Fatalf("refetch returned %#v", msg)
+	}
+	drive(m, rm)
+	if m.toast.Text != "refetched "+rm.ID+" from Stripe" {
+		t.Fatalf("toast %q", m.toast.Text)
+	}
+}
+
+func TestActionsHook(t *testing.T) {
+	var opened string
+	actions := &common.Actions{}
+	actions.Register(common.ActionSpec{Kind: storage.KindCustomer, Key: "C", Label: "adjust credit", Action: "credit",
+		Open: func(c *common.Common, env storage.Envelope) (common.Page, error) {
+			opened = env.ID
+			return &fakePage{title: "credit " + env.ID}, nil
+		}})
+	ro := session(nil, func(c *common.Common) { c.Actions, c.ReadOnly = actions, true })
+	m := start(ro, 120, 36)
+	drive(m, keyMsg("enter"))
+	m.Active().SetSize(120, 200) // show the whole page
+	if !strings.Contains(m.Active().View(), "C  adjust credit — unavailable: read-only session") {
+		t.Fatalf("detail page does not explain the unavailable action:\n%s", m.Active().View())
+	}
+	drive(m, keyMsg("C"))
+	if opened != "" || !strings.Contains(m.toast.Text, "read-only") {
+		t.Fatalf("read-only C opened %q, toast %q", opened, m.toast.Text)
+	}
+
+	rw := session(nil, func(c *common.Common) { c.Actions, c.Billing = actions, fx.Billing })
+	m = start(rw, 120, 36)
+	drive(m, keyMsg("enter"))
+	drive(m, keyMsg("C"))
+	if opened == "" || m.Active().Title() != "credit "+opened {
+		t.Fatalf("C on an admin session: opened %q, active %q, toast %q", opened, m.Active().Title(), m.toast.Text)
+	}
+	drive(m, keyMsg("esc"))
+	if _, ok := m.Active().(*resources.Detail); !ok {
+		t.Fatalf("esc from the action page went to %T", m.Active())
+	}
+}

@@ -1,0 +1,199 @@
+package resources
+
+import (
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/table"
+)
+
+// relatedRows is how many objects of each kind a detail page lists.
+const relatedRows = 5
+
+// NewCustomer is the customer detail page: profile, balance, payment
+// method, and the customer's subscriptions, invoices, charges, refunds,
+// disputes and balance transactions from the cache's customer index.
+func NewCustomer(c *common.Common, id string) *Detail {
+	return newDetail(c, storage.KindCustomer, id, "Customer", customerBody)
+}
+
+func customerBody(d *Detail, b *sections) {
+	e := d.env
+	cu := decode[customerJSON](e.Raw)
+	balance := b.money(e.Amount, e.Currency)
+	switch {
+	case e.Amount < 0:
+		balance += "  " + d.c.Styles.Good.Render("credit") + " applied to the next invoice"
+	case e.Amount > 0:
+		balance += "  " + d.c.Styles.Warn.Render("owed") + ", added to the next invoice"
+	}
+	delinquent := "no"
+	if cu.Delinquent {
+		delinquent = d.c.Styles.Bad.Render("yes")
+	}
+	b.heading("Customer " + e.ID)
+	b.fields(
+		"Name", orDash(e.Name),
+		"Email", orDash(e.Email),
+		"Phone", cu.Phone,
+		"Description", cu.Description,
+		"Created", b.when(e.Created),
+		"Currency", cu.Currency,
+		"Balance", balance,
+		"Delinquent", delinquent,
+		"Payment", paymentLine(d, cu),
+		"Cached", cacheLine(d),
+	)
+
+	subs, more := b.related(storage.KindSubscription, e.ID, relatedRows, nil)
+	b.heading("Subscriptions")
+	rows := make([][]string, 0, len(subs))
+	for _, s := range subs {
+		sj := decode[subscriptionJSON](s.Raw)
+		rows = append(rows, []string{s.ID, s.Status, sj.plan(), b.money(s.Amount, s.Currency), date(d.c, sj.CurrentPeriodEnd)})
+	}
+	b.list(subCols, rows, more, "no subscriptions")
+
+	invs, more := b.related(storage.KindInvoice, e.ID, relatedRows, nil)
+	b.heading("Invoices")
+	rows = rows[:0]
+	for _, in := range invs {
+		ij := decode[invoiceJSON](in.Raw)
+		rows = append(rows, []string{orDash(in.Number), in.Status, b.money(in.Amount, in.Currency), itoa(ij.AttemptCount), date(d.c, in.Created), in.ID})
+	}
+	b.list(invoiceCols, rows, more, "no invoices")
+
+	chs, more := b.related(storage.KindCharge, e.ID, relatedRows, nil)
+	b.heading("Charges")
+	rows = rows[:0]
+	for _, ch := range chs {
+		cj := decode[chargeJSON](ch.Raw)
+		rows = append(rows, []string{ch.ID, ch.Status, b.money(ch.Amount, ch.Currency), failure(cj), date(d.c, ch.Created)})
+	}
+	b.list(chargeCols, rows, more, "no charges")
+
+	res, more := b.related(storage.KindRefund, e.ID, relatedRows, nil)
+	b.heading("Refunds")
+	rows = rows[:0]
+	for _, r := range res {
+		rj := decode[refundJSON](r.Raw)
+		rows = append(rows, []string{r.ID, r.Status, b.money(r.Amount, r.Currency), orDash(rj.Reason), string(rj.Charge), date(d.c, r.Created)})
+	}
+	b.list(refundCols, rows, more, "no refunds")
+
+	dps, more := b.related(storage.KindDispute, e.ID, relatedRows, nil)
+	b.heading("Disputes")
+	rows = rows[:0]
+	for _, dp := range dps {
+		dj := decode[disputeJSON](dp.Raw)
+		rows = append(rows, []string{dp.ID, dp.Status, b.money(dp.Amount, dp.Currency), orDash(dj.Reason), relUnix(d.c, dj.EvidenceDetails.DueBy)})
+	}
+	b.list(disputeCols, rows, more, "no disputes")
+
+	txs, more := b.related(storage.KindBalanceTransaction, e.ID, relatedRows, nil)
+	b.heading("Balance transactions")
+	rows = rows[:0]
+	for _, t := range txs {
+		tj := decode[balanceTxnJSON](t.Raw)
+		rows = append(rows, []string{t.ID, b.money(t.Amount, t.Currency), b.money(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
+	}
+	b.list(txnCols, rows, more, "no balance transactions")
+}
+
+// paymentLine shows the default payment method: brand and last4 when the
+// customer's JSON has it expanded, else the id, with the card the latest
+// charge used as a hint.
+func paymentLine(d *Detail, cu customerJSON) string {
+	id, cd := paymentMethod(cu.InvoiceSettings.DefaultPaymentMethod)
+	if cd != nil {
+		return cardLine(cd) + " " + d.c.Styles.Muted.Render("("+id+")")
+	}
+	line := orDash(id)
+	if p, err := d.c.Store.List(storage.Query{Kind: storage.KindCharge, Customer: d.id, Limit: 1}); err == nil && len(p.Items) == 1 {
+		cj := decode[chargeJSON](p.Items[0].Raw)
+		if cj.PaymentMethodDetails != nil && cj.PaymentMethodDetails.Card != nil {
+			line += "  " + d.c.Styles.Muted.Render("last charged: ") + cardLine(cj.PaymentMethodDetails.Card)
+		}
+	}
+	return line
+}
+
+func cardLine(c *card) string {
+	s := orDash(c.Brand) + " •••• " + orDash(c.Last4)
+	if c.ExpYear > 0 {
+		s += " exp " + itoa(int64(c.ExpMonth)) + "/" + itoa(int64(c.ExpYear))
+	}
+	return s
+}
+
+// cacheLine says how fresh the cached copy is.
+func cacheLine(d *Detail) string {
+	s := "written " + relUnix(d.c, d.env.EventCreated)
+	if d.env.Stale {
+		s += "  " + d.c.Styles.Warn.Render("stale: "+d.env.StaleReason)
+	}
+	return s
+}
+
+func failure(cj chargeJSON) string {
+	switch {
+	case cj.Outcome != nil && cj.FailureCode != "" && cj.Outcome.Reason != "":
+		return cj.FailureCode + " (" + cj.Outcome.Reason + ")"
+	case cj.FailureCode != "":
+		return cj.FailureCode
+	case cj.Refunded:
+		return "refunded"
+	case cj.AmountRefunded > 0:
+		return "partly refunded"
+	case cj.Disputed:
+		return "disputed"
+	}
+	return ""
+}
+
+var (
+	subCols = []table.Column{
+		{Title: "ID", Width: 18},
+		{Title: "Status", Width: 18, Status: true},
+		{Title: "Plan", Width: 14, Flex: true},
+		{Title: "Amount", Width: 11, Right: true},
+		{Title: "Period end", Width: 10, Priority: 1},
+	}
+	invoiceCols = []table.Column{
+		{Title: "Number", Width: 14},
+		{Title: "Status", Width: 13, Status: true},
+		{Title: "Amount due", Width: 11, Right: true},
+		{Title: "Tries", Width: 5, Right: true, Priority: 2},
+		{Title: "Created", Width: 10, Priority: 1},
+		{Title: "ID", Width: 18, Flex: true, Priority: 3},
+	}
+	chargeCols = []table.Column{
+		{Title: "ID", Width: 18},
+		{Title: "Status", Width: 10, Status: true},
+		{Title: "Amount", Width: 11, Right: true},
+		{Title: "Outcome", Width: 16, Flex: true, Priority: 2},
+		{Title: "Created", Width: 10, Priority: 1},
+	}
+	refundCols = []table.Column{
+		{Title: "ID", Width: 18},
+		{Title: "Status", Width: 10, Status: true},
+		{Title: "Amount", Width: 11, Right: true},
+		{Title: "Reason", Width: 14, Flex: true, Priority: 2},
+		{Title: "Charge", Width: 18, Priority: 3},
+		{Title: "Created", Width: 10, Priority: 1},
+	}
+	disputeCols = []table.Column{
+		{Title: "ID", Width: 18},
+		{Title: "Status", Width: 22, Status: true},
+		{Title: "Amount", Width: 11, Right: true},
+		{Title: "Reason", Width: 14, Flex: true, Priority: 2},
+		{Title: "Due", Width: 9, Priority: 1},
+	}
+	txnCols = []table.Column{
+		{Title: "ID", Width: 20},
+		{Title: "Amount", Width: 11, Right: true},
+		{Title: "Ending bal.", Width: 11, Right: true, Priority: 2},
+		{Title: "Type", Width: 10, Priority: 3},
+		{Title: "Description", Width: 14, Flex: true, Priority: 1},
+		{Title: "Created", Width: 10, Priority: 4},
+	}
+)

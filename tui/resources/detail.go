@@ -1,0 +1,306 @@
+package resources
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/raw"
+	"github.com/paydesk/paydesk/tui/table"
+)
+
+// Detail is a detail page: sections about one cached object drawn into a
+// scrolling viewport, reloaded when a live notice touches the object (or,
+// for objects of a customer, anything of that customer).
+type Detail struct {
+	c      *common.Common
+	kind   storage.Kind
+	id     string
+	label  string
+	env    storage.Envelope
+	err    error
+	body   func(d *Detail, b *sections)
+	vp     viewport.Model
+	width  int
+	loaded bool
+	keys   detailKeys
+}
+
+type detailKeys struct {
+	Raw, Copy, Refetch, Back key.Binding
+}
+
+var (
+	_ common.Page = (*Detail)(nil)
+)
+
+func newDetail(c *common.Common, kind storage.Kind, id, label string, body func(*Detail, *sections)) *Detail {
+	return &Detail{c: c, kind: kind, id: id, label: label, body: body, vp: viewport.New(80, 20), width: 80,
+		keys: detailKeys{
+			Raw:     key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "json")),
+			Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
+			Refetch: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refetch")),
+			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		}}
+}
+
+// ID is the object shown.
+func (d *Detail) ID() string { return d.id }
+
+// Envelope is the cached copy shown (zero until loaded).
+func (d *Detail) Envelope() storage.Envelope { return d.env }
+
+// Init reads the object and draws the page.
+func (d *Detail) Init() tea.Cmd {
+	d.reload()
+	return nil
+}
+
+// Title is the header breadcrumb.
+func (d *Detail) Title() string { return d.label + " " + d.id }
+
+// SetSize fits the viewport and redraws (column fitting follows the width).
+func (d *Detail) SetSize(w, h int) {
+	d.vp.Width, d.vp.Height = w, max(1, h)
+	if w != d.width {
+		d.width = w
+		if d.loaded {
+			d.render()
+		}
+	}
+}
+
+func (d *Detail) reload() {
+	env, err := d.c.Store.Get(d.kind, d.id)
+	d.env, d.err, d.loaded = env, err, true
+	d.render()
+}
+
+func (d *Detail) render() {
+	b := &sections{d: d}
+	if d.err != nil {
+		if errors.Is(d.err, storage.ErrNotFound) {
+			b.line(d.c.Styles.Warn.Render(d.id + " is not in the cache"))
+		} else {
+			b.line(d.c.Styles.Bad.Render("cannot read " + d.id + ": " + d.err.Error()))
+		}
+	} else {
+		d.body(d, b)
+		b.actions()
+		b.timeline()
+	}
+	off := d.vp.YOffset
+	d.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+	d.vp.SetYOffset(off)
+}
+
+// Update scrolls, runs J/y/r and the registered actions, and follows live
+// notices.
+func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, d.keys.Raw):
+			return d, common.Push(raw.New(d.c, d.kind, d.id))
+		case key.Matches(msg, d.keys.Copy):
+			return d, d.c.CopyID(d.id)
+		case key.Matches(msg, d.keys.Refetch):
+			return d, d.c.Refetch(d.kind, d.id)
+		}
+		if d.err == nil {
+			for _, a := range d.c.Actions.For(d.kind) {
+				if msg.String() == a.Key {
+					return d, a.Start(d.c, d.env)
+				}
+			}
+		}
+	case common.LiveMsg:
+		cus := d.env.Customer
+		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Notice.Result.Customer == cus) {
+			d.reload()
+		}
+		return d, nil
+	case common.RefreshMsg:
+		d.reload()
+		return d, nil
+	}
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return d, cmd
+}
+
+// View draws the viewport.
+func (d *Detail) View() string { return d.vp.View() }
+
+// ShortHelp is the footer's help.
+func (d *Detail) ShortHelp() []key.Binding {
+	k := []key.Binding{d.vp.KeyMap.Down, d.vp.KeyMap.Up, d.keys.Raw, d.keys.Copy, d.keys.Refetch, d.keys.Back}
+	return append(k, d.actionBindings()...)
+}
+
+// FullHelp is the `?` help.
+func (d *Detail) FullHelp() [][]key.Binding {
+	km := d.vp.KeyMap
+	groups := [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown}, {d.keys.Raw, d.keys.Copy, d.keys.Refetch, d.keys.Back}}
+	if a := d.actionBindings(); len(a) > 0 {
+		groups = append(groups, a)
+	}
+	return groups
+}
+
+func (d *Detail) actionBindings() []key.Binding {
+	var out []key.Binding
+	for _, a := range d.c.Actions.For(d.kind) {
+		out = append(out, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
+	}
+	return out
+}
+
+// sections builds a detail page's text.
+type sections struct {
+	d *Detail
+	strings.Builder
+}
+
+func (b *sections) line(s string) { b.WriteString(s + "\n") }
+
+func (b *sections) heading(title string) {
+	if b.Len() > 0 {
+		b.WriteByte('\n')
+	}
+	b.line(b.d.c.Styles.Title.Render(title))
+}
+
+// fields writes label/value pairs with aligned labels; empty values are skipped.
+func (b *sections) fields(pairs ...string) {
+	w := 0
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			w = max(w, ansi.StringWidth(pairs[i]))
+		}
+	}
+	s := b.d.c.Styles
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			continue
+		}
+		b.line("  " + s.Label.Render(fmt.Sprintf("%-*s", w, pairs[i])) + "  " + pairs[i+1])
+	}
+}
+
+// list writes related objects as a static table, or a muted note when none.
+func (b *sections) list(cols []table.Column, rows [][]string, more bool, none string) {
+	if len(rows) == 0 {
+		b.line("  " + b.d.c.Styles.Muted.Render(none))
+		return
+	}
+	b.line(table.Render(b.d.c.Styles, cols, rows, b.d.width))
+	if more {
+		b.line("  " + b.d.c.Styles.Muted.Render("… more in the cache"))
+	}
+}
+
+// related lists up to n objects of kind for the page's customer, newest
+// first, keeping those keep accepts.
+func (b *sections) related(kind storage.Kind, customer string, n int, keep func(storage.Envelope) bool) ([]storage.Envelope, bool) {
+	if customer == "" {
+		return nil, false
+	}
+	q := storage.Query{Kind: kind, Customer: customer, Limit: n}
+	if keep != nil {
+		q.Limit = 50
+	}
+	var out []storage.Envelope
+	for {
+		p, err := b.d.c.Store.List(q)
+		if err != nil {
+			b.line("  " + b.d.c.Styles.Bad.Render("cannot read "+string(kind)+": "+err.Error()))
+			return out, false
+		}
+		for _, e := range p.Items {
+			if keep == nil || keep(e) {
+				if len(out) == n {
+					return out, true
+				}
+				out = append(out, e)
+			}
+		}
+		if p.Next == "" || keep == nil {
+			return out, p.Next != "" && len(out) == n
+		}
+		q.After = p.Next
+	}
+}
+
+// status renders a status in the palette.
+func (b *sections) status(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return b.d.c.Styles.Status(s).Render(s)
+}
+
+func (b *sections) money(minor int64, currency string) string { return format.Money(minor, currency) }
+
+// when prints a unix time with minutes and how far it is from now.
+func (b *sections) when(unix int64) string {
+	if unix == 0 {
+		return ""
+	}
+	c := b.d.c
+	return format.Stamp(unix, c.Loc) + " " + c.Styles.Muted.Render("("+format.Relative(time.Unix(unix, 0), c.Now())+")")
+}
+
+// actions lists the money actions registered for the kind, or why they
+// are unavailable in this session.
+func (b *sections) actions() {
+	specs := b.d.c.Actions.For(b.d.kind)
+	if len(specs) == 0 {
+		return
+	}
+	b.heading("Actions")
+	s := b.d.c.Styles
+	for _, a := range specs {
+		if ok, why := b.d.c.CanAct(a.Action); !ok {
+			b.line("  " + s.Muted.Render(a.Key+"  "+a.Label+" — unavailable: "+why))
+			continue
+		}
+		b.line("  " + s.Info.Render(a.Key) + "  " + a.Label)
+	}
+}
+
+// timeline lists the cached events that touched the object.
+func (b *sections) timeline() {
+	b.heading("Events")
+	evs, err := b.d.c.Store.EventsFor(b.d.id, 10)
+	if err != nil {
+		b.line("  " + b.d.c.Styles.Bad.Render("cannot read events: "+err.Error()))
+		return
+	}
+	if len(evs) == 0 {
+		b.line("  " + b.d.c.Styles.Muted.Render("no events cached for "+b.d.id+" (webhooks add them as they arrive)"))
+		return
+	}
+	rows := make([][]string, 0, len(evs))
+	for _, e := range evs {
+		rows = append(rows, []string{format.Stamp(e.Created, b.d.c.Loc), e.Type, e.ObjectID, string(e.Verdict), e.ID})
+	}
+	b.list(eventCols, rows, false, "")
+}
+
+var eventCols = []table.Column{
+	{Title: "At", Width: 16},
+	{Title: "Type", Width: 30, Flex: true},
+	{Title: "Object", Width: 18, Priority: 1},
+	{Title: "Verdict", Width: 9, Priority: 2},
+	{Title: "Event", Width: 18, Priority: 3},
+}

@@ -1,0 +1,115 @@
+package resources
+
+import (
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/table"
+)
+
+// NewInvoice is the invoice detail page: amounts, lines, payment attempts,
+// the next retry and the last payment error with its decline code.
+func NewInvoice(c *common.Common, id string) *Detail {
+	return newDetail(c, storage.KindInvoice, id, "Invoice", invoiceBody)
+}
+
+func invoiceBody(d *Detail, b *sections) {
+	e := d.env
+	in := decode[invoiceJSON](e.Raw)
+	b.heading("Invoice " + orDash(in.Number) + "  " + e.ID)
+	b.fields(
+		"Status", b.status(e.Status),
+		"Customer", customerLabel(d, e.Customer),
+		"Subscription", string(in.Subscription),
+		"Reason", in.BillingReason,
+		"Amount due", b.money(in.AmountDue, in.Currency),
+		"Paid", b.money(in.AmountPaid, in.Currency),
+		"Remaining", b.money(in.AmountRemaining, in.Currency),
+		"Period", format.Date(in.PeriodStart, d.c.Loc)+" → "+format.Date(in.PeriodEnd, d.c.Loc),
+		"Created", b.when(e.Created),
+		"Finalized", b.when(in.StatusTransitions.FinalizedAt),
+		"Paid at", b.when(in.StatusTransitions.PaidAt),
+		"Voided at", b.when(in.StatusTransitions.VoidedAt),
+		"Due date", b.when(in.DueDate),
+		"Collection", in.CollectionMethod,
+		"Cached", cacheLine(d),
+	)
+
+	b.heading("Payment")
+	next := b.when(in.NextPaymentAttempt)
+	if next == "" {
+		next = d.c.Styles.Muted.Render("none scheduled")
+	}
+	b.fields(
+		"Attempts", itoa(in.AttemptCount),
+		"Next retry", next,
+		"Last error", lastPaymentError(d, in),
+		"Payment", string(in.PaymentIntent),
+	)
+
+	b.heading("Lines")
+	rows := make([][]string, 0, len(in.Lines.Data))
+	for _, l := range in.Lines.Data {
+		period := format.Date(l.Period.Start, d.c.Loc) + " → " + format.Date(l.Period.End, d.c.Loc)
+		desc := l.Description
+		if l.Proration {
+			desc += " (proration)"
+		}
+		rows = append(rows, []string{orDash(desc), itoa(max(l.Quantity, 1)), b.money(l.Amount, l.Currency), period})
+	}
+	b.list(lineCols, rows, in.Lines.HasMore, "no lines")
+
+	chs, more := b.related(storage.KindCharge, e.Customer, relatedRows, func(ch storage.Envelope) bool {
+		return string(decode[chargeJSON](ch.Raw).Invoice) == e.ID
+	})
+	b.heading("Charges")
+	rows = rows[:0]
+	for _, ch := range chs {
+		cj := decode[chargeJSON](ch.Raw)
+		rows = append(rows, []string{ch.ID, ch.Status, b.money(ch.Amount, ch.Currency), failure(cj), format.Stamp(ch.Created, d.c.Loc)})
+	}
+	b.list(attemptCols, rows, more, "no charges cached for this invoice")
+}
+
+// lastPaymentError reads the error of the invoice's payment intent, or of
+// its latest charge when the intent is not cached.
+func lastPaymentError(d *Detail, in invoiceJSON) string {
+	bad := d.c.Styles.Bad
+	if in.PaymentIntent != "" {
+		if pi, err := d.c.Store.Get(storage.KindPaymentIntent, string(in.PaymentIntent)); err == nil {
+			if pe := decode[paymentIntentJSON](pi.Raw).LastPaymentError; pe != nil {
+				code := pe.Code
+				if pe.DeclineCode != "" {
+					code += " / " + pe.DeclineCode
+				}
+				return bad.Render(code) + "  " + pe.Message
+			}
+			return ""
+		}
+	}
+	if in.Charge != "" {
+		if ch, err := d.c.Store.Get(storage.KindCharge, string(in.Charge)); err == nil {
+			cj := decode[chargeJSON](ch.Raw)
+			if cj.FailureCode != "" {
+				return bad.Render(failure(cj)) + "  " + cj.FailureMessage
+			}
+		}
+	}
+	return ""
+}
+
+var (
+	lineCols = []table.Column{
+		{Title: "Description", Width: 24, Flex: true},
+		{Title: "Qty", Width: 4, Right: true},
+		{Title: "Amount", Width: 11, Right: true},
+		{Title: "Period", Width: 23, Priority: 1},
+	}
+	attemptCols = []table.Column{
+		{Title: "Charge", Width: 18},
+		{Title: "Status", Width: 10, Status: true},
+		{Title: "Amount", Width: 11, Right: true},
+		{Title: "Outcome", Width: 16, Flex: true},
+		{Title: "At", Width: 16, Priority: 1},
+	}
+)

@@ -1,0 +1,170 @@
+package resources
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/table"
+)
+
+// NewSubscription is the subscription detail page: items and prices,
+// period, status and its history from cached events, the upcoming invoice
+// and the subscription's invoices.
+func NewSubscription(c *common.Common, id string) *Detail {
+	return newDetail(c, storage.KindSubscription, id, "Subscription", subscriptionBody)
+}
+
+func subscriptionBody(d *Detail, b *sections) {
+	e := d.env
+	s := decode[subscriptionJSON](e.Raw)
+	cancel := ""
+	switch {
+	case s.CancelAtPeriodEnd:
+		cancel = d.c.Styles.Warn.Render("at period end") + " " + b.when(s.CancelAt)
+	case s.CanceledAt != 0:
+		cancel = b.when(s.CanceledAt)
+	}
+	trial := ""
+	if s.TrialEnd != 0 {
+		trial = format.Date(s.TrialStart, d.c.Loc) + " → " + b.when(s.TrialEnd)
+	}
+	paused := ""
+	if s.PauseCollection != nil {
+		paused = s.PauseCollection.Behavior
+		if s.PauseCollection.ResumesAt != 0 {
+			paused += ", resumes " + b.when(s.PauseCollection.ResumesAt)
+		}
+	}
+	b.heading("Subscription " + e.ID)
+	b.fields(
+		"Status", b.status(e.Status),
+		"Customer", customerLabel(d, e.Customer),
+		"Started", b.when(s.StartDate),
+		"Period", format.Date(s.CurrentPeriodStart, d.c.Loc)+" → "+b.when(s.CurrentPeriodEnd),
+		"Trial", trial,
+		"Cancels", cancel,
+		"Ended", b.when(s.EndedAt),
+		"Collection", s.CollectionMethod,
+		"Paused", paused,
+		"Amount", b.money(e.Amount, e.Currency)+" per period",
+		"Cached", cacheLine(d),
+	)
+
+	b.heading("Items")
+	rows := make([][]string, 0, len(s.Items.Data))
+	for _, it := range s.Items.Data {
+		rows = append(rows, []string{it.ID, it.Price.label(), b.money(it.Price.UnitAmount, it.Price.Currency),
+			it.Price.interval(), itoa(max(it.Quantity, 1)), it.Price.ID})
+	}
+	b.list(itemCols, rows, false, "no items")
+
+	b.heading("Upcoming invoice")
+	b.line("  " + upcoming(d, s, e))
+
+	b.heading("Status history")
+	b.statusHistory()
+
+	invs, more := b.related(storage.KindInvoice, e.Customer, relatedRows, func(in storage.Envelope) bool { return in.Subscription == e.ID })
+	b.heading("Invoices")
+	rows = rows[:0]
+	for _, in := range invs {
+		ij := decode[invoiceJSON](in.Raw)
+		rows = append(rows, []string{orDash(in.Number), in.Status, b.money(in.Amount, in.Currency), itoa(ij.AttemptCount), date(d.c, in.Created), in.ID})
+	}
+	b.list(invoiceCols, rows, more, "no invoices cached for this subscription")
+}
+
+// upcoming estimates the next invoice from the items (Stripe's upcoming
+// invoice adds prorations and credit; the action forms fetch it live).
+func upcoming(d *Detail, s subscriptionJSON, e storage.Envelope) string {
+	switch e.Status {
+	case "canceled", "incomplete_expired":
+		return d.c.Styles.Muted.Render("none: the subscription has ended")
+	}
+	if s.CancelAtPeriodEnd {
+		return d.c.Styles.Muted.Render("none: cancels at period end")
+	}
+	if s.PauseCollection != nil {
+		return d.c.Styles.Muted.Render("collection paused (" + s.PauseCollection.Behavior + ")")
+	}
+	at := s.CurrentPeriodEnd
+	if e.Status == "trialing" && s.TrialEnd != 0 {
+		at = s.TrialEnd
+	}
+	line := "about " + format.Money(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
+		" " + d.c.Styles.Muted.Render("("+relUnix(d.c, at)+", from the items; prorations and balance not included)")
+	if e.Status == "past_due" || e.Status == "unpaid" {
+		line += "\n  " + d.c.Styles.Warn.Render("the latest invoice is unpaid: "+string(s.LatestInvoice))
+	}
+	return line
+}
+
+// statusHistory reads the status changes of the cached subscription events.
+func (b *sections) statusHistory() {
+	evs, err := b.d.c.Store.EventsFor(b.d.id, 50)
+	if err != nil {
+		b.line("  " + b.d.c.Styles.Bad.Render("cannot read events: "+err.Error()))
+		return
+	}
+	var rows [][]string
+	for _, ev := range evs {
+		if !strings.HasPrefix(ev.Type, "customer.subscription.") {
+			continue
+		}
+		raw, err := b.d.c.Store.Event(ev.ID)
+		if err != nil {
+			continue
+		}
+		var p struct {
+			Data struct {
+				Object   struct{ Status string } `json:"object"`
+				Previous struct{ Status string } `json:"previous_attributes"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(raw, &p) != nil {
+			continue
+		}
+		from, to := p.Data.Previous.Status, p.Data.Object.Status
+		change := to
+		if from != "" && from != to {
+			change = from + " → " + to
+		}
+		rows = append(rows, []string{format.Stamp(ev.Created, b.d.c.Loc), change, ev.Type})
+	}
+	b.list(historyCols, rows, false, "no status changes cached (the history grows with webhook events)")
+}
+
+// customerLabel names a customer from the cache: "Name <email> (cus_…)".
+func customerLabel(d *Detail, id string) string {
+	if id == "" {
+		return "-"
+	}
+	c, err := d.c.Store.Get(storage.KindCustomer, id)
+	if err != nil {
+		return id
+	}
+	label := orDash(c.Name)
+	if c.Email != "" {
+		label += " <" + c.Email + ">"
+	}
+	return label + " " + d.c.Styles.Muted.Render("("+id+")")
+}
+
+var (
+	itemCols = []table.Column{
+		{Title: "Item", Width: 18, Priority: 2},
+		{Title: "Price", Width: 16, Flex: true},
+		{Title: "Unit", Width: 11, Right: true},
+		{Title: "Interval", Width: 8},
+		{Title: "Qty", Width: 4, Right: true},
+		{Title: "Price ID", Width: 20, Priority: 1},
+	}
+	historyCols = []table.Column{
+		{Title: "At", Width: 16},
+		{Title: "Status", Width: 24, Flex: true},
+		{Title: "Event", Width: 36, Priority: 1},
+	}
+)

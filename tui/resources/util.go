@@ -1,0 +1,17 @@
+package resources
+
+import (
+	"slices"
+	"strconv"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func sortStrings(s []string) { slices.Sort(s) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,349 @@
+// Package tui is paydesk's Bubble Tea console: a root model with a header,
+// a page stack and a footer, over the resource tables and detail pages of
+// its sub-packages. One root model runs per session (local terminal or SSH
+// connection) with its own common.Common.
+//
+// main wires it like this:
+//
+//	c := common.New(common.Common{Store: store, Billing: bc, Bus: bus, Operator: op, Mode: "demo"})
+//	m := tui.New(c)
+//	defer m.Close()
+//	_, err := tea.NewProgram(m, tea.WithAltScreen()).Run()
+//
+// Views 6-8 (Dunning, Webhooks, Audit) are placeholders until their
+// packages register themselves in Views (see Registry).
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/webhookd"
+)
+
+// headerLines and footerLines frame the page body.
+const (
+	headerLines = 2
+	footerLines = 1
+	// toastFor is how long a toast stays in the footer.
+	toastFor = 4 * time.Second
+	// busBuffer is the session's live-bus queue; a session that falls
+	// further behind gets a Reload notice instead.
+	busBuffer = 512
+)
+
+// Model is the root model of one console session.
+type Model struct {
+	c     *common.Common
+	views *Registry
+	view  View
+	stack []common.Page
+
+	keys     rootKeys
+	help     help.Model
+	showHelp bool
+
+	cmdline    textinput.Model
+	commanding bool
+
+	toast    common.ToastMsg
+	toastSeq int
+
+	sub     *webhookd.Subscription
+	arrived []time.Time // notice times of the last minute (session clock)
+
+	account   storage.Account
+	lastEvent int64
+}
+
+// noticeMsg is one live-bus notice read by listen.
+type noticeMsg struct{ n webhookd.Notice }
+
+// toastExpiredMsg clears toast number seq.
+type toastExpiredMsg struct{ seq int }
+
+// New builds the root model of a session over c, starting on the first
+// registered view (Customers). It subscribes to c.Bus when there is one;
+// call Close when the program ends.
+func New(c *common.Common) *Model {
+	return NewWith(c, Views)
+}
+
+// NewWith is New with another view registry (tests, custom builds).
+func NewWith(c *common.Common, views *Registry) *Model {
+	in := textinput.New()
+	in.Prompt = ":"
+	in.Placeholder = "customers, subs, invoices, disputes, credit, dunning, webhooks, audit"
+	h := help.New()
+	h.Styles.ShortKey = c.Styles.Help.Bold(true)
+	h.Styles.ShortDesc = c.Styles.Help
+	h.Styles.ShortSeparator = c.Styles.Help
+	h.Styles.FullKey = c.Styles.Help.Bold(true)
+	h.Styles.FullDesc = c.Styles.Help
+	h.Styles.FullSeparator = c.Styles.Help
+	m := &Model{c: c, views: views, keys: defaultRootKeys(), help: h, cmdline: in}
+	if c.Bus != nil {
+		m.sub = c.Bus.Subscribe(busBuffer)
+	}
+	return m
+}
+
+// Close releases the live-bus subscription.
+func (m *Model) Close() {
+	if m.sub != nil {
+		m.sub.Close()
+	}
+}
+
+// Active is the page on top of the stack (nil before Init).
+func (m *Model) Active() common.Page {
+	if len(m.stack) == 0 {
+		return nil
+	}
+	return m.stack[len(m.stack)-1]
+}
+
+// Init opens the first view and starts listening to the bus.
+func (m *Model) Init() tea.Cmd {
+	m.loadMeta()
+	var cmds []tea.Cmd
+	if vs := m.views.List(); len(vs) > 0 {
+		cmds = append(cmds, m.switchTo(vs[0]))
+	}
+	cmds = append(cmds, m.listen())
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) loadMeta() {
+	if a, err := m.c.Store.Account(); err == nil {
+		m.account = a
+	}
+	if e, err := m.c.Store.LastEvent(); err == nil {
+		m.lastEvent = max(m.lastEvent, e.Created)
+	}
+}
+
+// listen reads one notice; Update re-arms it after each one.
+func (m *Model) listen() tea.Cmd {
+	if m.sub == nil {
+		return nil
+	}
+	sub := m.sub
+	return func() tea.Msg {
+		n, ok := sub.Next()
+		if !ok {
+			return nil
+		}
+		return noticeMsg{n: n}
+	}
+}
+
+func (m *Model) bodyHeight() int { return max(1, m.c.Height-headerLines-footerLines) }
+
+func (m *Model) switchTo(v View) tea.Cmd {
+	m.view = v
+	m.stack = m.stack[:0]
+	m.showHelp = false
+	return m.push(v.New(m.c))
+}
+
+func (m *Model) push(p common.Page) tea.Cmd {
+	m.stack = append(m.stack, p)
+	p.SetSize(m.c.Width, m.bodyHeight())
+	return p.Init()
+}
+
+// Update handles the root's keys and messages and delegates the rest to
+// the active page (live notices and refreshes go to every page).
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.Width, m.c.Height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.cmdline.Width = max(10, msg.Width-4)
+		for _, p := range m.stack {
+			p.SetSize(m.c.Width, m.bodyHeight())
+		}
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	case common.PushPageMsg:
+		if msg.Page != nil {
+			m.showHelp = false
+			return m, m.push(msg.Page)
+		}
+		return m, nil
+	case common.PopPageMsg:
+		m.pop()
+		return m, nil
+	case common.ToastMsg:
+		return m, m.showToast(msg)
+	case toastExpiredMsg:
+		if msg.seq == m.toastSeq {
+			m.toast = common.ToastMsg{}
+		}
+		return m, nil
+	case common.RefetchedMsg:
+		cmd := m.showToast(common.RefetchToast(msg))
+		return m, tea.Batch(cmd, m.broadcast(common.RefreshMsg{}))
+	case noticeMsg:
+		return m, tea.Batch(m.onNotice(msg.n), m.listen())
+	case common.LiveMsg, common.RefreshMsg:
+		return m, m.broadcast(msg)
+	}
+	return m, m.delegate(msg)
+}
+
+func (m *Model) delegate(msg tea.Msg) tea.Cmd {
+	if len(m.stack) == 0 {
+		return nil
+	}
+	i := len(m.stack) - 1
+	p, cmd := m.stack[i].Update(msg)
+	m.stack[i] = p
+	return cmd
+}
+
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, p := range m.stack {
+		np, cmd := p.Update(msg)
+		m.stack[i] = np
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) pop() {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+}
+
+func (m *Model) showToast(t common.ToastMsg) tea.Cmd {
+	m.toast = t
+	m.toastSeq++
+	seq := m.toastSeq
+	return tea.Tick(toastFor, func(time.Time) tea.Msg { return toastExpiredMsg{seq: seq} })
+}
+
+// onNotice counts the notice, toasts what staff must see and hands it to
+// every page.
+func (m *Model) onNotice(n webhookd.Notice) tea.Cmd {
+	now := m.c.Now()
+	m.arrived = append(m.arrived, now)
+	m.trimRate(now)
+	if n.Result.Created > m.lastEvent {
+		m.lastEvent = n.Result.Created
+	}
+	var cmds []tea.Cmd
+	if t, ok := noticeToast(n); ok {
+		cmds = append(cmds, m.showToast(t))
+	}
+	cmds = append(cmds, m.broadcast(common.LiveMsg{Notice: n}))
+	return tea.Batch(cmds...)
+}
+
+// noticeToast words the events that need a human: failed payments and
+// new disputes.
+func noticeToast(n webhookd.Notice) (common.ToastMsg, bool) {
+	r := n.Result
+	if r.Verdict == storage.VerdictDuplicate || r.Verdict == storage.VerdictRejected {
+		return common.ToastMsg{}, false
+	}
+	who := ""
+	if r.Customer != "" {
+		who = " (" + r.Customer + ")"
+	}
+	switch r.Type {
+	case "invoice.payment_failed":
+		return common.ToastMsg{Level: common.ToastError, Text: "payment failed: " + r.ObjectID + who}, true
+	case "charge.dispute.created":
+		return common.ToastMsg{Level: common.ToastError, Text: "new dispute: " + r.ObjectID + who}, true
+	}
+	return common.ToastMsg{}, false
+}
+
+func (m *Model) trimRate(now time.Time) {
+	cut := now.Add(-time.Minute)
+	i := 0
+	for i < len(m.arrived) && !m.arrived[i].After(cut) {
+		i++
+	}
+	m.arrived = m.arrived[i:]
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyCtrlC {
+		return m.quit()
+	}
+	if m.commanding {
+		return m.updateCommand(msg)
+	}
+	if c, ok := m.Active().(common.InputCapturer); ok && c.CapturingInput() {
+		return m.delegate(msg)
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+		return nil
+	case key.Matches(msg, k.Command):
+		m.commanding = true
+		m.cmdline.SetValue("")
+		return m.cmdline.Focus()
+	case key.Matches(msg, k.Back) && (len(m.stack) > 1 || m.showHelp):
+		if m.showHelp {
+			m.showHelp = false
+		} else {
+			m.pop()
+		}
+		return nil
+	case key.Matches(msg, k.View):
+		if v, ok := m.views.ByKey(msg.String()); ok {
+			return m.switchTo(v)
+		}
+		return nil
+	}
+	return m.delegate(msg)
+}
+
+func (m *Model) updateCommand(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		m.commanding = false
+		m.cmdline.Blur()
+		return nil
+	case tea.KeyEnter:
+		m.commanding = false
+		m.cmdline.Blur()
+		name := strings.TrimSpace(m.cmdline.Value())
+		switch name {
+		case "":
+			return nil
+		case "q", "quit":
+			return m.quit()
+		}
+		if v, ok := m.views.Lookup(name); ok {
+			return m.switchTo(v)
+		}
+		return m.showToast(common.ToastMsg{Level: common.ToastWarn, Text: "no view named " + name})
+	}
+	var cmd tea.Cmd
+	m.cmdline, cmd = m.cmdline.Update(msg)
+	return cmd
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.Close()
+	return tea.Quit
+}

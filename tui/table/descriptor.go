@@ -1,0 +1,66 @@
+// Package table is the console's one resource table: a page of rows of one
+// cached kind, drawn from a paged storage index query and described per kind
+// by a Descriptor (k9s-style). It keeps only the visible page and a stack of
+// page tokens in memory, so browsing a million-object cache costs one page
+// read per key press.
+package table
+
+import (
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+)
+
+// Column describes one column of a resource table.
+type Column struct {
+	Title string
+	// Width is the column's minimum width in cells.
+	Width int
+	// Flex columns share the width left over once every column fits.
+	Flex bool
+	// Right aligns the cell to the right (money, counts).
+	Right bool
+	// Priority orders columns for dropping on narrow terminals: the highest
+	// goes first; 0 is never dropped.
+	Priority int
+	// Status colours the cell with the session's status palette.
+	Status bool
+}
+
+// Filter is one step of the `f` status filter cycle.
+type Filter struct {
+	Label   string
+	Status  string
+	Balance storage.BalanceFilter
+}
+
+// SortSpec is one step of the `s` sort cycle.
+type SortSpec struct {
+	Label string
+	Sort  storage.Sort
+	Asc   bool
+}
+
+// Descriptor tells the table how to show one kind.
+type Descriptor struct {
+	// Name is the view's command name (":customers"); Title its heading.
+	Name, Title string
+	Kind        storage.Kind
+	Columns     []Column
+	// Row builds the cells of one object, in Columns order.
+	Row func(c *common.Common, env storage.Envelope) []string
+	// Filters are cycled with f (the first one is the unfiltered view);
+	// none means the kind has no status filter.
+	Filters []Filter
+	// Sorts are cycled with s; the first is the default.
+	Sorts []SortSpec
+	// Detail opens the page behind enter (nil: raw JSON).
+	Detail func(c *common.Common, env storage.Envelope) common.Page
+	// Empty is shown when the cache holds nothing to list.
+	Empty string
+}
+
+// DefaultSorts are newest first and largest amount first.
+var DefaultSorts = []SortSpec{
+	{Label: "newest", Sort: storage.SortCreated},
+	{Label: "amount", Sort: storage.SortAmount},
+}

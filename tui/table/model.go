@@ -1,0 +1,421 @@
+package table
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/raw"
+)
+
+// row is one visible object: its cells and the envelope behind them.
+type row struct {
+	env   storage.Envelope
+	cells []string
+}
+
+// Model is a resource table page.
+type Model struct {
+	c    *common.Common
+	d    *Descriptor
+	keys KeyMap
+
+	width, height int
+	loaded        bool
+
+	rows   []row
+	cursor int
+	// after is the token the visible page starts after ("" for the first
+	// page); back holds the tokens of the pages before it.
+	after     string
+	back      []string
+	next      string
+	truncated bool
+	pageNo    int
+	err       error
+
+	filter  int
+	sort    int
+	search  string
+	input   textinput.Model
+	editing bool
+}
+
+var (
+	_ common.Page          = (*Model)(nil)
+	_ common.InputCapturer = (*Model)(nil)
+)
+
+// New builds a table page for d. It reads nothing until SetSize or Init.
+func New(c *common.Common, d *Descriptor) *Model {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "id, email or name prefix"
+	in.CharLimit = 64
+	return &Model{c: c, d: d, keys: DefaultKeyMap(), input: in, height: 20, width: 80}
+}
+
+// Descriptor is the kind description the table draws.
+func (m *Model) Descriptor() *Descriptor { return m.d }
+
+// Init loads the first page.
+func (m *Model) Init() tea.Cmd {
+	m.loaded = true
+	m.reload()
+	return nil
+}
+
+// Title names the view in the header.
+func (m *Model) Title() string { return m.d.Title }
+
+// CapturingInput is true while the filter line is focused.
+func (m *Model) CapturingInput() bool { return m.editing }
+
+// SetSize fits the page into the body area; the page size follows the height.
+func (m *Model) SetSize(w, h int) {
+	resized := h != m.height
+	m.width, m.height = w, h
+	m.input.Width = max(10, w-20)
+	if resized && m.loaded {
+		m.reload()
+	}
+}
+
+// limit is how many rows fit: the body minus the title and column header.
+func (m *Model) limit() int { return max(1, m.height-2) }
+
+func (m *Model) query() storage.Query {
+	q := storage.Query{Kind: m.d.Kind, Limit: m.limit(), Search: m.search}
+	if len(m.d.Filters) > 0 {
+		f := m.d.Filters[m.filter]
+		q.Status, q.Balance = f.Status, f.Balance
+	}
+	if len(m.d.Sorts) > 0 {
+		s := m.d.Sorts[m.sort]
+		q.Sort, q.Asc = s.Sort, s.Asc
+	}
+	return q
+}
+
+// reload reads the visible page again (same position).
+func (m *Model) reload() {
+	q := m.query()
+	q.After = m.after
+	m.load(q)
+}
+
+func (m *Model) load(q storage.Query) {
+	p, err := m.c.Store.List(q)
+	if err != nil {
+		m.err, m.rows = err, nil
+		return
+	}
+	m.err = nil
+	m.rows = m.rows[:0]
+	for _, e := range p.Items {
+		m.rows = append(m.rows, row{env: e, cells: m.d.Row(m.c, e)})
+	}
+	m.next, m.truncated = p.Next, p.Truncated
+	m.cursor = min(m.cursor, max(0, len(m.rows)-1))
+}
+
+// first goes back to the first page (after a filter, sort or view change).
+func (m *Model) first() {
+	m.after, m.back, m.pageNo, m.cursor = "", nil, 0, 0
+	m.reload()
+}
+
+func (m *Model) pageDown() bool {
+	if m.next == "" {
+		return false
+	}
+	m.back = append(m.back, m.after)
+	m.after = m.next
+	m.pageNo++
+	m.cursor = 0
+	m.reload()
+	return true
+}
+
+func (m *Model) pageUp() bool {
+	if len(m.back) == 0 {
+		return false
+	}
+	m.after = m.back[len(m.back)-1]
+	m.back = m.back[:len(m.back)-1]
+	m.pageNo--
+	m.reload()
+	return true
+}
+
+// Selected is the object under the cursor.
+func (m *Model) Selected() (storage.Envelope, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return storage.Envelope{}, false
+	}
+	return m.rows[m.cursor].env, true
+}
+
+// Update handles keys, live notices and refreshes.
+func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if m.editing {
+			return m, m.updateInput(msg)
+		}
+		return m, m.handleKey(msg)
+	case common.LiveMsg:
+		if m.touched(msg) {
+			m.reload()
+		}
+	case common.RefreshMsg:
+		m.reload()
+	}
+	return m, nil
+}
+
+// touched reports whether a notice changes what the page shows: a visible
+// row, or a new object on the first page.
+func (m *Model) touched(msg common.LiveMsg) bool {
+	n := msg.Notice
+	if n.Reload {
+		return true
+	}
+	if !n.Result.Changed() || n.Result.Kind != m.d.Kind {
+		return false
+	}
+	for _, r := range m.rows {
+		if r.env.ID == n.Result.ObjectID {
+			return true
+		}
+	}
+	return m.after == "" && strings.HasSuffix(n.Result.Type, ".created")
+}
+
+func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "enter":
+		m.editing = false
+		m.input.Blur()
+		return nil
+	case "esc":
+		m.editing = false
+		m.input.Blur()
+		m.input.SetValue("")
+		m.search = ""
+		m.first()
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := strings.TrimSpace(m.input.Value()); v != m.search {
+		m.search = v
+		m.first()
+	}
+	return cmd
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Down):
+		if m.cursor < len(m.rows)-1 {
+			m.cursor++
+		} else if m.pageDown() {
+			m.cursor = 0
+		}
+	case key.Matches(msg, k.Up):
+		if m.cursor > 0 {
+			m.cursor--
+		} else if m.pageUp() {
+			m.cursor = max(0, len(m.rows)-1)
+		}
+	case key.Matches(msg, k.PageDown):
+		m.pageDown()
+	case key.Matches(msg, k.PageUp):
+		m.pageUp()
+	case key.Matches(msg, k.Top):
+		m.first()
+	case key.Matches(msg, k.Filter):
+		m.editing = true
+		m.input.SetValue(m.search)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, k.Clear):
+		if m.search != "" {
+			m.search = ""
+			m.input.SetValue("")
+			m.first()
+		}
+	case key.Matches(msg, k.Status):
+		if len(m.d.Filters) == 0 {
+			return common.Toast(common.ToastInfo, m.d.Title+" have no status filter")
+		}
+		step := 1
+		if msg.String() == "F" {
+			step = len(m.d.Filters) - 1
+		}
+		m.filter = (m.filter + step) % len(m.d.Filters)
+		m.first()
+	case key.Matches(msg, k.Sort):
+		if len(m.d.Sorts) < 2 {
+			return common.Toast(common.ToastInfo, m.d.Title+" have one order only")
+		}
+		m.sort = (m.sort + 1) % len(m.d.Sorts)
+		m.first()
+	case key.Matches(msg, k.Open):
+		if env, ok := m.Selected(); ok {
+			if m.d.Detail != nil {
+				return common.Push(m.d.Detail(m.c, env))
+			}
+			return common.Push(raw.New(m.c, env.Kind, env.ID))
+		}
+	case key.Matches(msg, k.Raw):
+		if env, ok := m.Selected(); ok {
+			return common.Push(raw.New(m.c, env.Kind, env.ID))
+		}
+	case key.Matches(msg, k.Copy):
+		if env, ok := m.Selected(); ok {
+			return m.c.CopyID(env.ID)
+		}
+	case key.Matches(msg, k.Refetch):
+		if env, ok := m.Selected(); ok {
+			return m.c.Refetch(env.Kind, env.ID)
+		}
+	}
+	return nil
+}
+
+// ShortHelp is the footer's help.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.editing {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+	}
+	k := m.keys
+	return []key.Binding{k.Open, k.Filter, k.Status, k.Sort, k.PageDown, k.Raw, k.Copy, k.Refetch}
+}
+
+// FullHelp is the `?` help.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageDown, k.PageUp, k.Top},
+		{k.Open, k.Raw, k.Copy, k.Refetch},
+		{k.Filter, k.Clear, k.Status, k.Sort},
+	}
+}
+
+// status line: what is listed and how.
+func (m *Model) heading() string {
+	s := m.c.Styles
+	parts := []string{s.Title.Render(m.d.Title)}
+	if len(m.d.Filters) > 0 {
+		parts = append(parts, s.Label.Render("status:")+m.d.Filters[m.filter].Label)
+	}
+	if len(m.d.Sorts) > 0 {
+		label := m.d.Sorts[m.sort].Label
+		if q := m.query(); q.Status != "" && q.Sort == storage.SortAmount {
+			label = "newest (status filter)"
+		}
+		if m.search != "" && q0(m.query()) {
+			label = "match"
+		}
+		parts = append(parts, s.Label.Render("sort:")+label)
+	}
+	if m.editing {
+		parts = append(parts, m.input.View())
+	} else if m.search != "" {
+		parts = append(parts, s.Label.Render("filter:")+"/"+m.search)
+	}
+	from := m.pageNo*m.limit() + 1
+	pos := "page " + strconv.Itoa(m.pageNo+1)
+	if len(m.rows) > 0 {
+		pos += fmt.Sprintf(" · %d-%d", from, from+len(m.rows)-1)
+	}
+	if m.next != "" {
+		pos += " · more"
+	}
+	parts = append(parts, s.Muted.Render(pos))
+	return strings.Join(parts, "  ")
+}
+
+// q0 reports whether a search decides the order (no other index walked).
+func q0(q storage.Query) bool { return q.Status == "" && q.Balance == "" && q.Customer == "" }
+
+// View draws the heading, the column header and the page.
+func (m *Model) View() string {
+	s := m.c.Styles
+	var b strings.Builder
+	b.WriteString(m.heading())
+	b.WriteByte('\n')
+	shown, widths := layout(m.d.Columns, m.width)
+	var hdr strings.Builder
+	hdr.WriteString(strings.Repeat(" ", marker))
+	for j, i := range shown {
+		if j > 0 {
+			hdr.WriteString(strings.Repeat(" ", gap))
+		}
+		col := m.d.Columns[i]
+		hdr.WriteString(fitCell(strings.ToUpper(col.Title), widths[j], col.Right))
+	}
+	b.WriteString(s.TableHeader.Render(hdr.String()))
+	switch {
+	case m.err != nil:
+		b.WriteString("\n" + s.Bad.Render("cannot read the cache: "+m.err.Error()))
+	case len(m.rows) == 0:
+		msg := "nothing cached"
+		if m.d.Empty != "" {
+			msg = m.d.Empty
+		}
+		if m.search != "" || m.filter > 0 {
+			msg = "nothing matches"
+		}
+		if m.truncated {
+			msg += " in the keys searched so far: pgdn continues"
+		}
+		b.WriteString("\n  " + s.Muted.Render(msg))
+	}
+	for r, rw := range m.rows {
+		b.WriteByte('\n')
+		b.WriteString(m.renderRow(rw, r == m.cursor, shown, widths))
+	}
+	return b.String()
+}
+
+func (m *Model) renderRow(rw row, selected bool, shown, widths []int) string {
+	s := m.c.Styles
+	var b strings.Builder
+	if selected {
+		b.WriteString("> ")
+	} else {
+		b.WriteString("  ")
+	}
+	for j, i := range shown {
+		if j > 0 {
+			b.WriteString("  ")
+		}
+		col := m.d.Columns[i]
+		cell := ""
+		if i < len(rw.cells) {
+			cell = rw.cells[i]
+		}
+		text := fitCell(cell, widths[j], col.Right)
+		if col.Status && !selected {
+			text = s.Status(cell).Render(text)
+		}
+		b.WriteString(text)
+	}
+	if selected {
+		return s.SelectedRow.Render(b.String())
+	}
+	return b.String()
+}

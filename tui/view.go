@@ -1,0 +1,185 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/format"
+)
+
+// View draws the header, the active page (or the full help) and the footer.
+func (m *Model) View() string {
+	if m.c.Width == 0 || len(m.stack) == 0 {
+		return "paydesk: starting…"
+	}
+	var body string
+	if m.showHelp {
+		body = m.fullHelp()
+	} else {
+		body = m.Active().View()
+	}
+	return m.header() + "\n" + fitLines(body, m.c.Width, m.bodyHeight()) + "\n" + m.footer()
+}
+
+// fitLines cuts or pads s to exactly h lines no wider than w.
+func fitLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) header() string {
+	s := m.c.Styles
+	sep := s.HeaderDim.Render(" │ ")
+	online := s.Good.Render("online")
+	if !m.c.Online() {
+		online = s.Warn.Render("offline")
+	}
+	parts := []string{
+		s.Header.Render("paydesk"),
+		m.accountName(),
+		m.mode(),
+		online,
+		m.cacheAge(),
+		m.rate(),
+	}
+	line1 := ansi.Truncate(strings.Join(parts, sep), m.c.Width, "…")
+	return line1 + "\n" + ansi.Truncate(m.nav(), m.c.Width, "…")
+}
+
+func (m *Model) accountName() string {
+	switch {
+	case m.c.Account != "":
+		return m.c.Account
+	case m.account.Name != "":
+		return m.account.Name
+	case m.account.ID != "":
+		return m.account.ID
+	}
+	return "Stripe account"
+}
+
+func (m *Model) mode() string {
+	mode := m.c.Mode
+	if mode == "" {
+		mode = m.account.Mode
+	}
+	if mode == "" {
+		mode = "unknown mode"
+	}
+	if mode == "live" {
+		return m.c.Styles.Bad.Render("LIVE")
+	}
+	return mode
+}
+
+// cacheAge is how old the cache is: the newer of the last sync and the
+// last applied event.
+func (m *Model) cacheAge() string {
+	at := max(m.account.LastSyncAt, m.lastEvent)
+	if at == 0 {
+		return m.c.Styles.Warn.Render("cache empty")
+	}
+	return "cache " + format.Relative(time.Unix(at, 0), m.c.Now())
+}
+
+func (m *Model) rate() string {
+	if m.c.Bus == nil {
+		return m.c.Styles.HeaderDim.Render("no webhooks")
+	}
+	m.trimRate(m.c.Now())
+	return strconv.Itoa(len(m.arrived)) + " ev/min"
+}
+
+// nav is the view tabs on a view's own page, the breadcrumb below it.
+func (m *Model) nav() string {
+	s := m.c.Styles
+	if len(m.stack) > 1 {
+		crumbs := make([]string, 0, len(m.stack))
+		for _, p := range m.stack {
+			crumbs = append(crumbs, p.Title())
+		}
+		return s.HeaderDim.Render("esc ‹ ") + strings.Join(crumbs, s.HeaderDim.Render(" › "))
+	}
+	views := m.views.List()
+	tabs := func(short bool) string {
+		var b strings.Builder
+		for _, v := range views {
+			if v.Key == "" {
+				continue
+			}
+			t := v.Title
+			if short && len(t) > 4 {
+				t = t[:4]
+			}
+			if b.Len() > 0 {
+				b.WriteString(" ")
+			}
+			label := v.Key + " " + t
+			if v.Name == m.view.Name {
+				b.WriteString(s.Header.Render("[" + label + "]"))
+			} else {
+				b.WriteString(s.HeaderDim.Render(" " + label + " "))
+			}
+		}
+		return b.String()
+	}
+	t := tabs(false)
+	if ansi.StringWidth(t) > m.c.Width {
+		t = tabs(true)
+	}
+	return t
+}
+
+func (m *Model) footer() string {
+	s := m.c.Styles
+	if m.commanding {
+		return m.cmdline.View()
+	}
+	if m.toast.Text != "" {
+		st := s.Toast
+		switch m.toast.Level {
+		case common.ToastWarn:
+			st = s.ToastWarn
+		case common.ToastError:
+			st = s.ToastError
+		}
+		return ansi.Truncate(st.Render(m.toast.Text), m.c.Width, "…")
+	}
+	if m.showHelp {
+		return s.Help.Render("? close help · esc close")
+	}
+	bindings := append([]key.Binding{}, m.Active().ShortHelp()...)
+	bindings = append(bindings, m.keys.Help, m.keys.Quit)
+	return m.help.ShortHelpView(bindings)
+}
+
+func (m *Model) fullHelp() string {
+	groups := append([][]key.Binding{}, m.Active().FullHelp()...)
+	k := m.keys
+	groups = append(groups, []key.Binding{k.View, k.Command, k.Back, k.Help, k.Quit})
+	var b strings.Builder
+	b.WriteString(m.c.Styles.Title.Render("Keys · "+m.Active().Title()) + "\n\n")
+	b.WriteString(m.help.FullHelpView(groups))
+	b.WriteString("\n\n" + m.c.Styles.Title.Render("Views") + "\n")
+	for _, v := range m.views.List() {
+		names := append([]string{v.Name}, v.Aliases...)
+		b.WriteString("  " + v.Key + "  " + v.Title + "  " + m.c.Styles.Muted.Render(":"+strings.Join(names, " :")) + "\n")
+	}
+	return b.String()
+}
