@@ -5,8 +5,8 @@
 // root to open the customer (common.OpenObjectMsg), i the invoice; p asks
 // for a retry now (common.ActionRequestMsg with billing.ActionInvoicePay),
 // which the root routes to the money-actions form. The page recomputes when
-// the root forwards a webhookd.Notice that touches an invoice,
-// subscription or charge.
+// root broadcasts a common.LiveMsg (or a bare webhookd.Notice) that changed
+// an invoice, subscription or charge, and on common.RefreshMsg.
 package dunning
 
 import (
@@ -95,15 +95,25 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.load()
 		}
 		return p, nil
+	case common.LiveMsg:
+		return p, p.onNotice(msg.Notice)
 	case webhookd.Notice:
-		if msg.Reload || touchesDunning(msg.Result.Kind) {
-			return p, p.load()
-		}
-		return p, nil
+		return p, p.onNotice(msg)
+	case common.RefreshMsg:
+		return p, p.load()
 	case tea.KeyMsg:
 		return p, p.key(msg)
 	}
 	return p, nil
+}
+
+// onNotice recomputes when a delivery changed an invoice, subscription or
+// charge (or the bus lost notices).
+func (p *Page) onNotice(n webhookd.Notice) tea.Cmd {
+	if n.Reload || (n.Result.Changed() && touchesDunning(n.Result.Kind)) {
+		return p.load()
+	}
+	return nil
 }
 
 func touchesDunning(k storage.Kind) bool {

@@ -2,8 +2,10 @@ package dunning_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/dunning"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
+	"github.com/paydesk/paydesk/webhookd"
 )
 
 func loadedStore(t *testing.T) *storage.Store {
@@ -150,5 +153,33 @@ func TestRetryRefusedReadOnly(t *testing.T) {
 	}
 	if toast, ok := got[0].(common.ToastMsg); !ok || toast.Text != "retry now: read-only session" {
 		t.Fatalf("routed %#v", got[0])
+	}
+}
+
+// TestLiveRecompute: the root broadcasts a LiveMsg for a delivery that moved
+// sub_A back to active; the page recomputes: at-risk MRR drops to sub_B and
+// sub_F, and in_A (still open after two failed attempts) takes sub_A's row.
+func TestLiveRecompute(t *testing.T) {
+	store := loadedStore(t)
+	tm, _ := start(t, pagetest.Session(store, dunningtest.Now))
+	waitFor(t, tm, "Worklist · 4 in dunning")
+	var sub map[string]any
+	for _, o := range dunningtest.Objects() {
+		if o["id"] == "sub_A" {
+			sub = o
+		}
+	}
+	sub["status"] = "active"
+	ev, _ := json.Marshal(map[string]any{"id": "evt_live", "object": "event", "type": "customer.subscription.updated",
+		"created": dunningtest.Now.Unix() + 60, "api_version": storage.APIVersion, "data": map[string]any{"object": sub}})
+	res, err := store.ApplyEvent(ev, nil)
+	if err != nil || res.Verdict != storage.VerdictApplied {
+		t.Fatalf("apply: %+v %v", res, err)
+	}
+	tm.Send(common.LiveMsg{Notice: webhookd.Notice{Result: res}})
+	waitFor(t, tm, "2 subscriptions  ¥3,000 · $41.67")
+	view := final(t, tm)
+	if strings.Contains(view, "sub_A") || !strings.Contains(view, "inv  in_A") || !strings.Contains(view, "Worklist · 4 in dunning") {
+		t.Fatalf("after sub_A recovered:\n%s", view)
 	}
 }

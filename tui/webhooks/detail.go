@@ -170,7 +170,7 @@ func (p *DetailPage) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	switch {
 	case key.Matches(msg, k.Back):
-		return common.Pop()
+		return common.Pop() // the root pops on esc itself; this serves roots that delegate it
 	case key.Matches(msg, k.Toggle):
 		p.showing = 1 - p.showing
 		p.render()
@@ -327,4 +327,10 @@ func (p *DetailPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Toggle, k.Fold, k.Search, k.Next, k.Prev}, {k.Replay, k.OpenObject, k.Back}}
 }
 
-var _ common.Page = (*DetailPage)(nil)
+// CapturingInput is true while a search is being typed.
+func (p *DetailPage) CapturingInput() bool { return p.searching }
+
+var (
+	_ common.Page          = (*DetailPage)(nil)
+	_ common.InputCapturer = (*DetailPage)(nil)
+)

@@ -7,8 +7,8 @@
 // JSON (searchable) and the diff of the object against the previous event
 // for the same object; and replay of a stored event into the cache.
 //
-// The root forwards webhookd.Notice messages from its bus subscription; the
-// page then reads the log after the last seq it showed, so it never misses
+// The root broadcasts common.LiveMsg (a bare webhookd.Notice works too) for
+// every delivery on its bus subscription; the page then reads the log after the last seq it showed, so it never misses
 // or repeats a delivery even when the bus dropped notices.
 package webhooks
 
@@ -192,12 +192,12 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loadedMsg:
 		return p, p.onLoaded(msg)
+	case common.LiveMsg:
+		return p, p.onNotice(msg.Notice)
 	case webhookd.Notice:
-		if p.paused {
-			p.pending++
-			return p, nil
-		}
-		return p, p.load(msg.Reload)
+		return p, p.onNotice(msg)
+	case common.RefreshMsg:
+		return p, p.load(true)
 	case statsTickMsg:
 		if msg.gen != p.tickGen {
 			return p, nil
@@ -221,6 +221,20 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	}
 	return p, nil
 }
+
+// onNotice reads what was logged since the last delivery shown; every
+// delivery counts, rejected ones included.
+func (p *Page) onNotice(n webhookd.Notice) tea.Cmd {
+	if p.paused {
+		p.pending++
+		return nil
+	}
+	return p.load(n.Reload)
+}
+
+// CapturingInput is true while the type glob is being typed, so the root
+// hands every key (q, :, digits, esc) to the page.
+func (p *Page) CapturingInput() bool { return p.editing }
 
 type statsMsg struct {
 	stats storage.DeliveryStats
@@ -395,4 +409,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 		{k.Detail, k.OpenObject, k.Replay}}
 }
 
-var _ common.Page = (*Page)(nil)
+var (
+	_ common.Page          = (*Page)(nil)
+	_ common.InputCapturer = (*Page)(nil)
+)

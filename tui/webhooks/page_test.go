@@ -250,3 +250,30 @@ func TestDetailFold(t *testing.T) {
 		t.Errorf("depth 2 shows the object's fields:\n%s", view)
 	}
 }
+
+// TestCapturingInput: while the type glob or a search is typed the pages
+// ask the root for every key.
+func TestCapturingInput(t *testing.T) {
+	c := pagetest.Session(fixtureStore(t), now)
+	p := webhooks.New(c)
+	if p.CapturingInput() {
+		t.Fatal("capturing before /")
+	}
+	p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
+	if !p.CapturingInput() {
+		t.Fatal("not capturing while typing a glob")
+	}
+	p.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	if p.CapturingInput() {
+		t.Fatal("still capturing after esc")
+	}
+	d := webhooks.NewDetail(c, storage.Delivery{EventID: "evt_03"})
+	d.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
+	if !d.CapturingInput() {
+		t.Fatal("detail not capturing while typing a search")
+	}
+	d.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if d.CapturingInput() {
+		t.Fatal("detail still capturing after enter")
+	}
+}

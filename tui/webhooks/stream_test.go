@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 	"github.com/paydesk/paydesk/tui/webhooks"
 	"github.com/paydesk/paydesk/webhookd"
@@ -80,7 +81,7 @@ func TestStreamFromReceiver(t *testing.T) {
 			if !ok {
 				return
 			}
-			tm.Send(n)
+			tm.Send(common.LiveMsg{Notice: n}) // as the root broadcasts it
 		}
 	}()
 	defer sub.Close()
