@@ -35,6 +35,7 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/dunning"
 	pdssh "github.com/paydesk/paydesk/tui/ssh"
+	"github.com/paydesk/paydesk/tui/webhooks"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -911,6 +912,7 @@ func localOperator(readOnly bool) billing.Operator {
 // placeholders.
 func registerViews() {
 	tui.Views.Register(tui.View{Key: "6", Name: "dunning", Title: "Dunning", New: func(c *common.Common) common.Page { return dunning.New(c) }})
+	tui.Views.Register(tui.View{Key: "7", Name: "webhooks", Title: "Webhooks", Aliases: []string{"wh", "events"}, New: func(c *common.Common) common.Page { return webhooks.New(c) }})
 }
 
 // accountName is the cached account's display name, its id, or def.
