@@ -515,7 +515,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	}
 	return runConsole(ctx, consoleDeps{
-		store: store, client: client, bus: rx.server.Bus(), now: sb.Now,
+		store: store, client: client, bus: rx.server.Bus(), now: sb.Now, wall: time.Now,
 		account: accountName(store, "Demo account"), mode: "demo", logger: logger,
 	})
 }
@@ -865,7 +865,8 @@ type consoleDeps struct {
 	store    *storage.Store
 	client   *billing.Client
 	bus      *webhookd.Bus
-	now      func() time.Time
+	now      func() time.Time // account time (nil: wall clock)
+	wall     func() time.Time // transport time (nil: now)
 	offline  bool
 	readOnly bool
 	account  string
@@ -878,7 +879,7 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 	registerViews()
 	op := localOperator(d.readOnly)
 	c := common.New(common.Common{
-		Store: d.store, Billing: d.client, Bus: d.bus, Now: d.now,
+		Store: d.store, Billing: d.client, Bus: d.bus, Now: d.now, Wall: d.wall,
 		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
 		Account: d.account, Mode: d.mode, Logger: d.logger,
 	})

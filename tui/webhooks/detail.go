@@ -277,7 +277,7 @@ func (p *DetailPage) header() []string {
 	at := time.Unix(0, d.At).In(p.c.Loc)
 	l1 := fmt.Sprintf("%s  %s  %s  %s", st.Title.Render(dash(d.Type)), d.Verdict, dash(d.ObjectID), st.Muted.Render(dash(d.EventID)))
 	l2 := st.Muted.Render(fmt.Sprintf("seq %d · %s (%s) · %s · HTTP %d · %s · %d bytes · api %s",
-		d.Seq, at.Format("2006-01-02 15:04:05.000 MST"), format.Relative(at, p.c.Now()), dash(d.Source), d.Status,
+		d.Seq, at.Format("2006-01-02 15:04:05.000 MST"), format.Relative(at, p.c.Wall()), dash(d.Source), d.Status,
 		latency(time.Duration(d.LatencyUS)*time.Microsecond), d.Bytes, dash(d.APIVersion)))
 	out := []string{l1, l2}
 	if d.Reason != "" {

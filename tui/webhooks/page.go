@@ -141,7 +141,7 @@ func (p *Page) load(full bool) tea.Cmd {
 	if full {
 		p.gen++
 	}
-	gen, store, f, after, now := p.gen, p.c.Store, p.filter, p.lastSeq, p.c.Now()
+	gen, store, f, after, now := p.gen, p.c.Store, p.filter, p.lastSeq, p.c.Wall()
 	return func() tea.Msg {
 		m := loadedMsg{gen: gen, full: full}
 		if full {
@@ -202,7 +202,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if msg.gen != p.tickGen {
 			return p, nil
 		}
-		store, now := p.c.Store, p.c.Now()
+		store, now := p.c.Store, p.c.Wall()
 		return p, tea.Batch(
 			func() tea.Msg { st, err := statsOf(store, now); return statsMsg{st, err} },
 			p.tick())

@@ -22,7 +22,7 @@ func Replay(c *common.Common, d storage.Delivery) tea.Cmd {
 	case d.EventID == "" || d.Verdict == storage.VerdictRejected:
 		return common.Toast(common.ToastWarn, "replay: this request was rejected; no stored event to replay")
 	}
-	store, bus, now := c.Store, c.Bus, c.Now()
+	store, bus, now := c.Store, c.Bus, c.Wall()
 	return func() tea.Msg {
 		r := storage.Delivery{At: now.UnixNano(), Source: webhookd.SourceReplay}
 		res, err := store.ReplayEvent(d.EventID, &r)

@@ -65,7 +65,7 @@ func (p *Page) filterLine() string {
 func (p *Page) statsLines() []string {
 	st := p.c.Styles
 	s := p.stats
-	now := p.c.Now()
+	now := p.c.Wall()
 	age := "never"
 	if !s.Last.IsZero() {
 		age = format.Relative(s.Last, now)
