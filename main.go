@@ -420,17 +420,19 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	whAddr := fs.String("webhook-addr", "127.0.0.1:0", "webhook receiver address")
 	tick := fs.Duration("tick", 3*time.Second, "real time between demo clock steps (0 stops the clock)")
 	step := fs.Duration("step", 4*time.Hour, "account time each demo clock step advances")
-	nowFlag := fs.String("now", "", "freeze the account clock at this RFC 3339 time (screenshots, tests); the demo clock still steps it")
+	nowFlag := fs.String("now", "", "freeze the clocks at this RFC 3339 time (screenshots, tests); the demo clock still steps the account's")
+	warmup := fs.Duration("warmup", 0, "after the backfill, advance the account this long at once so the webhook views start with traffic")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	clock := time.Now
+	clock, wall := time.Now, time.Now
 	if *nowFlag != "" {
 		at, err := time.Parse(time.RFC3339, *nowFlag)
 		if err != nil {
 			return usageErr("--now wants an RFC 3339 time like 2026-11-23T12:00:00Z: %v", err)
 		}
 		clock = func() time.Time { return at }
+		wall = clock
 	}
 	if *customers < 0 || *customers > 1_000_000 {
 		return usageErr("--customers is 0 to 1,000,000")
@@ -469,14 +471,14 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	rx, err := startReceiver(ctx, webhookd.Config{Addr: *whAddr, Secrets: []string{secret}, Logger: logger}, store, logger)
+	rx, err := startReceiver(ctx, webhookd.Config{Addr: *whAddr, Secrets: []string{secret}, Logger: logger, Now: wall}, store, logger)
 	if err != nil {
 		return err
 	}
 	defer rx.stop()
 
 	// The sandbox stops before the receiver so no delivery is cut off.
-	sb, err := sandbox.New(sandbox.Options{Seed: *seed, Customers: *customers, Logger: logger, Now: clock})
+	sb, err := sandbox.New(sandbox.Options{Seed: *seed, Customers: *customers, Logger: logger, Now: clock, WebhookClock: wall})
 	if err != nil {
 		return fmt.Errorf("demo sandbox: %w", err)
 	}
@@ -494,6 +496,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if _, err := backfillAndCatchUp(ctx, client, store, rx.server, stderr, isTerminal(stderr), "demo"); err != nil {
 		return err
+	}
+	if *warmup > 0 {
+		if err := warmUp(ctx, sb, client, store, *warmup); err != nil {
+			return err
+		}
 	}
 	if *headless && !*serve {
 		return printCounts(stdout, store)
@@ -515,7 +522,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	}
 	return runConsole(ctx, consoleDeps{
-		store: store, client: client, bus: rx.server.Bus(), now: sb.Now, wall: time.Now,
+		store: store, client: client, bus: rx.server.Bus(), now: sb.Now, wall: wall,
 		account: accountName(store, "Demo account"), mode: "demo", logger: logger,
 	})
 }
@@ -545,6 +552,34 @@ func runDemoClock(ctx context.Context, sb *sandbox.Server, tick, step time.Durat
 		case <-t.C:
 			ids := sb.Advance(step)
 			logger.Info("demo clock", "now", sb.Now().UTC().Format(time.RFC3339), "events", len(ids))
+		}
+	}
+}
+
+// warmUp advances the account by d in one step, waits until the webhooks
+// it emitted have all been logged by the receiver and refetches what they
+// left stale, so whatever starts next sees a settled cache.
+func warmUp(ctx context.Context, sb *sandbox.Server, client *billing.Client, store *storage.Store, d time.Duration) error {
+	ids := sb.Advance(d)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		logged, err := store.Deliveries(0, 1)
+		if err != nil {
+			return fmt.Errorf("warm-up: %w", err)
+		}
+		if len(ids) == 0 || (len(logged) == 1 && int(logged[0].Seq) >= len(ids)) {
+			if _, err := client.RefreshStale(ctx, store, len(ids)+1); err != nil {
+				return fmt.Errorf("warm-up: %w", err)
+			}
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("warm-up: %d events emitted, webhooks still arriving after 30 s", len(ids))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }

@@ -31,7 +31,8 @@ func clearEnv(t *testing.T) {
 func TestDemoHeadlessThenScriptableReads(t *testing.T) {
 	clearEnv(t)
 	db := filepath.Join(t.TempDir(), "demo.db")
-	code, out, errOut := runCLI(t, "demo", "--headless", "--customers", "60", "--seed", "7", "--db", db)
+	code, out, errOut := runCLI(t, "demo", "--headless", "--customers", "60", "--seed", "7", "--db", db,
+		"--now", "2026-11-23T12:00:00Z", "--warmup", "96h")
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, errOut)
 	}
@@ -45,6 +46,17 @@ func TestDemoHeadlessThenScriptableReads(t *testing.T) {
 	}
 	if counts["customer"] != "60" {
 		t.Fatalf("customers cached = %q, want 60 (%v)", counts["customer"], counts)
+	}
+
+	// The warm-up's webhooks were all received, verified and applied, and
+	// nothing they left stale survives the refresh.
+	code, out, errOut = runCLI(t, "events", "--db", db, "--limit", "1000", "--json")
+	if code != 0 || !strings.Contains(out, `"source":"webhook"`) || strings.Contains(out, `"verdict":"rejected"`) {
+		t.Fatalf("events after warm-up: exit %d %s\n%s", code, errOut, out)
+	}
+	code, out, _ = runCLI(t, "ls", "invoices", "--limit", "5000", "--db", db)
+	if code != 0 || strings.Contains(out, "stale") {
+		t.Fatalf("stale invoices after warm-up:\n%s", out)
 	}
 
 	code, out, errOut = runCLI(t, "ls", "customers", "--json", "--limit", "500", "--db", db)
