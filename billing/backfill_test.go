@@ -244,3 +244,58 @@ func assertNoKey(t *testing.T, s string) {
 		t.Fatalf("key material leaked (%q) in:\n%s", m, s)
 	}
 }
+
+// TestBackfillResumeInBalances interrupts the per-customer walk of balance
+// transactions: the resumed run lists only the customers not finished yet.
+func TestBackfillResumeInBalances(t *testing.T) {
+	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 300})
+	store := newTestStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const donePages = 3
+	first := newCountingTransport()
+	err := newSandboxClient(t, sb, base, nil, withTransport(first)).Backfill(ctx, store, BackfillOptions{OnProgress: func(p Progress) {
+		if p.Kind == storage.KindBalanceTransaction && p.Pages == donePages {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted backfill: %v", err)
+	}
+	cur, _ := store.Cursor(storage.KindBalanceTransaction)
+	if cur.Done || cur.After == "" {
+		t.Fatalf("balance cursor = %+v", cur)
+	}
+	second := newCountingTransport()
+	c := newSandboxClient(t, sb, base, nil, withTransport(second))
+	if err := c.Backfill(context.Background(), store, BackfillOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	balancePaths := func(ct *countingTransport) map[string]int {
+		out := map[string]int{}
+		ct.mu.Lock()
+		defer ct.mu.Unlock()
+		for p, n := range ct.perPath {
+			if strings.HasSuffix(p, "/balance_transactions") {
+				out[p] = n
+			}
+		}
+		return out
+	}
+	before, after := balancePaths(first), balancePaths(second)
+	_, customers := remoteBalanceTxns(t, c)
+	if len(after) != customers-donePages {
+		t.Fatalf("resumed run listed %d customers' transactions, want %d of %d", len(after), customers-donePages, customers)
+	}
+	again := 0
+	for p := range after {
+		if before[p] > 0 {
+			again++
+		}
+	}
+	// At most the customer whose request the cancel cut off is listed twice.
+	if again > 1 {
+		t.Fatalf("%d customers listed in both runs", again)
+	}
+	assertMirrors(t, c, store)
+}

@@ -212,6 +212,17 @@ func TestRefetchOne(t *testing.T) {
 	if err := c.Refetch(ctx, store, storage.KindBalanceTransaction, txn.ID); err != nil {
 		t.Fatalf("refetch balance transaction: %v", err)
 	}
+	// A customer deleted in Stripe is deleted in the cache by its refetch.
+	before := mustCount(t, store, storage.KindCustomer)
+	if _, err := c.API().Customers.Del(created.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Refetch(ctx, store, storage.KindCustomer, created.ID); err != nil {
+		t.Fatalf("refetch of a deleted customer: %v", err)
+	}
+	if got, err := store.Get(storage.KindCustomer, created.ID); err != nil || !got.Deleted || mustCount(t, store, storage.KindCustomer) != before-1 {
+		t.Fatalf("deleted customer after refetch: deleted=%v, %v; count %d -> %d", got.Deleted, err, before, mustCount(t, store, storage.KindCustomer))
+	}
 	// An id Stripe does not know is an error the TUI can explain.
 	err = c.Refetch(ctx, store, storage.KindCustomer, "cus_NotInStripe")
 	if !IsNotFound(err) {
