@@ -106,11 +106,12 @@ type backfillRun struct {
 func (r *backfillRun) kind(ctx context.Context, kind storage.Kind, cur storage.Cursor) error {
 	pages := 0
 	for !cur.Done {
+		at := r.c.now().Unix()
 		page, err := r.c.ListPage(ctx, ListOptions{Kind: kind, After: cur.After})
 		if err != nil {
 			return err
 		}
-		if err := r.write(kind, page.Data, &cur, !page.HasMore || len(page.Data) == 0); err != nil {
+		if err := r.write(kind, page.Data, at, &cur, !page.HasMore || len(page.Data) == 0); err != nil {
 			return err
 		}
 		pages++
@@ -119,8 +120,12 @@ func (r *backfillRun) kind(ctx context.Context, kind storage.Kind, cur storage.C
 	return nil
 }
 
-// write stores one page and the cursor after it.
-func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, cur *storage.Cursor, done bool) error {
+// write stores one page, fetched by a request sent at unix time at, and the
+// cursor after it. The page is stamped with the time its request left, not
+// the time it arrived: an event between the two may be missing from the
+// page, and must not look older than it (the same second marks the object
+// stale instead, so it is refetched).
+func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, at int64, cur *storage.Cursor, done bool) error {
 	next := *cur
 	if len(data) > 0 && kind != storage.KindBalanceTransaction {
 		last, err := objectID(data[len(data)-1])
@@ -131,7 +136,7 @@ func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, cur *stor
 	}
 	next.Fetched += len(data)
 	next.Done = done
-	if _, err := r.store.PutPage(kind, data, r.c.now().Unix(), next); err != nil {
+	if _, err := r.store.PutPage(kind, data, at, next); err != nil {
 		return err
 	}
 	*cur = next

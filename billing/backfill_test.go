@@ -3,11 +3,14 @@ package billing
 import (
 	"context"
 	"errors"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -298,4 +301,69 @@ func TestBackfillResumeInBalances(t *testing.T) {
 		t.Fatalf("%d customers listed in both runs", again)
 	}
 	assertMirrors(t, c, store)
+}
+
+// hookTransport runs after once, when the first response for path arrives.
+type hookTransport struct {
+	base  http.RoundTripper
+	path  string
+	once  sync.Once
+	after func()
+}
+
+func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := h.base.RoundTrip(r)
+	if err == nil && r.URL.Path == h.path {
+		h.once.Do(h.after)
+	}
+	return resp, err
+}
+
+// TestBackfillStampPrecedesFetch: an object changed in Stripe after its
+// page was read but before the page was written must not hide the change's
+// event from catch-up. The page is stamped with the time its request left,
+// so the event is never "older" than the copy the page holds.
+func TestBackfillStampPrecedesFetch(t *testing.T) {
+	clk := &fakeClock{t: time.Now()}
+	sb, base := startSandbox(t, sandbox.Options{Seed: 17, Customers: 30, Now: clk.now})
+	ctx := context.Background()
+	lister := newSandboxClient(t, sb, base, nil)
+	newest := remoteIDs(t, lister, ListOptions{Kind: storage.KindCustomer, Limit: 1})[0]
+	if p, err := lister.ListPage(ctx, ListOptions{Kind: storage.KindCustomer, Limit: 1}); err != nil || p.HasMore == false {
+		t.Fatalf("first page: %v", err)
+	}
+
+	hook := &hookTransport{base: http.DefaultTransport, path: "/v1/customers", after: func() {
+		// The customer changes in Stripe while the page is on its way,
+		// and the page reaches the disk two seconds later.
+		req, _ := http.NewRequest(http.MethodPost, base+"/v1/customers/"+newest, strings.NewReader("name=Changed+Mid+Backfill"))
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("update during the backfill: %v %v", err, resp)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		clk.sleep(ctx, 2*time.Second)
+	}}
+	c := newSandboxClient(t, sb, base, nil, withTransport(hook))
+	store := newTestStore(t)
+	if err := c.Backfill(ctx, store, BackfillOptions{Kinds: []storage.Kind{storage.KindCustomer}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.Get(storage.KindCustomer, newest); got.Name == "Changed Mid Backfill" {
+		t.Fatal("the page already holds the change: the test proves nothing")
+	}
+	if n, err := c.CatchUp(ctx, store, StoreApplier{Store: store}); err != nil || n != 1 {
+		t.Fatalf("catch-up: %d, %v; want the one customer.updated", n, err)
+	}
+	got, err := store.Get(storage.KindCustomer, newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Changed Mid Backfill" {
+		t.Fatalf("cached name %q after catch-up: the change made during the backfill was dropped as older than the page", got.Name)
+	}
 }
