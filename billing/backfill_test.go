@@ -367,3 +367,23 @@ func TestBackfillStampPrecedesFetch(t *testing.T) {
 		t.Fatalf("cached name %q after catch-up: the change made during the backfill was dropped as older than the page", got.Name)
 	}
 }
+
+// TestBackfillProgressRate: the rate is measured on the wall clock, also
+// when Config.Now is a business clock that stands still (or jumps, as the
+// demo's does on Advance).
+func TestBackfillProgressRate(t *testing.T) {
+	sb, base := startSandbox(t, sandbox.Options{Seed: 19, Customers: 20})
+	frozen := sb.Now()
+	c := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Now = func() time.Time { return frozen } })
+	var last Progress
+	err := c.Backfill(context.Background(), newTestStore(t), BackfillOptions{OnProgress: func(p Progress) { last = p }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Total == 0 || last.Elapsed <= 0 || last.RowsPerSec <= 0 {
+		t.Fatalf("last progress %+v: want elapsed time and a rate", last)
+	}
+	if got := float64(last.Total) / last.Elapsed.Seconds(); got != last.RowsPerSec {
+		t.Fatalf("RowsPerSec %v, Total/Elapsed %v", last.RowsPerSec, got)
+	}
+}
