@@ -137,7 +137,7 @@ func TestBackfillSandbox(t *testing.T) {
 // invoices continue after the stored cursor, and the result equals a fresh
 // full backfill.
 func TestBackfillResume(t *testing.T) {
-	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 300})
+	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 150})
 	path := filepath.Join(t.TempDir(), "cache.db")
 	store, err := storage.Open(path, storage.Options{})
 	if err != nil {
@@ -251,7 +251,7 @@ func assertNoKey(t *testing.T, s string) {
 // TestBackfillResumeInBalances interrupts the per-customer walk of balance
 // transactions: the resumed run lists only the customers not finished yet.
 func TestBackfillResumeInBalances(t *testing.T) {
-	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 300})
+	sb, base := startSandbox(t, sandbox.Options{Seed: 6, Customers: 200})
 	store := newTestStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
