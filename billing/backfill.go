@@ -19,7 +19,8 @@ type BackfillOptions struct {
 	// skipped because an earlier run finished it.
 	OnProgress func(Progress)
 	// Mode is recorded as the account's mode; "" records the key's mode
-	// ("demo" for the sandbox).
+	// (live or test: the sandbox's key is a test key, so `paydesk demo`
+	// passes "demo").
 	Mode string
 }
 
