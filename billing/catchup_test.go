@@ -303,3 +303,35 @@ func assertSameContent(t *testing.T, c *Client, store *storage.Store) {
 		t.Errorf("after catch-up, %d objects compared; fields that differ from the API (kind.field: objects): %v", compared, differ)
 	}
 }
+
+// TestCatchUpAfterResumedBackfill: changes made while a backfill was
+// interrupted reach the cache through the resumed backfill or catch-up;
+// afterwards the cache equals the API.
+func TestCatchUpAfterResumedBackfill(t *testing.T) {
+	sb, base := startSandbox(t, sandbox.Options{Seed: 23, Customers: 80})
+	c := newSandboxClient(t, sb, base, nil)
+	store := newTestStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := c.Backfill(ctx, store, BackfillOptions{OnProgress: func(p Progress) {
+		if p.Kind == storage.KindInvoice && p.Pages == 2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted backfill: %v", err)
+	}
+	// The account moves on while paydesk is down.
+	if len(sb.Advance(4*24*time.Hour)) == 0 {
+		t.Fatal("no events during the interruption")
+	}
+	if err := c.Backfill(context.Background(), store, BackfillOptions{}); err != nil {
+		t.Fatalf("resumed backfill: %v", err)
+	}
+	n, err := c.CatchUp(context.Background(), store, StoreApplier{Store: store})
+	if err != nil || n == 0 {
+		t.Fatalf("catch-up after the resumed backfill: %d, %v", n, err)
+	}
+	assertMirrors(t, c, store)
+	assertSameContent(t, c, store)
+}
