@@ -49,6 +49,7 @@ func assertMirrors(t *testing.T, c *Client, store *storage.Store) {
 }
 
 func TestBackfillSandbox(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 7, Customers: 300})
 	logs := &syncBuffer{}
 	c := newSandboxClient(t, sb, base, logs)
@@ -137,6 +138,7 @@ func TestBackfillSandbox(t *testing.T) {
 // invoices continue after the stored cursor, and the result equals a fresh
 // full backfill.
 func TestBackfillResume(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 150})
 	path := filepath.Join(t.TempDir(), "cache.db")
 	store, err := storage.Open(path, storage.Options{})
@@ -251,6 +253,7 @@ func assertNoKey(t *testing.T, s string) {
 // TestBackfillResumeInBalances interrupts the per-customer walk of balance
 // transactions: the resumed run lists only the customers not finished yet.
 func TestBackfillResumeInBalances(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 6, Customers: 200})
 	store := newTestStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -324,6 +327,7 @@ func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // event from catch-up. The page is stamped with the time its request left,
 // so the event is never "older" than the copy the page holds.
 func TestBackfillStampPrecedesFetch(t *testing.T) {
+	t.Parallel()
 	clk := &fakeClock{t: time.Now()}
 	sb, base := startSandbox(t, sandbox.Options{Seed: 17, Customers: 30, Now: clk.now})
 	ctx := context.Background()
@@ -373,6 +377,7 @@ func TestBackfillStampPrecedesFetch(t *testing.T) {
 // when Config.Now is a business clock that stands still (or jumps, as the
 // demo's does on Advance).
 func TestBackfillProgressRate(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 19, Customers: 20})
 	frozen := sb.Now()
 	c := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Now = func() time.Time { return frozen } })

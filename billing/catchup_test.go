@@ -88,7 +88,8 @@ func assertCurrent(t *testing.T, c *Client, store *storage.Store, results []stor
 }
 
 func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
-	sb, base := startSandbox(t, sandbox.Options{Seed: 5, Customers: 200})
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 5, Customers: 120})
 	c := newSandboxClient(t, sb, base, nil)
 	store := newTestStore(t)
 	ctx := context.Background()
@@ -99,7 +100,7 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 
 	// The seeded account had no events: the mark is a time, and the first
 	// catch-up lists events created since.
-	emitted := sb.Advance(72 * time.Hour)
+	emitted := sb.Advance(5 * 24 * time.Hour)
 	if len(emitted) <= PageSize {
 		t.Fatalf("Advance emitted %d events; more than a page is needed", len(emitted))
 	}
@@ -127,7 +128,7 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 	}
 
 	// With an id mark, catch-up pages forward with ending_before.
-	emitted = sb.Advance(5 * 24 * time.Hour)
+	emitted = sb.Advance(7 * 24 * time.Hour)
 	listed = eventsAfter(t, c, mark.ID)
 	if len(listed) <= PageSize || !slices.Equal(listed, emitted) {
 		t.Fatalf("listed %d events after the mark, Advance emitted %d (need more than a page)", len(listed), len(emitted))
@@ -155,6 +156,7 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 // events, or whose last event Stripe dropped, must resync; a full resync
 // (ResetCursors + Backfill) makes catch-up work again.
 func TestCatchUpResyncNeeded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	resync := func(t *testing.T, c *Client, store *storage.Store, sb *sandbox.Server, then time.Duration) {
 		t.Helper()
@@ -308,6 +310,7 @@ func assertSameContent(t *testing.T, c *Client, store *storage.Store) {
 // interrupted reach the cache through the resumed backfill or catch-up;
 // afterwards the cache equals the API.
 func TestCatchUpAfterResumedBackfill(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 23, Customers: 80})
 	c := newSandboxClient(t, sb, base, nil)
 	store := newTestStore(t)

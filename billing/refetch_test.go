@@ -54,6 +54,7 @@ func firstCached(t *testing.T, store *storage.Store, q storage.Query) storage.En
 }
 
 func TestRefreshStaleRewritesFromAPI(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 12, Customers: 60})
 	logs := &syncBuffer{}
 	c := newSandboxClient(t, sb, base, logs)
@@ -141,6 +142,7 @@ func TestRefreshStaleRewritesFromAPI(t *testing.T) {
 }
 
 func TestRefreshStaleStopsOffline(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 13, Customers: 10})
 	c := newSandboxClient(t, sb, base, nil)
 	store := newTestStore(t)
@@ -179,6 +181,7 @@ func TestRefreshStaleStopsOffline(t *testing.T) {
 }
 
 func TestRefetchOne(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 14, Customers: 60})
 	c := newSandboxClient(t, sb, base, nil)
 	store := newTestStore(t)
@@ -235,6 +238,7 @@ func TestRefetchOne(t *testing.T) {
 // TestRefetchStampPrecedesFetch: a change made in Stripe while a refetch
 // was on its way is not lost as "older" than the refetched copy.
 func TestRefetchStampPrecedesFetch(t *testing.T) {
+	t.Parallel()
 	clk := &fakeClock{t: time.Now()}
 	sb, base := startSandbox(t, sandbox.Options{Seed: 18, Customers: 10, Now: clk.now})
 	ctx := context.Background()
