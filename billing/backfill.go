@@ -103,16 +103,48 @@ type backfillRun struct {
 	total int
 }
 
-// kind walks one kind's list endpoint from cur.After to the end.
+// fetchedPage is the outcome of one list request sent at unix time at.
+type fetchedPage struct {
+	page Page
+	at   int64
+	err  error
+}
+
+// kind walks one kind's list endpoint from cur.After to the end. The next
+// page is requested while the current one is written (requests stay one at
+// a time), so the network and the disk work side by side; the cursor still
+// moves only when a page is on disk.
 func (r *backfillRun) kind(ctx context.Context, kind storage.Kind, cur storage.Cursor) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // abandons a prefetch nobody will read
+	fetch := func(after string) <-chan fetchedPage {
+		ch := make(chan fetchedPage, 1)
+		go func() {
+			at := r.c.now().Unix()
+			p, err := r.c.ListPage(ctx, ListOptions{Kind: kind, After: after})
+			ch <- fetchedPage{p, at, err}
+		}()
+		return ch
+	}
 	pages := 0
+	next := fetch(cur.After)
 	for !cur.Done {
-		at := r.c.now().Unix()
-		page, err := r.c.ListPage(ctx, ListOptions{Kind: kind, After: cur.After})
-		if err != nil {
-			return err
+		f := <-next
+		if f.err != nil {
+			return f.err
 		}
-		if err := r.write(kind, page.Data, at, &cur, !page.HasMore || len(page.Data) == 0); err != nil {
+		if err := ctx.Err(); err != nil {
+			return err // stopped while the page was on its way: not written
+		}
+		done := !f.page.HasMore || len(f.page.Data) == 0
+		if !done {
+			last, err := objectID(f.page.Data[len(f.page.Data)-1])
+			if err != nil {
+				return err
+			}
+			next = fetch(last)
+		}
+		if err := r.write(kind, f.page.Data, f.at, &cur, done); err != nil {
 			return err
 		}
 		pages++
