@@ -19,7 +19,8 @@ type BackfillOptions struct {
 	// skipped because an earlier run finished it.
 	OnProgress func(Progress)
 	// Mode is recorded as the account's mode; "" records the key's mode
-	// ("demo" for the sandbox).
+	// (live or test: the sandbox's key is a test key, so `paydesk demo`
+	// passes "demo").
 	Mode string
 }
 
@@ -55,7 +56,7 @@ type Progress struct {
 // through the cache's amount index, a page at a time), so customers must be
 // backfilled first; storage.Kinds orders them so.
 func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts BackfillOptions) error {
-	run := &backfillRun{c: c, store: store, opts: opts, start: c.now()}
+	run := &backfillRun{c: c, store: store, opts: opts, start: time.Now()}
 	if err := c.recordAccount(ctx, store, opts.Mode); err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
@@ -98,19 +99,52 @@ type backfillRun struct {
 	c     *Client
 	store *storage.Store
 	opts  BackfillOptions
-	start time.Time
+	start time.Time // wall clock, for the rate
 	total int
 }
 
-// kind walks one kind's list endpoint from cur.After to the end.
+// fetchedPage is the outcome of one list request sent at unix time at.
+type fetchedPage struct {
+	page Page
+	at   int64
+	err  error
+}
+
+// kind walks one kind's list endpoint from cur.After to the end. The next
+// page is requested while the current one is written (requests stay one at
+// a time), so the network and the disk work side by side; the cursor still
+// moves only when a page is on disk.
 func (r *backfillRun) kind(ctx context.Context, kind storage.Kind, cur storage.Cursor) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // abandons a prefetch nobody will read
+	fetch := func(after string) <-chan fetchedPage {
+		ch := make(chan fetchedPage, 1)
+		go func() {
+			at := r.c.now().Unix()
+			p, err := r.c.ListPage(ctx, ListOptions{Kind: kind, After: after})
+			ch <- fetchedPage{p, at, err}
+		}()
+		return ch
+	}
 	pages := 0
+	next := fetch(cur.After)
 	for !cur.Done {
-		page, err := r.c.ListPage(ctx, ListOptions{Kind: kind, After: cur.After})
-		if err != nil {
-			return err
+		f := <-next
+		if f.err != nil {
+			return f.err
 		}
-		if err := r.write(kind, page.Data, &cur, !page.HasMore || len(page.Data) == 0); err != nil {
+		if err := ctx.Err(); err != nil {
+			return err // stopped while the page was on its way: not written
+		}
+		done := !f.page.HasMore || len(f.page.Data) == 0
+		if !done {
+			last, err := objectID(f.page.Data[len(f.page.Data)-1])
+			if err != nil {
+				return err
+			}
+			next = fetch(last)
+		}
+		if err := r.write(kind, f.page.Data, f.at, &cur, done); err != nil {
 			return err
 		}
 		pages++
@@ -119,8 +153,12 @@ func (r *backfillRun) kind(ctx context.Context, kind storage.Kind, cur storage.C
 	return nil
 }
 
-// write stores one page and the cursor after it.
-func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, cur *storage.Cursor, done bool) error {
+// write stores one page, fetched by a request sent at unix time at, and the
+// cursor after it. The page is stamped with the time its request left, not
+// the time it arrived: an event between the two may be missing from the
+// page, and must not look older than it (the same second marks the object
+// stale instead, so it is refetched).
+func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, at int64, cur *storage.Cursor, done bool) error {
 	next := *cur
 	if len(data) > 0 && kind != storage.KindBalanceTransaction {
 		last, err := objectID(data[len(data)-1])
@@ -131,7 +169,7 @@ func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, cur *stor
 	}
 	next.Fetched += len(data)
 	next.Done = done
-	if _, err := r.store.PutPage(kind, data, r.c.now().Unix(), next); err != nil {
+	if _, err := r.store.PutPage(kind, data, at, next); err != nil {
 		return err
 	}
 	*cur = next
@@ -143,7 +181,7 @@ func (r *backfillRun) report(kind storage.Kind, pages int, cur storage.Cursor, s
 	if r.opts.OnProgress == nil {
 		return
 	}
-	el := r.c.now().Sub(r.start)
+	el := time.Since(r.start) // wall time: Config.Now may be a business clock (the demo's)
 	p := Progress{Kind: kind, Pages: pages, Fetched: cur.Fetched, Total: r.total, Elapsed: el, Done: cur.Done, Skipped: skipped}
 	if el > 0 {
 		p.RowsPerSec = float64(r.total) / el.Seconds()

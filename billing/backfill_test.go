@@ -3,11 +3,14 @@ package billing
 import (
 	"context"
 	"errors"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -46,6 +49,7 @@ func assertMirrors(t *testing.T, c *Client, store *storage.Store) {
 }
 
 func TestBackfillSandbox(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 7, Customers: 300})
 	logs := &syncBuffer{}
 	c := newSandboxClient(t, sb, base, logs)
@@ -134,7 +138,8 @@ func TestBackfillSandbox(t *testing.T) {
 // invoices continue after the stored cursor, and the result equals a fresh
 // full backfill.
 func TestBackfillResume(t *testing.T) {
-	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 300})
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 150})
 	path := filepath.Join(t.TempDir(), "cache.db")
 	store, err := storage.Open(path, storage.Options{})
 	if err != nil {
@@ -242,5 +247,149 @@ func assertNoKey(t *testing.T, s string) {
 	t.Helper()
 	if m := keyMaterialRE.FindString(s); m != "" || strings.Contains(s, testKey[len("sk_test_"):]) {
 		t.Fatalf("key material leaked (%q) in:\n%s", m, s)
+	}
+}
+
+// TestBackfillResumeInBalances interrupts the per-customer walk of balance
+// transactions: the resumed run lists only the customers not finished yet.
+func TestBackfillResumeInBalances(t *testing.T) {
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 6, Customers: 200})
+	store := newTestStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const donePages = 3
+	first := newCountingTransport()
+	err := newSandboxClient(t, sb, base, nil, withTransport(first)).Backfill(ctx, store, BackfillOptions{OnProgress: func(p Progress) {
+		if p.Kind == storage.KindBalanceTransaction && p.Pages == donePages {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted backfill: %v", err)
+	}
+	cur, _ := store.Cursor(storage.KindBalanceTransaction)
+	if cur.Done || cur.After == "" {
+		t.Fatalf("balance cursor = %+v", cur)
+	}
+	second := newCountingTransport()
+	c := newSandboxClient(t, sb, base, nil, withTransport(second))
+	if err := c.Backfill(context.Background(), store, BackfillOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	balancePaths := func(ct *countingTransport) map[string]int {
+		out := map[string]int{}
+		ct.mu.Lock()
+		defer ct.mu.Unlock()
+		for p, n := range ct.perPath {
+			if strings.HasSuffix(p, "/balance_transactions") {
+				out[p] = n
+			}
+		}
+		return out
+	}
+	before, after := balancePaths(first), balancePaths(second)
+	_, customers := remoteBalanceTxns(t, c)
+	if len(after) != customers-donePages {
+		t.Fatalf("resumed run listed %d customers' transactions, want %d of %d", len(after), customers-donePages, customers)
+	}
+	again := 0
+	for p := range after {
+		if before[p] > 0 {
+			again++
+		}
+	}
+	// At most the customer whose request the cancel cut off is listed twice.
+	if again > 1 {
+		t.Fatalf("%d customers listed in both runs", again)
+	}
+	assertMirrors(t, c, store)
+}
+
+// hookTransport runs after once, when the first response for path arrives.
+type hookTransport struct {
+	base  http.RoundTripper
+	path  string
+	once  sync.Once
+	after func()
+}
+
+func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := h.base.RoundTrip(r)
+	if err == nil && r.URL.Path == h.path {
+		h.once.Do(h.after)
+	}
+	return resp, err
+}
+
+// TestBackfillStampPrecedesFetch: an object changed in Stripe after its
+// page was read but before the page was written must not hide the change's
+// event from catch-up. The page is stamped with the time its request left,
+// so the event is never "older" than the copy the page holds.
+func TestBackfillStampPrecedesFetch(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: time.Now()}
+	sb, base := startSandbox(t, sandbox.Options{Seed: 17, Customers: 30, Now: clk.now})
+	ctx := context.Background()
+	lister := newSandboxClient(t, sb, base, nil)
+	p, err := lister.ListPage(ctx, ListOptions{Kind: storage.KindCustomer, Limit: 1})
+	if err != nil || len(p.Data) != 1 {
+		t.Fatalf("newest customer: %v", err)
+	}
+	newest, _ := objectID(p.Data[0]) // on the backfill's first page
+
+	hook := &hookTransport{base: http.DefaultTransport, path: "/v1/customers", after: func() {
+		// The customer changes in Stripe while the page is on its way,
+		// and the page reaches the disk two seconds later.
+		req, _ := http.NewRequest(http.MethodPost, base+"/v1/customers/"+newest, strings.NewReader("name=Changed+Mid+Backfill"))
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("update during the backfill: %v %v", err, resp)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		clk.sleep(ctx, 2*time.Second)
+	}}
+	c := newSandboxClient(t, sb, base, nil, withTransport(hook))
+	store := newTestStore(t)
+	if err := c.Backfill(ctx, store, BackfillOptions{Kinds: []storage.Kind{storage.KindCustomer}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.Get(storage.KindCustomer, newest); got.Name == "Changed Mid Backfill" {
+		t.Fatal("the page already holds the change: the test proves nothing")
+	}
+	if n, err := c.CatchUp(ctx, store, StoreApplier{Store: store}); err != nil || n != 1 {
+		t.Fatalf("catch-up: %d, %v; want the one customer.updated", n, err)
+	}
+	got, err := store.Get(storage.KindCustomer, newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Changed Mid Backfill" {
+		t.Fatalf("cached name %q after catch-up: the change made during the backfill was dropped as older than the page", got.Name)
+	}
+}
+
+// TestBackfillProgressRate: the rate is measured on the wall clock, also
+// when Config.Now is a business clock that stands still (or jumps, as the
+// demo's does on Advance).
+func TestBackfillProgressRate(t *testing.T) {
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 19, Customers: 20})
+	frozen := sb.Now()
+	c := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Now = func() time.Time { return frozen } })
+	var last Progress
+	err := c.Backfill(context.Background(), newTestStore(t), BackfillOptions{OnProgress: func(p Progress) { last = p }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Total == 0 || last.Elapsed <= 0 || last.RowsPerSec <= 0 {
+		t.Fatalf("last progress %+v: want elapsed time and a rate", last)
+	}
+	if got := float64(last.Total) / last.Elapsed.Seconds(); got != last.RowsPerSec {
+		t.Fatalf("RowsPerSec %v, Total/Elapsed %v", last.RowsPerSec, got)
 	}
 }

@@ -89,7 +89,7 @@ func (r *backfillRun) balances(ctx context.Context, cur storage.Cursor) error {
 	}
 	// Mark the kind done (an empty page carries the final cursor).
 	cur.After = ""
-	if err := r.write(storage.KindBalanceTransaction, nil, &cur, true); err != nil {
+	if err := r.write(storage.KindBalanceTransaction, nil, r.c.now().Unix(), &cur, true); err != nil {
 		return err
 	}
 	r.report(storage.KindBalanceTransaction, pages, cur, false)
@@ -103,6 +103,7 @@ func (r *backfillRun) customerBalance(ctx context.Context, customer string, pos 
 	pages := 0
 	after := ""
 	for {
+		at := r.c.now().Unix()
 		page, err := r.c.ListPage(ctx, ListOptions{Kind: storage.KindBalanceTransaction, Customer: customer, After: after})
 		if err != nil {
 			return pages, err
@@ -112,7 +113,7 @@ func (r *backfillRun) customerBalance(ctx context.Context, customer string, pos 
 		if last {
 			cur.After = balanceCursor{phase: pos.phase, token: pos.token, last: customer}.String()
 		}
-		if err := r.write(storage.KindBalanceTransaction, page.Data, cur, false); err != nil {
+		if err := r.write(storage.KindBalanceTransaction, page.Data, at, cur, false); err != nil {
 			return pages, err
 		}
 		pages++

@@ -88,7 +88,8 @@ func assertCurrent(t *testing.T, c *Client, store *storage.Store, results []stor
 }
 
 func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
-	sb, base := startSandbox(t, sandbox.Options{Seed: 5, Customers: 200})
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 5, Customers: 120})
 	c := newSandboxClient(t, sb, base, nil)
 	store := newTestStore(t)
 	ctx := context.Background()
@@ -99,7 +100,7 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 
 	// The seeded account had no events: the mark is a time, and the first
 	// catch-up lists events created since.
-	emitted := sb.Advance(72 * time.Hour)
+	emitted := sb.Advance(5 * 24 * time.Hour)
 	if len(emitted) <= PageSize {
 		t.Fatalf("Advance emitted %d events; more than a page is needed", len(emitted))
 	}
@@ -127,7 +128,7 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 	}
 
 	// With an id mark, catch-up pages forward with ending_before.
-	emitted = sb.Advance(5 * 24 * time.Hour)
+	emitted = sb.Advance(7 * 24 * time.Hour)
 	listed = eventsAfter(t, c, mark.ID)
 	if len(listed) <= PageSize || !slices.Equal(listed, emitted) {
 		t.Fatalf("listed %d events after the mark, Advance emitted %d (need more than a page)", len(listed), len(emitted))
@@ -148,12 +149,14 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 	if n, err := c.CatchUp(ctx, store, apply); err != nil || n != 0 {
 		t.Fatalf("third catch-up: %d, %v; want 0, nil", n, err)
 	}
+	assertSameContent(t, c, store)
 }
 
 // TestCatchUpResyncNeeded: a cache offline for longer than Stripe keeps
 // events, or whose last event Stripe dropped, must resync; a full resync
 // (ResetCursors + Backfill) makes catch-up work again.
 func TestCatchUpResyncNeeded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	resync := func(t *testing.T, c *Client, store *storage.Store, sb *sandbox.Server, then time.Duration) {
 		t.Helper()
@@ -267,4 +270,71 @@ func withoutSilentFields(t *testing.T, raw []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// assertSameContent checks that every object the API lists, every kind,
+// is cached with the same content (fields Stripe changes silently aside).
+func assertSameContent(t *testing.T, c *Client, store *storage.Store) {
+	t.Helper()
+	differ := map[string]int{}
+	compared := 0
+	for _, kind := range storage.Kinds {
+		if kind == storage.KindBalanceTransaction {
+			continue // immutable; their presence is checked by assertMirrors
+		}
+		for raw, err := range c.ListAll(context.Background(), ListOptions{Kind: kind}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _ := objectID(raw)
+			env, err := store.Get(kind, id)
+			if err != nil {
+				t.Errorf("%s %s not cached: %v", kind, id, err)
+				continue
+			}
+			compared++
+			if !sameJSON(t, withoutSilentFields(t, raw), withoutSilentFields(t, env.Raw)) {
+				for _, k := range diffKeys(t, withoutSilentFields(t, env.Raw), withoutSilentFields(t, raw)) {
+					key, _, _ := strings.Cut(k, "=")
+					differ[string(kind)+"."+key]++
+				}
+			}
+		}
+	}
+	if len(differ) > 0 {
+		t.Errorf("after catch-up, %d objects compared; fields that differ from the API (kind.field: objects): %v", compared, differ)
+	}
+}
+
+// TestCatchUpAfterResumedBackfill: changes made while a backfill was
+// interrupted reach the cache through the resumed backfill or catch-up;
+// afterwards the cache equals the API.
+func TestCatchUpAfterResumedBackfill(t *testing.T) {
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 23, Customers: 80})
+	c := newSandboxClient(t, sb, base, nil)
+	store := newTestStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := c.Backfill(ctx, store, BackfillOptions{OnProgress: func(p Progress) {
+		if p.Kind == storage.KindInvoice && p.Pages == 2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted backfill: %v", err)
+	}
+	// The account moves on while paydesk is down.
+	if len(sb.Advance(4*24*time.Hour)) == 0 {
+		t.Fatal("no events during the interruption")
+	}
+	if err := c.Backfill(context.Background(), store, BackfillOptions{}); err != nil {
+		t.Fatalf("resumed backfill: %v", err)
+	}
+	n, err := c.CatchUp(context.Background(), store, StoreApplier{Store: store})
+	if err != nil || n == 0 {
+		t.Fatalf("catch-up after the resumed backfill: %d, %v", n, err)
+	}
+	assertMirrors(t, c, store)
+	assertSameContent(t, c, store)
 }

@@ -33,6 +33,7 @@ func checkSecrets(t *testing.T, err error, logs *syncBuffer) {
 }
 
 func TestWrongKeyAgainstSandbox(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 1, Customers: 5})
 	logs := &syncBuffer{}
 	// A live key the sandbox does not accept: Stripe answers 401.
@@ -133,6 +134,7 @@ func permissionError(perm string) string {
 // but disputes (and not the account) backfills until disputes, and Explain
 // names what to grant.
 func TestRestrictedKeyPermission(t *testing.T) {
+	t.Parallel()
 	sb, sbBase := startSandbox(t, sandbox.Options{Seed: 2, Customers: 20})
 	target, _ := url.Parse(sbBase)
 	proxy := httputil.NewSingleHostReverseProxy(target)
@@ -186,6 +188,7 @@ func TestRestrictedKeyPermission(t *testing.T) {
 }
 
 func TestRetrieveMissing(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 4, Customers: 3})
 	c := newSandboxClient(t, sb, base, nil)
 	ctx := context.Background()

@@ -96,6 +96,7 @@ func TestLimiterCancelReturnsSlot(t *testing.T) {
 // (n-1)/8 seconds; with the limiter out of the way the server throttles and
 // the 429 backoff still completes the backfill.
 func TestBackfillUnderServerRateLimit(t *testing.T) {
+	t.Parallel()
 	const customers = 100
 	// The reference: the same seeded account without any limit.
 	ref, refBase := startSandbox(t, sandbox.Options{Seed: 21, Customers: customers})

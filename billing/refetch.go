@@ -20,11 +20,12 @@ func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("refetch %s: %w", id, err)
 	}
+	at := c.now().Unix()
 	raw, err := c.fetchOne(ctx, kind, customer, id)
 	if err != nil {
 		return fmt.Errorf("refetch: %w", err)
 	}
-	return c.putFetched(store, raw, cachedAt)
+	return c.putFetched(store, raw, at, cachedAt)
 }
 
 // RefreshStale refetches up to limit objects the cache marked stale and
@@ -43,6 +44,7 @@ func (c *Client) RefreshStale(ctx context.Context, store *storage.Store, limit i
 			skipped = append(skipped, err)
 			continue
 		}
+		at := c.now().Unix()
 		raw, err := c.fetchOne(ctx, ref.Kind, env.Customer, ref.ID)
 		if err != nil {
 			if IsOffline(err) || IsAuth(err) || ctx.Err() != nil {
@@ -51,7 +53,7 @@ func (c *Client) RefreshStale(ctx context.Context, store *storage.Store, limit i
 			skipped = append(skipped, err)
 			continue
 		}
-		if err := c.putFetched(store, raw, env.EventCreated); err != nil {
+		if err := c.putFetched(store, raw, at, env.EventCreated); err != nil {
 			return n, fmt.Errorf("refresh stale: %w", err)
 		}
 		n++
@@ -69,11 +71,13 @@ func (c *Client) fetchOne(ctx context.Context, kind storage.Kind, customer, id s
 	return c.Retrieve(ctx, kind, id)
 }
 
-// putFetched writes a freshly retrieved object. The copy was read after the
-// cached one was written, so its stamp is never below the cached stamp even
-// when the local clock lags Stripe's.
-func (c *Client) putFetched(store *storage.Store, raw json.RawMessage, cachedAt int64) error {
-	at := max(c.now().Unix(), cachedAt)
+// putFetched writes an object retrieved by a request sent at unix time
+// sentAt (the time the request left, as for backfill pages: an event while
+// it was on its way must not look older than the copy). The copy was read
+// after the cached one was written, so its stamp is never below the cached
+// stamp even when the local clock lags Stripe's.
+func (c *Client) putFetched(store *storage.Store, raw json.RawMessage, sentAt, cachedAt int64) error {
+	at := max(sentAt, cachedAt)
 	if err := store.PutObject(raw, at); err != nil {
 		return fmt.Errorf("write fetched object: %w", err)
 	}

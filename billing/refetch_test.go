@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -52,6 +54,7 @@ func firstCached(t *testing.T, store *storage.Store, q storage.Query) storage.En
 }
 
 func TestRefreshStaleRewritesFromAPI(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 12, Customers: 60})
 	logs := &syncBuffer{}
 	c := newSandboxClient(t, sb, base, logs)
@@ -139,6 +142,7 @@ func TestRefreshStaleRewritesFromAPI(t *testing.T) {
 }
 
 func TestRefreshStaleStopsOffline(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 13, Customers: 10})
 	c := newSandboxClient(t, sb, base, nil)
 	store := newTestStore(t)
@@ -177,6 +181,7 @@ func TestRefreshStaleStopsOffline(t *testing.T) {
 }
 
 func TestRefetchOne(t *testing.T) {
+	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 14, Customers: 60})
 	c := newSandboxClient(t, sb, base, nil)
 	store := newTestStore(t)
@@ -212,9 +217,55 @@ func TestRefetchOne(t *testing.T) {
 	if err := c.Refetch(ctx, store, storage.KindBalanceTransaction, txn.ID); err != nil {
 		t.Fatalf("refetch balance transaction: %v", err)
 	}
+	// A customer deleted in Stripe is deleted in the cache by its refetch.
+	before := mustCount(t, store, storage.KindCustomer)
+	if _, err := c.API().Customers.Del(created.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Refetch(ctx, store, storage.KindCustomer, created.ID); err != nil {
+		t.Fatalf("refetch of a deleted customer: %v", err)
+	}
+	if got, err := store.Get(storage.KindCustomer, created.ID); err != nil || !got.Deleted || mustCount(t, store, storage.KindCustomer) != before-1 {
+		t.Fatalf("deleted customer after refetch: deleted=%v, %v; count %d -> %d", got.Deleted, err, before, mustCount(t, store, storage.KindCustomer))
+	}
 	// An id Stripe does not know is an error the TUI can explain.
 	err = c.Refetch(ctx, store, storage.KindCustomer, "cus_NotInStripe")
 	if !IsNotFound(err) {
 		t.Fatalf("refetch of a missing id: %v", err)
+	}
+}
+
+// TestRefetchStampPrecedesFetch: a change made in Stripe while a refetch
+// was on its way is not lost as "older" than the refetched copy.
+func TestRefetchStampPrecedesFetch(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: time.Now()}
+	sb, base := startSandbox(t, sandbox.Options{Seed: 18, Customers: 10, Now: clk.now})
+	ctx := context.Background()
+	plain := newSandboxClient(t, sb, base, nil)
+	store := newTestStore(t)
+	if err := plain.Backfill(ctx, store, BackfillOptions{Kinds: []storage.Kind{storage.KindCustomer}}); err != nil {
+		t.Fatal(err)
+	}
+	cu := firstCached(t, store, storage.Query{Kind: storage.KindCustomer})
+	clk.sleep(ctx, 10*time.Second)
+	hook := &hookTransport{base: http.DefaultTransport, path: "/v1/customers/" + cu.ID, after: func() {
+		if _, err := plain.API().Customers.Update(cu.ID, &stripe.CustomerParams{Name: stripe.String("Changed Mid Refetch")}); err != nil {
+			t.Errorf("update during the refetch: %v", err)
+		}
+		clk.sleep(ctx, 2*time.Second)
+	}}
+	c := newSandboxClient(t, sb, base, nil, withTransport(hook))
+	if err := c.Refetch(ctx, store, storage.KindCustomer, cu.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.Get(storage.KindCustomer, cu.ID); got.Name == "Changed Mid Refetch" {
+		t.Fatal("the refetched copy already holds the change: the test proves nothing")
+	}
+	if n, err := c.CatchUp(ctx, store, StoreApplier{Store: store}); err != nil || n != 1 {
+		t.Fatalf("catch-up: %d, %v", n, err)
+	}
+	if got, _ := store.Get(storage.KindCustomer, cu.ID); got.Name != "Changed Mid Refetch" {
+		t.Fatalf("cached name %q: the change made during the refetch was dropped", got.Name)
 	}
 }

@@ -71,6 +71,9 @@ func (s *Server) finalizeInvoice(i int32, req *eventRequest) {
 	s.customers[cust].nextInv++
 	in.status, in.statusAt = invOpen, s.unix()
 	s.emit("invoice.finalized", s.renderInvoice(int(i)), nil, req)
+	if s.hasPaymentIntent(int(i)) {
+		s.emit("payment_intent.created", s.renderPaymentIntent(int(i)), nil, req)
+	}
 	if s.invoices[i].amountDue() == 0 {
 		s.markPaid(i, -1, req)
 	}
@@ -114,6 +117,7 @@ func (s *Server) attemptInvoice(i int32, pm, force uint8, automatic bool, req *e
 	if dc == dcAuthRequired {
 		in.lastDecline = dc
 		s.scheduleRetry(i)
+		s.emit("payment_intent.requires_action", s.renderPaymentIntent(int(i)), nil, req)
 		obj := s.renderInvoice(int(i))
 		s.emit("invoice.payment_action_required", obj, nil, req)
 		s.emit("invoice.updated", obj, map[string]any{"attempt_count": in.attempts - 1}, req)

@@ -117,8 +117,10 @@ func (s *Server) renderPaymentIntent(i int) map[string]any {
 	id := s.ids.id(kPaymentIntent, uint32(i))
 	status := s.piStatus(in)
 	var latest, lastErr, nextAction, canceledAt, cancelReason any
+	pm := s.customers[in.customer].pm // not attempted yet: the default
 	if in.charge >= 0 {
 		latest = s.ids.id(kCharge, uint32(in.charge))
+		pm = s.charges[in.charge].pm // attempted: the method it was charged on
 	}
 	if status != "succeeded" && in.lastDecline != dcNone {
 		e := map[string]any{"type": "card_error", "code": declineFailureCode[in.lastDecline],
@@ -149,7 +151,7 @@ func (s *Server) renderPaymentIntent(i int) map[string]any {
 		"confirmation_method": "automatic", "created": in.created, "currency": currencyCodes[in.currency],
 		"customer": s.custID(in.customer), "description": "Subscription update", "invoice": s.ids.id(kInvoice, uint32(i)),
 		"last_payment_error": lastErr, "latest_charge": latest, "livemode": false, "metadata": map[string]any{},
-		"next_action": nextAction, "on_behalf_of": nil, "payment_method": pmOrNil(s.customers[in.customer].pm),
+		"next_action": nextAction, "on_behalf_of": nil, "payment_method": pmOrNil(pm),
 		"payment_method_options": map[string]any{}, "payment_method_types": []any{"card"}, "processing": nil,
 		"receipt_email": nil, "review": nil, "setup_future_usage": "off_session", "shipping": nil,
 		"statement_descriptor": nil, "statement_descriptor_suffix": nil, "status": status,

@@ -296,4 +296,8 @@ func (s *Server) setInvoiceStatus(i int32, st uint8, evType string, req *eventRe
 	obj := s.renderInvoice(int(i))
 	s.emit(evType, obj, nil, req)
 	s.emit("invoice.updated", obj, map[string]any{"status": prevStatus}, req)
+	if st == invVoid && s.hasPaymentIntent(int(i)) {
+		// Voiding an invoice cancels its payment intent.
+		s.emit("payment_intent.canceled", s.renderPaymentIntent(int(i)), nil, req)
+	}
 }
