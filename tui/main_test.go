@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	fx.Close()
+	cleanupBench()
 	os.Exit(code)
 }
 

@@ -154,6 +154,12 @@ func (m *Model) pageUp() bool {
 	return true
 }
 
+// HasNext reports whether a page follows the visible one.
+func (m *Model) HasNext() bool { return m.next != "" }
+
+// Rows is how many rows the visible page holds.
+func (m *Model) Rows() int { return len(m.rows) }
+
 // Selected is the object under the cursor.
 func (m *Model) Selected() (storage.Envelope, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.rows) {
