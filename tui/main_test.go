@@ -56,7 +56,7 @@ func session(out *bytes.Buffer, mod func(*common.Common)) *common.Common {
 }
 
 // drive runs msg through m and then the commands it returns, feeding their
-// messages back, synchronously; commands that do not answer within 100 ms
+// messages back, synchronously; commands that do not answer within 300 ms
 // (cursor blinks, toast timers, the bus listener) are dropped.
 func drive(m tea.Model, msgs ...tea.Msg) tea.Model {
 	queue := append([]tea.Msg{}, msgs...)
@@ -97,7 +97,7 @@ func run(c tea.Cmd) tea.Msg {
 			return nil
 		}
 		return msg
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(300 * time.Millisecond):
 		return nil
 	}
 }

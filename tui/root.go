@@ -66,6 +66,17 @@ type Model struct {
 // noticeMsg is one live-bus notice read by listen.
 type noticeMsg struct{ n webhookd.Notice }
 
+// tickMsg redraws the header (cache age, event rate) and rereads the
+// account's sync mark.
+type tickMsg struct{}
+
+// tickEvery paces tickMsg.
+const tickEvery = 30 * time.Second
+
+func tick() tea.Cmd {
+	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
 // toastExpiredMsg clears toast number seq.
 type toastExpiredMsg struct{ seq int }
 
@@ -117,7 +128,7 @@ func (m *Model) Init() tea.Cmd {
 	if vs := m.views.List(); len(vs) > 0 {
 		cmds = append(cmds, m.switchTo(vs[0]))
 	}
-	cmds = append(cmds, m.listen())
+	cmds = append(cmds, m.listen(), tick())
 	return tea.Batch(cmds...)
 }
 
@@ -193,6 +204,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.RefetchedMsg:
 		cmd := m.showToast(common.RefetchToast(msg))
 		return m, tea.Batch(cmd, m.broadcast(common.RefreshMsg{}))
+	case tickMsg:
+		m.loadMeta()
+		return m, tick()
 	case noticeMsg:
 		return m, tea.Batch(m.onNotice(msg.n), m.listen())
 	case common.LiveMsg, common.RefreshMsg:

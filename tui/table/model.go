@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -39,6 +40,9 @@ type Model struct {
 	truncated bool
 	pageNo    int
 	err       error
+
+	// refreshQueued is set while a coalesced first-page reload is pending.
+	refreshQueued bool
 
 	filter  int
 	sort    int
@@ -177,31 +181,54 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		return m, m.handleKey(msg)
 	case common.LiveMsg:
-		if m.touched(msg) {
+		switch m.touched(msg) {
+		case touchVisible:
 			m.reload()
+		case touchMaybe:
+			if !m.refreshQueued {
+				m.refreshQueued = true
+				return m, tea.Tick(coalesce, func(time.Time) tea.Msg { return common.RefreshMsg{} })
+			}
 		}
 	case common.RefreshMsg:
+		m.refreshQueued = false
 		m.reload()
 	}
 	return m, nil
 }
 
-// touched reports whether a notice changes what the page shows: a visible
-// row, or a new object on the first page.
-func (m *Model) touched(msg common.LiveMsg) bool {
+// coalesce batches the reloads of a first page under a burst of events.
+const coalesce = 150 * time.Millisecond
+
+type touch int
+
+const (
+	touchNone touch = iota
+	// touchVisible: the notice changed a row on screen (or asks a reload).
+	touchVisible
+	// touchMaybe: an object of the kind changed off screen and may now
+	// sort into the first page (new, or a status or balance change).
+	touchMaybe
+)
+
+// touched says how a notice affects the page.
+func (m *Model) touched(msg common.LiveMsg) touch {
 	n := msg.Notice
 	if n.Reload {
-		return true
+		return touchVisible
 	}
 	if !n.Result.Changed() || n.Result.Kind != m.d.Kind {
-		return false
+		return touchNone
 	}
 	for _, r := range m.rows {
 		if r.env.ID == n.Result.ObjectID {
-			return true
+			return touchVisible
 		}
 	}
-	return m.after == "" && strings.HasSuffix(n.Result.Type, ".created")
+	if m.after == "" {
+		return touchMaybe
+	}
+	return touchNone
 }
 
 func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
