@@ -72,6 +72,7 @@ func TestGolden(t *testing.T) {
 		{"invoice_detail", 120, 36, []step{{"3", "Invoices  status:all"}, {"/", ""}, {"type:56ik0blg-0018", "in_A4ORpsjOYHJ4uI"}, {"enter", ""}, {"enter", "Invoice in_A4ORpsjOYHJ4uI"}}},
 		{"dispute_detail", 120, 36, []step{{"4", "Disputes  status:all"}, {"enter", "Dispute dp_6tFwwCozqOXZbQ"}}},
 		{"credit_detail", 120, 36, []step{{"5", "Credit  status:non-zero"}, {"down", ""}, {"down", ""}, {"enter", "Customer cus_GukRSUbzPKzxgR"}}},
+		{"customer_detail_related", 120, 36, []step{{"/", ""}, {"type:kenji.novak", "kenji.novak41"}, {"enter", ""}, {"enter", "Customer cus_GukRSUbzPKzxgR"}, {"tab", ""}, {"tab", ""}, {"tab", "> GukRSUbz-0005"}}},
 		{"raw_json", 120, 36, []step{{"4", "Disputes  status:all"}, {"J", "dp_6tFwwCozqOXZbQ JSON"}}},
 		{"help", 120, 36, []step{{"?", "Keys · Customers"}}},
 		{"customers_80x24", 80, 24, nil},

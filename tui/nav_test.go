@@ -248,3 +248,35 @@ func TestActionsHook(t *testing.T) {
 		t.Fatalf("esc from the action page went to %T", m.Active())
 	}
 }
+
+// TestRelatedNavigation: tab selects the related objects listed on a
+// detail page, enter opens them, esc comes back to the same selection.
+func TestRelatedNavigation(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	drive(m, keyMsg("/"))
+	drive(m, keyMsg("kenji.novak"))
+	drive(m, keyMsg("enter"))
+	drive(m, keyMsg("enter"))
+	cus := m.Active().(*resources.Detail)
+	drive(m, keyMsg("tab")) // the subscription
+	drive(m, keyMsg("enter"))
+	sub, ok := m.Active().(*resources.Detail)
+	if !ok || sub.ID() != "sub_3nuYO1EqExcpou" {
+		t.Fatalf("enter on the first related row opened %T %q", m.Active(), m.Active().Title())
+	}
+	drive(m, keyMsg("tab")) // the customer field
+	drive(m, keyMsg("enter"))
+	if d, ok := m.Active().(*resources.Detail); !ok || d.ID() != cus.ID() {
+		t.Fatalf("the customer link opened %q", m.Active().Title())
+	}
+	drive(m, keyMsg("esc"), keyMsg("esc"))
+	if m.Active() != common.Page(cus) || !strings.Contains(cus.View(), "> sub_3nuYO1EqExcpou") {
+		t.Fatalf("esc did not come back to the customer page with its selection:\n%s", cus.View())
+	}
+	drive(m, keyMsg("shift+tab"))
+	if !strings.Contains(cus.View(), "> ch_") && !strings.Contains(cus.View(), "> cbtxn_") {
+		// shift+tab from the first link wraps to the last one (a charge or
+		// balance transaction further down): the viewport follows it.
+		t.Fatalf("shift+tab did not wrap to the last related row:\n%s", cus.View())
+	}
+}
