@@ -180,6 +180,13 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return m, m.updateInput(msg)
 		}
 		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelDown:
+			return m, m.handleKey(tea.KeyMsg{Type: tea.KeyDown})
+		case tea.MouseButtonWheelUp:
+			return m, m.handleKey(tea.KeyMsg{Type: tea.KeyUp})
+		}
 	case common.LiveMsg:
 		switch m.touched(msg) {
 		case touchVisible:
