@@ -366,7 +366,7 @@ func (m *Model) heading() string {
 		if q := m.query(); q.Status != "" && q.Sort == storage.SortAmount {
 			label = "newest (status filter)"
 		}
-		if m.search != "" && q0(m.query()) {
+		if m.search != "" && searchOrders(m.query()) {
 			label = "match"
 		}
 		parts = append(parts, s.Label.Render("sort:")+label)
@@ -388,8 +388,9 @@ func (m *Model) heading() string {
 	return strings.Join(parts, "  ")
 }
 
-// q0 reports whether a search decides the order (no other index walked).
-func q0(q storage.Query) bool { return q.Status == "" && q.Balance == "" && q.Customer == "" }
+// searchOrders reports whether the search index decides the order (no other
+// index is walked, so rows come in term order).
+func searchOrders(q storage.Query) bool { return q.Status == "" && q.Balance == "" && q.Customer == "" }
 
 // View draws the heading, the column header and the page.
 func (m *Model) View() string {
