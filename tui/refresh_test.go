@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,5 +77,34 @@ func TestNoticeToasts(t *testing.T) {
 	}
 	if _, ok := noticeToast(n("customer.updated", storage.VerdictApplied)); ok {
 		t.Fatal("customer.updated toasted")
+	}
+}
+
+// TestSubscriptionStatusHistory: the subscription page reads status
+// changes from the cached events' previous_attributes.
+func TestSubscriptionStatusHistory(t *testing.T) {
+	f, err := fixture.Build(fixture.Options{Seed: 11, Customers: 12, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	p, _ := f.Store.List(storage.Query{Kind: storage.KindSubscription, Status: "past_due", Limit: 1})
+	if len(p.Items) == 0 {
+		t.Fatal("no past_due subscription in the fixture")
+	}
+	sub := p.Items[0]
+	obj := withField(t, sub.Raw, "status", "active")
+	ev := []byte(`{"id":"evt_h1","object":"event","api_version":"` + storage.APIVersion + `","type":"customer.subscription.updated","created":` +
+		strconv.FormatInt(fixture.Now.Unix()+30, 10) + `,"livemode":false,"data":{"object":` + string(obj) + `,"previous_attributes":{"status":"past_due"}}}`)
+	if res, err := f.Store.ApplyEvent(ev, nil); err != nil || !res.Changed() {
+		t.Fatalf("apply: %+v %v", res, err)
+	}
+	c := session(nil, func(c *common.Common) { c.Store = f.Store })
+	d := resources.NewSubscription(c, sub.ID)
+	d.SetSize(120, 200)
+	d.Init()
+	v := d.View()
+	if !strings.Contains(v, "past_due → active") || !strings.Contains(v, "customer.subscription.updated") {
+		t.Fatalf("no status history:\n%s", v)
 	}
 }
