@@ -247,6 +247,14 @@ func TestActionsHook(t *testing.T) {
 	if _, ok := m.Active().(*resources.Detail); !ok {
 		t.Fatalf("esc from the action page went to %T", m.Active())
 	}
+
+	// The same key works on the selected row of the customers table.
+	drive(m, keyMsg("esc"), keyMsg("down"))
+	want, _ := m.Active().(*table.Model).Selected()
+	drive(m, keyMsg("C"))
+	if opened != want.ID || m.Active().Title() != "credit "+want.ID {
+		t.Fatalf("C on the table row opened %q (active %q), want %s", opened, m.Active().Title(), want.ID)
+	}
 }
 
 // TestRelatedNavigation: tab selects the related objects listed on a

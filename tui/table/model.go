@@ -328,6 +328,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if env, ok := m.Selected(); ok {
 			return m.c.Refetch(env.Kind, env.ID)
 		}
+	default:
+		// Money actions registered for the kind run on the selected row.
+		if env, ok := m.Selected(); ok {
+			for _, a := range m.c.Actions.For(m.d.Kind) {
+				if msg.String() == a.Key {
+					return a.Start(m.c, env)
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -347,11 +356,19 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is the `?` help.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageDown, k.PageUp, k.Top},
 		{k.Open, k.Raw, k.Copy, k.Refetch},
 		{k.Filter, k.Clear, k.Status, k.Sort},
 	}
+	var actions []key.Binding
+	for _, a := range m.c.Actions.For(m.d.Kind) {
+		actions = append(actions, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
+	}
+	if len(actions) > 0 {
+		groups = append(groups, actions)
+	}
+	return groups
 }
 
 // status line: what is listed and how.
