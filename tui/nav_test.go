@@ -3,15 +3,18 @@ package tui
 import (
 	"bytes"
 	"encoding/base64"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/fixture"
 	"github.com/paydesk/paydesk/tui/resources"
 	"github.com/paydesk/paydesk/tui/table"
 )
@@ -286,5 +289,33 @@ func TestRelatedNavigation(t *testing.T) {
 		// shift+tab from the first link wraps to the last one (a charge or
 		// balance transaction further down): the viewport follows it.
 		t.Fatalf("shift+tab did not wrap to the last related row:\n%s", cus.View())
+	}
+}
+
+// TestHeader: account, mode, online state, cache age on the session clock
+// and the empty-cache warning.
+func TestHeader(t *testing.T) {
+	later := func() time.Time { return fixture.Now.Add(3 * time.Hour) }
+	m := start(session(nil, func(c *common.Common) { c.Now, c.Mode, c.Account = later, "", "" }), 120, 36)
+	h := strings.SplitN(m.View(), "\n", 2)[0]
+	// The fixture's account has no name: the header falls back to its mode
+	// ("test", from the sandbox key) and a generic label.
+	for _, want := range []string{"paydesk", "Stripe account", "test", "offline", "cache 3h ago", "no webhooks"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("header %q lacks %q", h, want)
+		}
+	}
+	empty, err := storage.Open(filepath.Join(t.TempDir(), "empty.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	m = start(session(nil, func(c *common.Common) { c.Store, c.Mode = empty, "live" }), 120, 36)
+	v := m.View()
+	if h := strings.SplitN(v, "\n", 2)[0]; !strings.Contains(h, "cache empty") || !strings.Contains(h, "LIVE") {
+		t.Errorf("empty live cache header: %q", h)
+	}
+	if !strings.Contains(v, "no customers cached yet") {
+		t.Errorf("empty customers view:\n%s", v)
 	}
 }
