@@ -46,8 +46,9 @@ type Progress struct {
 // store.ResetCursors followed by Backfill.
 //
 // Before walking, Backfill records the account and, when the cache has no
-// usable event mark, the newest event, so that CatchUp afterwards applies
-// whatever changed while the backfill ran.
+// usable event mark or the walk starts from scratch (a first run, or a full
+// resync after ResetCursors), the newest event, so that CatchUp afterwards
+// applies whatever changed while the backfill ran.
 //
 // Customer balance transactions have no account-wide list: they are fetched
 // per customer, for the cached customers whose balance is not zero (walked
@@ -58,7 +59,11 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 	if err := c.recordAccount(ctx, store, opts.Mode); err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
-	if err := c.markEventStart(ctx, store); err != nil {
+	fresh, err := freshStart(store, opts.Kinds)
+	if err != nil {
+		return fmt.Errorf("backfill: %w", err)
+	}
+	if err := c.markEventStart(ctx, store, fresh); err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
 	for _, kind := range storage.Kinds {
@@ -144,4 +149,22 @@ func (r *backfillRun) report(kind storage.Kind, pages int, cur storage.Cursor, s
 		p.RowsPerSec = float64(r.total) / el.Seconds()
 	}
 	r.opts.OnProgress(p)
+}
+
+// freshStart reports whether a backfill of kinds (nil: all) starts from
+// scratch: it walks every kind and no kind has a cursor yet.
+func freshStart(store *storage.Store, kinds []storage.Kind) (bool, error) {
+	for _, k := range storage.Kinds {
+		if kinds != nil && !slices.Contains(kinds, k) {
+			return false, nil
+		}
+		cur, err := store.Cursor(k)
+		if err != nil {
+			return false, err
+		}
+		if cur != (storage.Cursor{}) {
+			return false, nil
+		}
+	}
+	return true, nil
 }

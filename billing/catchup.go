@@ -122,15 +122,19 @@ func (c *Client) catchUpSince(ctx context.Context, since int64, apply Applier) (
 	return n, nil
 }
 
-// markEventStart sets the catch-up mark to the newest event when the cache
-// has none usable, before a backfill starts: events after it are applied by
-// CatchUp, events before it are covered by the backfill's fresher copies.
-func (c *Client) markEventStart(ctx context.Context, store *storage.Store) error {
+// markEventStart sets the catch-up mark to the newest event before a
+// backfill starts from scratch (fresh) or when the cache has no usable mark:
+// events after it are applied by CatchUp, events before it are covered by the
+// backfill's fresher copies. A resumed backfill keeps the mark of its first
+// run, so the events of the interruption are caught up too. A full resync
+// must move the mark even when it looks usable: it may name an event Stripe
+// no longer has, which is why the resync was needed.
+func (c *Client) markEventStart(ctx context.Context, store *storage.Store, fresh bool) error {
 	mark, err := store.LastEvent()
 	if err != nil {
 		return err
 	}
-	if mark.Created != 0 && c.now().Sub(time.Unix(mark.Created, 0)) <= EventRetention {
+	if !fresh && mark.Created != 0 && c.now().Sub(time.Unix(mark.Created, 0)) <= EventRetention {
 		return nil
 	}
 	page, err := c.ListPage(ctx, ListOptions{Kind: KindEvent, Limit: 1})

@@ -108,8 +108,11 @@ func isNetwork(err error) bool {
 	if errors.As(err, &ue) {
 		return true
 	}
-	var ne net.Error
-	return errors.As(err, &ne)
+	// Only errors of the network stack itself: *fs.PathError and others
+	// also satisfy net.Error, and a missing file is not "offline".
+	var oe *net.OpError
+	var de *net.DNSError
+	return errors.As(err, &oe) || errors.As(err, &de)
 }
 
 // IsAuth reports whether err means the key is missing, invalid, expired or

@@ -70,7 +70,7 @@ func TestBalanceIndex(t *testing.T) {
 	if _, err := s.List(Query{Kind: KindCustomer, Balance: "bogus"}); err == nil {
 		t.Fatal("unknown balance filter accepted")
 	}
-	if v, _ := s.Schema(); v != 2 {
-		t.Fatalf("schema %d, want 2", v)
+	if v, _ := s.Schema(); v != SchemaVersion {
+		t.Fatalf("schema %d, want %d", v, SchemaVersion)
 	}
 }

@@ -16,6 +16,8 @@ type kindBucketSet struct {
 	search   *bolt.Bucket
 	// balance holds only customers with a non-zero balance (schema v2).
 	balance *bolt.Bucket
+	// statusAt holds objects whose status time is known (schema v3).
+	statusAt *bolt.Bucket
 }
 
 // kindBuckets finds (or with create, makes) the buckets of kind k.
@@ -49,7 +51,7 @@ func kindBuckets(root *bolt.Bucket, k Kind, create bool) (*kindBucketSet, error)
 	for _, e := range []struct {
 		dst  **bolt.Bucket
 		name []byte
-	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}} {
+	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}, {&set.statusAt, idxStatusAt}} {
 		if *e.dst, err = get(idx, e.name); err != nil {
 			return nil, err
 		}

@@ -17,6 +17,9 @@
 //	                              (terms: id, email, name, invoice number)
 //	  idx/customer/balance/       c|o | be64(balance ^ signbit) | id         -> nil
 //	                              (customers with a non-zero balance; schema v2)
+//	  idx/<kind>/status_at/       status | 0x00 | be64(status time) | id   -> nil
+//	                              (invoices: paid_at, voided_at, ...; canceled
+//	                              subscriptions: ended_at; schema v3)
 //	  stale/                      kind | 0x00 | id -> reason
 //	  events/                     event id -> raw event payload
 //	  eventlog/                   be64(seq) -> event summary JSON (retention order)

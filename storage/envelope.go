@@ -25,7 +25,9 @@ type Envelope struct {
 }
 
 const (
-	envelopeVersion = 1
+	// envelopeVersion 2 adds status_at after amount; version 1 copies
+	// (written before schema v3) are still read, with StatusAt 0.
+	envelopeVersion = 2
 	flagStale       = 1 << 0
 	flagDeleted     = 1 << 1
 )
@@ -33,10 +35,14 @@ const (
 var errShortEnvelope = errors.New("envelope: truncated")
 
 // encodeEnvelope lays out: version, flags, event_created, cached_at, created,
-// amount, then length-prefixed strings, then the raw JSON.
-func encodeEnvelope(e *Envelope) []byte {
+// amount, status_at, then length-prefixed strings, then the raw JSON.
+func encodeEnvelope(e *Envelope) []byte { return encodeEnvelopeVersion(e, envelopeVersion) }
+
+// encodeEnvelopeVersion writes layout version v (1 lacks status_at); only
+// tests write version 1, to build files as older paydesk left them.
+func encodeEnvelopeVersion(e *Envelope, v byte) []byte {
 	strs := [...]string{e.ID, string(e.Kind), e.Status, e.Customer, e.Charge, e.Subscription, e.Email, e.Name, e.Number, e.Currency, e.StaleReason}
-	n := 2 + 4*binary.MaxVarintLen64 + len(e.Raw)
+	n := 2 + 5*binary.MaxVarintLen64 + len(e.Raw)
 	for _, s := range strs {
 		n += binary.MaxVarintLen64 + len(s)
 	}
@@ -48,11 +54,14 @@ func encodeEnvelope(e *Envelope) []byte {
 	if e.Deleted {
 		flags |= flagDeleted
 	}
-	b = append(b, envelopeVersion, flags)
+	b = append(b, v, flags)
 	b = binary.AppendVarint(b, e.EventCreated)
 	b = binary.AppendVarint(b, e.CachedAt)
 	b = binary.AppendVarint(b, e.Created)
 	b = binary.AppendVarint(b, e.Amount)
+	if v >= 2 {
+		b = binary.AppendVarint(b, e.StatusAt)
+	}
 	for _, s := range strs {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -67,14 +76,17 @@ func decodeEnvelope(b []byte) (Envelope, error) {
 	if len(b) < 2 {
 		return e, errShortEnvelope
 	}
-	if b[0] != envelopeVersion {
+	if b[0] != 1 && b[0] != envelopeVersion {
 		return e, fmt.Errorf("envelope: unknown version %d", b[0])
 	}
 	flags := b[1]
 	e.Stale = flags&flagStale != 0
 	e.Deleted = flags&flagDeleted != 0
+	ints := []*int64{&e.EventCreated, &e.CachedAt, &e.Created, &e.Amount}
+	if b[0] >= 2 {
+		ints = append(ints, &e.StatusAt)
+	}
 	b = b[2:]
-	ints := [...]*int64{&e.EventCreated, &e.CachedAt, &e.Created, &e.Amount}
 	for _, p := range ints {
 		v, n := binary.Varint(b)
 		if n <= 0 {
@@ -101,7 +113,7 @@ func decodeEnvelope(b []byte) (Envelope, error) {
 // envelopeEventCreated reads only the ordering stamp, for the hot path of
 // ApplyEvent where the rest of the old copy is not needed.
 func envelopeEventCreated(b []byte) (int64, bool) {
-	if len(b) < 3 || b[0] != envelopeVersion {
+	if len(b) < 3 || (b[0] != 1 && b[0] != envelopeVersion) {
 		return 0, false
 	}
 	v, n := binary.Varint(b[2:])

@@ -32,6 +32,12 @@ const (
 	VerdictRejected Verdict = "rejected"
 )
 
+// Verdicts lists every verdict, for filters and their validation.
+var Verdicts = []Verdict{
+	VerdictApplied, VerdictDuplicate, VerdictOlder, VerdictConflict,
+	VerdictVersionMismatch, VerdictRecorded, VerdictRejected,
+}
+
 // ErrMalformedEvent is returned (wrapped) for a payload that is not a Stripe event.
 var ErrMalformedEvent = errors.New("malformed event")
 
@@ -127,6 +133,11 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 	events := r.Bucket(bucketEvents)
 	if events.Get([]byte(res.EventID)) != nil {
 		res.Verdict = VerdictDuplicate
+		// Name the object in the receipt too, so the inspector's object
+		// filter and events --follow show what a retried delivery was about.
+		if f, err := ExtractFields(obj); err == nil {
+			res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
+		}
 		return nil
 	}
 	if err := events.Put([]byte(res.EventID), raw); err != nil {

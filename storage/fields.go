@@ -24,6 +24,11 @@ type Fields struct {
 	Amount       int64
 	Currency     string
 	Deleted      bool
+	// StatusAt is when the object entered its current status, where Stripe
+	// says so (unix seconds, 0 when unknown): an invoice's paid_at,
+	// voided_at, marked_uncollectible_at or finalized_at; a canceled or
+	// expired subscription's ended_at (else canceled_at).
+	StatusAt int64
 }
 
 // rawObject mirrors the handful of Stripe fields paydesk indexes; the
@@ -49,7 +54,15 @@ type rawObject struct {
 	Balance       *int64          `json:"balance"`
 	Currency      string          `json:"currency"`
 	Deleted       bool            `json:"deleted"`
-	Items         *struct {
+	CanceledAt    int64           `json:"canceled_at"`
+	EndedAt       int64           `json:"ended_at"`
+	Transitions   *struct {
+		FinalizedAt           int64 `json:"finalized_at"`
+		PaidAt                int64 `json:"paid_at"`
+		VoidedAt              int64 `json:"voided_at"`
+		MarkedUncollectibleAt int64 `json:"marked_uncollectible_at"`
+	} `json:"status_transitions"`
+	Items *struct {
 		Data []struct {
 			Quantity int64 `json:"quantity"`
 			Price    struct {
@@ -95,9 +108,13 @@ func ExtractFields(raw []byte) (Fields, error) {
 		}
 	case KindInvoice:
 		f.Amount = deref(o.AmountDue)
+		f.StatusAt = invoiceStatusAt(&o)
 	case KindPrice:
 		f.Amount = deref(o.UnitAmount)
 	case KindSubscription:
+		if o.Status == "canceled" || o.Status == "incomplete_expired" {
+			f.StatusAt = firstNonZero(o.EndedAt, o.CanceledAt)
+		}
 		if o.Items != nil {
 			for _, it := range o.Items.Data {
 				f.Amount += it.Price.UnitAmount * max(it.Quantity, 1)
@@ -110,6 +127,33 @@ func ExtractFields(raw []byte) (Fields, error) {
 		f.Amount = deref(o.Amount)
 	}
 	return f, nil
+}
+
+// invoiceStatusAt is the status_transitions time matching an invoice's status.
+func invoiceStatusAt(o *rawObject) int64 {
+	if o.Transitions == nil {
+		return 0
+	}
+	switch o.Status {
+	case "paid":
+		return o.Transitions.PaidAt
+	case "void":
+		return o.Transitions.VoidedAt
+	case "uncollectible":
+		return o.Transitions.MarkedUncollectibleAt
+	case "open":
+		return o.Transitions.FinalizedAt
+	}
+	return 0
+}
+
+func firstNonZero(vals ...int64) int64 {
+	for _, v := range vals {
+		if v != 0 {
+			return v
+		}
+	}
+	return 0
 }
 
 // customerID accepts a Stripe reference ("customer", "charge", ...) as an

@@ -22,6 +22,7 @@ var (
 	idxCustomer = []byte("customer")
 	idxSearch   = []byte("search")
 	idxBalance  = []byte("balance")
+	idxStatusAt = []byte("status_at")
 
 	idxEventsKind     = []byte("events")
 	idxEventsCustomer = []byte("customer")

@@ -160,6 +160,11 @@ func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte)
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 		}
 	}
+	if e.Status != "" && e.StatusAt != 0 {
+		if err := fn(set.statusAt, groupKey(e.Status, e.StatusAt, e.ID)); err != nil {
+			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
+		}
+	}
 	if e.Customer != "" {
 		if err := fn(set.customer, groupKey(e.Customer, e.Created, e.ID)); err != nil {
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)

@@ -14,6 +14,7 @@ type migration func(root *bolt.Bucket) error
 var migrations = []migration{
 	createBucketsV1,
 	addBalanceIndexV2,
+	addStatusAtIndexV3,
 }
 
 // SchemaVersion is the version a file has after Open.
@@ -71,6 +72,56 @@ func addBalanceIndexV2(root *bolt.Bucket) error {
 		}
 		return nil
 	})
+}
+
+// addStatusAtIndexV3 creates idx/<kind>/status_at (status | be64(status
+// time) | id) so that dunning finds the invoices paid and the subscriptions
+// canceled within a window without walking every paid invoice. Invoices and
+// subscriptions are the kinds with a status time; their copies are rewritten
+// in envelope version 2 (which carries StatusAt, re-extracted from the raw
+// JSON) and indexed. Other kinds only get the empty bucket.
+func addStatusAtIndexV3(root *bolt.Bucket) error {
+	for _, k := range Kinds {
+		if _, err := kindBuckets(root, k, true); err != nil {
+			return err
+		}
+	}
+	for _, k := range []Kind{KindInvoice, KindSubscription} {
+		set, err := kindBuckets(root, k, false)
+		if err != nil {
+			return err
+		}
+		var rewrite []Envelope
+		err = set.objects.ForEach(func(_, v []byte) error {
+			env, err := decodeEnvelope(v)
+			if err != nil {
+				return nil // an unreadable copy is rewritten by its next event or refetch
+			}
+			f, err := ExtractFields(env.Raw)
+			if err != nil || f.StatusAt == env.StatusAt {
+				return nil
+			}
+			env.StatusAt = f.StatusAt
+			rewrite = append(rewrite, env)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := range rewrite {
+			env := &rewrite[i]
+			if err := set.objects.Put([]byte(env.ID), encodeEnvelope(env)); err != nil {
+				return fmt.Errorf("status_at %s: %w", env.ID, err)
+			}
+			if env.Deleted || env.Status == "" || env.StatusAt == 0 {
+				continue
+			}
+			if err := set.statusAt.Put(groupKey(env.Status, env.StatusAt, env.ID), nil); err != nil {
+				return fmt.Errorf("status_at index %s: %w", env.ID, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Store) migrate() error {

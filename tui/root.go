@@ -82,7 +82,7 @@ type Model struct {
 	toastSeq int
 
 	sub     *webhookd.Subscription
-	arrived []time.Time // notice times of the last minute (session clock)
+	arrived []time.Time // notice times of the last minute (wall clock)
 
 	account   storage.Account
 	lastEvent int64
@@ -276,7 +276,7 @@ func (m *Model) showToast(t common.ToastMsg) tea.Cmd {
 // onNotice counts the notice, toasts what staff must see and hands it to
 // every page.
 func (m *Model) onNotice(n webhookd.Notice) tea.Cmd {
-	now := m.c.Now()
+	now := m.c.Wall()
 	m.arrived = append(m.arrived, now)
 	m.trimRate(now)
 	if n.Result.Created > m.lastEvent {

@@ -107,7 +107,7 @@ func (m *Model) rate() string {
 	if m.c.Bus == nil {
 		return m.c.Styles.HeaderDim.Render("no webhooks")
 	}
-	m.trimRate(m.c.Now())
+	m.trimRate(m.c.Wall())
 	return strconv.Itoa(len(m.arrived)) + " ev/min"
 }
 

@@ -36,12 +36,20 @@ func (s *Server) newInvoice(cust, sub int32, cur uint8, lines []invLine, reason 
 	s.invoices = append(s.invoices, in)
 	i := int32(len(s.invoices) - 1)
 	cu.lastInv = i
+	prevLatest := int32(-1)
 	if sub >= 0 {
 		sb := &s.subs[sub]
 		s.invoices[i].prevSub = sb.lastInv
+		prevLatest = sb.latestInvoice
 		sb.lastInv, sb.latestInvoice = i, i
 	}
 	s.emit("invoice.created", s.renderInvoice(int(i)), nil, req)
+	if prevLatest >= 0 {
+		// The subscription's latest_invoice changed: Stripe announces it.
+		// (A new subscription's first invoice is in its created event.)
+		s.emit("customer.subscription.updated", s.renderSubscription(int(sub)),
+			map[string]any{"latest_invoice": s.ids.id(kInvoice, uint32(prevLatest))}, req)
+	}
 	return i
 }
 

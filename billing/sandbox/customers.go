@@ -50,12 +50,7 @@ func (s *Server) renderCustomer(i int) map[string]any {
 	if c.pm != pmNone {
 		pm = pmIDs[c.pm]
 	}
-	delinquent := false
-	for j := c.lastSub; j >= 0; j = s.subs[j].prevCust {
-		if st := s.subs[j].status; st == stPastDue || st == stUnpaid {
-			delinquent = true
-		}
-	}
+	delinquent := s.delinquent(int32(i))
 	return map[string]any{
 		"id": id, "object": "customer", "address": nil, "balance": c.balance, "created": c.created,
 		"currency": cur, "default_source": nil, "delinquent": delinquent, "description": desc, "discount": nil,
@@ -216,4 +211,23 @@ func (s *Server) deleteCustomer(c *call) (any, *apiError) {
 	s.customers[i].deleted = true
 	s.emit("customer.deleted", full, nil, c.evReq())
 	return map[string]any{"id": c.id(), "object": "customer", "deleted": true}, nil
+}
+
+// delinquent reports whether one of the customer's subscriptions is in
+// dunning (past_due or unpaid).
+func (s *Server) delinquent(cust int32) bool {
+	for j := s.customers[cust].lastSub; j >= 0; j = s.subs[j].prevCust {
+		if st := s.subs[j].status; st == stPastDue || st == stUnpaid {
+			return true
+		}
+	}
+	return false
+}
+
+// announceDelinquency emits customer.updated when the customer's
+// delinquent flag is no longer was, as Stripe does.
+func (s *Server) announceDelinquency(cust int32, was bool, req *eventRequest) {
+	if s.delinquent(cust) != was {
+		s.emit("customer.updated", s.renderCustomer(int(cust)), map[string]any{"delinquent": was}, req)
+	}
 }

@@ -42,6 +42,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
 
+	h("GET /v1/account", s.getAccount)
 	h("GET /v1/customers", s.listCustomers)
 	h("POST /v1/customers", s.createCustomer)
 	h("GET /v1/customers/{id}", s.getCustomer)

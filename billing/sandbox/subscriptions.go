@@ -294,20 +294,20 @@ func (s *Server) createSubscription(c *call) (any, *apiError) {
 	req := c.evReq()
 	if trialEnd > 0 {
 		s.subs[i].status = stTrialing
-		s.emit("customer.subscription.created", s.renderSubscription(int(i)), nil, req)
 		lines := s.itemLines(items, now, trialEnd)
 		for k := range lines {
 			lines[k].amount = 0
 			lines[k].description = "Trial period for " + s.products[s.prices[lines[k].price].product].name
 		}
 		inv := s.newInvoice(cust, i, cur, lines, brCreate, now, trialEnd, req)
+		s.emit("customer.subscription.created", s.renderSubscription(int(i)), nil, req)
 		s.finalizeInvoice(inv, req)
 		s.schedule(trialEnd-3*day, dueTrialWillEnd, i)
 		s.schedule(trialEnd, dueRenewal, i)
 		return s.renderSubscription(int(i)), nil
 	}
-	s.emit("customer.subscription.created", s.renderSubscription(int(i)), nil, req)
 	inv := s.newInvoice(cust, i, cur, s.itemLines(items, now, s.subs[i].periodEnd), brCreate, now, s.subs[i].periodEnd, req)
+	s.emit("customer.subscription.created", s.renderSubscription(int(i)), nil, req)
 	s.finalizeInvoice(inv, req)
 	s.schedule(now+23*hour, dueIncompleteExpiry, i)
 	s.schedule(s.subs[i].periodEnd, dueRenewal, i)
@@ -322,17 +322,21 @@ func (s *Server) createSubscription(c *call) (any, *apiError) {
 func (s *Server) setSubStatus(i int32, st uint8, req *eventRequest) {
 	sb := &s.subs[i]
 	prev := subStatusNames[sb.status]
+	was := s.delinquent(sb.customer)
 	sb.status = st
 	s.emit("customer.subscription.updated", s.renderSubscription(int(i)), map[string]any{"status": prev}, req)
+	s.announceDelinquency(s.subs[i].customer, was, req)
 }
 
 // cancelSub ends a subscription now (reason: 1 requested, 2 payment_failed).
 func (s *Server) cancelSub(i int32, reason uint8, req *eventRequest) {
 	sb := &s.subs[i]
 	now := s.unix()
+	was := s.delinquent(sb.customer)
 	sb.status, sb.canceledAt, sb.endedAt, sb.cancelReason = stCanceled, now, now, reason
 	sb.pending = nil
 	s.emit("customer.subscription.deleted", s.renderSubscription(int(i)), nil, req)
+	s.announceDelinquency(s.subs[i].customer, was, req)
 }
 
 func (s *Server) cancelSubscription(c *call) (any, *apiError) {

@@ -24,8 +24,13 @@ type Common struct {
 	Billing *billing.Client // nil when no key is configured (offline only)
 	Bus     *webhookd.Bus   // nil when no webhook receiver runs in this process
 
-	// Now is the session clock; tests inject a fixed one.
+	// Now is the session clock; tests inject a fixed one. It is the
+	// account's business time: due dates, retries, periods.
 	Now func() time.Time
+	// Wall is the clock of transport: webhook receipts, event rates, the
+	// age of the last delivery. It is Now everywhere except the demo, whose
+	// account clock runs ahead of the wall (default: Now).
+	Wall func() time.Time
 	// Loc is the zone times are shown in.
 	Loc *time.Location
 
@@ -55,6 +60,9 @@ type Common struct {
 func New(c Common) *Common {
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Wall == nil {
+		c.Wall = c.Now
 	}
 	if c.Loc == nil {
 		c.Loc = time.Local

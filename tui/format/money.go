@@ -1,142 +1,22 @@
 package format
 
-import (
-	"strconv"
-	"strings"
-)
-
-// zeroDecimal lists the currencies Stripe charges in whole units
-// (https://docs.stripe.com/currencies#zero-decimal).
-var zeroDecimal = map[string]bool{
-	"bif": true, "clp": true, "djf": true, "gnf": true, "jpy": true,
-	"kmf": true, "krw": true, "mga": true, "pyg": true, "rwf": true,
-	"ugx": true, "vnd": true, "vuv": true, "xaf": true, "xof": true,
-	"xpf": true,
-}
-
-// threeDecimal lists the currencies with three minor digits.
-var threeDecimal = map[string]bool{
-	"bhd": true, "jod": true, "kwd": true, "omr": true, "tnd": true,
-}
-
-// symbols are the prefixes people read faster than ISO codes. Every other
-// currency is printed with its upper-case code after the amount.
-var symbols = map[string]string{
-	"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥",
-	"cad": "CA$", "aud": "A$",
-}
+import "github.com/paydesk/paydesk/billing/money"
 
 // Exponent is the number of minor-unit digits of a currency (2 for usd,
-// 0 for jpy, 3 for kwd). Unknown or empty currencies count as 2.
-func Exponent(currency string) int {
-	c := strings.ToLower(currency)
-	switch {
-	case zeroDecimal[c]:
-		return 0
-	case threeDecimal[c]:
-		return 3
-	default:
-		return 2
-	}
-}
+// 0 for jpy, 3 for kwd).
+func Exponent(currency string) int { return money.Exponent(currency) }
 
-// Money formats an amount in minor units: Money(123456, "usd") is
-// "$1,234.56", Money(1200, "jpy") "¥1,200", Money(-500, "sek")
-// "-5.00 SEK". An empty currency prints the bare number.
-func Money(minor int64, currency string) string {
-	c := strings.ToLower(currency)
-	num := Decimal(minor, Exponent(c))
-	neg := strings.HasPrefix(num, "-")
-	num = strings.TrimPrefix(num, "-")
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	if sym, ok := symbols[c]; ok {
-		return sign + sym + num
-	}
-	if c == "" {
-		return sign + num
-	}
-	return sign + num + " " + strings.ToUpper(c)
-}
+// Money formats minor units of currency for a screen: Money(123456, "usd")
+// is "$1,234.56", Money(1200, "jpy") "¥1,200", Money(-500, "sek")
+// "-5.00 SEK".
+func Money(minor int64, currency string) string { return money.Format(minor, currency) }
 
-// Decimal writes minor units as a grouped decimal with exp fraction
-// digits: Decimal(-123456, 2) is "-1,234.56".
-func Decimal(minor int64, exp int) string {
-	neg := minor < 0
-	// Work on the unsigned magnitude so math.MinInt64 does not overflow.
-	mag := uint64(minor)
-	if neg {
-		mag = -mag
-	}
-	digits := strconv.FormatUint(mag, 10)
-	if len(digits) <= exp {
-		digits = strings.Repeat("0", exp-len(digits)+1) + digits
-	}
-	whole, frac := digits[:len(digits)-exp], digits[len(digits)-exp:]
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if exp > 0 {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+// Decimal writes minor units as a grouped decimal with exp fraction digits.
+func Decimal(minor int64, exp int) string { return money.Decimal(minor, exp) }
 
-// ParseMoney reads what an operator typed ("12.50", "1,200", "12") into
-// minor units of currency. It refuses negative amounts, more fraction
-// digits than the currency has and anything that is not a number, with a
-// message that can be shown on a form as it is.
-func ParseMoney(s, currency string) (int64, error) {
-	exp := Exponent(currency)
-	t := strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-	for _, sym := range symbols {
-		t = strings.TrimPrefix(t, sym)
-	}
-	if t == "" {
-		return 0, errMoney("enter an amount")
-	}
-	if strings.HasPrefix(t, "-") {
-		return 0, errMoney("the amount cannot be negative")
-	}
-	whole, frac, hasDot := strings.Cut(t, ".")
-	if hasDot && len(frac) > exp {
-		if exp == 0 {
-			return 0, errMoney(strings.ToUpper(currency) + " has no minor units: enter a whole amount")
-		}
-		return 0, errMoney("at most " + strconv.Itoa(exp) + " digits after the point")
-	}
-	if whole == "" {
-		whole = "0"
-	}
-	frac += strings.Repeat("0", exp-len(frac))
-	for _, r := range whole + frac {
-		if r < '0' || r > '9' {
-			return 0, errMoney("not a number: " + strconv.Quote(s))
-		}
-	}
-	if len(whole) > 15 {
-		return 0, errMoney("amount too large")
-	}
-	v, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil {
-		return 0, errMoney("amount too large")
-	}
-	return v, nil
-}
+// ParseMoney reads what an operator typed into minor units of currency;
+// its errors (*money.ParseError) are worded for a form.
+func ParseMoney(s, currency string) (int64, error) { return money.Parse(s, currency) }
 
 // MoneyError is a bad amount, worded for the operator.
-type MoneyError struct{ Reason string }
-
-func (e *MoneyError) Error() string { return e.Reason }
-
-func errMoney(reason string) error { return &MoneyError{Reason: reason} }
+type MoneyError = money.ParseError

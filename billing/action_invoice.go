@@ -1,0 +1,123 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/stripe/stripe-go/v76"
+)
+
+// InvoiceRequest is an invoice action: ActionInvoicePay (retry the
+// payment now), ActionInvoiceVoid, ActionInvoiceUncollect or
+// ActionInvoiceSend.
+type InvoiceRequest struct {
+	Invoice string
+	Action  Action
+}
+
+// invoiceOps: the endpoint of each invoice action, the statuses it
+// accepts, and the status it leaves behind ("" when it changes none).
+var invoiceOps = map[Action]struct {
+	path    string
+	from    []string
+	to      string
+	verb    string
+	moneyIn bool
+}{
+	ActionInvoicePay:       {"/v1/invoices/%s/pay", []string{"open", "uncollectible", "draft"}, "paid", "Charge the customer's default payment method now", true},
+	ActionInvoiceVoid:      {"/v1/invoices/%s/void", []string{"open", "uncollectible", "draft"}, "void", "Void the invoice (the customer no longer owes it)", false},
+	ActionInvoiceUncollect: {"/v1/invoices/%s/mark_uncollectible", []string{"open"}, "uncollectible", "Mark the invoice uncollectible (bad debt, stops retries)", false},
+	ActionInvoiceSend:      {"/v1/invoices/%s/send", []string{"open"}, "", "Email the invoice to the customer", false},
+}
+
+// PrepareInvoice validates an invoice action against the invoice's fresh
+// status.
+func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRequest) (*Plan, error) {
+	spec, ok := invoiceOps[req.Action]
+	if !ok {
+		return nil, fieldErrf("action", "%q is not an invoice action", req.Action)
+	}
+	target := strings.TrimSpace(req.Invoice)
+	p, err := a.begin(op, req.Action, target, "invoice")
+	if err != nil {
+		return nil, err
+	}
+	inv, err := a.fresh(ctx, p, storage.KindInvoice, target, "status", "amount_remaining", "attempt_count")
+	if err != nil {
+		return nil, err
+	}
+	status := str(inv, "status")
+	if !contains(spec.from, status) {
+		return nil, fieldErrf("invoice", "invoice %s is %s: it can be %s only when %s", target, status,
+			actionWord(req.Action), strings.Join(spec.from, " or "))
+	}
+	params := &stripe.InvoiceParams{} // these endpoints take no metadata
+	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath(spec.path, target), Form: formOf(params)}
+	cur := str(inv, "currency")
+	remaining := num(inv, "amount_remaining")
+	if spec.moneyIn {
+		p.Amount = remaining
+	}
+	p.Currency = cur
+	p.Lines = []Line{
+		{"Action", spec.verb},
+		{"Invoice", target + numberSuffix(str(inv, "number"))},
+		{"Customer", str(inv, "customer") + nameSuffix(str(inv, "customer_name"), str(inv, "customer_email"))},
+		{"Status", status + arrow(spec.to)},
+		{"Total", FormatAmount(num(inv, "total"), cur)},
+		{"Amount remaining", FormatAmount(remaining, cur)},
+		{"Payment attempts so far", fmt.Sprint(num(inv, "attempt_count"))},
+		{"Idempotency key", p.Key},
+	}
+	return p, nil
+}
+
+func actionWord(a Action) string {
+	switch a {
+	case ActionInvoicePay:
+		return "paid"
+	case ActionInvoiceVoid:
+		return "voided"
+	case ActionInvoiceUncollect:
+		return "marked uncollectible"
+	case ActionInvoiceSend:
+		return "sent"
+	}
+	return string(a)
+}
+
+func arrow(to string) string {
+	if to == "" {
+		return " (unchanged)"
+	}
+	return " → " + to
+}
+
+func numberSuffix(n string) string {
+	if n == "" {
+		return ""
+	}
+	return " (" + n + ")"
+}
+
+// lookupInvoice reports the invoice as done when it already has the
+// status its action leaves behind. Sending changes no status, so a send
+// is never found and is sent again (a second email at worst).
+func (a *Actions) lookupInvoice(ctx context.Context, in storage.Intent) (string, bool, error) {
+	spec := invoiceOps[Action(in.Action)]
+	if spec.to == "" {
+		return "", false, nil
+	}
+	raw, err := a.c.Retrieve(ctx, storage.KindInvoice, in.Target)
+	if err != nil {
+		return "", false, err
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return "", false, fmt.Errorf("decode %s: %w", in.Target, err)
+	}
+	return in.Target, str(obj, "status") == spec.to, nil
+}

@@ -1,0 +1,43 @@
+package billing
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/paydesk/paydesk/billing/money"
+)
+
+// Money in the money actions: amounts are int64 minor units with their
+// currency's exponent; the rules live in billing/money, which the screens
+// use too.
+
+// CurrencyExponent is the number of minor-unit digits of a currency.
+func CurrencyExponent(currency string) int { return money.Exponent(currency) }
+
+// FormatAmount renders minor units of currency for a confirmation line:
+// FormatAmount(4250, "usd") is "$42.50", FormatAmount(1200, "jpy") "¥1,200".
+func FormatAmount(minor int64, currency string) string { return money.Format(minor, currency) }
+
+// parseAmount reads what an operator typed ("12.50", "1,200") into minor
+// units of currency. Failures are *FieldError on field, worded for a form.
+func parseAmount(field, s, currency string) (int64, error) {
+	v, err := money.Parse(s, currency)
+	var pe *money.ParseError
+	if errors.As(err, &pe) {
+		reason := pe.Reason
+		if strings.HasPrefix(reason, "at most ") {
+			reason += " for " + strings.ToUpper(currency)
+		}
+		return 0, fieldErr(field, reason)
+	}
+	if err != nil {
+		return 0, fieldErr(field, err.Error())
+	}
+	if v == 0 {
+		return 0, fieldErr(field, "the amount must be more than zero")
+	}
+	return v, nil
+}
+
+// validCurrency reports whether s looks like an ISO 4217 code.
+func validCurrency(s string) bool { return money.ValidCurrency(s) }

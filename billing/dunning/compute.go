@@ -1,0 +1,310 @@
+package dunning
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/paydesk/paydesk/storage"
+)
+
+// Compute builds the report of window w as of now from the cache.
+func Compute(store *storage.Store, w Window, now time.Time) (Report, error) {
+	if err := w.Validate(); err != nil {
+		return Report{}, err
+	}
+	from, to := w.Bounds(now)
+	r := Report{
+		Window: w, From: from, To: to,
+		Failed: newTally(), Recovered: newTally(), AtRisk: newTally(), Churned: newTally(),
+		Cohort:       Cohort{Invoices: newTally(), Recovered: newTally()},
+		RateByAmount: map[string]float64{},
+	}
+	for i := range w.Days {
+		y, m, d := from.Date()
+		r.Days = append(r.Days, Day{Start: time.Date(y, m, d+i, 0, 0, 0, 0, from.Location())})
+	}
+	c := computer{store: store, r: &r, from: from.Unix(), to: to.Unix() + 1}
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{"failed attempts", c.failed},
+		{"recoveries", c.recovered},
+		{"subscriptions in dunning", c.atRisk},
+		{"churn", c.churn},
+		{"open invoices", c.openInvoices},
+	}
+	for _, s := range steps {
+		if err := s.fn(); err != nil {
+			return Report{}, fmt.Errorf("dunning %s: %s: %w", w, s.name, err)
+		}
+	}
+	SortWork(r.Work, SortAmount, true)
+	return r, nil
+}
+
+type computer struct {
+	store    *storage.Store
+	r        *Report
+	from, to int64 // [from, to) unix seconds
+	// inWork marks invoices already on the worklist (through their subscription).
+	inWork map[string]bool
+}
+
+// day returns the index of the series day holding t, -1 outside the window.
+func (c *computer) day(t int64) int {
+	if t < c.from || t >= c.to {
+		return -1
+	}
+	at := time.Unix(t, 0).In(c.r.From.Location())
+	for i := len(c.r.Days) - 1; i >= 0; i-- {
+		if !at.Before(c.r.Days[i].Start) {
+			return i
+		}
+	}
+	return -1
+}
+
+// failed tallies the window's failed charges, their decline codes and the
+// cohort of invoices they belong to.
+func (c *computer) failed() error {
+	declines := map[string]*Decline{}
+	var invoiceIDs []string
+	seen := map[string]bool{}
+	err := c.store.Walk(storage.Range{Kind: storage.KindCharge, By: storage.ByStatus, Group: "failed", From: c.from, To: c.to},
+		func(e storage.Envelope) error {
+			ch, err := decode[charge](e.Raw, "charge", e.ID)
+			if err != nil {
+				return err
+			}
+			c.r.Failed.add(ch.Currency, ch.Amount)
+			if i := c.day(ch.Created); i >= 0 {
+				c.r.Days[i].Failed++
+			}
+			code := ch.declineCode()
+			d := declines[code]
+			if d == nil {
+				d = &Decline{Code: code, Amount: Amounts{}}
+				declines[code] = d
+			}
+			d.Count++
+			d.Amount.Add(ch.Currency, ch.Amount)
+			if id := string(ch.Invoice); id != "" && !seen[id] {
+				seen[id] = true
+				invoiceIDs = append(invoiceIDs, id)
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for _, d := range declines {
+		c.r.Declines = append(c.r.Declines, *d)
+	}
+	slices.SortFunc(c.r.Declines, func(a, b Decline) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Code, b.Code))
+	})
+	paidByCur, dueByCur := Amounts{}, Amounts{}
+	for _, id := range invoiceIDs {
+		e, err := c.store.Get(storage.KindInvoice, id)
+		if err != nil {
+			continue // the charge's invoice is not cached (yet)
+		}
+		in, err := decode[invoice](e.Raw, "invoice", id)
+		if err != nil {
+			return err
+		}
+		c.r.Cohort.Invoices.add(in.Currency, in.AmountDue)
+		dueByCur.Add(in.Currency, in.AmountDue)
+		if in.Status == "paid" {
+			c.r.Cohort.Recovered.add(in.Currency, in.AmountPaid)
+			paidByCur.Add(in.Currency, in.AmountPaid)
+		}
+	}
+	c.r.RateByCount = ratio(int64(c.r.Cohort.Recovered.Count), int64(c.r.Cohort.Invoices.Count))
+	for cur, due := range dueByCur {
+		c.r.RateByAmount[cur] = ratio(paidByCur[cur], due)
+	}
+	return nil
+}
+
+// recovered tallies invoices paid in the window after a failed attempt and
+// how long each took.
+func (c *computer) recovered() error {
+	var paid []invoice
+	err := c.store.Walk(storage.Range{Kind: storage.KindInvoice, By: storage.ByStatusAt, Group: "paid", From: c.from, To: c.to},
+		func(e storage.Envelope) error {
+			in, err := decode[invoice](e.Raw, "invoice", e.ID)
+			if err != nil {
+				return err
+			}
+			if in.AttemptCount >= 2 {
+				paid = append(paid, in)
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	var totalDays float64
+	for _, in := range paid {
+		paidAt := in.StatusTransitions.PaidAt
+		c.r.Recovered.add(in.Currency, in.AmountPaid)
+		if i := c.day(paidAt); i >= 0 {
+			c.r.Days[i].Recovered++
+		}
+		first, err := c.firstFailure(&in)
+		if err != nil {
+			return err
+		}
+		totalDays += float64(paidAt-first) / 86400
+	}
+	if len(paid) > 0 {
+		c.r.AvgDaysToRecover = totalDays / float64(len(paid))
+	}
+	return nil
+}
+
+// firstFailure is the time of the invoice's first failed charge, found among
+// its customer's charges between its creation and its payment; without one
+// (an attempt that needed authentication leaves no charge) it is the
+// invoice's finalization.
+func (c *computer) firstFailure(in *invoice) (int64, error) {
+	first := cmp.Or(in.StatusTransitions.FinalizedAt, in.Created)
+	if in.Customer == "" {
+		return first, nil
+	}
+	err := c.store.Walk(storage.Range{Kind: storage.KindCharge, By: storage.ByCustomer, Group: string(in.Customer),
+		From: in.Created, To: in.StatusTransitions.PaidAt + 1},
+		func(e storage.Envelope) error {
+			if e.Status != "failed" {
+				return nil
+			}
+			ch, err := decode[charge](e.Raw, "charge", e.ID)
+			if err != nil {
+				return err
+			}
+			if string(ch.Invoice) == in.ID {
+				first = ch.Created
+				return storage.ErrStopWalk // oldest first: this is the first
+			}
+			return nil
+		})
+	return first, err
+}
+
+// atRisk sums the MRR of past_due and unpaid subscriptions and puts them on
+// the worklist.
+func (c *computer) atRisk() error {
+	c.inWork = map[string]bool{}
+	for _, status := range []string{"past_due", "unpaid"} {
+		var subs []subscription
+		err := c.store.Walk(storage.Range{Kind: storage.KindSubscription, By: storage.ByStatus, Group: status},
+			func(e storage.Envelope) error {
+				s, err := decode[subscription](e.Raw, "subscription", e.ID)
+				if err != nil {
+					return err
+				}
+				subs = append(subs, s)
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		for i := range subs {
+			s := &subs[i]
+			c.r.AtRisk.Count++
+			subscriptionMRR(s, c.r.AtRisk.Amount)
+			item, err := c.subscriptionItem(s)
+			if err != nil {
+				return err
+			}
+			c.r.Work = append(c.r.Work, item)
+		}
+	}
+	return nil
+}
+
+// churn counts subscriptions canceled in the window after failed payments.
+func (c *computer) churn() error {
+	var subs []subscription
+	err := c.store.Walk(storage.Range{Kind: storage.KindSubscription, By: storage.ByStatusAt, Group: "canceled", From: c.from, To: c.to},
+		func(e storage.Envelope) error {
+			s, err := decode[subscription](e.Raw, "subscription", e.ID)
+			if err != nil {
+				return err
+			}
+			subs = append(subs, s)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for i := range subs {
+		s := &subs[i]
+		involuntary, err := c.involuntary(s)
+		if err != nil {
+			return err
+		}
+		if !involuntary {
+			continue
+		}
+		c.r.Churned.Count++
+		subscriptionMRR(s, c.r.Churned.Amount)
+	}
+	return nil
+}
+
+// involuntary reports whether a canceled subscription ended for failed
+// payments: its cancellation reason says so or, when it gives no reason, its
+// latest invoice is left unpaid after a failed attempt.
+func (c *computer) involuntary(s *subscription) (bool, error) {
+	if s.CancellationDetails != nil && s.CancellationDetails.Reason != nil {
+		return *s.CancellationDetails.Reason == "payment_failed", nil
+	}
+	if s.LatestInvoice == "" {
+		return false, nil
+	}
+	e, err := c.store.Get(storage.KindInvoice, string(s.LatestInvoice))
+	if err != nil {
+		return false, nil
+	}
+	in, err := decode[invoice](e.Raw, "invoice", e.ID)
+	if err != nil {
+		return false, err
+	}
+	return (in.Status == "open" || in.Status == "uncollectible") && in.AttemptCount >= 1, nil
+}
+
+// openInvoices puts open invoices with at least one attempt on the worklist,
+// unless their subscription's row already shows them.
+func (c *computer) openInvoices() error {
+	var open []invoice
+	err := c.store.Walk(storage.Range{Kind: storage.KindInvoice, By: storage.ByStatus, Group: "open"},
+		func(e storage.Envelope) error {
+			if c.inWork[e.ID] {
+				return nil
+			}
+			in, err := decode[invoice](e.Raw, "invoice", e.ID)
+			if err != nil {
+				return err
+			}
+			if in.AttemptCount >= 1 {
+				open = append(open, in)
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for i := range open {
+		item, err := c.invoiceItem(&open[i])
+		if err != nil {
+			return err
+		}
+		c.r.Work = append(c.r.Work, item)
+	}
+	return nil
+}

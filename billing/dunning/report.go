@@ -1,0 +1,61 @@
+package dunning
+
+import "time"
+
+// Report is the Dunning view's content for one window.
+type Report struct {
+	Window   Window
+	From, To time.Time
+
+	// Failed counts failed payment attempts (failed charges) created in the
+	// window, with their amounts.
+	Failed Tally
+	// Recovered counts invoices paid in the window after at least one failed
+	// attempt, with the amounts paid.
+	Recovered Tally
+	// Cohort follows the distinct invoices of the window's failed attempts.
+	Cohort Cohort
+	// RateByCount is Cohort.Recovered.Count / Cohort.Invoices.Count.
+	RateByCount float64
+	// RateByAmount is, per currency, the cohort's amount paid over its amount due.
+	RateByAmount map[string]float64
+	// AtRisk is the monthly recurring revenue of past_due and unpaid
+	// subscriptions (Count subscriptions).
+	AtRisk Tally
+	// Churned counts subscriptions canceled in the window after failed
+	// payments; Amount is the MRR they took with them.
+	Churned Tally
+	// AvgDaysToRecover averages, over Recovered, the days from the first
+	// failed attempt to payment.
+	AvgDaysToRecover float64
+	// Days is the per-day series, oldest first, one entry per day of the window.
+	Days []Day
+	// Declines breaks Failed down by decline code, most frequent first.
+	Declines []Decline
+	// Work is the worklist, by default in currency code order, largest
+	// amount first within a currency (see SortWork).
+	Work []WorkItem
+}
+
+// Cohort is what became of the invoices that failed in the window.
+type Cohort struct {
+	// Invoices are the distinct invoices with a failed attempt in the
+	// window; Amount is their amount due.
+	Invoices Tally
+	// Recovered are those now paid; Amount is their amount paid.
+	Recovered Tally
+}
+
+// Day is one day of the series.
+type Day struct {
+	Start     time.Time
+	Failed    int // failed attempts that day
+	Recovered int // invoices recovered (paid after a failure) that day
+}
+
+// Decline is one decline code's share of the failed attempts.
+type Decline struct {
+	Code   string
+	Count  int
+	Amount Amounts
+}

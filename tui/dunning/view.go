@@ -1,0 +1,204 @@
+package dunning
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	bd "github.com/paydesk/paydesk/billing/dunning"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/format"
+)
+
+const maxDeclines = 5
+
+// View draws the page.
+func (p *Page) View() string {
+	st := p.c.Styles
+	if p.err != nil {
+		return st.Bad.Render("dunning: " + p.err.Error())
+	}
+	if !p.loaded {
+		return st.Muted.Render("computing dunning figures…")
+	}
+	top := p.top()
+	lines := append(top, p.table(p.tableRows())...)
+	return strings.Join(lines, "\n")
+}
+
+// tableRows is how many worklist rows fit under the figures.
+func (p *Page) tableRows() int {
+	h := p.height
+	if h <= 0 {
+		h = 36
+	}
+	return max(1, h-len(p.top())-3) // title, header and the "more" line
+}
+
+func (p *Page) top() []string {
+	st := p.c.Styles
+	r := &p.report
+	loc := p.c.Loc
+	var tabs []string
+	for i, w := range bd.Windows {
+		if i == p.window {
+			tabs = append(tabs, st.Title.Render("["+w.String()+"]"))
+		} else {
+			tabs = append(tabs, st.Muted.Render(w.String()))
+		}
+	}
+	title := st.Title.Render(fmt.Sprintf("Dunning · last %d days", r.Window.Days)) +
+		st.Muted.Render(fmt.Sprintf("  %s → %s", r.From.In(loc).Format("2006-01-02"), r.To.In(loc).Format("2006-01-02 15:04 MST")))
+	head := spread(title, "window "+strings.Join(tabs, " "), p.width)
+
+	label := func(s string) string { return st.Label.Render(fmt.Sprintf("%-19s", s)) }
+	rates := []string{}
+	for _, cur := range r.Cohort.Invoices.Amount.Currencies() {
+		rates = append(rates, fmt.Sprintf("%s %s", strings.ToUpper(cur), pct(r.RateByAmount[cur])))
+	}
+	rateLine := fmt.Sprintf("%s of %s by count", pct(r.RateByCount), plural(r.Cohort.Invoices.Count, "failed invoice", "failed invoices"))
+	if len(rates) > 0 {
+		rateLine += " · by amount " + strings.Join(rates, " · ")
+	}
+	out := []string{
+		head,
+		"",
+		label("Failed payments") + fmt.Sprintf("%-17s", plural(r.Failed.Count, "attempt", "attempts")) + money(r.Failed.Amount),
+		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Recovered.Count, "invoice", "invoices")) + money(r.Recovered.Amount) +
+			st.Muted.Render(fmt.Sprintf(" · avg %.1f days to recover", r.AvgDaysToRecover)),
+		label("Recovery rate") + rateLine,
+		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)),
+		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost"),
+		"",
+	}
+	out = append(out, seriesLines(r.Days, func(s string) string { return st.Label.Render(s) })...)
+	out = append(out, "", st.Title.Render("Decline codes"))
+	if len(r.Declines) == 0 {
+		out = append(out, st.Muted.Render("  no failed payments in this window"))
+	}
+	topCount := 0
+	for _, d := range r.Declines {
+		topCount = max(topCount, d.Count)
+	}
+	for i, d := range r.Declines {
+		if i == maxDeclines {
+			out = append(out, st.Muted.Render(fmt.Sprintf("  + %d more codes", len(r.Declines)-maxDeclines)))
+			break
+		}
+		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
+		out = append(out, fmt.Sprintf("  %-22s %4d  %-12s %s", trunc(d.Code, 22), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), money(d.Amount)))
+	}
+	return append(out, "")
+}
+
+// Worklist columns.
+var columns = []struct {
+	title string
+	width int
+	right bool
+}{
+	{"KIND", 4, false}, {"ID", 22, false}, {"CUSTOMER", 20, false}, {"STATUS", 10, false}, {"TRIES", 5, true},
+	{"LAST DECLINE", 20, false}, {"NEXT RETRY", 11, false}, {"AMOUNT DUE", 14, true},
+}
+
+func (p *Page) table(rows int) []string {
+	st := p.c.Styles
+	r := &p.report
+	dir := "↓"
+	if !p.desc {
+		dir = "↑"
+	}
+	out := []string{st.Title.Render(fmt.Sprintf("Worklist · %d in dunning", len(r.Work))) +
+		st.Muted.Render(fmt.Sprintf(" · sort: %s %s", bd.SortKeys[p.sortKey], dir))}
+	var hdr []string
+	for _, c := range columns {
+		hdr = append(hdr, cell(c.title, c.width, c.right))
+	}
+	out = append(out, "  "+st.TableHeader.Render(strings.Join(hdr, " ")))
+	if len(r.Work) == 0 {
+		return append(out, st.Muted.Render("  nothing in dunning"))
+	}
+	now := p.c.Now()
+	end := min(len(r.Work), p.offset+rows)
+	for i := p.offset; i < end; i++ {
+		it := r.Work[i]
+		kind := "inv"
+		if it.Kind == storage.KindSubscription {
+			kind = "sub"
+		}
+		next := "-"
+		if it.NextAttempt > 0 {
+			next = format.Relative(time.Unix(it.NextAttempt, 0), now)
+		}
+		vals := []string{kind, it.ID, orDash(it.CustomerName, it.Customer), it.Status, fmt.Sprint(it.Attempts),
+			orDash(it.LastDecline, ""), next, format.Money(it.AmountDue, it.Currency)}
+		var cells []string
+		for j, c := range columns {
+			s := cell(vals[j], c.width, c.right)
+			if j == 3 {
+				s = st.Status(it.Status).Render(s)
+			}
+			cells = append(cells, s)
+		}
+		line := strings.Join(cells, " ")
+		if i == p.cursor {
+			out = append(out, st.SelectedRow.Render("> "+line))
+		} else {
+			out = append(out, "  "+line)
+		}
+	}
+	if end < len(r.Work) {
+		out = append(out, st.Muted.Render(fmt.Sprintf("  … %d more", len(r.Work)-end)))
+	}
+	return out
+}
+
+func money(a bd.Amounts) string {
+	if len(a) == 0 {
+		return "-"
+	}
+	var parts []string
+	for _, cur := range a.Currencies() {
+		parts = append(parts, format.Money(a[cur], cur))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+
+func orDash(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return "-"
+}
+
+func trunc(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max(0, w-1)]) + "…"
+}
+
+func cell(s string, w int, right bool) string {
+	s = trunc(s, w)
+	pad := strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
+	if right {
+		return pad + s
+	}
+	return s + pad
+}
+
+// spread puts left and right on one line of width w (left alone when it does not fit).
+func spread(left, right string, w int) string {
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if w <= 0 || gap < 2 {
+		return left + "  " + right
+	}
+	return left + strings.Repeat(" ", gap) + right
+}

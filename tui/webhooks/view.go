@@ -1,0 +1,267 @@
+package webhooks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/webhookd"
+)
+
+// View draws the page.
+func (p *Page) View() string {
+	lines := p.top()
+	return strings.Join(append(lines, p.table(p.tableRows())...), "\n")
+}
+
+func (p *Page) tableRows() int {
+	h := p.height
+	if h <= 0 {
+		h = 36
+	}
+	return max(1, h-len(p.top())-3) // header, the "more" line and the selection line
+}
+
+func (p *Page) top() []string {
+	st := p.c.Styles
+	state := st.Good.Render("● live")
+	if p.paused {
+		state = st.Warn.Render(fmt.Sprintf("‖ paused · %d new", p.pending))
+	}
+	title := st.Title.Render("Webhooks") + "  " + state + st.Muted.Render(fmt.Sprintf("  · %d shown", len(p.rows)))
+	out := []string{spread(title, st.Muted.Render(p.filterLine()), p.width)}
+	if p.editing {
+		out = append(out, p.input.View())
+	}
+	if p.err != nil {
+		out = append(out, st.Bad.Render("delivery log: "+p.err.Error()))
+	}
+	return append(append(out, p.statsLines()...), "")
+}
+
+func (p *Page) filterLine() string {
+	var parts []string
+	if p.filter.Type != "" {
+		parts = append(parts, "type "+p.filter.Type)
+	}
+	if p.filter.Verdict != "" {
+		parts = append(parts, "verdict "+string(p.filter.Verdict))
+	}
+	if p.filter.ObjectID != "" {
+		parts = append(parts, "object "+p.filter.ObjectID)
+	}
+	if len(parts) == 0 {
+		return "filter: none"
+	}
+	return "filter: " + strings.Join(parts, " · ")
+}
+
+// statsLines is the stats panel.
+func (p *Page) statsLines() []string {
+	st := p.c.Styles
+	s := p.stats
+	now := p.c.Wall()
+	age := "never"
+	if !s.Last.IsZero() {
+		age = format.Relative(s.Last, now)
+	}
+	rejected := s.Verdicts[storage.VerdictRejected]
+	head := fmt.Sprintf("last %s: %d deliveries · %d rejected · p50 %s · p99 %s · last delivery %s",
+		format.Span(StatsWindow), s.Count, rejected, latency(s.P50), latency(s.P99), age)
+	total := 0
+	for _, n := range s.PerMinute {
+		total += n
+	}
+	spark := fmt.Sprintf("%-12s%s  %d in %d min", "events/min", format.Sparkline(s.PerMinute), total, StatsMinutes)
+	var reasons []string
+	for code, n := range s.Rejects {
+		reasons = append(reasons, fmt.Sprintf("%s %d", code, n))
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		ni, nj := s.Rejects[strings.Fields(reasons[i])[0]], s.Rejects[strings.Fields(reasons[j])[0]]
+		if ni != nj {
+			return ni > nj
+		}
+		return reasons[i] < reasons[j]
+	})
+	rejects := "none"
+	if len(reasons) > 0 {
+		rejects = strings.Join(reasons, " · ")
+	}
+	out := []string{
+		st.Label.Render(head),
+		spark,
+		fmt.Sprintf("%-12s%s", "rejects", st.Bad.Render(rejects)),
+	}
+	if w := quietWarning(s, now); w != "" {
+		out = append(out, st.Bad.Render(w))
+	}
+	return out
+}
+
+// quietWarning says when webhooks stopped arriving: never at all; none for
+// QuietAfter while the Events-API catch-up kept finding events (Stripe has
+// traffic the endpoint is not receiving); or none for QuietAfter at all.
+func quietWarning(s storage.DeliveryStats, now time.Time) string {
+	if s.Last.IsZero() {
+		return "! no webhook has ever arrived: register the endpoint with Stripe (or run `stripe listen`) and check the signing secret"
+	}
+	quiet, known := time.Duration(0), false
+	if at, ok := s.LastBySource[webhookd.SourceWebhook]; ok {
+		quiet, known = now.Sub(at), true
+	}
+	if known && quiet <= QuietAfter {
+		return ""
+	}
+	span := "over " + format.Span(StatsWindow)
+	if known {
+		span = format.Span(quiet)
+	} else if gap := now.Sub(s.Last); gap > StatsWindow {
+		span = format.Span(gap)
+	}
+	if n := s.Sources[webhookd.SourceCatchUp]; n > 0 {
+		events := "events"
+		if n == 1 {
+			events = "event"
+		}
+		return fmt.Sprintf("! no webhook for %s while catch-up applied %d %s: Stripe has traffic this endpoint is not receiving (check its URL and signing secret)", span, n, events)
+	}
+	if !known && now.Sub(s.Last) <= QuietAfter {
+		return "" // only replays lately, and recently: nothing to say yet
+	}
+	return fmt.Sprintf("! no webhook for %s: Stripe may be failing to reach this endpoint; check the dashboard's webhook attempts", span)
+}
+
+func latency(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "-"
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+var columns = []struct {
+	title string
+	width int
+	right bool
+}{
+	{"TIME", 8, false}, {"VERDICT", 16, false}, {"TYPE", 30, false}, {"OBJECT", 18, false},
+	{"LATENCY", 8, true}, {"SOURCE", 8, false}, {"REASON", 0, false},
+}
+
+func (p *Page) table(rows int) []string {
+	st := p.c.Styles
+	width := p.width
+	if width <= 0 {
+		width = 120
+	}
+	fixed := 2
+	for _, c := range columns {
+		fixed += c.width + 1
+	}
+	reasonW := max(10, width-fixed)
+	var hdr []string
+	for _, c := range columns {
+		hdr = append(hdr, cell(c.title, cmpOr(c.width, reasonW), c.right))
+	}
+	out := []string{"  " + st.TableHeader.Render(strings.TrimRight(strings.Join(hdr, " "), " "))}
+	if len(p.rows) == 0 {
+		msg := "no deliveries yet"
+		if p.filter != (storage.DeliveryFilter{}) {
+			msg = "no deliveries match the filter"
+		}
+		return append(out, st.Muted.Render("  "+msg))
+	}
+	end := min(len(p.rows), p.offset+rows)
+	for i := p.offset; i < end; i++ {
+		d := p.rows[i]
+		vals := []string{time.Unix(0, d.At).In(p.c.Loc).Format("15:04:05"), string(d.Verdict), dash(d.Type), dash(d.ObjectID),
+			latency(time.Duration(d.LatencyUS) * time.Microsecond), dash(d.Source), d.Reason}
+		var cells []string
+		for j, c := range columns {
+			s := cell(vals[j], cmpOr(c.width, reasonW), c.right)
+			if j == 1 {
+				s = verdictStyle(p, d.Verdict).Render(s)
+			}
+			cells = append(cells, s)
+		}
+		line := strings.TrimRight(strings.Join(cells, " "), " ")
+		if i == p.cursor {
+			out = append(out, st.SelectedRow.Render("> "+line))
+		} else {
+			out = append(out, "  "+line)
+		}
+	}
+	if end < len(p.rows) {
+		out = append(out, st.Muted.Render(fmt.Sprintf("  … %d older", len(p.rows)-end)))
+	}
+	if d, ok := p.Selected(); ok {
+		sel := fmt.Sprintf("seq %d · %s", d.Seq, dash(d.EventID))
+		if d.Reason != "" {
+			sel += " · " + d.Reason
+		}
+		out = append(out, st.Muted.Render(trunc(sel, width)))
+	}
+	return out
+}
+
+func verdictStyle(p *Page, v storage.Verdict) lipgloss.Style {
+	st := p.c.Styles
+	switch v {
+	case storage.VerdictApplied:
+		return st.Good
+	case storage.VerdictRejected:
+		return st.Bad
+	case storage.VerdictVersionMismatch, storage.VerdictConflict:
+		return st.Warn
+	}
+	return st.Neutral
+}
+
+func cmpOr(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func trunc(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max(0, w-1)]) + "…"
+}
+
+func cell(s string, w int, right bool) string {
+	s = trunc(s, w)
+	pad := strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
+	if right {
+		return pad + s
+	}
+	return s + pad
+}
+
+func spread(left, right string, w int) string {
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if w <= 0 || gap < 2 {
+		return left + "  " + right
+	}
+	return left + strings.Repeat(" ", gap) + right
+}

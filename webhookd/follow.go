@@ -1,0 +1,158 @@
+package webhookd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/paydesk/paydesk/storage"
+)
+
+// FollowBacklog is how many recent matching deliveries Follow prints before
+// it starts tailing.
+const FollowBacklog = 20
+
+// FollowPoll is how often Follow rereads the delivery log when it has no bus.
+const FollowPoll = 500 * time.Millisecond
+
+// Follow prints the delivery log for `paydesk events --follow`: the last
+// FollowBacklog deliveries that pass f, oldest first, then every new one as
+// it is logged, until ctx ends (it then returns nil). Each line is read back
+// from the store's log in seq order, so the output is the committed log, in
+// order, without gaps or repeats even when the bus drops notices; the bus
+// (nil: poll every FollowPoll) only says when to look. jsonOut prints one
+// JSON object per line instead of text. Receipts hold no secret or signature,
+// and the remote address is left out.
+//
+// The process that owns the cache must run Follow (bbolt allows one): the
+// CLI runs it in the process that embeds the receiver.
+func Follow(ctx context.Context, store *storage.Store, bus *Bus, f storage.DeliveryFilter, w io.Writer, jsonOut bool) error {
+	if err := f.Validate(); err != nil {
+		return fmt.Errorf("follow: %w", err)
+	}
+	wake := make(chan struct{}, 1)
+	if bus != nil {
+		sub := bus.Subscribe(256)
+		defer sub.Close()
+		go func() {
+			for {
+				if _, ok := sub.Next(); !ok {
+					return
+				}
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
+	newest, err := store.Deliveries(0, 1)
+	if err != nil {
+		return fmt.Errorf("follow: %w", err)
+	}
+	var last uint64
+	if len(newest) == 1 {
+		last = newest[0].Seq
+		page, err := store.QueryDeliveries(storage.DeliveryQuery{DeliveryFilter: f, Before: last + 1, Limit: FollowBacklog})
+		if err != nil {
+			return fmt.Errorf("follow: %w", err)
+		}
+		slices.Reverse(page.Items)
+		for _, d := range page.Items {
+			if err := WriteDelivery(w, d, jsonOut); err != nil {
+				return err
+			}
+		}
+	}
+	var tick <-chan time.Time
+	if bus == nil {
+		t := time.NewTicker(FollowPoll)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-wake:
+		case <-tick:
+		}
+		for {
+			ds, err := store.DeliveriesAfter(last, 500)
+			if err != nil {
+				return fmt.Errorf("follow: %w", err)
+			}
+			for _, d := range ds {
+				last = d.Seq
+				if !f.Match(d) {
+					continue
+				}
+				if err := WriteDelivery(w, d, jsonOut); err != nil {
+					return err
+				}
+			}
+			if len(ds) < 500 {
+				break
+			}
+		}
+	}
+}
+
+// followLine is the --json shape of one delivery.
+type followLine struct {
+	Seq        uint64          `json:"seq"`
+	At         string          `json:"at"`
+	EventID    string          `json:"event_id,omitempty"`
+	Type       string          `json:"type,omitempty"`
+	ObjectID   string          `json:"object_id,omitempty"`
+	Verdict    storage.Verdict `json:"verdict"`
+	Reason     string          `json:"reason,omitempty"`
+	Status     int             `json:"status,omitempty"`
+	LatencyUS  int64           `json:"latency_us"`
+	Source     string          `json:"source,omitempty"`
+	APIVersion string          `json:"api_version,omitempty"`
+}
+
+// WriteDelivery prints one delivery as Follow does: text, or one JSON
+// object per line with jsonOut.
+func WriteDelivery(w io.Writer, d storage.Delivery, jsonOut bool) error {
+	at := time.Unix(0, d.At).UTC()
+	var err error
+	if jsonOut {
+		var b []byte
+		b, err = json.Marshal(followLine{Seq: d.Seq, At: at.Format(time.RFC3339Nano), EventID: d.EventID, Type: d.Type,
+			ObjectID: d.ObjectID, Verdict: d.Verdict, Reason: d.Reason, Status: d.Status, LatencyUS: d.LatencyUS,
+			Source: d.Source, APIVersion: d.APIVersion})
+		if err == nil {
+			_, err = fmt.Fprintf(w, "%s\n", b)
+		}
+	} else {
+		_, err = fmt.Fprintln(w, FormatDelivery(d))
+	}
+	if err != nil {
+		return fmt.Errorf("follow: write: %w", err)
+	}
+	return nil
+}
+
+// FormatDelivery is the one-line text form of a delivery:
+// time (UTC, ms), verdict, type, object id, latency, source, then the reason.
+func FormatDelivery(d storage.Delivery) string {
+	at := time.Unix(0, d.At).UTC().Format("2006-01-02T15:04:05.000Z")
+	line := fmt.Sprintf("%s  %-16s %-40s %-28s %8s  %s", at, d.Verdict, dash(d.Type), dash(d.ObjectID),
+		(time.Duration(d.LatencyUS) * time.Microsecond).String(), dash(d.Source))
+	if d.Reason != "" {
+		line += "  " + d.Reason
+	}
+	return line
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
