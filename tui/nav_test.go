@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
@@ -298,9 +299,17 @@ func TestHeader(t *testing.T) {
 	later := func() time.Time { return fixture.Now.Add(3 * time.Hour) }
 	m := start(session(nil, func(c *common.Common) { c.Now, c.Mode, c.Account = later, "", "" }), 120, 36)
 	h := strings.SplitN(m.View(), "\n", 2)[0]
-	// The fixture's account has no name: the header falls back to its mode
-	// ("test", from the sandbox key) and a generic label.
-	for _, want := range []string{"paydesk", "Stripe account", "test", "offline", "cache 3h ago", "no webhooks"} {
+	// Without Account and Mode the header reads the cached account's name
+	// (or id, or a generic label) and mode ("test", from the sandbox key).
+	acct, _ := fx.Store.Account()
+	label := acct.Name
+	if label == "" {
+		label = acct.ID
+	}
+	if label == "" {
+		label = "Stripe account"
+	}
+	for _, want := range []string{"paydesk", label, "test", "offline", "cache 3h ago", "no webhooks"} {
 		if !strings.Contains(h, want) {
 			t.Errorf("header %q lacks %q", h, want)
 		}
@@ -317,5 +326,35 @@ func TestHeader(t *testing.T) {
 	}
 	if !strings.Contains(v, "no customers cached yet") {
 		t.Errorf("empty customers view:\n%s", v)
+	}
+}
+
+// TestRouteMessages: OpenObjectMsg opens the object's detail page (the
+// kind guessed from the id when absent); ActionRequestMsg starts the
+// registered action for the target's kind or says it is unavailable.
+func TestRouteMessages(t *testing.T) {
+	var started string
+	actions := &common.Actions{}
+	actions.Register(common.ActionSpec{Kind: storage.KindInvoice, Key: "P", Label: "pay now", Action: billing.ActionInvoicePay,
+		Open: func(c *common.Common, env storage.Envelope) (common.Page, error) {
+			started = env.ID
+			return &fakePage{title: "pay " + env.ID}, nil
+		}})
+	m := start(session(nil, func(c *common.Common) { c.Actions, c.Billing = actions, fx.Billing }), 120, 36)
+	drive(m, common.OpenObjectMsg{ID: "in_A4ORpsjOYHJ4uI"})
+	if d, ok := m.Active().(*resources.Detail); !ok || d.ID() != "in_A4ORpsjOYHJ4uI" || !strings.Contains(d.Title(), "Invoice") {
+		t.Fatalf("OpenObjectMsg opened %T %q", m.Active(), m.Active().Title())
+	}
+	drive(m, common.OpenObjectMsg{Kind: storage.KindCustomer, ID: "cus_nope"})
+	if m.toast.Text != "cus_nope is not in the cache" {
+		t.Fatalf("missing object toast %q", m.toast.Text)
+	}
+	drive(m, common.ActionRequestMsg{Action: billing.ActionInvoicePay, Target: "in_A4ORpsjOYHJ4uI"})
+	if started != "in_A4ORpsjOYHJ4uI" || m.Active().Title() != "pay in_A4ORpsjOYHJ4uI" {
+		t.Fatalf("ActionRequestMsg started %q, active %q", started, m.Active().Title())
+	}
+	drive(m, common.ActionRequestMsg{Action: billing.ActionRefund, Target: "ch_JGLzyuM4SIKRgX"})
+	if m.toast.Text != "refund on charges is not available in this build" {
+		t.Fatalf("unregistered action toast %q", m.toast.Text)
 	}
 }

@@ -216,6 +216,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.push(msg.Page)
 		}
 		return m, nil
+	case common.OpenObjectMsg:
+		return m, m.openObject(msg)
+	case common.ActionRequestMsg:
+		return m, m.requestAction(msg)
 	case common.PopPageMsg:
 		m.pop()
 		return m, nil
