@@ -371,12 +371,17 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return groups
 }
 
-// status line: what is listed and how.
+// heading is the line above the columns: what is listed and how.
 func (m *Model) heading() string {
 	s := m.c.Styles
 	parts := []string{s.Title.Render(m.d.Title)}
 	if len(m.d.Filters) > 0 {
-		parts = append(parts, s.Label.Render("status:")+m.d.Filters[m.filter].Label)
+		f := m.d.Filters[m.filter]
+		label := "status:"
+		if f.Balance != "" {
+			label = "balance:"
+		}
+		parts = append(parts, s.Label.Render(label)+f.Label)
 	}
 	if len(m.d.Sorts) > 0 {
 		label := m.d.Sorts[m.sort].Label
