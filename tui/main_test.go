@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	fx.Close()
+	cleanupBench()
 	os.Exit(code)
 }
 
@@ -55,7 +56,7 @@ func session(out *bytes.Buffer, mod func(*common.Common)) *common.Common {
 }
 
 // drive runs msg through m and then the commands it returns, feeding their
-// messages back, synchronously; commands that do not answer within 100 ms
+// messages back, synchronously; commands that do not answer within 300 ms
 // (cursor blinks, toast timers, the bus listener) are dropped.
 func drive(m tea.Model, msgs ...tea.Msg) tea.Model {
 	queue := append([]tea.Msg{}, msgs...)
@@ -96,7 +97,7 @@ func run(c tea.Cmd) tea.Msg {
 			return nil
 		}
 		return msg
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(300 * time.Millisecond):
 		return nil
 	}
 }
@@ -125,6 +126,10 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyUp}
 	case "ctrl+c":
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
 	case "backspace":
 		return tea.KeyMsg{Type: tea.KeyBackspace}
 	}

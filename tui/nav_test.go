@@ -3,15 +3,19 @@ package tui
 import (
 	"bytes"
 	"encoding/base64"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/fixture"
 	"github.com/paydesk/paydesk/tui/resources"
 	"github.com/paydesk/paydesk/tui/table"
 )
@@ -246,5 +250,111 @@ func TestActionsHook(t *testing.T) {
 	drive(m, keyMsg("esc"))
 	if _, ok := m.Active().(*resources.Detail); !ok {
 		t.Fatalf("esc from the action page went to %T", m.Active())
+	}
+
+	// The same key works on the selected row of the customers table.
+	drive(m, keyMsg("esc"), keyMsg("down"))
+	want, _ := m.Active().(*table.Model).Selected()
+	drive(m, keyMsg("C"))
+	if opened != want.ID || m.Active().Title() != "credit "+want.ID {
+		t.Fatalf("C on the table row opened %q (active %q), want %s", opened, m.Active().Title(), want.ID)
+	}
+}
+
+// TestRelatedNavigation: tab selects the related objects listed on a
+// detail page, enter opens them, esc comes back to the same selection.
+func TestRelatedNavigation(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	drive(m, keyMsg("/"))
+	drive(m, keyMsg("kenji.novak"))
+	drive(m, keyMsg("enter"))
+	drive(m, keyMsg("enter"))
+	cus := m.Active().(*resources.Detail)
+	drive(m, keyMsg("tab")) // the subscription
+	drive(m, keyMsg("enter"))
+	sub, ok := m.Active().(*resources.Detail)
+	if !ok || sub.ID() != "sub_3nuYO1EqExcpou" {
+		t.Fatalf("enter on the first related row opened %T %q", m.Active(), m.Active().Title())
+	}
+	drive(m, keyMsg("tab")) // the customer field
+	drive(m, keyMsg("enter"))
+	if d, ok := m.Active().(*resources.Detail); !ok || d.ID() != cus.ID() {
+		t.Fatalf("the customer link opened %q", m.Active().Title())
+	}
+	drive(m, keyMsg("esc"), keyMsg("esc"))
+	if m.Active() != common.Page(cus) || !strings.Contains(cus.View(), "> sub_3nuYO1EqExcpou") {
+		t.Fatalf("esc did not come back to the customer page with its selection:\n%s", cus.View())
+	}
+	drive(m, keyMsg("shift+tab"))
+	if !strings.Contains(cus.View(), "> ch_") && !strings.Contains(cus.View(), "> cbtxn_") {
+		// shift+tab from the first link wraps to the last one (a charge or
+		// balance transaction further down): the viewport follows it.
+		t.Fatalf("shift+tab did not wrap to the last related row:\n%s", cus.View())
+	}
+}
+
+// TestHeader: account, mode, online state, cache age on the session clock
+// and the empty-cache warning.
+func TestHeader(t *testing.T) {
+	later := func() time.Time { return fixture.Now.Add(3 * time.Hour) }
+	m := start(session(nil, func(c *common.Common) { c.Now, c.Mode, c.Account = later, "", "" }), 120, 36)
+	h := strings.SplitN(m.View(), "\n", 2)[0]
+	// Without Account and Mode the header reads the cached account's name
+	// (or id, or a generic label) and mode ("test", from the sandbox key).
+	acct, _ := fx.Store.Account()
+	label := acct.Name
+	if label == "" {
+		label = acct.ID
+	}
+	if label == "" {
+		label = "Stripe account"
+	}
+	for _, want := range []string{"paydesk", label, "test", "offline", "cache 3h ago", "no webhooks"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("header %q lacks %q", h, want)
+		}
+	}
+	empty, err := storage.Open(filepath.Join(t.TempDir(), "empty.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	m = start(session(nil, func(c *common.Common) { c.Store, c.Mode = empty, "live" }), 120, 36)
+	v := m.View()
+	if h := strings.SplitN(v, "\n", 2)[0]; !strings.Contains(h, "cache empty") || !strings.Contains(h, "LIVE") {
+		t.Errorf("empty live cache header: %q", h)
+	}
+	if !strings.Contains(v, "no customers cached yet") {
+		t.Errorf("empty customers view:\n%s", v)
+	}
+}
+
+// TestRouteMessages: OpenObjectMsg opens the object's detail page (the
+// kind guessed from the id when absent); ActionRequestMsg starts the
+// registered action for the target's kind or says it is unavailable.
+func TestRouteMessages(t *testing.T) {
+	var started string
+	actions := &common.Actions{}
+	actions.Register(common.ActionSpec{Kind: storage.KindInvoice, Key: "P", Label: "pay now", Action: billing.ActionInvoicePay,
+		Open: func(c *common.Common, env storage.Envelope) (common.Page, error) {
+			started = env.ID
+			return &fakePage{title: "pay " + env.ID}, nil
+		}})
+	m := start(session(nil, func(c *common.Common) { c.Actions, c.Billing = actions, fx.Billing }), 120, 36)
+	drive(m, common.OpenObjectMsg{ID: "in_A4ORpsjOYHJ4uI"})
+	if d, ok := m.Active().(*resources.Detail); !ok || d.ID() != "in_A4ORpsjOYHJ4uI" || !strings.Contains(d.Title(), "Invoice") {
+		t.Fatalf("OpenObjectMsg opened %T %q", m.Active(), m.Active().Title())
+	}
+	drive(m, common.OpenObjectMsg{Kind: storage.KindCustomer, ID: "cus_nope"})
+	if m.toast.Text != "cus_nope is not in the cache" {
+		t.Fatalf("missing object toast %q", m.toast.Text)
+	}
+	drive(m, common.ActionRequestMsg{Action: billing.ActionInvoicePay, Target: "in_A4ORpsjOYHJ4uI"})
+	if started != "in_A4ORpsjOYHJ4uI" || m.Active().Title() != "pay in_A4ORpsjOYHJ4uI" {
+		t.Fatalf("ActionRequestMsg started %q, active %q", started, m.Active().Title())
+	}
+	drive(m, common.ActionRequestMsg{Action: billing.ActionRefund, Target: "ch_JGLzyuM4SIKRgX"})
+	if m.toast.Text != "refund on charges is not available in this build" {
+		t.Fatalf("unregistered action toast %q", m.toast.Text)
 	}
 }

@@ -3,15 +3,40 @@
 // its sub-packages. One root model runs per session (local terminal or SSH
 // connection) with its own common.Common.
 //
-// main wires it like this:
+// # Wiring (main.go, tui/ssh)
 //
-//	c := common.New(common.Common{Store: store, Billing: bc, Bus: bus, Operator: op, Mode: "demo"})
-//	m := tui.New(c)
-//	defer m.Close()
-//	_, err := tea.NewProgram(m, tea.WithAltScreen()).Run()
+//	c := common.New(common.Common{Store: store, Billing: bc, Bus: srv.Bus(),
+//		Operator: op, Mode: "demo", Offline: pingFailed})
+//	m := tui.New(c) // *tui.Model, a tea.Model
+//	defer m.Close() // releases the live-bus subscription
+//	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion()).Run()
 //
-// Views 6-8 (Dunning, Webhooks, Audit) are placeholders until their
-// packages register themselves in Views (see Registry).
+// Billing nil or Offline set: every view browses the cache, the header says
+// "offline" with the cache's age and `r` explains why it cannot refetch.
+// Bus nil: no live updates and the header says "no webhooks". For SSH, build
+// Renderer from the session (bm.MakeRenderer) before common.New, so styles,
+// NO_COLOR and the OSC 52 copy go to that session.
+//
+// # Views
+//
+// Views 1-5 are resource tables (tui/table with the descriptors of
+// tui/resources); 6-8 (Dunning, Webhooks, Audit) are placeholders until
+// their packages register a page in Views, once before the first session:
+//
+//	tui.Views.Register(tui.View{Key: "6", Name: "dunning", Aliases: []string{"dun"},
+//		Title: "Dunning", New: func(c *common.Common) common.Page { return dunning.New(c) }})
+//
+// # Contract for pages (common.Page)
+//
+// The root owns the stack: common.Push/Pop/Toast from any page; it calls
+// SetSize then Init on a pushed page; esc pops (except on a view's own page,
+// where the page gets it); q, ?, :, 1-9 are global unless the page
+// implements common.InputCapturer and is capturing (forms, filters).
+// common.LiveMsg (one per applied webhook or catch-up event) and
+// common.RefreshMsg go to every page on the stack; everything else only to
+// the active page. resources.Open(c, kind, id) opens the detail page of a
+// cached object; money actions register in common.Actions (detail pages show
+// their keys, or CanAct's reason).
 package tui
 
 import (
@@ -66,6 +91,17 @@ type Model struct {
 // noticeMsg is one live-bus notice read by listen.
 type noticeMsg struct{ n webhookd.Notice }
 
+// tickMsg redraws the header (cache age, event rate) and rereads the
+// account's sync mark.
+type tickMsg struct{}
+
+// tickEvery paces tickMsg.
+const tickEvery = 30 * time.Second
+
+func tick() tea.Cmd {
+	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
 // toastExpiredMsg clears toast number seq.
 type toastExpiredMsg struct{ seq int }
 
@@ -117,7 +153,7 @@ func (m *Model) Init() tea.Cmd {
 	if vs := m.views.List(); len(vs) > 0 {
 		cmds = append(cmds, m.switchTo(vs[0]))
 	}
-	cmds = append(cmds, m.listen())
+	cmds = append(cmds, m.listen(), tick())
 	return tea.Batch(cmds...)
 }
 
@@ -180,6 +216,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.push(msg.Page)
 		}
 		return m, nil
+	case common.OpenObjectMsg:
+		return m, m.openObject(msg)
+	case common.ActionRequestMsg:
+		return m, m.requestAction(msg)
 	case common.PopPageMsg:
 		m.pop()
 		return m, nil
@@ -193,6 +233,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.RefetchedMsg:
 		cmd := m.showToast(common.RefetchToast(msg))
 		return m, tea.Batch(cmd, m.broadcast(common.RefreshMsg{}))
+	case tickMsg:
+		m.loadMeta()
+		return m, tick()
 	case noticeMsg:
 		return m, tea.Batch(m.onNotice(msg.n), m.listen())
 	case common.LiveMsg, common.RefreshMsg:

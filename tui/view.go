@@ -95,7 +95,12 @@ func (m *Model) cacheAge() string {
 	if at == 0 {
 		return m.c.Styles.Warn.Render("cache empty")
 	}
-	return "cache " + format.Relative(time.Unix(at, 0), m.c.Now())
+	now := m.c.Now()
+	t := time.Unix(at, 0)
+	if t.After(now) { // an event stamped ahead of this clock
+		t = now
+	}
+	return "cache " + format.Relative(t, now)
 }
 
 func (m *Model) rate() string {

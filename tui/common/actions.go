@@ -16,8 +16,9 @@ import (
 // instead of starting it when the session may not act.
 type ActionSpec struct {
 	Kind storage.Kind
-	// Key is a single key ("R", "C") shown and bound on the detail page.
-	// Keys already used by detail pages (j k J y r esc ? q : 1-8) are refused.
+	// Key is a single key ("R", "C") bound on the detail page and on the
+	// table row of the kind. Keys the root, tables or detail pages use
+	// (j k h l J y r q ? : / f F s g G, digits, esc, enter, tab...) are refused.
 	Key string
 	// Label is what the key does ("refund", "adjust credit").
 	Label string
@@ -38,8 +39,9 @@ type Actions struct {
 var DefaultActions = &Actions{}
 
 // reservedKeys are bound by the root model or by detail pages.
-var reservedKeys = []string{"j", "k", "J", "y", "r", "q", "?", ":", "esc", "enter",
-	"1", "2", "3", "4", "5", "6", "7", "8", "9", "up", "down", "pgup", "pgdown", "g", "G"}
+var reservedKeys = []string{"j", "k", "h", "l", "J", "y", "r", "q", "?", ":", "/", "f", "F", "s",
+	"esc", "enter", "tab", "shift+tab", " ", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+	"up", "down", "left", "right", "pgup", "pgdown", "home", "g", "G"}
 
 // Register adds (or, for the same kind and key, replaces) a spec. It
 // reports false for a spec without Open or with a reserved key.

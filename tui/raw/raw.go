@@ -5,6 +5,7 @@ package raw
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -50,8 +51,15 @@ func (p *Page) load() {
 		b.Reset()
 		b.Write(raw)
 	}
-	p.vp.SetContent(b.String())
+	p.vp.SetContent(redact(b.String()))
 }
+
+// secretField matches the JSON fields whose values grant access (a
+// payment intent's client_secret): they are cached as Stripe sent them but
+// never drawn.
+var secretField = regexp.MustCompile(`("client_secret":\s*)"[^"]*"`)
+
+func redact(s string) string { return secretField.ReplaceAllString(s, `$1"[redacted]"`) }
 
 // Title names the page.
 func (p *Page) Title() string { return p.id + " JSON" }

@@ -51,6 +51,7 @@ func customerBody(d *Detail, b *sections) {
 		sj := decode[subscriptionJSON](s.Raw)
 		rows = append(rows, []string{s.ID, s.Status, sj.plan(), b.money(s.Amount, s.Currency), date(d.c, sj.CurrentPeriodEnd)})
 	}
+	b.linkRows(storage.KindSubscription, subs)
 	b.list(subCols, rows, more, "no subscriptions")
 
 	invs, more := b.related(storage.KindInvoice, e.ID, relatedRows, nil)
@@ -60,6 +61,7 @@ func customerBody(d *Detail, b *sections) {
 		ij := decode[invoiceJSON](in.Raw)
 		rows = append(rows, []string{orDash(in.Number), in.Status, b.money(in.Amount, in.Currency), itoa(ij.AttemptCount), date(d.c, in.Created), in.ID})
 	}
+	b.linkRows(storage.KindInvoice, invs)
 	b.list(invoiceCols, rows, more, "no invoices")
 
 	chs, more := b.related(storage.KindCharge, e.ID, relatedRows, nil)
@@ -69,6 +71,7 @@ func customerBody(d *Detail, b *sections) {
 		cj := decode[chargeJSON](ch.Raw)
 		rows = append(rows, []string{ch.ID, ch.Status, b.money(ch.Amount, ch.Currency), failure(cj), date(d.c, ch.Created)})
 	}
+	b.linkRows(storage.KindCharge, chs)
 	b.list(chargeCols, rows, more, "no charges")
 
 	res, more := b.related(storage.KindRefund, e.ID, relatedRows, nil)
@@ -78,6 +81,7 @@ func customerBody(d *Detail, b *sections) {
 		rj := decode[refundJSON](r.Raw)
 		rows = append(rows, []string{r.ID, r.Status, b.money(r.Amount, r.Currency), orDash(rj.Reason), string(rj.Charge), date(d.c, r.Created)})
 	}
+	b.linkRows(storage.KindRefund, res)
 	b.list(refundCols, rows, more, "no refunds")
 
 	dps, more := b.related(storage.KindDispute, e.ID, relatedRows, nil)
@@ -87,6 +91,7 @@ func customerBody(d *Detail, b *sections) {
 		dj := decode[disputeJSON](dp.Raw)
 		rows = append(rows, []string{dp.ID, dp.Status, b.money(dp.Amount, dp.Currency), orDash(dj.Reason), relUnix(d.c, dj.EvidenceDetails.DueBy)})
 	}
+	b.linkRows(storage.KindDispute, dps)
 	b.list(disputeCols, rows, more, "no disputes")
 
 	txs, more := b.related(storage.KindBalanceTransaction, e.ID, relatedRows, nil)
@@ -96,6 +101,7 @@ func customerBody(d *Detail, b *sections) {
 		tj := decode[balanceTxnJSON](t.Raw)
 		rows = append(rows, []string{t.ID, b.money(t.Amount, t.Currency), b.money(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
 	}
+	b.linkRows(storage.KindBalanceTransaction, txs)
 	b.list(txnCols, rows, more, "no balance transactions")
 }
 

@@ -150,6 +150,7 @@ func Credit() *table.Descriptor {
 			{Title: "Email", Width: 22, Flex: true, Priority: 2},
 			{Title: "Balance", Width: 11, Right: true},
 			{Title: "Side", Width: 6, Priority: 1},
+			{Title: "Last balance transaction", Width: 24, Flex: true, Priority: 3},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			side := "owed"
@@ -157,7 +158,7 @@ func Credit() *table.Descriptor {
 			if bal < 0 {
 				side = "credit"
 			}
-			return []string{e.ID, orDash(e.Name), orDash(e.Email), format.Money(bal, e.Currency), side}
+			return []string{e.ID, orDash(e.Name), orDash(e.Email), format.Money(bal, e.Currency), side, lastTxn(c, e.ID)}
 		},
 		Filters: []table.Filter{
 			{Label: "non-zero", Balance: storage.BalanceNonZero},
@@ -171,6 +172,22 @@ func Credit() *table.Descriptor {
 		Detail: func(c *common.Common, e storage.Envelope) common.Page { return NewCustomer(c, e.ID) },
 		Empty:  "no customer has a balance",
 	}
+}
+
+// lastTxn describes a customer's newest cached balance transaction (one
+// customer-index read per row of the visible page).
+func lastTxn(c *common.Common, customer string) string {
+	p, err := c.Store.List(storage.Query{Kind: storage.KindBalanceTransaction, Customer: customer, Limit: 1})
+	if err != nil || len(p.Items) == 0 {
+		return "-"
+	}
+	t := p.Items[0]
+	tj := decode[balanceTxnJSON](t.Raw)
+	s := format.Money(t.Amount, t.Currency) + " " + date(c, t.Created)
+	if tj.Description != "" {
+		s += " " + tj.Description
+	}
+	return s
 }
 
 func statusFilters(statuses ...string) []table.Filter {

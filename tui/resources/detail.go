@@ -33,10 +33,22 @@ type Detail struct {
 	width  int
 	loaded bool
 	keys   detailKeys
+
+	// links are the related objects listed on the page in display order;
+	// sel is the one tab selected (-1: none) and selLine its line.
+	links   []link
+	sel     int
+	selLine int
+}
+
+// link is a related object a detail page can open.
+type link struct {
+	kind storage.Kind
+	id   string
 }
 
 type detailKeys struct {
-	Raw, Copy, Refetch, Back key.Binding
+	Raw, Copy, Refetch, Back, Next, Prev, Open key.Binding
 }
 
 var (
@@ -44,8 +56,11 @@ var (
 )
 
 func newDetail(c *common.Common, kind storage.Kind, id, label string, body func(*Detail, *sections)) *Detail {
-	return &Detail{c: c, kind: kind, id: id, label: label, body: body, vp: viewport.New(80, 20), width: 80,
+	return &Detail{c: c, kind: kind, id: id, label: label, body: body, vp: viewport.New(80, 20), width: 80, sel: -1,
 		keys: detailKeys{
+			Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "related")),
+			Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev related")),
+			Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 			Raw:     key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "json")),
 			Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id")),
 			Refetch: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refetch")),
@@ -87,6 +102,7 @@ func (d *Detail) reload() {
 
 func (d *Detail) render() {
 	b := &sections{d: d}
+	d.links, d.selLine = d.links[:0], -1
 	if d.err != nil {
 		if errors.Is(d.err, storage.ErrNotFound) {
 			b.line(d.c.Styles.Warn.Render(d.id + " is not in the cache"))
@@ -100,7 +116,34 @@ func (d *Detail) render() {
 	}
 	off := d.vp.YOffset
 	d.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+	if d.sel >= len(d.links) {
+		d.sel = -1
+	}
+	if d.selLine >= 0 { // keep the selected link on screen
+		switch {
+		case d.selLine < off:
+			off = d.selLine
+		case d.selLine >= off+d.vp.Height:
+			off = d.selLine - d.vp.Height + 1
+		}
+	}
 	d.vp.SetYOffset(off)
+}
+
+// Open builds the page for a cached object: the detail page of customers,
+// subscriptions, invoices and disputes, the raw JSON of other kinds.
+func Open(c *common.Common, kind storage.Kind, id string) common.Page {
+	switch kind {
+	case storage.KindCustomer:
+		return NewCustomer(c, id)
+	case storage.KindSubscription:
+		return NewSubscription(c, id)
+	case storage.KindInvoice:
+		return NewInvoice(c, id)
+	case storage.KindDispute:
+		return NewDispute(c, id)
+	}
+	return raw.New(c, kind, id)
 }
 
 // Update scrolls, runs J/y/r and the registered actions, and follows live
@@ -115,6 +158,22 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return d, d.c.CopyID(d.id)
 		case key.Matches(msg, d.keys.Refetch):
 			return d, d.c.Refetch(d.kind, d.id)
+		case key.Matches(msg, d.keys.Next, d.keys.Prev):
+			if n := len(d.links); n > 0 {
+				if key.Matches(msg, d.keys.Next) {
+					d.sel = (d.sel + 1) % n
+				} else {
+					d.sel = (max(d.sel, 0) + n - 1) % n
+				}
+				d.render()
+			}
+			return d, nil
+		case key.Matches(msg, d.keys.Open):
+			if d.sel >= 0 && d.sel < len(d.links) {
+				l := d.links[d.sel]
+				return d, common.Push(Open(d.c, l.kind, l.id))
+			}
+			return d, nil
 		}
 		if d.err == nil {
 			for _, a := range d.c.Actions.For(d.kind) {
@@ -143,14 +202,15 @@ func (d *Detail) View() string { return d.vp.View() }
 
 // ShortHelp is the footer's help.
 func (d *Detail) ShortHelp() []key.Binding {
-	k := []key.Binding{d.vp.KeyMap.Down, d.vp.KeyMap.Up, d.keys.Raw, d.keys.Copy, d.keys.Refetch, d.keys.Back}
+	k := []key.Binding{d.vp.KeyMap.Down, d.keys.Next, d.keys.Open, d.keys.Raw, d.keys.Copy, d.keys.Refetch, d.keys.Back}
 	return append(k, d.actionBindings()...)
 }
 
 // FullHelp is the `?` help.
 func (d *Detail) FullHelp() [][]key.Binding {
 	km := d.vp.KeyMap
-	groups := [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown}, {d.keys.Raw, d.keys.Copy, d.keys.Refetch, d.keys.Back}}
+	groups := [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown}, {d.keys.Next, d.keys.Prev, d.keys.Open},
+		{d.keys.Raw, d.keys.Copy, d.keys.Refetch, d.keys.Back}}
 	if a := d.actionBindings(); len(a) > 0 {
 		groups = append(groups, a)
 	}
@@ -169,13 +229,45 @@ func (d *Detail) actionBindings() []key.Binding {
 type sections struct {
 	d *Detail
 	strings.Builder
+	lines int
+	// rowLinks are the links of the next list's rows; fieldLinks those of
+	// the next fields' labels.
+	rowLinks   []link
+	fieldLinks map[string]link
 }
 
-func (b *sections) line(s string) { b.WriteString(s + "\n") }
+func (b *sections) line(s string) {
+	b.WriteString(s + "\n")
+	b.lines += strings.Count(s, "\n") + 1
+}
+
+// linked writes a line (starting with two spaces) that opens l, marked
+// when it is the selected link.
+func (b *sections) linked(s string, l link) {
+	if l.id == "" {
+		b.line(s)
+		return
+	}
+	idx := len(b.d.links)
+	b.d.links = append(b.d.links, l)
+	if idx == b.d.sel {
+		b.d.selLine = b.lines
+		s = b.d.c.Styles.SelectedRow.Render("> " + ansi.Strip(strings.TrimPrefix(s, "  ")))
+	}
+	b.line(s)
+}
+
+// linkRows makes the rows of the next list open kind/ids.
+func (b *sections) linkRows(kind storage.Kind, envs []storage.Envelope) {
+	b.rowLinks = b.rowLinks[:0]
+	for _, e := range envs {
+		b.rowLinks = append(b.rowLinks, link{kind: kind, id: e.ID})
+	}
+}
 
 func (b *sections) heading(title string) {
 	if b.Len() > 0 {
-		b.WriteByte('\n')
+		b.line("")
 	}
 	b.line(b.d.c.Styles.Title.Render(title))
 }
@@ -193,17 +285,31 @@ func (b *sections) fields(pairs ...string) {
 		if pairs[i+1] == "" {
 			continue
 		}
-		b.line("  " + s.Label.Render(fmt.Sprintf("%-*s", w, pairs[i])) + "  " + pairs[i+1])
+		text := "  " + s.Label.Render(fmt.Sprintf("%-*s", w, pairs[i])) + "  " + pairs[i+1]
+		if l, ok := b.fieldLinks[pairs[i]]; ok {
+			b.linked(text, l)
+			continue
+		}
+		b.line(text)
 	}
+	b.fieldLinks = nil
 }
 
 // list writes related objects as a static table, or a muted note when none.
 func (b *sections) list(cols []table.Column, rows [][]string, more bool, none string) {
+	links := b.rowLinks
+	b.rowLinks = nil
 	if len(rows) == 0 {
 		b.line("  " + b.d.c.Styles.Muted.Render(none))
 		return
 	}
-	b.line(table.Render(b.d.c.Styles, cols, rows, b.d.width))
+	for i, l := range strings.Split(table.Render(b.d.c.Styles, cols, rows, b.d.width), "\n") {
+		if i > 0 && i-1 < len(links) {
+			b.linked(l, links[i-1])
+			continue
+		}
+		b.line(l)
+	}
 	if more {
 		b.line("  " + b.d.c.Styles.Muted.Render("… more in the cache"))
 	}

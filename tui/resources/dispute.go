@@ -23,6 +23,7 @@ func disputeBody(d *Detail, b *sections) {
 		refundable = "yes"
 	}
 	b.heading("Dispute " + e.ID)
+	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}, "Charge": {storage.KindCharge, string(dp.Charge)}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Reason", orDash(dp.Reason),

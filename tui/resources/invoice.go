@@ -17,6 +17,7 @@ func invoiceBody(d *Detail, b *sections) {
 	e := d.env
 	in := decode[invoiceJSON](e.Raw)
 	b.heading("Invoice " + orDash(in.Number) + "  " + e.ID)
+	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}, "Subscription": {storage.KindSubscription, string(in.Subscription)}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Customer", customerLabel(d, e.Customer),
@@ -68,6 +69,7 @@ func invoiceBody(d *Detail, b *sections) {
 		cj := decode[chargeJSON](ch.Raw)
 		rows = append(rows, []string{ch.ID, ch.Status, b.money(ch.Amount, ch.Currency), failure(cj), format.Stamp(ch.Created, d.c.Loc)})
 	}
+	b.linkRows(storage.KindCharge, chs)
 	b.list(attemptCols, rows, more, "no charges cached for this invoice")
 }
 

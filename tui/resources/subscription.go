@@ -39,6 +39,7 @@ func subscriptionBody(d *Detail, b *sections) {
 		}
 	}
 	b.heading("Subscription " + e.ID)
+	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Customer", customerLabel(d, e.Customer),
@@ -74,6 +75,7 @@ func subscriptionBody(d *Detail, b *sections) {
 		ij := decode[invoiceJSON](in.Raw)
 		rows = append(rows, []string{orDash(in.Number), in.Status, b.money(in.Amount, in.Currency), itoa(ij.AttemptCount), date(d.c, in.Created), in.ID})
 	}
+	b.linkRows(storage.KindInvoice, invs)
 	b.list(invoiceCols, rows, more, "no invoices cached for this subscription")
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -39,6 +40,9 @@ type Model struct {
 	truncated bool
 	pageNo    int
 	err       error
+
+	// refreshQueued is set while a coalesced first-page reload is pending.
+	refreshQueued bool
 
 	filter  int
 	sort    int
@@ -154,6 +158,12 @@ func (m *Model) pageUp() bool {
 	return true
 }
 
+// HasNext reports whether a page follows the visible one.
+func (m *Model) HasNext() bool { return m.next != "" }
+
+// Rows is how many rows the visible page holds.
+func (m *Model) Rows() int { return len(m.rows) }
+
 // Selected is the object under the cursor.
 func (m *Model) Selected() (storage.Envelope, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.rows) {
@@ -170,32 +180,62 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return m, m.updateInput(msg)
 		}
 		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelDown:
+			return m, m.handleKey(tea.KeyMsg{Type: tea.KeyDown})
+		case tea.MouseButtonWheelUp:
+			return m, m.handleKey(tea.KeyMsg{Type: tea.KeyUp})
+		}
 	case common.LiveMsg:
-		if m.touched(msg) {
+		switch m.touched(msg) {
+		case touchVisible:
 			m.reload()
+		case touchMaybe:
+			if !m.refreshQueued {
+				m.refreshQueued = true
+				return m, tea.Tick(coalesce, func(time.Time) tea.Msg { return common.RefreshMsg{} })
+			}
 		}
 	case common.RefreshMsg:
+		m.refreshQueued = false
 		m.reload()
 	}
 	return m, nil
 }
 
-// touched reports whether a notice changes what the page shows: a visible
-// row, or a new object on the first page.
-func (m *Model) touched(msg common.LiveMsg) bool {
+// coalesce batches the reloads of a first page under a burst of events.
+const coalesce = 150 * time.Millisecond
+
+type touch int
+
+const (
+	touchNone touch = iota
+	// touchVisible: the notice changed a row on screen (or asks a reload).
+	touchVisible
+	// touchMaybe: an object of the kind changed off screen and may now
+	// sort into the first page (new, or a status or balance change).
+	touchMaybe
+)
+
+// touched says how a notice affects the page.
+func (m *Model) touched(msg common.LiveMsg) touch {
 	n := msg.Notice
 	if n.Reload {
-		return true
+		return touchVisible
 	}
 	if !n.Result.Changed() || n.Result.Kind != m.d.Kind {
-		return false
+		return touchNone
 	}
 	for _, r := range m.rows {
 		if r.env.ID == n.Result.ObjectID {
-			return true
+			return touchVisible
 		}
 	}
-	return m.after == "" && strings.HasSuffix(n.Result.Type, ".created")
+	if m.after == "" {
+		return touchMaybe
+	}
+	return touchNone
 }
 
 func (m *Model) updateInput(msg tea.KeyMsg) tea.Cmd {
@@ -288,6 +328,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if env, ok := m.Selected(); ok {
 			return m.c.Refetch(env.Kind, env.ID)
 		}
+	default:
+		// Money actions registered for the kind run on the selected row.
+		if env, ok := m.Selected(); ok {
+			for _, a := range m.c.Actions.For(m.d.Kind) {
+				if msg.String() == a.Key {
+					return a.Start(m.c, env)
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -307,26 +356,39 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is the `?` help.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageDown, k.PageUp, k.Top},
 		{k.Open, k.Raw, k.Copy, k.Refetch},
 		{k.Filter, k.Clear, k.Status, k.Sort},
 	}
+	var actions []key.Binding
+	for _, a := range m.c.Actions.For(m.d.Kind) {
+		actions = append(actions, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
+	}
+	if len(actions) > 0 {
+		groups = append(groups, actions)
+	}
+	return groups
 }
 
-// status line: what is listed and how.
+// heading is the line above the columns: what is listed and how.
 func (m *Model) heading() string {
 	s := m.c.Styles
 	parts := []string{s.Title.Render(m.d.Title)}
 	if len(m.d.Filters) > 0 {
-		parts = append(parts, s.Label.Render("status:")+m.d.Filters[m.filter].Label)
+		f := m.d.Filters[m.filter]
+		label := "status:"
+		if f.Balance != "" {
+			label = "balance:"
+		}
+		parts = append(parts, s.Label.Render(label)+f.Label)
 	}
 	if len(m.d.Sorts) > 0 {
 		label := m.d.Sorts[m.sort].Label
 		if q := m.query(); q.Status != "" && q.Sort == storage.SortAmount {
 			label = "newest (status filter)"
 		}
-		if m.search != "" && q0(m.query()) {
+		if m.search != "" && searchOrders(m.query()) {
 			label = "match"
 		}
 		parts = append(parts, s.Label.Render("sort:")+label)
@@ -348,8 +410,9 @@ func (m *Model) heading() string {
 	return strings.Join(parts, "  ")
 }
 
-// q0 reports whether a search decides the order (no other index walked).
-func q0(q storage.Query) bool { return q.Status == "" && q.Balance == "" && q.Customer == "" }
+// searchOrders reports whether the search index decides the order (no other
+// index is walked, so rows come in term order).
+func searchOrders(q storage.Query) bool { return q.Status == "" && q.Balance == "" && q.Customer == "" }
 
 // View draws the heading, the column header and the page.
 func (m *Model) View() string {
