@@ -920,7 +920,7 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 	})
 	m := tui.New(c)
 	defer m.Close()
-	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx)).Run()
 	if err != nil && ctx.Err() != nil {
 		return nil // interrupted: a clean exit
 	}

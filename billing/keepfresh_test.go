@@ -76,3 +76,51 @@ func TestKeepFreshRefetchesStaleOnWake(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestRefreshStaleWalksPastObjectsStripeLacks: stale copies Stripe answers
+// 404 for sort first, yet a refresh limited to one object still reaches
+// the real one behind them instead of retrying the missing ones forever.
+func TestRefreshStaleWalksPastObjectsStripeLacks(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{Seed: 6, Customers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c := newTestClient(t, base, func(cfg *Config) { cfg.SecretKey = sb.APIKey() })
+	store := newTestStore(t)
+	ctx := context.Background()
+	if err := c.Backfill(ctx, store, BackfillOptions{Kinds: []storage.Kind{storage.KindCustomer}}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := store.List(storage.Query{Kind: storage.KindCustomer, Limit: 1})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("list: %v", err)
+	}
+	real := page.Items[0]
+	markStale := func(i int, id string) {
+		ev := fmt.Sprintf(`{"id":"evt_stale%d","object":"event","type":"customer.updated","api_version":"2099-01-01","created":%d,"data":{"object":{"id":%q,"object":"customer","created":1}}}`,
+			i, time.Now().Unix()+5, id)
+		if _, err := store.ApplyEvent([]byte(ev), &storage.Delivery{Source: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		markStale(i, fmt.Sprintf("cus_000000000gone%d", i))
+	}
+	markStale(9, real.ID)
+	n, err := c.RefreshStale(ctx, store, 1)
+	if err != nil || n != 1 {
+		t.Fatalf("RefreshStale = %d, %v; want 1 rewritten", n, err)
+	}
+	if env, _ := store.Get(storage.KindCustomer, real.ID); env.Stale {
+		t.Fatal("the real stale customer behind three missing ones was not refreshed")
+	}
+	left, _ := store.Stale(10)
+	if len(left) != 3 {
+		t.Fatalf("%d stale left, want the 3 Stripe lacks", len(left))
+	}
+}

@@ -29,39 +29,59 @@ func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage
 }
 
 // RefreshStale refetches up to limit objects the cache marked stale and
-// returns how many it rewrote. Objects Stripe no longer has are skipped;
-// an unreachable Stripe or a rejected key stops the pass.
+// returns how many it rewrote. Objects Stripe no longer has are skipped
+// and the walk goes on past them, so they never block the others; an
+// unreachable Stripe or a rejected key stops the pass.
 func (c *Client) RefreshStale(ctx context.Context, store *storage.Store, limit int) (int, error) {
-	refs, err := store.Stale(limit)
-	if err != nil {
-		return 0, fmt.Errorf("refresh stale: %w", err)
-	}
+	const page = 200
 	n := 0
-	var skipped []error
-	for _, ref := range refs {
-		env, err := store.Get(ref.Kind, ref.ID)
+	var after storage.StaleRef
+	for n < limit {
+		refs, err := store.StaleAfter(after, page)
 		if err != nil {
-			skipped = append(skipped, err)
-			continue
-		}
-		at := c.now().Unix()
-		raw, err := c.fetchOne(ctx, ref.Kind, env.Customer, ref.ID)
-		if err != nil {
-			if IsOffline(err) || IsAuth(err) || ctx.Err() != nil {
-				return n, fmt.Errorf("refresh stale: %w", err)
-			}
-			skipped = append(skipped, err)
-			continue
-		}
-		if err := c.putFetched(store, raw, at, env.EventCreated); err != nil {
 			return n, fmt.Errorf("refresh stale: %w", err)
 		}
-		n++
-	}
-	for _, err := range skipped {
-		c.log.Warn("stale object not refreshed", "reason", describe(err))
+		for _, ref := range refs {
+			if n == limit {
+				return n, nil
+			}
+			ok, err := c.refreshOne(ctx, store, ref)
+			if err != nil {
+				return n, fmt.Errorf("refresh stale: %w", err)
+			}
+			if ok {
+				n++
+			}
+		}
+		if len(refs) < page {
+			return n, nil
+		}
+		after = refs[len(refs)-1]
 	}
 	return n, nil
+}
+
+// refreshOne rewrites one stale object; false (with a nil error) means it
+// was skipped: gone from the cache or from Stripe.
+func (c *Client) refreshOne(ctx context.Context, store *storage.Store, ref storage.StaleRef) (bool, error) {
+	env, err := store.Get(ref.Kind, ref.ID)
+	if err != nil {
+		c.log.Warn("stale object not refreshed", "reason", describe(err))
+		return false, nil
+	}
+	at := c.now().Unix()
+	raw, err := c.fetchOne(ctx, ref.Kind, env.Customer, ref.ID)
+	if err != nil {
+		if IsOffline(err) || IsAuth(err) || ctx.Err() != nil {
+			return false, err
+		}
+		c.log.Warn("stale object not refreshed", "reason", describe(err))
+		return false, nil
+	}
+	if err := c.putFetched(store, raw, at, env.EventCreated); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 func (c *Client) fetchOne(ctx context.Context, kind storage.Kind, customer, id string) (json.RawMessage, error) {

@@ -201,10 +201,25 @@ type StaleRef struct {
 
 // Stale lists up to limit objects marked stale.
 func (s *Store) Stale(limit int) ([]StaleRef, error) {
+	return s.StaleAfter(StaleRef{}, limit)
+}
+
+// StaleAfter lists up to limit objects marked stale that come after ref
+// (in kind, then id order; the zero ref starts at the beginning), so a
+// caller can page past objects it could not refresh.
+func (s *Store) StaleAfter(ref StaleRef, limit int) ([]StaleRef, error) {
 	var out []StaleRef
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketStale).Cursor()
-		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+		k, v := c.First()
+		if ref.Kind != "" {
+			after := []byte(string(ref.Kind) + "\x00" + ref.ID)
+			k, v = c.Seek(after)
+			if k != nil && string(k) == string(after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && len(out) < limit; k, v = c.Next() {
 			kind, id, _ := strings.Cut(string(k), "\x00")
 			out = append(out, StaleRef{Kind: Kind(kind), ID: id, Reason: string(v)})
 		}
