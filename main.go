@@ -66,12 +66,19 @@ func main() {
 
 // run dispatches one command line and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runContext(ctx, args, stdout, stderr)
+}
+
+// runContext is run with the context that stops long-running commands
+// (serve, demo --serve, events --follow): a signal in the program, the test
+// in tests.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "tui"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	var err error
 	switch cmd {
 	case "tui":
@@ -685,12 +692,13 @@ func fileLogger(path string) (*slog.Logger, func(), error) {
 // runtime is what a cache-owning process runs beside its screens: the
 // webhook receiver (when a secret is set) and the background sync.
 type runtime struct {
-	client  *billing.Client
-	bus     *webhookd.Bus
-	offline bool
-	account string
-	mode    string
-	stop    func()
+	webhookURL string // "" without a receiver
+	client     *billing.Client
+	bus        *webhookd.Bus
+	offline    bool
+	account    string
+	mode       string
+	stop       func()
 }
 
 // startRuntime starts the webhook receiver when a secret is configured and,
@@ -713,7 +721,7 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 		if err != nil {
 			return nil, err
 		}
-		rt.bus, apply, rt.stop = rx.server.Bus(), rx.server, rx.stop
+		rt.bus, apply, rt.stop, rt.webhookURL = rx.server.Bus(), rx.server, rx.stop, rx.url
 		logger.Info("webhooks", "url", rx.url)
 	}
 	rt.account = accountName(store, "")
@@ -816,7 +824,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}()
 	fmt.Fprintf(stdout, "paydesk serve: ssh -p %s %s (host key %s); webhooks on %s\n",
-		portOf(ln.Addr()), hostOf(ln.Addr()), srv.HostKeyFingerprint(), *whAddr)
+		portOf(ln.Addr()), hostOf(ln.Addr()), srv.HostKeyFingerprint(), rt.webhookURL)
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
