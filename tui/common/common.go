@@ -47,6 +47,10 @@ type Common struct {
 	// when nil).
 	Actions *Actions
 
+	// Money performs the money actions (billing.NewActions over Billing
+	// and Store); nil when Billing is nil. main sets it.
+	Money *billing.Actions
+
 	Width, Height int
 }
 
