@@ -1,0 +1,119 @@
+package actions_test
+
+import (
+	"bytes"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/actions"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/actenv"
+	"github.com/paydesk/paydesk/tui/internal/pagetest"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+// open builds the page of the spec for action a on env's cached object,
+// the way a detail page's key does.
+func open(t *testing.T, c *common.Common, a billing.Action, obj storage.Envelope) *actions.Flow {
+	t.Helper()
+	for _, s := range actions.Specs() {
+		if s.Action == a && s.Kind == obj.Kind {
+			p, err := s.Open(c, obj)
+			if err != nil {
+				t.Fatalf("open %s: %v", a, err)
+			}
+			return p.(*actions.Flow)
+		}
+	}
+	t.Fatalf("no spec for %s on %s", a, obj.Kind)
+	return nil
+}
+
+// run starts the page under teatest at the golden size and forwards the
+// env's live notices to it, as the root model does.
+func run(t *testing.T, e *actenv.Env, p common.Page) (*teatest.TestModel, *pagetest.Harness) {
+	t.Helper()
+	h := pagetest.New(p)
+	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))
+	t.Cleanup(func() { _ = tm.Quit() })
+	if e != nil && e.Bus != nil {
+		sub := e.Bus.Subscribe(256)
+		t.Cleanup(sub.Close)
+		go func() {
+			for {
+				n, ok := sub.Next()
+				if !ok {
+					return
+				}
+				tm.Send(common.LiveMsg{Notice: n})
+			}
+		}()
+	}
+	return tm, h
+}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+// waitState polls the flow's state (set on the program's goroutine).
+func waitState(t *testing.T, f *actions.Flow, want string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for f.State() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("flow state %s, want %s", f.State(), want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// focus waits until the form's focused field is field.
+func focus(t *testing.T, f *actions.Flow, field string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for f.Focused() != field {
+		if time.Now().After(deadline) {
+			t.Fatalf("focused field %q (state %s), want %q", f.Focused(), f.State(), field)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func typeText(tm *teatest.TestModel, s string) { tm.Type(s) }
+
+func press(tm *teatest.TestModel, k tea.KeyType) { tm.Send(tea.KeyMsg{Type: k}) }
+
+func final(t *testing.T, tm *teatest.TestModel) string {
+	t.Helper()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	return tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
+}
+
+var (
+	keyRE = regexp.MustCompile(`pd_[0-9a-f]{24}`)
+	reqRE = regexp.MustCompile(`req_[0-9A-Za-z]+`)
+)
+
+// stable masks what differs between runs (idempotency keys, request ids).
+func stable(s string) []byte {
+	s = keyRE.ReplaceAllString(s, "pd_XXXXXXXXXXXXXXXXXXXXXXXX")
+	return []byte(reqRE.ReplaceAllString(s, "req_XXXX"))
+}
