@@ -67,7 +67,7 @@ type Flow struct {
 	seen atomic.Pointer[seen]
 }
 
-type seen struct{ state, field string }
+type seen struct{ state, field, view string }
 
 type flowKeys struct {
 	Confirm, Edit, Cancel, Close key.Binding
@@ -149,8 +149,17 @@ func (f *Flow) Focused() string {
 	return ""
 }
 
+// Screen is the page as last drawn after an update; safe to call from
+// any goroutine.
+func (f *Flow) Screen() string {
+	if s := f.seen.Load(); s != nil {
+		return s.view
+	}
+	return ""
+}
+
 func (f *Flow) mirror() {
-	s := &seen{state: f.stateName()}
+	s := &seen{state: f.stateName(), view: f.View()}
 	if f.st == stForm && f.huh != nil {
 		if fl := f.huh.GetFocusedField(); fl != nil {
 			s.field = fl.GetKey()

@@ -77,7 +77,7 @@ func waitState(t *testing.T, f *actions.Flow, want string) {
 	deadline := time.Now().Add(15 * time.Second)
 	for f.State() != want {
 		if time.Now().After(deadline) {
-			t.Fatalf("flow state %s, want %s", f.State(), want)
+			t.Fatalf("flow state %s, want %s:\n%s", f.State(), want, f.Screen())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -116,4 +116,57 @@ var (
 func stable(s string) []byte {
 	s = keyRE.ReplaceAllString(s, "pd_XXXXXXXXXXXXXXXXXXXXXXXX")
 	return []byte(reqRE.ReplaceAllString(s, "req_XXXX"))
+}
+
+// clearField deletes what the focused input holds.
+func clearField(tm *teatest.TestModel) {
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnd})
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+}
+
+// sendConfirmed presses enter on the confirmation and waits for the outcome.
+func sendConfirmed(t *testing.T, tm *teatest.TestModel, f *actions.Flow) {
+	t.Helper()
+	waitState(t, f, "confirm")
+	press(tm, tea.KeyEnter)
+	waitState(t, f, "done")
+}
+
+// tabTo moves the form's focus forward to field, one field at a time.
+func tabTo(t *testing.T, tm *teatest.TestModel, f *actions.Flow, field string) {
+	t.Helper()
+	for i := 0; f.Focused() != field; i++ {
+		if i > 40 {
+			t.Fatalf("field %q never focused (at %q)", field, f.Focused())
+		}
+		before := f.Focused()
+		press(tm, tea.KeyTab)
+		deadline := time.Now().Add(5 * time.Second)
+		for f.Focused() == before {
+			if time.Now().After(deadline) {
+				t.Fatalf("tab did not leave %q (state %s)", before, f.State())
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+}
+
+// submitForm tabs through the remaining fields until the form is sent
+// for preparing.
+func submitForm(t *testing.T, tm *teatest.TestModel, f *actions.Flow) {
+	t.Helper()
+	for i := 0; f.State() == "form"; i++ {
+		if i > 40 {
+			t.Fatal("form never completed")
+		}
+		before := f.Focused()
+		press(tm, tea.KeyEnter)
+		deadline := time.Now().Add(5 * time.Second)
+		for f.State() == "form" && f.Focused() == before {
+			if time.Now().After(deadline) {
+				t.Fatalf("enter did not leave %q:\n%s", before, f.Screen())
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
 }
