@@ -116,7 +116,7 @@ func (f *Flow) doneView() string {
 	return b.String()
 }
 
-// linesTable aligns label/value rows.
+// linesTable aligns label/value rows (labels up to 36 wide line up).
 func linesTable(f *Flow, lines []billing.Line) string {
 	s := f.c.Styles
 	w := 0
@@ -126,12 +126,9 @@ func linesTable(f *Flow, lines []billing.Line) string {
 	w = min(w, 36)
 	var b strings.Builder
 	for _, l := range lines {
-		label := l.Label
-		if ansi.StringWidth(label) > w {
-			label = ansi.Truncate(label, w, "…")
-		}
-		pad := strings.Repeat(" ", w-ansi.StringWidth(label))
-		b.WriteString("  " + s.Label.Render(label+pad) + "  " + s.Value.Render(l.Value) + "\n")
+		// Labels are never cut: a confirmation shows the plan exactly.
+		pad := strings.Repeat(" ", max(0, w-ansi.StringWidth(l.Label)))
+		b.WriteString("  " + s.Label.Render(l.Label+pad) + "  " + s.Value.Render(l.Value) + "\n")
 	}
 	return b.String()
 }
