@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stripe/stripe-go/v76"
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
@@ -155,5 +156,49 @@ func TestRoleRevokedBeforeSend(t *testing.T) {
 	waitFor(t, tm, "Not allowed now")
 	if f.State() != "confirm" || f.Sent() != 0 || e.Reqs.Count("POST /v1/refunds") != 0 {
 		t.Fatalf("revoked role: state %s, %d sent", f.State(), f.Sent())
+	}
+}
+
+// TestRefundAnswerLost: Stripe's answer to the refund is lost; the page
+// says the outcome is unknown and keeps the plan; Enter sends it again
+// with the same key and the charge is refunded once.
+func TestRefundAnswerLost(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	f := open(t, e.Session(actenv.Admin), billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	focus(t, f, "amount")
+	typeText(tm, "7")
+	for _, field := range []string{"amount", "reason", "note"} {
+		focus(t, f, field)
+		press(tm, tea.KeyEnter)
+	}
+	waitState(t, f, "confirm")
+	// stripe-go retries a network error itself with the same key: lose
+	// every answer of its budget.
+	e.Drop.Arm("POST /v1/refunds", 3)
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Stripe did not answer")
+	if f.State() != "confirm" {
+		t.Fatalf("state %s after a lost answer", f.State())
+	}
+	in, err := e.Store.Intent(f.Plan().Key)
+	if err != nil || in.State != storage.IntentPending {
+		t.Fatalf("intent after a lost answer: %+v %v", in, err)
+	}
+	e.Drop.Arm("", 0)
+	press(tm, tea.KeyEnter)
+	waitState(t, f, "done")
+	if got := actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"); got != 700 {
+		t.Fatalf("amount_refunded %d, want 700 (one refund)", got)
+	}
+	list := e.Client.API().Refunds.List(&stripe.RefundListParams{Charge: stripe.String(ch.ID)})
+	n := 0
+	for list.Next() {
+		n++
+	}
+	if n != 1 || list.Err() != nil {
+		t.Fatalf("%d refunds on the charge, want 1 (%v)", n, list.Err())
 	}
 }

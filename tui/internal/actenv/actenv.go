@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -49,6 +50,8 @@ type Env struct {
 	Acts    *billing.Actions
 	Bus     *webhookd.Bus
 	Reqs    *RequestLog
+	// Drop loses Stripe's answers to chosen requests (see Dropper).
+	Drop *Dropper
 }
 
 // Options size an env.
@@ -64,7 +67,7 @@ func New(t testing.TB, o Options) *Env {
 	if o.Customers == 0 {
 		o.Customers = 40
 	}
-	e := &Env{t: t, Reqs: &RequestLog{}}
+	e := &Env{t: t, Reqs: &RequestLog{}, Drop: &Dropper{base: http.DefaultTransport}}
 	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: o.Customers, Now: Clock, Logger: slog.New(e.Reqs),
 		WebhookBackoff: 50 * time.Millisecond})
 	if err != nil {
@@ -85,7 +88,7 @@ func New(t testing.TB, o Options) *Env {
 	t.Cleanup(func() { store.Close() })
 	e.Client, err = billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, UploadsBase: base,
 		RateLimit: 10000, Now: Clock, Logger: slog.New(slog.DiscardHandler),
-		HTTPClient: &http.Client{Timeout: 20 * time.Second}})
+		HTTPClient: &http.Client{Transport: e.Drop, Timeout: 20 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,4 +283,42 @@ func (l *RequestLog) Count(prefix string) int {
 		}
 	}
 	return n
+}
+
+// Dropper forwards requests to the sandbox, but for armed requests it
+// throws Stripe's answer away and reports a network error: the call
+// reached Stripe, the client never learnt its outcome (a dropped
+// connection, a killed process).
+type Dropper struct {
+	base  http.RoundTripper
+	mu    sync.Mutex
+	match string
+	left  int
+}
+
+// Arm drops the answers of the next n requests matching "METHOD /path".
+func (d *Dropper) Arm(match string, n int) {
+	d.mu.Lock()
+	d.match, d.left = match, n
+	d.mu.Unlock()
+}
+
+// RoundTrip implements http.RoundTripper.
+func (d *Dropper) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := d.base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	d.mu.Lock()
+	hit := d.left > 0 && req.Method+" "+req.URL.Path == d.match
+	if hit {
+		d.left--
+	}
+	d.mu.Unlock()
+	if !hit {
+		return resp, nil
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer (test: answer dropped)")}
 }
