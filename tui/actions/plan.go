@@ -23,7 +23,8 @@ type planForm struct {
 	customer string
 	currency string
 	status   string
-	items    int
+	items    []subItem
+	item     string // the item changed ("" with a single item)
 	curPrice string
 	curQty   int64
 
@@ -33,13 +34,21 @@ type planForm struct {
 	proration string
 }
 
+// subItem is one subscription item as the cache holds it.
+type subItem struct {
+	ID       string
+	Price    string
+	Quantity int64
+}
+
 type cachedSub struct {
 	Customer string `json:"customer"`
 	Currency string `json:"currency"`
 	Status   string `json:"status"`
 	Items    struct {
 		Data []struct {
-			Quantity int64 `json:"quantity"`
+			ID       string `json:"id"`
+			Quantity int64  `json:"quantity"`
 			Price    struct {
 				ID string `json:"id"`
 			} `json:"price"`
@@ -51,12 +60,17 @@ func newPlanForm(env storage.Envelope) *planForm {
 	var s cachedSub
 	_ = json.Unmarshal(env.Raw, &s)
 	f := &planForm{id: env.ID, customer: s.Customer, currency: s.Currency, status: s.Status,
-		items: len(s.Items.Data), proration: billing.ProrationBehaviors[0]}
-	if len(s.Items.Data) > 0 {
-		f.curPrice, f.curQty = s.Items.Data[0].Price.ID, s.Items.Data[0].Quantity
+		proration: billing.ProrationBehaviors[0]}
+	for _, it := range s.Items.Data {
+		f.items = append(f.items, subItem{ID: it.ID, Price: it.Price.ID, Quantity: it.Quantity})
 	}
-	f.price = f.curPrice
-	if f.curQty > 0 {
+	if len(f.items) > 0 {
+		f.curPrice, f.curQty = f.items[0].Price, f.items[0].Quantity
+	}
+	if len(f.items) > 1 {
+		f.item = f.items[0].ID
+	}
+	if f.curQty > 0 && len(f.items) == 1 {
 		f.quantity = strconv.FormatInt(f.curQty, 10)
 	}
 	return f
@@ -86,7 +100,7 @@ func (f *planForm) info(*common.Common) []string {
 }
 
 func (f *planForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
-	var opts []huh.Option[string]
+	opts := []huh.Option[string]{huh.NewOption("keep the current price", "")}
 	for _, o := range f.options {
 		label := o.Label
 		if o.ID == f.curPrice {
@@ -94,18 +108,24 @@ func (f *planForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field 
 		}
 		opts = append(opts, huh.NewOption(label, o.ID))
 	}
-	if len(opts) == 0 {
-		opts = append(opts, huh.NewOption("keep the current price ("+orDash(f.curPrice)+")", f.curPrice))
+	var out []huh.Field
+	if len(f.items) > 1 {
+		var items []huh.Option[string]
+		for _, it := range f.items {
+			items = append(items, huh.NewOption(fmt.Sprintf("%s: %d × %s", it.ID, it.Quantity, it.Price), it.ID))
+		}
+		out = append(out, huh.NewSelect[string]().Key("item").Title("Item to change").Options(items...).Value(&f.item).
+			Description(describe(c, "the subscription has several items", "item", fe)))
 	}
-	return []huh.Field{
+	return append(out,
 		huh.NewSelect[string]().Key("price").Title("New price").Options(opts...).Value(&f.price).Height(8).
 			Description(describe(c, "active recurring prices in "+strings.ToUpper(f.currency)+" from the cache", "price", fe)),
-		huh.NewInput().Key("quantity").Title("Quantity").Value(&f.quantity).Validate(validQuantity).
+		huh.NewInput().Key("quantity").Title("Quantity").Value(&f.quantity).Validate(validQuantity).Placeholder("keep the current quantity").
 			Description(describe(c, "", "quantity", fe)),
 		huh.NewSelect[string]().Key("proration").Title("Proration").
 			Options(optionsOf("", billing.ProrationBehaviors...)...).Value(&f.proration).
 			Description(describe(c, "the upcoming invoice is previewed before you confirm", "proration", fe)),
-	}
+	)
 }
 
 func validQuantity(s string) error {
@@ -122,7 +142,7 @@ func validQuantity(s string) error {
 
 func (f *planForm) request() billing.PlanChangeRequest {
 	q, _ := strconv.ParseInt(strings.TrimSpace(f.quantity), 10, 64)
-	return billing.PlanChangeRequest{Subscription: f.id, Price: f.price, Quantity: q, Proration: f.proration}
+	return billing.PlanChangeRequest{Subscription: f.id, Item: f.item, Price: f.price, Quantity: q, Proration: f.proration}
 }
 
 func (f *planForm) prepare(ctx context.Context, c *common.Common) (*billing.Plan, *billing.Preview, error) {
