@@ -96,14 +96,30 @@ func (p *Page) SetSize(w, h int) {
 	resize := h != p.h
 	p.w, p.h = w, h
 	if resize && p.recs != nil {
-		p.reload()
+		p.reloadLog()
 	}
 }
 
 // pageSize is how many rows fit under the page's own lines.
 func (p *Page) pageSize() int { return max(3, p.h-6) }
 
+// reload reads the log page and the pending intents.
 func (p *Page) reload() {
+	p.reloadLog()
+	// storage indexes intents by time, not state: listing the pending
+	// ones walks the intent log, so it is done on open, refresh, toggle
+	// and resolve, never per page turn.
+	ins, err := p.c.Store.Intents(storage.IntentPending, pendingLimit)
+	if err != nil && p.err == nil {
+		p.err = err
+	}
+	p.pending = ins
+	p.sel = min(p.sel, max(0, p.rows()-1))
+}
+
+// reloadLog reads the current page of the log (one more record than
+// shown, to know whether older ones exist).
+func (p *Page) reloadLog() {
 	recs, err := p.c.Store.Audit(p.starts[len(p.starts)-1], p.pageSize()+1)
 	p.err = err
 	if err == nil {
@@ -113,11 +129,6 @@ func (p *Page) reload() {
 		}
 		p.recs = recs
 	}
-	ins, err := p.c.Store.Intents(storage.IntentPending, pendingLimit)
-	if err != nil && p.err == nil {
-		p.err = err
-	}
-	p.pending = ins
 	p.sel = min(p.sel, max(0, p.rows()-1))
 }
 
@@ -141,9 +152,14 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		p.starts = []uint64{0}
 		p.reload()
 		return p, common.Toast(toastLevel(msg.err), strings.TrimPrefix(strings.TrimPrefix(p.note, "✓ "), "✗ "))
-	case common.RefreshMsg, common.LiveMsg:
+	case common.RefreshMsg:
+		p.reload()
+		return p, nil
+	case common.LiveMsg:
+		// Webhooks do not write the audit log, but another session's
+		// action may have: the newest page is one cheap read.
 		if len(p.starts) == 1 {
-			p.reload()
+			p.reloadLog()
 		}
 		return p, nil
 	case tea.KeyMsg:
@@ -190,13 +206,13 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		if p.mode == modeLog && p.more && len(p.recs) > 0 {
 			p.starts = append(p.starts, p.recs[len(p.recs)-1].Seq)
 			p.sel = 0
-			p.reload()
+			p.reloadLog()
 		}
 	case key.Matches(msg, k.Prev):
 		if p.mode == modeLog && len(p.starts) > 1 {
 			p.starts = p.starts[:len(p.starts)-1]
 			p.sel = 0
-			p.reload()
+			p.reloadLog()
 		}
 	case key.Matches(msg, k.Toggle):
 		p.mode = 1 - p.mode
