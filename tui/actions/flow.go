@@ -46,6 +46,9 @@ type Flow struct {
 	huh     *huh.Form
 	fe      *billing.FieldError
 	errText string // a failure shown on the form or the confirmation
+	// onField: the form shows fe under its field, so the page's own
+	// lines do not repeat it.
+	onField bool
 
 	plan    *billing.Plan
 	preview *billing.Preview
@@ -304,10 +307,12 @@ func (f *Flow) toForm() tea.Cmd {
 	f.huh = form
 	f.st = stForm
 	cmds := []tea.Cmd{form.Init()}
+	f.onField = false
 	f.sizeForm()
 	if f.fe != nil {
 		for i, fl := range fields {
 			if fl.GetKey() == f.fe.Field {
+				f.onField = true
 				for range i {
 					_, cmd := form.Update(huh.NextField())
 					cmds = append(cmds, cmd)

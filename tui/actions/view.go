@@ -17,7 +17,7 @@ func (f *Flow) head() []string {
 	for _, l := range f.form.info(f.c) {
 		out = append(out, "  "+l)
 	}
-	if f.errText != "" {
+	if f.errText != "" && !(f.st == stForm && f.onField) {
 		out = append(out, wrapLines(s.Bad.Render("✗ "+f.errText), f.w, "  ")...)
 	}
 	return append(out, "")
