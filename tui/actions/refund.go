@@ -62,7 +62,7 @@ func (r *refundForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 	}
 	return []huh.Field{
 		huh.NewInput().Key("amount").Title("Amount (" + cur + ")").Value(&r.amount).
-			Placeholder("all "+format.Decimal(r.rf.Refundable, format.Exponent(r.rf.Currency))).
+			Placeholder("all " + format.Decimal(r.rf.Refundable, format.Exponent(r.rf.Currency))).
 			Description(describe(c, amountDesc, "amount", fe)),
 		huh.NewSelect[string]().Key("reason").Title("Reason").
 			Options(optionsOf("none", billing.RefundReasons...)...).Value(&r.reason).
