@@ -54,6 +54,9 @@ type Flow struct {
 	preview *billing.Preview
 	// armed: the first Enter of a ConfirmTwice plan was given.
 	armed bool
+	// refused: Stripe refused the plan; sending it again would only
+	// replay the refusal, so Enter does nothing until the form changes.
+	refused bool
 	// sent counts Execute calls started by this page (tests and the
 	// double-Enter guard read it).
 	sent int
@@ -340,7 +343,7 @@ func (f *Flow) updateForm(msg tea.Msg) tea.Cmd {
 
 func (f *Flow) startPrepare() tea.Cmd {
 	f.st = stPreparing
-	f.fe, f.errText, f.armed = nil, "", false
+	f.fe, f.errText, f.armed, f.refused = nil, "", false, false
 	c, form := f.c, f.form
 	return tea.Batch(f.spin.Tick, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), prepareTimeout)
@@ -370,7 +373,7 @@ func (f *Flow) onPrepared(msg preparedMsg) tea.Cmd {
 // the same plan, so the same idempotency key.
 func (f *Flow) confirm() tea.Cmd {
 	p := f.plan
-	if p == nil {
+	if p == nil || f.refused {
 		return nil
 	}
 	if p.ConfirmTwice && !f.armed {
@@ -414,11 +417,22 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, billing.ErrOutcomeUnknown):
 		f.errText += " Press enter to retry now, or resolve it later in Audit (8)."
-	case errors.Is(msg.err, billing.ErrPlanExpired), errors.Is(msg.err, billing.ErrAlreadyFailed),
-		msg.result.State == storage.IntentFailed:
-		f.errText += " Press e to change the request."
+	case errors.Is(msg.err, billing.ErrPlanExpired):
+		f.errText += " " + f.changeHint()
+	case errors.Is(msg.err, billing.ErrAlreadyFailed), msg.result.State == storage.IntentFailed:
+		f.refused = true
+		f.errText += " " + f.changeHint()
 	}
 	return nil
+}
+
+// changeHint says how to go on after a refusal: back to the form, or
+// nothing to change for actions without fields.
+func (f *Flow) changeHint() string {
+	if len(f.form.fields(f.c, nil)) == 0 {
+		return "Nothing was changed; esc to close."
+	}
+	return "Press e to change the request, esc to close."
 }
 
 func doneToast(p *billing.Plan, r billing.Result) string {

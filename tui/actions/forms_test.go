@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -303,4 +304,37 @@ func TestEvidenceDraftThenSubmit(t *testing.T) {
 		t.Fatalf("evidence form after the submission: %#v", msg)
 	}
 
+}
+
+// TestInvoicePayDeclined: a declined card is worded on the confirmation,
+// the refusal is audited, and Enter again does not charge twice.
+func TestInvoicePayDeclined(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{Customers: 120})
+	page, err := e.Store.List(storage.Query{Kind: storage.KindInvoice, Status: "open", Limit: 100})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("open invoices: %v", err)
+	}
+	inv := page.Items[0]
+	params := &stripe.CustomerParams{InvoiceSettings: &stripe.CustomerInvoiceSettingsParams{DefaultPaymentMethod: stripe.String("pm_card_chargeDeclined")}}
+	if _, err := e.Client.API().Customers.Update(inv.Customer, params); err != nil {
+		t.Fatal(err)
+	}
+	f := actions.OpenAction(e.Session(actenv.Admin), billing.ActionInvoicePay, inv.ID)().(common.PushPageMsg).Page.(*actions.Flow)
+	tm, _ := run(t, e, f)
+	waitFor(t, tm, "Press enter to send.")
+	e.Reqs.Reset()
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Card declined", "generic_decline", "Nothing was changed")
+	if f.State() != "confirm" || actenv.Str(e.Object(storage.KindInvoice, inv.ID), "status") != "open" {
+		t.Fatalf("after a decline: state %s", f.State())
+	}
+	if recs := e.Audit(1); recs[0].Outcome != billing.OutcomeFailed || recs[0].Key != f.Plan().Key {
+		t.Fatalf("audit %+v", recs[0])
+	}
+	press(tm, tea.KeyEnter)
+	time.Sleep(100 * time.Millisecond)
+	if n := e.Reqs.Count("POST /v1/invoices/" + inv.ID + "/pay"); n != 1 || f.Sent() != 1 {
+		t.Fatalf("%d pay requests, %d executions, want 1", n, f.Sent())
+	}
 }

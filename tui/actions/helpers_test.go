@@ -65,9 +65,17 @@ func run(t *testing.T, e *actenv.Env, p common.Page) (*teatest.TestModel, *paget
 	return tm, h
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
+// waitFor waits until the output read since the last wait holds every s.
+func waitFor(t *testing.T, tm *teatest.TestModel, s ...string) {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, x := range s {
+			if !bytes.Contains(b, []byte(x)) {
+				return false
+			}
+		}
+		return true
+	},
 		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 

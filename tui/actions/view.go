@@ -81,6 +81,8 @@ func (f *Flow) confirmView() string {
 	switch {
 	case f.st == stExecuting:
 		b.WriteString("  " + f.spin.View() + " sending to Stripe… (key " + p.Key + ")")
+	case f.refused:
+		b.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
 	case p.ConfirmTwice && f.armed:
 		b.WriteString("  " + s.Bad.Render("FINAL: press enter again to send. This cannot be undone.") + "  " + s.Muted.Render("esc cancel"))
 	case p.ConfirmTwice:
