@@ -15,6 +15,12 @@
 // writes the intent before the call). The session's role is re-checked
 // with Common.AuthorizeNow right before Execute.
 //
+// Keys on the detail pages (Specs): R refund (charge, payment intent),
+// C adjust credit (customer), P change plan, X cancel, Z pause/resume
+// collection (subscription), Y retry payment now, V void, U mark
+// uncollectible, S send (invoice), E evidence (dispute). On a
+// confirmation: enter sends, e goes back to the form, esc cancels.
+//
 // main wires it once:
 //
 //	actions.Register(common.DefaultActions)  // keys on the detail pages

@@ -54,6 +54,7 @@ func (f *Flow) confirmView() string {
 	b.WriteString("  " + s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
 		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+".") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
+	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+p.Call.String()), f.w, "  "), "\n") + "\n")
 	for _, w := range p.Warnings {
 		b.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+w), f.w, "  "), "\n") + "\n")
 	}
