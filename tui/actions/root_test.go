@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/paydesk/paydesk/billing"
@@ -42,4 +43,22 @@ func TestInsideRoot(t *testing.T) {
 	if !strings.Contains(view, "Refund "+ch.ID) || !strings.Contains(view, "> q18") {
 		t.Fatalf("q and digits did not type into the field:\n%s", view)
 	}
+}
+
+// TestDetailPageKey: a customer's detail page lists the registered
+// action and its key opens the credit form.
+func TestDetailPageKey(t *testing.T) {
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	c := e.Session(actenv.Admin)
+	if err := actions.Register(c.Actions); err != nil {
+		t.Fatal(err)
+	}
+	root := tui.New(c)
+	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))
+	t.Cleanup(func() { _ = tm.Quit() })
+	waitFor(t, tm, "Customers")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "adjust credit")
+	typeText(tm, "C")
+	waitFor(t, tm, "Adjust credit of cus_", "Direction")
 }
