@@ -277,10 +277,11 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, f.keys.Confirm):
 			return f.confirm()
 		case key.Matches(msg, f.keys.Edit):
-			if f.huh == nil && len(f.form.fields(f.c, nil)) == 0 {
-				return nil
-			}
 			f.errText = ""
+			if len(f.form.fields(f.c, nil)) == 0 {
+				// Nothing to edit: read Stripe again for a fresh plan.
+				return f.startPrepare()
+			}
 			return f.toForm()
 		}
 	case stDone:
@@ -418,7 +419,8 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 	case errors.Is(msg.err, billing.ErrOutcomeUnknown):
 		f.errText += " Press enter to retry now, or resolve it later in Audit (8)."
 	case errors.Is(msg.err, billing.ErrPlanExpired):
-		f.errText += " " + f.changeHint()
+		f.refused = true
+		f.errText += " Press e to check again."
 	case errors.Is(msg.err, billing.ErrAlreadyFailed), msg.result.State == storage.IntentFailed:
 		f.refused = true
 		f.errText += " " + f.changeHint()

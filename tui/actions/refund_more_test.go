@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stripe/stripe-go/v76"
@@ -200,5 +201,42 @@ func TestRefundAnswerLost(t *testing.T) {
 	}
 	if n != 1 || list.Err() != nil {
 		t.Fatalf("%d refunds on the charge, want 1 (%v)", n, list.Err())
+	}
+}
+
+// TestPlanExpired: a confirmation left open past billing.PlanTTL is not
+// sent; e goes back to the kept values and a fresh plan is sent.
+func TestPlanExpired(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	var offset atomic.Int64
+	clock := func() time.Time { return actenv.Now.Add(time.Duration(offset.Load())) }
+	c := e.Session(actenv.Admin)
+	c.Money = billing.NewActions(e.Client, e.Store, clock)
+	ch := refundableCharge(e, "usd")
+	f := open(t, c, billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	focus(t, f, "amount")
+	typeText(tm, "2.50")
+	submitForm(t, tm, f)
+	waitState(t, f, "confirm")
+	first := f.Plan().Key
+	offset.Store(int64(billing.PlanTTL + time.Minute))
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "too old")
+	press(tm, tea.KeyEnter) // refused: not sent
+	time.Sleep(50 * time.Millisecond)
+	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
+		t.Fatalf("%d refunds sent from an expired confirmation", n)
+	}
+	typeText(tm, "e")
+	focus(t, f, "amount")
+	if !strings.Contains(f.Screen(), "> 2.50") {
+		t.Fatalf("the typed amount was lost:\n%s", f.Screen())
+	}
+	submitForm(t, tm, f)
+	sendConfirmed(t, tm, f)
+	if f.Plan().Key == first || actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded") != 250 {
+		t.Fatalf("fresh plan %s (first %s), refunded %d", f.Plan().Key, first, actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"))
 	}
 }
