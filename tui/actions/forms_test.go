@@ -338,3 +338,33 @@ func TestInvoicePayDeclined(t *testing.T) {
 		t.Fatalf("%d pay requests, %d executions, want 1", n, f.Sent())
 	}
 }
+
+// TestEvidenceFileChecks: the form refuses a file over the size limit and
+// a type Stripe does not take, and stays on the field.
+func TestEvidenceFileChecks(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true, Customers: 150})
+	big := filepath.Join(t.TempDir(), "big.pdf")
+	fh, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fh.Truncate(billing.MaxEvidenceFile + 1); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	f := open(t, e.Session(actenv.Admin), billing.ActionDisputeEvidence, openDispute(e))
+	tm, _ := run(t, nil, f)
+	focus(t, f, "access_activity_log")
+	tabTo(t, tm, f, "customer_signature")
+	typeText(tm, big)
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "evidence files must stay under 5120 KB")
+	clearField(tm)
+	typeText(tm, writePDF(t, "notes.txt", 10))
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Stripe takes PDF, PNG or JPEG")
+	if f.Focused() != "customer_signature" || f.State() != "form" {
+		t.Fatalf("a bad file let the form go on: %s %s", f.State(), f.Focused())
+	}
+}
