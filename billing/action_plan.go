@@ -115,6 +115,9 @@ func (a *Actions) planChange(ctx context.Context, p *Plan, req PlanChangeRequest
 			}
 			return nil, fmt.Errorf("prepare plan change: read price %s: %w", id, err)
 		}
+		// A fresh map: unmarshalling into the old price's map would
+		// overwrite the current plan with the new one.
+		pc.newPrice = nil
 		if err := json.Unmarshal(raw, &pc.newPrice); err != nil {
 			return nil, fmt.Errorf("prepare plan change: decode price %s: %w", id, err)
 		}

@@ -134,3 +134,30 @@ func TestActionPlanChangeValidation(t *testing.T) {
 		t.Fatalf("always_invoice billed %d (%s), preview said %d", num(inv, "total"), str(inv, "billing_reason"), p.Amount)
 	}
 }
+
+// TestActionPlanChangePriceOnly: swapping the price alone (same quantity)
+// is a change, and the confirmation still shows the current plan as it is.
+func TestActionPlanChangePriceOnly(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{})
+	ctx := context.Background()
+	subID := e.activeSubscription()
+	sub := e.obj(storage.KindSubscription, subID)
+	oldPrice := str(sub, "items.data.0.price.id")
+	opts, err := e.acts.PriceOptions(str(sub, "currency"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := ""
+	for _, o := range opts {
+		if o.ID != oldPrice {
+			next = o.ID
+			break
+		}
+	}
+	p := mustPlan(t)(e.acts.PreparePlanChange(ctx, admin, PlanChangeRequest{Subscription: subID, Price: next}))
+	if !strings.Contains(lineValue(p, "Now"), oldPrice) || !strings.Contains(lineValue(p, "New"), next) ||
+		!strings.Contains(p.Call.String(), "items[0][price]="+next) {
+		t.Fatalf("price-only plan: now %q, new %q, call %s", lineValue(p, "Now"), lineValue(p, "New"), p.Call)
+	}
+}

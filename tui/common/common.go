@@ -52,6 +52,14 @@ type Common struct {
 	// when nil).
 	Actions *Actions
 
+	// Money performs the money actions (billing.NewActions over Billing
+	// and Store); nil when Billing is nil. main sets it.
+	Money *billing.Actions
+	// Authorize re-checks the operator right before a money action is
+	// sent (SSH sessions re-read the authorized keys); nil uses
+	// Operator.Authorize. See AuthorizeNow.
+	Authorize func(billing.Action) error
+
 	Width, Height int
 }
 
@@ -97,6 +105,15 @@ func (c *Common) CanAct(a billing.Action) (bool, string) {
 		return false, err.Error()
 	}
 	return true, ""
+}
+
+// AuthorizeNow is the action-time role check: Authorize when set, else
+// the operator's role.
+func (c *Common) AuthorizeNow(a billing.Action) error {
+	if c.Authorize != nil {
+		return c.Authorize(a)
+	}
+	return c.Operator.Authorize(a)
 }
 
 // Page is one screen of the console (a list, a detail page, a form, the

@@ -1,0 +1,90 @@
+package actions
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+)
+
+// creditForm adjusts a customer's credit balance.
+type creditForm struct {
+	id          string
+	name        string
+	balance     int64
+	currency    string // the customer's, from the cache ("" when none yet)
+	direction   string
+	amount      string
+	curTyped    string
+	description string
+}
+
+func newCreditForm(env storage.Envelope) *creditForm {
+	var cu struct {
+		Balance  int64  `json:"balance"`
+		Currency string `json:"currency"`
+		Name     string `json:"name"`
+		Email    string `json:"email"`
+	}
+	_ = json.Unmarshal(env.Raw, &cu)
+	name := cu.Name
+	if name == "" {
+		name = cu.Email
+	}
+	return &creditForm{id: env.ID, name: name, balance: cu.Balance, currency: cu.Currency, direction: billing.DirectionCredit}
+}
+
+func (f *creditForm) heading() string        { return "Adjust credit of " + f.id }
+func (f *creditForm) action() billing.Action { return billing.ActionCredit }
+func (f *creditForm) target() string         { return f.id }
+
+func (f *creditForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
+
+func (f *creditForm) info(*common.Common) []string {
+	who := f.id
+	if f.name != "" {
+		who = f.name + " (" + f.id + ")"
+	}
+	bal := "no balance yet"
+	if f.currency != "" {
+		bal = "balance " + billing.BalanceWords(f.balance, f.currency) + " (cached; Stripe is re-read before confirming)"
+	}
+	return []string{who + " · " + bal}
+}
+
+func (f *creditForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
+	out := []huh.Field{
+		huh.NewSelect[string]().Key("direction").Title("Direction").Value(&f.direction).Options(
+			huh.NewOption("credit — the customer pays less on the next invoices", billing.DirectionCredit),
+			huh.NewOption("debit — the customer owes more", billing.DirectionDebit)).
+			Description(describe(c, "", "direction", fe)),
+	}
+	cur := strings.ToUpper(f.currency)
+	if f.currency == "" {
+		out = append(out, huh.NewInput().Key("currency").Title("Currency").Value(&f.curTyped).CharLimit(3).
+			Placeholder("usd").Description(describe(c, "the customer has no currency yet", "currency", fe)))
+		cur = "in the currency above"
+	}
+	out = append(out,
+		huh.NewInput().Key("amount").Title("Amount ("+cur+")").Value(&f.amount).
+			Description(describe(c, "a positive amount, e.g. 25.00", "amount", fe)),
+		huh.NewInput().Key("description").Title("Description").Value(&f.description).CharLimit(billing.MaxDescriptionLength).
+			Description(describe(c, "shown on the customer's balance history", "description", fe)),
+	)
+	return out
+}
+
+func (f *creditForm) prepare(ctx context.Context, c *common.Common) (*billing.Plan, *billing.Preview, error) {
+	cur := f.curTyped
+	if f.currency != "" {
+		cur = ""
+	}
+	p, err := c.Money.PrepareCredit(ctx, c.Operator, billing.CreditRequest{Customer: f.id, Direction: f.direction,
+		Amount: f.amount, Currency: cur, Description: f.description})
+	return p, nil, err
+}

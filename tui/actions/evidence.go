@@ -1,0 +1,168 @@
+package actions
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/format"
+)
+
+// evidenceForm saves dispute evidence as a draft or submits it.
+type evidenceForm struct {
+	id, charge, reason, status, currency string
+	amount                               int64
+	dueBy                                int64
+	submissions                          int64
+
+	// was holds the evidence already on the dispute (cached); only the
+	// fields that differ from it are sent.
+	was   map[string]string
+	text  map[string]*string
+	files map[string]*string
+	mode  string // "draft" or "submit"
+}
+
+type cachedDispute struct {
+	Charge          string         `json:"charge"`
+	Reason          string         `json:"reason"`
+	Status          string         `json:"status"`
+	Amount          int64          `json:"amount"`
+	Currency        string         `json:"currency"`
+	Evidence        map[string]any `json:"evidence"`
+	EvidenceDetails struct {
+		DueBy           int64 `json:"due_by"`
+		SubmissionCount int64 `json:"submission_count"`
+		PastDue         bool  `json:"past_due"`
+	} `json:"evidence_details"`
+}
+
+// newEvidenceForm refuses disputes that no longer take evidence.
+func newEvidenceForm(env storage.Envelope, now time.Time) (*evidenceForm, error) {
+	var d cachedDispute
+	if err := json.Unmarshal(env.Raw, &d); err != nil {
+		return nil, fmt.Errorf("cached dispute %s: %w", env.ID, err)
+	}
+	switch {
+	case d.EvidenceDetails.SubmissionCount > 0:
+		return nil, fmt.Errorf("evidence for %s was already submitted (%s): it cannot be changed", env.ID, d.Status)
+	case d.Status != "needs_response" && d.Status != "warning_needs_response":
+		return nil, fmt.Errorf("dispute %s is %s: it no longer takes evidence", env.ID, d.Status)
+	case d.EvidenceDetails.PastDue || (d.EvidenceDetails.DueBy > 0 && now.After(time.Unix(d.EvidenceDetails.DueBy, 0))):
+		return nil, fmt.Errorf("the response deadline of %s has passed", env.ID)
+	}
+	f := &evidenceForm{id: env.ID, charge: d.Charge, reason: d.Reason, status: d.Status, currency: d.Currency,
+		amount: d.Amount, dueBy: d.EvidenceDetails.DueBy, submissions: d.EvidenceDetails.SubmissionCount,
+		was: map[string]string{}, text: map[string]*string{}, files: map[string]*string{}, mode: "draft"}
+	for _, k := range billing.EvidenceTextFields {
+		v, _ := d.Evidence[k].(string)
+		f.was[k] = v
+		f.text[k] = &v
+	}
+	for _, k := range billing.EvidenceFileFields {
+		f.files[k] = new(string)
+	}
+	return f, nil
+}
+
+func (f *evidenceForm) heading() string        { return "Dispute evidence for " + f.id }
+func (f *evidenceForm) action() billing.Action { return billing.ActionDisputeEvidence }
+func (f *evidenceForm) target() string         { return f.id }
+
+func (f *evidenceForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
+
+func (f *evidenceForm) info(c *common.Common) []string {
+	due := "no deadline known"
+	if f.dueBy > 0 {
+		due = "due by " + format.Stamp(f.dueBy, c.Loc) + " (" + format.Relative(time.Unix(f.dueBy, 0), c.Now()) + ")"
+	}
+	return []string{
+		fmt.Sprintf("%s on charge %s · %s · %s · %s", format.Money(f.amount, f.currency), orDash(f.charge), f.reason, f.status, due),
+		"Save as a draft as often as needed; submitting is final (Stripe takes one submission).",
+	}
+}
+
+func (f *evidenceForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
+	var out []huh.Field
+	for _, k := range billing.EvidenceTextFields {
+		out = append(out, huh.NewInput().Key(k).Title(words(k)).Value(f.text[k]).CharLimit(billing.MaxEvidenceText).
+			Description(describe(c, "", k, fe)))
+	}
+	for _, k := range billing.EvidenceFileFields {
+		out = append(out, huh.NewInput().Key(k).Title(words(k)+" (file path: PDF, PNG or JPEG)").Value(f.files[k]).
+			Validate(checkFile).Description(describe(c, "", k, fe)))
+	}
+	out = append(out, huh.NewSelect[string]().Key("submit").Title("Then").Value(&f.mode).Options(
+		huh.NewOption("save as draft (can still be edited)", "draft"),
+		huh.NewOption("SUBMIT to the bank (final, asks twice)", "submit")).
+		Description(describe(c, "", "evidence", fe)))
+	return out
+}
+
+func words(field string) string {
+	s := strings.ReplaceAll(field, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// checkFile validates an evidence path on the form: it exists, is a
+// readable regular file of an accepted type, not empty and under Stripe's
+// size limit.
+func checkFile(path string) error {
+	path = strings.TrimSpace(path)
+	if path == "" {
+		return nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".pdf", ".png", ".jpg", ".jpeg":
+	default:
+		return fmt.Errorf("%s: Stripe takes PDF, PNG or JPEG evidence files", filepath.Base(path))
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case os.IsNotExist(err):
+		return fmt.Errorf("%s: no such file", path)
+	case err != nil:
+		return fmt.Errorf("%s: %v", path, err)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file", path)
+	case fi.Size() == 0:
+		return fmt.Errorf("%s is empty", path)
+	case fi.Size() > billing.MaxEvidenceFile:
+		return fmt.Errorf("%s is %d KB: evidence files must stay under %d KB", filepath.Base(path), fi.Size()>>10, billing.MaxEvidenceFile>>10)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s cannot be read: %v", path, err)
+	}
+	fh.Close()
+	return nil
+}
+
+func (f *evidenceForm) request() billing.EvidenceRequest {
+	req := billing.EvidenceRequest{Dispute: f.id, Text: map[string]string{}, Files: map[string]string{}, Submit: f.mode == "submit"}
+	for k, v := range f.text {
+		if *v != f.was[k] {
+			req.Text[k] = *v
+		}
+	}
+	for k, v := range f.files {
+		if p := strings.TrimSpace(*v); p != "" {
+			req.Files[k] = p
+		}
+	}
+	return req
+}
+
+func (f *evidenceForm) prepare(ctx context.Context, c *common.Common) (*billing.Plan, *billing.Preview, error) {
+	p, err := c.Money.PrepareEvidence(ctx, c.Operator, f.request())
+	return p, nil, err
+}

@@ -1,0 +1,468 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+)
+
+// Timeouts of the calls a flow makes.
+const (
+	loadTimeout    = 30 * time.Second
+	prepareTimeout = 45 * time.Second
+	// executeTimeout covers uploads and stripe-go's own retries; a call
+	// cut short stays pending and is re-sent with its key.
+	executeTimeout = 90 * time.Second
+)
+
+// state is where a flow stands.
+type state int
+
+const (
+	stLoading state = iota
+	stForm
+	stPreparing
+	stConfirm
+	stExecuting
+	stDone
+)
+
+// Flow is the page of one money action: form, confirmation, result.
+type Flow struct {
+	c    *common.Common
+	form actionForm
+
+	st      state
+	huh     *huh.Form
+	fe      *billing.FieldError
+	errText string // a failure shown on the form or the confirmation
+	// onField: the form shows fe under its field, so the page's own
+	// lines do not repeat it.
+	onField bool
+
+	plan    *billing.Plan
+	preview *billing.Preview
+	// armed: the first Enter of a ConfirmTwice plan was given.
+	armed bool
+	// refused: Stripe refused the plan; sending it again would only
+	// replay the refusal, so Enter does nothing until the form changes.
+	refused bool
+	// sent counts Execute calls started by this page (tests and the
+	// double-Enter guard read it).
+	sent int
+
+	result  billing.Result
+	webhook string // type of the event that updated the cache after success
+
+	spin spinner.Model
+	w, h int
+	keys flowKeys
+
+	// seen mirrors the state and the focused field for other goroutines
+	// (tests wait on it while the program runs).
+	seen atomic.Pointer[seen]
+}
+
+type seen struct{ state, field, view string }
+
+type flowKeys struct {
+	Confirm, Edit, Cancel, Close key.Binding
+}
+
+var (
+	_ common.Page          = (*Flow)(nil)
+	_ common.InputCapturer = (*Flow)(nil)
+)
+
+func newFlow(c *common.Common, f actionForm) *Flow {
+	sp := spinner.New(spinner.WithSpinner(spinner.Line))
+	sp.Style = c.Styles.Info
+	return &Flow{c: c, form: f, spin: sp, w: 80, h: 24, keys: flowKeys{
+		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send to Stripe")),
+		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Close:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close")),
+	}}
+}
+
+// Messages of the flow's commands.
+type (
+	loadedMsg struct {
+		flow  *Flow
+		apply func()
+		err   error
+	}
+	preparedMsg struct {
+		flow    *Flow
+		plan    *billing.Plan
+		preview *billing.Preview
+		err     error
+	}
+	executedMsg struct {
+		flow   *Flow
+		plan   *billing.Plan
+		result billing.Result
+		err    error
+	}
+)
+
+// Init reads what the form needs, or builds the form at once.
+func (f *Flow) Init() tea.Cmd {
+	c := f.c
+	form := f.form
+	f.st = stLoading
+	f.mirror()
+	return tea.Batch(f.spin.Tick, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		defer cancel()
+		apply, err := form.load(ctx, c)
+		return loadedMsg{flow: f, apply: apply, err: err}
+	})
+}
+
+// Title is the header breadcrumb.
+func (f *Flow) Title() string { return f.form.heading() }
+
+func (f *Flow) stateName() string {
+	return [...]string{"loading", "form", "preparing", "confirm", "executing", "done"}[f.st]
+}
+
+// State names where the flow stands ("loading", "form", "preparing",
+// "confirm", "executing", "done"); safe to call from any goroutine.
+func (f *Flow) State() string {
+	if s := f.seen.Load(); s != nil {
+		return s.state
+	}
+	return "loading"
+}
+
+// Focused is the key of the focused form field ("amount", "reason", ...),
+// "" outside the form; safe to call from any goroutine.
+func (f *Flow) Focused() string {
+	if s := f.seen.Load(); s != nil {
+		return s.field
+	}
+	return ""
+}
+
+// Screen is the page as last drawn after an update; safe to call from
+// any goroutine.
+func (f *Flow) Screen() string {
+	if s := f.seen.Load(); s != nil {
+		return s.view
+	}
+	return ""
+}
+
+func (f *Flow) mirror() {
+	s := &seen{state: f.stateName(), view: f.View()}
+	if f.st == stForm && f.huh != nil {
+		if fl := f.huh.GetFocusedField(); fl != nil {
+			s.field = fl.GetKey()
+		}
+	}
+	f.seen.Store(s)
+}
+
+// Plan is the plan on the confirmation (nil before).
+func (f *Flow) Plan() *billing.Plan { return f.plan }
+
+// Sent counts the Execute calls this page started.
+func (f *Flow) Sent() int { return f.sent }
+
+// CapturingInput: a focused form field takes every key (q and 1-8 type
+// into it), and so does the page while Stripe is being called, so that
+// the outcome is not left unseen.
+func (f *Flow) CapturingInput() bool {
+	switch f.st {
+	case stForm, stLoading, stPreparing, stExecuting:
+		return true
+	}
+	return false
+}
+
+// SetSize fits the form below the page's own lines.
+func (f *Flow) SetSize(w, h int) {
+	f.w, f.h = w, h
+	f.sizeForm()
+}
+
+func (f *Flow) sizeForm() {
+	if f.huh == nil {
+		return
+	}
+	f.huh.Update(tea.WindowSizeMsg{Width: max(20, f.w-2), Height: max(3, f.h-f.headHeight()-1)})
+}
+
+// Update runs the state machine.
+func (f *Flow) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	cmd := f.update(msg)
+	f.mirror()
+	return f, cmd
+}
+
+func (f *Flow) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if f.st == stLoading || f.st == stPreparing || f.st == stExecuting {
+			var cmd tea.Cmd
+			f.spin, cmd = f.spin.Update(msg)
+			return cmd
+		}
+		return nil
+	case loadedMsg:
+		if msg.flow != f {
+			return nil
+		}
+		if msg.err != nil {
+			f.errText = billing.ExplainAction(msg.err)
+			if fe, ok := billing.AsFieldError(msg.err); ok {
+				f.fe = fe
+			}
+		} else if msg.apply != nil {
+			msg.apply()
+		}
+		return f.toForm()
+	case preparedMsg:
+		if msg.flow != f {
+			return nil
+		}
+		return f.onPrepared(msg)
+	case executedMsg:
+		if msg.flow != f {
+			return nil
+		}
+		return f.onExecuted(msg)
+	case common.LiveMsg:
+		if f.st == stDone && f.webhook == "" && f.result.State == storage.IntentSucceeded &&
+			(msg.Touches("", f.form.target()) || (f.result.ResultID != "" && msg.Touches("", f.result.ResultID))) {
+			f.webhook = msg.Notice.Result.Type
+			if f.webhook == "" {
+				f.webhook = "a reload"
+			}
+		}
+		return nil
+	case tea.KeyMsg:
+		return f.onKey(msg)
+	}
+	if f.st == stForm && f.huh != nil {
+		return f.updateForm(msg)
+	}
+	return nil
+}
+
+func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
+	switch f.st {
+	case stForm:
+		if msg.Type == tea.KeyEsc {
+			return common.Pop()
+		}
+		return f.updateForm(msg)
+	case stLoading, stPreparing:
+		if msg.Type == tea.KeyEsc {
+			return common.Pop()
+		}
+	case stConfirm:
+		switch {
+		case key.Matches(msg, f.keys.Confirm):
+			return f.confirm()
+		case key.Matches(msg, f.keys.Edit):
+			f.errText = ""
+			if len(f.form.fields(f.c, nil)) == 0 {
+				// Nothing to edit: read Stripe again for a fresh plan.
+				return f.startPrepare()
+			}
+			return f.toForm()
+		}
+	case stDone:
+		if key.Matches(msg, f.keys.Close) {
+			return common.Pop()
+		}
+	}
+	return nil
+}
+
+// toForm (re)builds the form from the kept values, the FieldError under
+// its field and the focus on it; an action without fields prepares at once.
+func (f *Flow) toForm() tea.Cmd {
+	fields := f.form.fields(f.c, f.fe)
+	if len(fields) == 0 {
+		if f.errText != "" {
+			// Nothing to type and Stripe refused the request: show why.
+			f.st = stConfirm
+			return nil
+		}
+		return f.startPrepare()
+	}
+	form := huh.NewForm(huh.NewGroup(fields...)).
+		WithTheme(formTheme(f.c.Renderer)).WithShowHelp(true).WithShowErrors(true)
+	form.SubmitCmd = nil
+	form.CancelCmd = nil
+	f.huh = form
+	f.st = stForm
+	cmds := []tea.Cmd{form.Init()}
+	f.onField = false
+	f.sizeForm()
+	if f.fe != nil {
+		for i, fl := range fields {
+			if fl.GetKey() == f.fe.Field {
+				f.onField = true
+				for range i {
+					_, cmd := form.Update(huh.NextField())
+					cmds = append(cmds, cmd)
+				}
+				break
+			}
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (f *Flow) updateForm(msg tea.Msg) tea.Cmd {
+	m, cmd := f.huh.Update(msg)
+	if hf, ok := m.(*huh.Form); ok {
+		f.huh = hf
+	}
+	switch f.huh.State {
+	case huh.StateCompleted:
+		return tea.Batch(cmd, f.startPrepare())
+	case huh.StateAborted:
+		return common.Pop()
+	}
+	return cmd
+}
+
+func (f *Flow) startPrepare() tea.Cmd {
+	f.st = stPreparing
+	f.fe, f.errText, f.armed, f.refused = nil, "", false, false
+	c, form := f.c, f.form
+	return tea.Batch(f.spin.Tick, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), prepareTimeout)
+		defer cancel()
+		p, pv, err := form.prepare(ctx, c)
+		return preparedMsg{flow: f, plan: p, preview: pv, err: err}
+	})
+}
+
+func (f *Flow) onPrepared(msg preparedMsg) tea.Cmd {
+	if msg.err != nil {
+		f.errText = billing.ExplainAction(msg.err)
+		if fe, ok := billing.AsFieldError(msg.err); ok {
+			f.fe = fe
+		}
+		f.plan = nil
+		return f.toForm()
+	}
+	f.plan, f.preview = msg.plan, msg.preview
+	f.st = stConfirm
+	return nil
+}
+
+// confirm sends the plan on the confirmation, once: the page leaves the
+// confirm state before the command runs, so a second Enter finds it
+// executing and does nothing; a retry after an unknown outcome executes
+// the same plan, so the same idempotency key.
+func (f *Flow) confirm() tea.Cmd {
+	p := f.plan
+	if p == nil || f.refused {
+		return nil
+	}
+	if p.ConfirmTwice && !f.armed {
+		f.armed = true
+		return nil
+	}
+	if err := f.c.AuthorizeNow(p.Action); err != nil {
+		f.errText = "Not allowed now: " + err.Error() + ". Nothing was sent to Stripe."
+		return nil
+	}
+	if f.c.Money == nil {
+		f.errText = "money actions are not available in this session"
+		return nil
+	}
+	f.st = stExecuting
+	f.errText = ""
+	f.sent++
+	acts := f.c.Money
+	return tea.Batch(f.spin.Tick, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), executeTimeout)
+		defer cancel()
+		r, err := acts.Execute(ctx, p)
+		return executedMsg{flow: f, plan: p, result: r, err: err}
+	})
+}
+
+func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
+	f.result = msg.result
+	if msg.err == nil {
+		f.st = stDone
+		return common.Toast(common.ToastInfo, doneToast(msg.plan, msg.result))
+	}
+	if fe, ok := billing.AsFieldError(msg.err); ok {
+		// A file became unreadable between the form and the upload.
+		f.fe, f.errText, f.plan = fe, billing.ExplainAction(msg.err), nil
+		return f.toForm()
+	}
+	f.st = stConfirm
+	f.armed = false
+	f.errText = billing.ExplainAction(msg.err)
+	switch {
+	case errors.Is(msg.err, billing.ErrOutcomeUnknown):
+		f.errText += " Press enter to retry now, or resolve it later in Audit (8)."
+	case errors.Is(msg.err, billing.ErrPlanExpired):
+		f.refused = true
+		f.errText += " Press e to check again."
+	case errors.Is(msg.err, billing.ErrAlreadyFailed), msg.result.State == storage.IntentFailed:
+		f.refused = true
+		f.errText += " " + f.changeHint()
+	}
+	return nil
+}
+
+// changeHint says how to go on after a refusal: back to the form, or
+// nothing to change for actions without fields.
+func (f *Flow) changeHint() string {
+	if len(f.form.fields(f.c, nil)) == 0 {
+		return "Nothing was changed; esc to close."
+	}
+	return "Press e to change the request, esc to close."
+}
+
+func doneToast(p *billing.Plan, r billing.Result) string {
+	s := string(p.Action) + " " + p.Target + " sent"
+	if r.ResultID != "" && r.ResultID != p.Target {
+		s += ": " + r.ResultID
+	}
+	return s
+}
+
+// ShortHelp is the footer's help for the current state.
+func (f *Flow) ShortHelp() []key.Binding {
+	switch f.st {
+	case stForm:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/enter", "next")),
+			key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
+			f.keys.Cancel}
+	case stConfirm:
+		if f.plan == nil {
+			return []key.Binding{f.keys.Cancel}
+		}
+		return []key.Binding{f.keys.Confirm, f.keys.Edit, f.keys.Cancel}
+	case stDone:
+		return []key.Binding{f.keys.Close}
+	}
+	return []key.Binding{f.keys.Cancel}
+}
+
+// FullHelp is the `?` help.
+func (f *Flow) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }

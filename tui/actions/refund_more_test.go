@@ -1,0 +1,242 @@
+package actions_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stripe/stripe-go/v76"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/actions"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/actenv"
+)
+
+// TestRefundFieldErrorsKeepValues: an amount above what is refundable,
+// then one with too many decimals, come back on the amount field with
+// Stripe-side wording while the reason and note typed stay; nothing is
+// sent.
+func TestRefundFieldErrorsKeepValues(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	f := open(t, e.Session(actenv.Admin), billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	focus(t, f, "amount")
+	typeText(tm, "99999.00")
+	press(tm, tea.KeyEnter)
+	focus(t, f, "reason")
+	press(tm, tea.KeyDown)
+	press(tm, tea.KeyDown) // duplicate
+	press(tm, tea.KeyEnter)
+	focus(t, f, "note")
+	typeText(tm, "keep me")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "can be refunded")
+	focus(t, f, "amount")
+	view := f.Screen()
+	for _, want := range []string{"99999.00", "duplicate", "keep me", "✗ At most $29.00 can be refunded"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("after the FieldError the form lacks %q:\n%s", want, view)
+		}
+	}
+	clearField(tm)
+	typeText(tm, "1.234")
+	press(tm, tea.KeyEnter)
+	focus(t, f, "reason")
+	press(tm, tea.KeyEnter)
+	focus(t, f, "note")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "digits after the point")
+	focus(t, f, "amount")
+	view = f.Screen()
+	for _, want := range []string{"1.234", "duplicate", "keep me", "✗ At most 2 digits after the point for USD"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("after the second FieldError the form lacks %q:\n%s", want, view)
+		}
+	}
+	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
+		t.Fatalf("%d refunds sent for invalid forms", n)
+	}
+}
+
+// TestRefundDoubleEnter: Enter twice on the confirmation sends one refund.
+func TestRefundDoubleEnter(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	f := open(t, e.Session(actenv.Admin), billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	focus(t, f, "amount")
+	typeText(tm, "3")
+	for _, field := range []string{"amount", "reason", "note"} {
+		focus(t, f, field)
+		press(tm, tea.KeyEnter)
+	}
+	waitState(t, f, "confirm")
+	press(tm, tea.KeyEnter)
+	press(tm, tea.KeyEnter)
+	waitState(t, f, "done")
+	press(tm, tea.KeyEnter) // closes the result page
+	if n := e.Reqs.Count("POST /v1/refunds"); n != 1 || f.Sent() != 1 {
+		t.Fatalf("double Enter: %d refund requests, %d executions, want 1", n, f.Sent())
+	}
+	if got := actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"); got != 300 {
+		t.Fatalf("amount_refunded %d, want 300", got)
+	}
+	// Executing the same plan again replays the stored outcome.
+	r, err := e.Acts.Execute(context.Background(), f.Plan())
+	if err != nil || !r.Replayed || e.Reqs.Count("POST /v1/refunds") != 1 {
+		t.Fatalf("re-execute: %+v %v", r, err)
+	}
+}
+
+// TestViewerCannotAct: a viewer (and a read-only session) gets the reason,
+// not the form; billing refuses a viewer's plan.
+func TestViewerCannotAct(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	viewer := billing.Operator{Name: "vic@desk", Role: billing.RoleViewer}
+	msg := actions.OpenAction(e.Session(viewer), billing.ActionRefund, ch.ID)()
+	toast, ok := msg.(common.ToastMsg)
+	if !ok || !strings.Contains(toast.Text, "needs the finance role") {
+		t.Fatalf("viewer opening a refund: %#v", msg)
+	}
+	ro := e.Session(actenv.Admin)
+	ro.ReadOnly = true
+	if msg, ok := actions.OpenAction(ro, billing.ActionRefund, ch.ID)().(common.ToastMsg); !ok || !strings.Contains(msg.Text, "read-only") {
+		t.Fatalf("read-only session opening a refund: %#v", msg)
+	}
+	support := billing.Operator{Name: "sue@desk", Role: billing.RoleSupport}
+	if _, ok := actions.OpenAction(e.Session(support), billing.ActionCredit, ch.Customer)().(common.PushPageMsg); !ok {
+		t.Fatal("support may adjust credit: the form must open")
+	}
+	p, err := e.Acts.PrepareRefund(context.Background(), actenv.Admin, billing.RefundRequest{Target: ch.ID, Amount: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Operator = viewer
+	if _, err := e.Acts.Execute(context.Background(), p); !errors.Is(err, billing.ErrForbidden) {
+		t.Fatalf("viewer execute: %v", err)
+	}
+	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
+		t.Fatalf("%d refunds sent for a viewer", n)
+	}
+}
+
+// TestRoleRevokedBeforeSend: the action-time check (an SSH key demoted
+// while the confirmation was open) refuses the send.
+func TestRoleRevokedBeforeSend(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	c := e.Session(actenv.Admin)
+	var revoked atomic.Bool
+	c.Authorize = func(a billing.Action) error {
+		if revoked.Load() {
+			return billing.Operator{Name: "ada@desk", Role: billing.RoleViewer}.Authorize(a)
+		}
+		return nil
+	}
+	f := open(t, c, billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	for _, field := range []string{"amount", "reason", "note"} {
+		focus(t, f, field)
+		press(tm, tea.KeyEnter)
+	}
+	waitState(t, f, "confirm")
+	revoked.Store(true)
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Not allowed now")
+	if f.State() != "confirm" || f.Sent() != 0 || e.Reqs.Count("POST /v1/refunds") != 0 {
+		t.Fatalf("revoked role: state %s, %d sent", f.State(), f.Sent())
+	}
+}
+
+// TestRefundAnswerLost: Stripe's answer to the refund is lost; the page
+// says the outcome is unknown and keeps the plan; Enter sends it again
+// with the same key and the charge is refunded once.
+func TestRefundAnswerLost(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	f := open(t, e.Session(actenv.Admin), billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	focus(t, f, "amount")
+	typeText(tm, "7")
+	for _, field := range []string{"amount", "reason", "note"} {
+		focus(t, f, field)
+		press(tm, tea.KeyEnter)
+	}
+	waitState(t, f, "confirm")
+	// stripe-go retries a network error itself with the same key: lose
+	// every answer of its budget.
+	e.Drop.Arm("POST /v1/refunds", 3)
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Stripe did not answer")
+	if f.State() != "confirm" {
+		t.Fatalf("state %s after a lost answer", f.State())
+	}
+	in, err := e.Store.Intent(f.Plan().Key)
+	if err != nil || in.State != storage.IntentPending {
+		t.Fatalf("intent after a lost answer: %+v %v", in, err)
+	}
+	e.Drop.Arm("", 0)
+	press(tm, tea.KeyEnter)
+	waitState(t, f, "done")
+	if got := actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"); got != 700 {
+		t.Fatalf("amount_refunded %d, want 700 (one refund)", got)
+	}
+	list := e.Client.API().Refunds.List(&stripe.RefundListParams{Charge: stripe.String(ch.ID)})
+	n := 0
+	for list.Next() {
+		n++
+	}
+	if n != 1 || list.Err() != nil {
+		t.Fatalf("%d refunds on the charge, want 1 (%v)", n, list.Err())
+	}
+}
+
+// TestPlanExpired: a confirmation left open past billing.PlanTTL is not
+// sent; e goes back to the kept values and a fresh plan is sent.
+func TestPlanExpired(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	var offset atomic.Int64
+	clock := func() time.Time { return actenv.Now.Add(time.Duration(offset.Load())) }
+	c := e.Session(actenv.Admin)
+	c.Money = billing.NewActions(e.Client, e.Store, clock)
+	ch := refundableCharge(e, "usd")
+	f := open(t, c, billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	focus(t, f, "amount")
+	typeText(tm, "2.50")
+	submitForm(t, tm, f)
+	waitState(t, f, "confirm")
+	first := f.Plan().Key
+	offset.Store(int64(billing.PlanTTL + time.Minute))
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "too old")
+	press(tm, tea.KeyEnter) // refused: not sent
+	time.Sleep(50 * time.Millisecond)
+	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
+		t.Fatalf("%d refunds sent from an expired confirmation", n)
+	}
+	typeText(tm, "e")
+	focus(t, f, "amount")
+	if !strings.Contains(f.Screen(), "> 2.50") {
+		t.Fatalf("the typed amount was lost:\n%s", f.Screen())
+	}
+	submitForm(t, tm, f)
+	sendConfirmed(t, tm, f)
+	if f.Plan().Key == first || actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded") != 250 {
+		t.Fatalf("fresh plan %s (first %s), refunded %d", f.Plan().Key, first, actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"))
+	}
+}

@@ -1,0 +1,157 @@
+package actions
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+)
+
+// head is the page's own lines above the form: the action, what was read
+// about the target, and the last failure.
+func (f *Flow) head() []string {
+	s := f.c.Styles
+	out := []string{s.Title.Render(f.form.heading())}
+	for _, l := range f.form.info(f.c) {
+		out = append(out, "  "+l)
+	}
+	if f.errText != "" && !(f.st == stForm && f.onField) {
+		out = append(out, wrapLines(s.Bad.Render("✗ "+f.errText), f.w, "  ")...)
+	}
+	return append(out, "")
+}
+
+func (f *Flow) headHeight() int { return len(f.head()) }
+
+// View draws the current state.
+func (f *Flow) View() string {
+	s := f.c.Styles
+	switch f.st {
+	case stLoading:
+		return strings.Join(f.head(), "\n") + "\n  " + f.spin.View() + " checking with Stripe…"
+	case stForm:
+		return strings.Join(f.head(), "\n") + "\n" + f.huh.View()
+	case stPreparing:
+		return strings.Join(f.head(), "\n") + "\n  " + f.spin.View() + " checking with Stripe…"
+	case stConfirm, stExecuting:
+		if f.plan == nil {
+			return strings.Join(f.head(), "\n") + "\n  " + s.Muted.Render("esc to go back")
+		}
+		return f.confirmView()
+	case stDone:
+		return f.doneView()
+	}
+	return ""
+}
+
+func (f *Flow) confirmView() string {
+	s := f.c.Styles
+	p := f.plan
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Confirm: "+f.form.heading()) + "\n")
+	b.WriteString("  " + s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
+		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+".") + "\n\n")
+	b.WriteString(linesTable(f, p.Lines))
+	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+p.Call.String()), f.w, "  "), "\n") + "\n")
+	for _, w := range p.Warnings {
+		b.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+w), f.w, "  "), "\n") + "\n")
+	}
+	if pv := f.preview; pv != nil {
+		b.WriteString("\n" + s.Title.Render("Upcoming invoice with the change (preview)") + "\n")
+		var rows []billing.Line
+		for _, l := range pv.Lines {
+			label := l.Description
+			if l.Proration {
+				label = "(proration) " + label
+			}
+			rows = append(rows, billing.Line{Label: label, Value: billing.FormatAmount(l.Amount, pv.Currency)})
+		}
+		rows = append(rows, billing.Line{Label: "Total", Value: billing.FormatAmount(pv.Total, pv.Currency)},
+			billing.Line{Label: "Amount due", Value: billing.FormatAmount(pv.AmountDue, pv.Currency)})
+		if !pv.NextPaymentAttempt.IsZero() {
+			rows = append(rows, billing.Line{Label: "Billed on", Value: pv.NextPaymentAttempt.In(f.c.Loc).Format("2006-01-02 15:04 MST")})
+		}
+		b.WriteString(linesTable(f, rows))
+	}
+	b.WriteString("\n")
+	if f.errText != "" {
+		b.WriteString(strings.Join(wrapLines(s.Bad.Render("✗ "+f.errText), f.w, "  "), "\n") + "\n")
+	}
+	switch {
+	case f.st == stExecuting:
+		b.WriteString("  " + f.spin.View() + " sending to Stripe… (key " + p.Key + ")")
+	case f.refused:
+		b.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
+	case p.ConfirmTwice && f.armed:
+		b.WriteString("  " + s.Bad.Render("FINAL: press enter again to send. This cannot be undone.") + "  " + s.Muted.Render("esc cancel"))
+	case p.ConfirmTwice:
+		b.WriteString("  " + s.Warn.Render("This is final. Press enter, then enter again to confirm.") + "  " + s.Muted.Render("e edit · esc cancel"))
+	default:
+		b.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render("e edit · esc cancel"))
+	}
+	return b.String()
+}
+
+func (f *Flow) doneView() string {
+	s := f.c.Styles
+	r := f.result
+	var b strings.Builder
+	b.WriteString(s.Title.Render(f.form.heading()) + "\n\n")
+	what := "Sent to Stripe"
+	if r.Replayed {
+		what = "Already sent earlier (stored outcome, not sent again)"
+	}
+	b.WriteString("  " + s.Good.Render("✓ "+what) + "\n")
+	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target},
+		{Label: "Idempotency key", Value: r.Key}, {Label: "Request id", Value: orDash(r.RequestID)}}
+	if r.Detail != "" {
+		rows = append(rows, billing.Line{Label: "Note", Value: r.Detail})
+	}
+	b.WriteString(linesTable(f, rows) + "\n")
+	if f.webhook != "" {
+		b.WriteString("  " + s.Good.Render("Cache updated by the "+f.webhook+" webhook.") + "\n")
+	} else if r.State == storage.IntentSucceeded {
+		b.WriteString("  " + s.Muted.Render("The cache updates when the webhook arrives.") + "\n")
+	}
+	b.WriteString("\n  " + s.Muted.Render("enter close"))
+	return b.String()
+}
+
+// linesTable aligns label/value rows (labels up to 36 wide line up).
+func linesTable(f *Flow, lines []billing.Line) string {
+	s := f.c.Styles
+	w := 0
+	for _, l := range lines {
+		w = max(w, ansi.StringWidth(l.Label))
+	}
+	w = min(w, 36)
+	var b strings.Builder
+	for _, l := range lines {
+		// Labels are never cut: a confirmation shows the plan exactly.
+		pad := strings.Repeat(" ", max(0, w-ansi.StringWidth(l.Label)))
+		b.WriteString("  " + s.Label.Render(l.Label+pad) + "  " + s.Value.Render(l.Value) + "\n")
+	}
+	return b.String()
+}
+
+// wrapLines wraps styled text to width with an indent.
+func wrapLines(text string, width int, indent string) []string {
+	w := max(20, width-len(indent))
+	return strings.Split(indent+strings.ReplaceAll(ansi.Wrap(text, w, " "), "\n", "\n"+indent), "\n")
+}
+
+func currencyName(cur string) string {
+	if cur == "" {
+		return "the customer's currency"
+	}
+	return strings.ToUpper(cur)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

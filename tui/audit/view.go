@@ -1,0 +1,122 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/table"
+)
+
+var logCols = []table.Column{
+	{Title: "Time", Width: 16},
+	{Title: "Operator", Width: 10, Flex: true},
+	{Title: "Action", Width: 14},
+	{Title: "Target", Width: 18},
+	{Title: "Amount", Width: 11, Right: true},
+	{Title: "Outcome", Width: 9, Status: true},
+	{Title: "Request", Width: 12, Priority: 2},
+	{Title: "Key", Width: 12, Flex: true, Priority: 1},
+}
+
+var pendingCols = []table.Column{
+	{Title: "Since", Width: 16},
+	{Title: "Operator", Width: 12, Flex: true},
+	{Title: "Action", Width: 16},
+	{Title: "Target", Width: 18},
+	{Title: "Amount", Width: 11, Right: true},
+	{Title: "Tries", Width: 5, Right: true},
+	{Title: "Last error", Width: 16, Flex: true, Priority: 2},
+	{Title: "Key", Width: 27, Priority: 1},
+}
+
+// amount formats an audit amount ("" when none moved).
+func amount(minor int64, cur string) string {
+	if minor == 0 && cur == "" {
+		return ""
+	}
+	if minor == 0 {
+		return "—"
+	}
+	return format.Money(minor, cur)
+}
+
+// View draws the list of the current mode.
+func (p *Page) View() string {
+	s := p.c.Styles
+	var b strings.Builder
+	logTab, pendTab := s.Title.Render("Log"), s.Muted.Render(fmt.Sprintf("Pending (%d)", len(p.pending)))
+	if p.mode == modePending {
+		logTab, pendTab = s.Muted.Render("Log"), s.Title.Render(fmt.Sprintf("Pending (%d)", len(p.pending)))
+	}
+	b.WriteString("Audit  " + logTab + " │ " + pendTab)
+	if p.mode == modeLog {
+		b.WriteString("  " + s.Muted.Render(fmt.Sprintf("page %d, newest first", len(p.starts))))
+	}
+	b.WriteString("\n")
+	if p.err != nil {
+		b.WriteString(s.Bad.Render("cannot read the audit log: "+p.err.Error()) + "\n")
+	}
+	var cols []table.Column
+	var rows [][]string
+	empty := ""
+	if p.mode == modeLog {
+		cols = logCols
+		for _, r := range p.recs {
+			rows = append(rows, []string{format.Stamp(r.At, p.c.Loc), r.Operator, r.Action, r.Target,
+				amount(r.Amount, r.Currency), r.Outcome, dash(r.RequestID), dash(r.Key)})
+		}
+		empty = "No money action has been recorded yet."
+	} else {
+		cols = pendingCols
+		for _, in := range p.pending {
+			rows = append(rows, []string{format.Stamp(in.CreatedAt, p.c.Loc), in.Operator, in.Action, in.Target,
+				amount(in.Amount, in.Currency), fmt.Sprint(in.Attempts), dash(in.Error), in.Key})
+		}
+		empty = "Nothing pending: every money action has a known outcome."
+	}
+	if len(rows) == 0 {
+		b.WriteString("\n  " + s.Muted.Render(empty) + "\n")
+	} else {
+		lines := strings.Split(table.Render(s, cols, rows, p.w), "\n")
+		for i, l := range lines {
+			if i-1 == p.sel {
+				l = s.SelectedRow.Render(">" + strings.TrimPrefix(l, " "))
+			}
+			b.WriteString(l + "\n")
+		}
+	}
+	if p.mode == modeLog && p.more {
+		b.WriteString("  " + s.Muted.Render("older records: pgdn") + "\n")
+	}
+	switch {
+	case p.confirming != "":
+		b.WriteString("\n  " + s.Warn.Render("Resolve "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?") +
+			" " + s.Muted.Render("Stripe is asked first; the request is sent again with its key only if needed. enter resolve · esc keep"))
+	case p.resolving != "":
+		b.WriteString("\n  " + s.Info.Render("resolving "+p.resolving+" with Stripe…"))
+	case p.note != "":
+		b.WriteString("\n  " + p.note)
+	}
+	return b.String()
+}
+
+func (p *Page) describe(k string) string {
+	for _, in := range p.pending {
+		if in.Key == k {
+			a := in.Action + " " + in.Target
+			if in.Amount != 0 {
+				a += " " + format.Money(in.Amount, in.Currency)
+			}
+			return a + " (" + k + ")"
+		}
+	}
+	return k
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/paydesk/paydesk/billing"
+)
+
+// ErrNotConfirmed is returned (wrapped) by Refund and Credit without yes:
+// the plan was printed, nothing was sent.
+var ErrNotConfirmed = errors.New("nothing was sent: add --yes to send")
+
+// Refund is `paydesk refund`: it prepares the refund against the charge's
+// fresh state, prints the plan's lines, and only with yes sends it and
+// prints the outcome. Errors are worded with billing.ExplainAction and
+// still match billing's sentinels (errors.Is).
+func Refund(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.RefundRequest, yes bool, out io.Writer) error {
+	p, err := acts.PrepareRefund(ctx, op, req)
+	if err != nil {
+		return explained(err)
+	}
+	return send(ctx, acts, p, yes, out)
+}
+
+// Credit is `paydesk credit`: a customer balance adjustment, printed and,
+// with yes, sent (see Refund).
+func Credit(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.CreditRequest, yes bool, out io.Writer) error {
+	p, err := acts.PrepareCredit(ctx, op, req)
+	if err != nil {
+		return explained(err)
+	}
+	return send(ctx, acts, p, yes, out)
+}
+
+func send(ctx context.Context, acts *billing.Actions, p *billing.Plan, yes bool, out io.Writer) error {
+	if err := PrintPlan(out, p); err != nil {
+		return err
+	}
+	if !yes {
+		return ErrNotConfirmed
+	}
+	r, err := acts.Execute(ctx, p)
+	if err != nil {
+		if r.Key != "" {
+			fmt.Fprintf(out, "state %s, key %s\n", r.State, r.Key)
+		}
+		return explained(err)
+	}
+	_, err = fmt.Fprintf(out, "sent: %s %s -> %s (%s)\nidempotency key %s\nrequest id %s\nthe cache updates when the webhook arrives\n",
+		p.Action, sanitize(p.Target), dash(sanitize(r.ResultID)), r.State, r.Key, dash(r.RequestID))
+	return err
+}
+
+// PrintPlan writes a plan's confirmation lines and warnings, aligned.
+func PrintPlan(out io.Writer, p *billing.Plan) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (as %s, read from Stripe at %s)\n", p.Action, sanitize(p.Target), sanitize(p.Operator.Name),
+		p.PreparedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+	w := 0
+	for _, l := range p.Lines {
+		w = max(w, len([]rune(l.Label)))
+	}
+	for _, l := range p.Lines {
+		fmt.Fprintf(&b, "  %-*s  %s\n", w, sanitize(l.Label), sanitize(l.Value))
+	}
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(&b, "  ! %s\n", sanitize(warn))
+	}
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+// actionError words a money-action error for a terminal and keeps the
+// original in the chain.
+type actionError struct {
+	msg string
+	err error
+}
+
+func (e *actionError) Error() string { return e.msg }
+func (e *actionError) Unwrap() error { return e.err }
+
+func explained(err error) error { return &actionError{msg: billing.ExplainAction(err), err: err} }

@@ -1,0 +1,324 @@
+// Package actenv builds what the money-action tests of the console need:
+// a seeded billing/sandbox on loopback, a real cache file backfilled from
+// it, webhookd receiving the sandbox's signed webhooks into that cache
+// (publishing on a live bus), billing.Actions over them and a session
+// Common, all on a fixed business clock.
+package actenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/sandbox"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/webhookd"
+)
+
+// Now is the business clock of every env: 2026-11-23 12:00 UTC.
+var Now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// Clock returns Now.
+func Clock() time.Time { return Now }
+
+// Admin is the default operator.
+var Admin = billing.Operator{Name: "ada@desk", Role: billing.RoleAdmin}
+
+// Env is one test's sandbox, cache, webhook receiver and actions.
+type Env struct {
+	t       testing.TB
+	Sandbox *sandbox.Server
+	Store   *storage.Store
+	Client  *billing.Client
+	Acts    *billing.Actions
+	Bus     *webhookd.Bus
+	Reqs    *RequestLog
+	// Drop loses Stripe's answers to chosen requests (see Dropper).
+	Drop *Dropper
+}
+
+// Options size an env.
+type Options struct {
+	Customers int
+	// NoWebhooks leaves webhookd out (the cache then changes only by refetch).
+	NoWebhooks bool
+}
+
+// New builds an env; everything is closed when the test ends.
+func New(t testing.TB, o Options) *Env {
+	t.Helper()
+	if o.Customers == 0 {
+		o.Customers = 40
+	}
+	e := &Env{t: t, Reqs: &RequestLog{}, Drop: &Dropper{base: http.DefaultTransport}}
+	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: o.Customers, Now: Clock, Logger: slog.New(e.Reqs),
+		WebhookBackoff: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Sandbox = sb
+	t.Cleanup(func() { _ = sb.Close() })
+	store, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"),
+		webhookd.StoreOptions(storage.Options{Timeout: 2 * time.Second, Now: Clock}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Store = store
+	t.Cleanup(func() { store.Close() })
+	e.Client, err = billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, UploadsBase: base,
+		RateLimit: 10000, Now: Clock, Logger: slog.New(slog.DiscardHandler),
+		HTTPClient: &http.Client{Transport: e.Drop, Timeout: 20 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Client.Backfill(context.Background(), store, billing.BackfillOptions{}); err != nil {
+		t.Fatalf("backfill: %v", err)
+	}
+	if !o.NoWebhooks {
+		e.Bus = webhookd.NewBus()
+		secret := "whsec_" + randHex(16)
+		srv, err := webhookd.New(webhookd.Config{Addr: "127.0.0.1:0", Secrets: []string{secret},
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store, e.Bus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = srv.Serve(ln) }()
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(ctx)
+		})
+		sb.AddEndpoint("http://"+ln.Addr().String()+webhookd.DefaultPath, secret)
+	}
+	e.Acts = billing.NewActions(e.Client, store, Clock)
+	e.Reqs.Reset()
+	return e
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Session is a Common over the env: ASCII renderer, the fixed clock, UTC,
+// op as operator, Money set, an empty action registry.
+func (e *Env) Session(op billing.Operator) *common.Common {
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+	r.SetColorProfile(termenv.Ascii)
+	return common.New(common.Common{Store: e.Store, Billing: e.Client, Money: e.Acts, Now: Clock, Loc: time.UTC,
+		Renderer: r, Operator: op, Account: "Paydesk Test", Mode: "test", Actions: &common.Actions{}})
+}
+
+// Object reads kind/id fresh from the sandbox.
+func (e *Env) Object(kind storage.Kind, id string) map[string]any {
+	e.t.Helper()
+	raw, err := e.Client.Retrieve(context.Background(), kind, id)
+	if err != nil {
+		e.t.Fatalf("retrieve %s: %v", id, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		e.t.Fatal(err)
+	}
+	return m
+}
+
+// Cached reads the cache's copy of kind/id (nil when absent).
+func (e *Env) Cached(kind storage.Kind, id string) map[string]any {
+	env, err := e.Store.Get(kind, id)
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(env.Raw, &m); err != nil {
+		e.t.Fatal(err)
+	}
+	return m
+}
+
+// WaitCache polls the cache until ok accepts kind/id's copy (the webhook
+// arrived and was applied).
+func (e *Env) WaitCache(kind storage.Kind, id, what string, ok func(map[string]any) bool) map[string]any {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := e.Cached(kind, id); m != nil && ok(m) {
+			return m
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("webhook did not update cached %s %s (%s)", kind, id, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Find walks the cache for the first object of kind ok accepts.
+func (e *Env) Find(kind storage.Kind, what string, ok func(map[string]any) bool) storage.Envelope {
+	e.t.Helper()
+	q := storage.Query{Kind: kind, Limit: 100}
+	for {
+		page, err := e.Store.List(q)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for _, env := range page.Items {
+			var m map[string]any
+			if err := json.Unmarshal(env.Raw, &m); err != nil {
+				e.t.Fatal(err)
+			}
+			if ok(m) {
+				return env
+			}
+		}
+		if page.Next == "" {
+			e.t.Fatalf("seeded sandbox has no %s %s", kind, what)
+		}
+		q.After = page.Next
+	}
+}
+
+// Audit returns the newest n audit records.
+func (e *Env) Audit(n int) []storage.AuditRecord {
+	e.t.Helper()
+	recs, err := e.Store.Audit(0, n)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return recs
+}
+
+// Str, Num and Bool read a dotted path of decoded JSON.
+func Str(m map[string]any, path string) string { s, _ := Path(m, path).(string); return s }
+func Num(m map[string]any, path string) int64  { f, _ := Path(m, path).(float64); return int64(f) }
+func Bool(m map[string]any, path string) bool  { b, _ := Path(m, path).(bool); return b }
+
+// Path walks "a.b.0.c" in decoded JSON.
+func Path(v any, path string) any {
+	for _, part := range strings.Split(path, ".") {
+		switch t := v.(type) {
+		case map[string]any:
+			v = t[part]
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil
+			}
+			v = t[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// RequestLog records the sandbox's one log line per request.
+type RequestLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *RequestLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *RequestLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *RequestLog) WithGroup(string) slog.Handler            { return l }
+func (l *RequestLog) Handle(_ context.Context, r slog.Record) error {
+	var method, path string
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "method":
+			method = a.Value.String()
+		case "path":
+			path = a.Value.String()
+		}
+		return true
+	})
+	if method != "" {
+		l.mu.Lock()
+		l.lines = append(l.lines, method+" "+path)
+		l.mu.Unlock()
+	}
+	return nil
+}
+
+// Reset forgets the requests seen so far.
+func (l *RequestLog) Reset() {
+	l.mu.Lock()
+	l.lines = nil
+	l.mu.Unlock()
+}
+
+// Count returns how many requests started with prefix ("POST /v1/refunds").
+func (l *RequestLog) Count(prefix string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, s := range l.lines {
+		if strings.HasPrefix(s, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// Dropper forwards requests to the sandbox, but for armed requests it
+// throws Stripe's answer away and reports a network error: the call
+// reached Stripe, the client never learnt its outcome (a dropped
+// connection, a killed process).
+type Dropper struct {
+	base  http.RoundTripper
+	mu    sync.Mutex
+	match string
+	left  int
+}
+
+// Arm drops the answers of the next n requests matching "METHOD /path".
+func (d *Dropper) Arm(match string, n int) {
+	d.mu.Lock()
+	d.match, d.left = match, n
+	d.mu.Unlock()
+}
+
+// RoundTrip implements http.RoundTripper.
+func (d *Dropper) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := d.base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	d.mu.Lock()
+	hit := d.left > 0 && req.Method+" "+req.URL.Path == d.match
+	if hit {
+		d.left--
+	}
+	d.mu.Unlock()
+	if !hit {
+		return resp, nil
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer (test: answer dropped)")}
+}
