@@ -48,7 +48,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/webhookd"
@@ -64,12 +63,6 @@ const (
 	// further behind gets a Reload notice instead.
 	busBuffer = 512
 )
-
-// ActionOpener starts a money action asked for with common.ActionRequestMsg
-// (the dunning worklist's "retry now"). main sets it once before the first
-// session: tui.ActionOpener = actions.OpenAction. Nil: the request is
-// answered with a toast.
-var ActionOpener func(c *common.Common, a billing.Action, target string) tea.Cmd
 
 // Model is the root model of one console session.
 type Model struct {
@@ -232,11 +225,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.ToastMsg:
 		return m, m.showToast(msg)
-	case common.ActionRequestMsg:
-		if ActionOpener == nil {
-			return m, m.showToast(common.ToastMsg{Level: common.ToastWarn, Text: "money actions are not part of this build"})
-		}
-		return m, ActionOpener(m.c, msg.Action, msg.Target)
 	case toastExpiredMsg:
 		if msg.seq == m.toastSeq {
 			m.toast = common.ToastMsg{}

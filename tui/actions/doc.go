@@ -24,7 +24,6 @@
 // main wires it once:
 //
 //	actions.Register(common.DefaultActions)  // keys on the detail pages
-//	tui.ActionOpener = actions.OpenAction    // dunning's "retry now"
 //
 // and sets Common.Money (billing.NewActions) in every session.
 package actions

@@ -15,14 +15,11 @@ import (
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 )
 
-// TestInsideRoot: the root routes an action request to OpenAction, and
+// TestInsideRoot: the root routes an action request to the registered form, and
 // while a field has focus q and digits type into it instead of quitting
 // or switching views.
 func TestInsideRoot(t *testing.T) {
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
-	old := tui.ActionOpener
-	tui.ActionOpener = actions.OpenAction
-	t.Cleanup(func() { tui.ActionOpener = old })
 	c := e.Session(actenv.Admin)
 	if err := actions.Register(c.Actions); err != nil {
 		t.Fatal(err)
