@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -31,11 +32,10 @@ import (
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui"
+	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/cli"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/tui/dunning"
 	pdssh "github.com/paydesk/paydesk/tui/ssh"
-	"github.com/paydesk/paydesk/tui/webhooks"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -49,6 +49,8 @@ Usage:
   paydesk ls KIND          list cached objects (customers, subs, invoices, ...)
   paydesk get ID           print one cached object
   paydesk events           print the webhook delivery log (--follow to stream)
+  paydesk refund CHARGE    refund a charge or payment intent (prints the plan; sends with --yes)
+  paydesk credit CUSTOMER  adjust a customer's credit balance (prints the plan; sends with --yes)
 
 Run "paydesk COMMAND -h" for a command's flags.
 
@@ -95,6 +97,10 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		err = cmdGet(args, stdout, stderr)
 	case "events":
 		err = cmdEvents(ctx, args, stdout, stderr)
+	case "refund":
+		err = cmdRefund(ctx, args, stdout, stderr)
+	case "credit":
+		err = cmdCredit(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -797,15 +803,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer rt.stop()
-	registerViews()
+	if err := registerActions(); err != nil {
+		return err
+	}
+	money := moneyActions(rt.client, store, nil)
 	srv, err := pdssh.New(pdssh.Config{
 		Addr: *sshAddr, HostKeyPath: *hostKey, AuthorizedKeysPath: *keys,
 		IdleTimeout: *idle, MaxSessions: *maxSessions, Logger: logger,
 	}, func(sess pdssh.Session) (tea.Model, error) {
 		op := sess.Operator()
 		cm := common.New(common.Common{
-			Store: store, Billing: rt.client, Bus: rt.bus, Offline: rt.offline,
-			Operator: op, ReadOnly: op.Role == billing.RoleViewer,
+			Store: store, Billing: rt.client, Bus: rt.bus, Offline: rt.offline, Money: money,
+			Operator: op, ReadOnly: op.Role == billing.RoleViewer, Authorize: sess.Authorize,
 			Account: rt.account, Mode: rt.mode, Logger: logger.With("operator", op.Name),
 			Renderer: sess.Renderer, Width: sess.Width, Height: sess.Height,
 		})
@@ -903,6 +912,81 @@ func cmdEvents(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
+// cmdRefund refunds a charge from a script, through the same intents,
+// confirmation lines and audit as the console.
+func cmdRefund(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("refund", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	commonFlags(fs, &c)
+	var req billing.RefundRequest
+	fs.StringVar(&req.Amount, "amount", "", "amount in the charge's currency, e.g. 12.50 (default: everything still refundable)")
+	fs.StringVar(&req.Currency, "currency", "", "refuse unless the charge is in this currency")
+	fs.StringVar(&req.Reason, "reason", "", "duplicate, fraudulent or requested_by_customer")
+	fs.StringVar(&req.Note, "note", "", "internal note kept in the refund's metadata")
+	yes := fs.Bool("yes", false, "send it (without: print what would be sent)")
+	target, rest := splitPositional(args)
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if target == "" {
+		return usageErr("refund needs a charge (ch_...) or payment intent (pi_...)")
+	}
+	req.Target = target
+	return withMoney(c, "paydesk refund", func(acts *billing.Actions) error {
+		return cli.Refund(ctx, acts, localOperator(false), req, *yes, stdout)
+	})
+}
+
+// cmdCredit adjusts a customer's credit balance from a script.
+func cmdCredit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("credit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	commonFlags(fs, &c)
+	var req billing.CreditRequest
+	fs.StringVar(&req.Amount, "amount", "", "amount, e.g. 12.50")
+	fs.StringVar(&req.Currency, "currency", "", "currency of the adjustment (default: the customer's)")
+	fs.StringVar(&req.Description, "description", "", "why (shown to the customer on invoices)")
+	debit := fs.Bool("debit", false, "take credit away (the customer owes more) instead of granting it")
+	yes := fs.Bool("yes", false, "send it (without: print what would be sent)")
+	customer, rest := splitPositional(args)
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if customer == "" {
+		return usageErr("credit needs a customer (cus_...)")
+	}
+	req.Customer, req.Direction = customer, billing.DirectionCredit
+	if *debit {
+		req.Direction = billing.DirectionDebit
+	}
+	return withMoney(c, "paydesk credit", func(acts *billing.Actions) error {
+		return cli.Credit(ctx, acts, localOperator(false), req, *yes, stdout)
+	})
+}
+
+// withMoney opens the cache and the Stripe client a money command needs.
+func withMoney(c config, holder string, fn func(*billing.Actions) error) error {
+	client, err := newClient(c, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		return err
+	}
+	if client == nil {
+		return fmt.Errorf("%w: money actions need STRIPE_SECRET_KEY (a restricted key needs write access to the resource)", billing.ErrNoKey)
+	}
+	path, err := c.dbPath()
+	if err != nil {
+		return err
+	}
+	store, err := openStore(path, holder, false, nil)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return fn(billing.NewActions(client, store, nil))
+}
+
 // consoleDeps is what the console needs from the process.
 type consoleDeps struct {
 	store    *storage.Store
@@ -919,10 +1003,13 @@ type consoleDeps struct {
 
 // runConsole runs the full-screen console until the operator quits.
 func runConsole(ctx context.Context, d consoleDeps) error {
-	registerViews()
+	if err := registerActions(); err != nil {
+		return err
+	}
 	op := localOperator(d.readOnly)
 	c := common.New(common.Common{
 		Store: d.store, Billing: d.client, Bus: d.bus, Now: d.now, Wall: d.wall,
+		Money:    moneyActions(d.client, d.store, d.now),
 		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
 		Account: d.account, Mode: d.mode, Logger: d.logger,
 	})
@@ -952,11 +1039,21 @@ func localOperator(readOnly bool) billing.Operator {
 	return billing.Operator{Name: name, Role: role}
 }
 
-// registerViews swaps the packages that build views 6-8 in for the root's
-// placeholders.
-func registerViews() {
-	tui.Views.Register(tui.View{Key: "6", Name: "dunning", Title: "Dunning", New: func(c *common.Common) common.Page { return dunning.New(c) }})
-	tui.Views.Register(tui.View{Key: "7", Name: "webhooks", Title: "Webhooks", Aliases: []string{"wh", "events"}, New: func(c *common.Common) common.Page { return webhooks.New(c) }})
+// registerActions puts the money-action forms on the detail pages once,
+// before the first session starts.
+var registerActions = sync.OnceValue(func() error {
+	if err := actions.Register(common.DefaultActions); err != nil {
+		return fmt.Errorf("register money actions: %w", err)
+	}
+	return nil
+})
+
+// moneyActions is the process's money-action layer, nil without a client.
+func moneyActions(client *billing.Client, store *storage.Store, now func() time.Time) *billing.Actions {
+	if client == nil {
+		return nil
+	}
+	return billing.NewActions(client, store, now)
 }
 
 // accountName is the cached account's display name, its id, or def.

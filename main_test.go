@@ -208,3 +208,58 @@ func TestEventsPrintsFilteredDeliveryLog(t *testing.T) {
 		t.Fatalf("bad verdict: exit %d %q", code, errOut)
 	}
 }
+
+func TestRefundCommandPrintsPlanThenSendsOnce(t *testing.T) {
+	clearEnv(t)
+	db := filepath.Join(t.TempDir(), "money.db")
+	sb, err := sandbox.New(sandbox.Options{Seed: 4, Customers: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	t.Setenv("STRIPE_SECRET_KEY", sb.APIKey())
+	t.Setenv("STRIPE_API_BASE", base)
+	if code, _, errOut := runCLI(t, "sync", "--db", db); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	code, out, _ := runCLI(t, "ls", "charges", "--status", "succeeded", "--json", "--limit", "200", "--db", db)
+	if code != 0 {
+		t.Fatal("ls charges failed")
+	}
+	var charge string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ch struct {
+			ID             string `json:"id"`
+			AmountRefunded int64  `json:"amount_refunded"`
+			Disputed       bool   `json:"disputed"`
+		}
+		if json.Unmarshal([]byte(line), &ch) == nil && ch.AmountRefunded == 0 && !ch.Disputed {
+			charge = ch.ID
+			break
+		}
+	}
+	if charge == "" {
+		t.Fatal("no unrefunded charge in the seeded account")
+	}
+
+	code, out, errOut := runCLI(t, "refund", charge, "--reason", "requested_by_customer", "--db", db)
+	if code != 1 || !strings.Contains(out, charge) || !strings.Contains(errOut+out, "--yes") {
+		t.Fatalf("refund without --yes: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "refund", charge, "--amount", "1.234", "--yes", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "digits") {
+		t.Fatalf("bad amount: exit %d %q", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "refund", charge, "--reason", "requested_by_customer", "--yes", "--db", db)
+	if code != 0 || !strings.Contains(out, "re_") {
+		t.Fatalf("refund --yes: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "refund", charge, "--yes", "--db", db)
+	if code != 1 || strings.Contains(out, "re_") || !strings.Contains(errOut, "already fully refunded") {
+		t.Fatalf("second full refund of %s was not refused: exit %d\n%s\n%s", charge, code, out, errOut)
+	}
+}

@@ -49,6 +49,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/audit"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/webhookd"
 )
@@ -153,7 +154,7 @@ func (m *Model) Init() tea.Cmd {
 	if vs := m.views.List(); len(vs) > 0 {
 		cmds = append(cmds, m.switchTo(vs[0]))
 	}
-	cmds = append(cmds, m.listen(), tick())
+	cmds = append(cmds, m.listen(), tick(), audit.PendingBanner(m.c))
 	return tea.Batch(cmds...)
 }
 

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-
+	"github.com/paydesk/paydesk/tui/audit"
 	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/dunning"
 	"github.com/paydesk/paydesk/tui/resources"
 	"github.com/paydesk/paydesk/tui/table"
+	"github.com/paydesk/paydesk/tui/webhooks"
 )
 
 // View is one top-level screen reachable with a digit key or :name.
@@ -27,12 +27,7 @@ type View struct {
 }
 
 // Registry holds the views of the console in display order. Register
-// replaces a view of the same Name, so the packages building Dunning,
-// Webhooks and Audit swap their page in for the placeholder:
-//
-//	tui.Views.Register(tui.View{Key: "6", Name: "dunning", Title: "Dunning", New: dunning.New})
-//
-// main does this once before the first session starts.
+// replaces a view of the same Name (tests swap pages in this way).
 type Registry struct {
 	mu    sync.RWMutex
 	views []View
@@ -41,7 +36,7 @@ type Registry struct {
 // Views is the registry tui.New uses.
 var Views = DefaultViews()
 
-// DefaultViews returns the five resource tables and placeholders for
+// DefaultViews returns the eight views: the five resource tables,
 // Dunning, Webhooks and Audit.
 func DefaultViews() *Registry {
 	r := &Registry{}
@@ -55,9 +50,11 @@ func DefaultViews() *Registry {
 	r.Register(tableView("3", resources.Invoices, "inv", "invoice", "in"))
 	r.Register(tableView("4", resources.Disputes, "dp", "dispute", "di"))
 	r.Register(tableView("5", resources.Credit, "balance", "balances", "cr"))
-	r.Register(placeholderView("6", "dunning", "Dunning", "failed payments and retries", "dun"))
-	r.Register(placeholderView("7", "webhooks", "Webhooks", "live webhook deliveries", "wh", "events"))
-	r.Register(placeholderView("8", "audit", "Audit", "the audit log of money actions", "au"))
+	r.Register(View{Key: "6", Name: "dunning", Aliases: []string{"dun"}, Title: "Dunning",
+		New: func(c *common.Common) common.Page { return dunning.New(c) }})
+	r.Register(View{Key: "7", Name: "webhooks", Aliases: []string{"wh", "events"}, Title: "Webhooks",
+		New: func(c *common.Common) common.Page { return webhooks.New(c) }})
+	r.Register(View{Key: "8", Name: "audit", Aliases: []string{"au"}, Title: "Audit", New: audit.New})
 	return r
 }
 
@@ -119,27 +116,4 @@ func (r *Registry) Lookup(name string) (View, bool) {
 		return found[0], true
 	}
 	return View{}, false
-}
-
-func placeholderView(k, name, title, what string, aliases ...string) View {
-	return View{Key: k, Name: name, Aliases: aliases, Title: title,
-		New: func(c *common.Common) common.Page { return &placeholder{c: c, title: title, what: what} }}
-}
-
-// placeholder stands in for a view another package provides.
-type placeholder struct {
-	c           *common.Common
-	title, what string
-	w, h        int
-}
-
-func (p *placeholder) Init() tea.Cmd                         { return nil }
-func (p *placeholder) Update(tea.Msg) (common.Page, tea.Cmd) { return p, nil }
-func (p *placeholder) SetSize(w, h int)                      { p.w, p.h = w, h }
-func (p *placeholder) Title() string                         { return p.title }
-func (p *placeholder) ShortHelp() []key.Binding              { return nil }
-func (p *placeholder) FullHelp() [][]key.Binding             { return nil }
-func (p *placeholder) View() string {
-	s := p.c.Styles
-	return s.Title.Render(p.title) + "\n\n  " + s.Muted.Render("The "+p.what+" view is not part of this build yet.")
 }
