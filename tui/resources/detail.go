@@ -182,6 +182,9 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 				}
 			}
 		}
+		if cmd, ok := d.linkAction(msg.String()); ok {
+			return d, cmd
+		}
 	case common.LiveMsg:
 		cus := d.env.Customer
 		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Notice.Result.Customer == cus) {
@@ -222,7 +225,49 @@ func (d *Detail) actionBindings() []key.Binding {
 	for _, a := range d.c.Actions.For(d.kind) {
 		out = append(out, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
 	}
+	if l, ok := d.selected(); ok {
+		for _, a := range d.c.Actions.For(l.kind) {
+			out = append(out, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label+" "+shortKind(l.kind))))
+		}
+	}
 	return out
+}
+
+// selected is the related object tab selected, if any.
+func (d *Detail) selected() (link, bool) {
+	if d.sel >= 0 && d.sel < len(d.links) {
+		return d.links[d.sel], true
+	}
+	return link{}, false
+}
+
+// linkAction starts the money action bound to k on the selected related
+// object (R on a customer's charge row refunds that charge), so kinds
+// without a page of their own are acted on where they are listed.
+func (d *Detail) linkAction(k string) (tea.Cmd, bool) {
+	l, ok := d.selected()
+	if !ok {
+		return nil, false
+	}
+	for _, a := range d.c.Actions.For(l.kind) {
+		if k != a.Key {
+			continue
+		}
+		env, err := d.c.Store.Get(l.kind, l.id)
+		if err != nil {
+			return common.Toast(common.ToastWarn, a.Label+": "+l.id+" is not in the cache"), true
+		}
+		return a.Start(d.c, env), true
+	}
+	return nil, false
+}
+
+// shortKind names a kind in help text ("charge", "invoice").
+func shortKind(k storage.Kind) string {
+	if k == storage.KindBalanceTransaction {
+		return "balance transaction"
+	}
+	return strings.ReplaceAll(string(k), "_", " ")
 }
 
 // sections builds a detail page's text.
