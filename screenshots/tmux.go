@@ -55,9 +55,14 @@ func capture(bin, tmp string, sc Scene, colour bool) (string, error) {
 		return "", err
 	}
 	for _, st := range sc.Steps {
-		if _, err := tmux("send-keys", "-t", "shot", st.Key); err != nil {
+		keys := []string{"send-keys", "-t", "shot", st.Key}
+		if st.Text != "" {
+			keys = []string{"send-keys", "-t", "shot", "-l", st.Text}
+		}
+		if _, err := tmux(keys...); err != nil {
 			return "", err
 		}
+		time.Sleep(150 * time.Millisecond) // one key at a time, as a person types
 		if st.Want != "" {
 			if err := waitFor(st.Want); err != nil {
 				return "", err
