@@ -660,29 +660,56 @@ func cmdTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	path, err := c.dbPath()
+	own, err := ownCache(ctx, c, "paydesk tui", *whAddr, *offline, nil)
 	if err != nil {
 		return err
 	}
-	logger, closeLog, err := fileLogger(path + ".log")
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-	store, err := openStore(path, "paydesk tui", true, nil)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	rt, err := startRuntime(ctx, c, store, *whAddr, *offline, logger)
-	if err != nil {
-		return err
-	}
-	defer rt.stop()
+	defer own.close()
+	store, rt, logger := own.store, own.rt, own.logger
 	return runConsole(ctx, consoleDeps{
 		store: store, client: rt.client, bus: rt.bus, offline: rt.offline, readOnly: *readOnly,
 		account: rt.account, mode: rt.mode, logger: logger,
 	})
+}
+
+// owned is a cache this process owns and what runs beside it.
+type owned struct {
+	store  *storage.Store
+	rt     *runtime
+	logger *slog.Logger
+	close  func()
+}
+
+// ownCache opens the account's cache for this process (holder names it in
+// the lock note) and starts the receiver and background sync beside it.
+// A nil logger appends to a log file beside the cache.
+func ownCache(ctx context.Context, c config, holder, whAddr string, offline bool, logger *slog.Logger) (*owned, error) {
+	path, err := c.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	closeLog := func() {}
+	if logger == nil {
+		if logger, closeLog, err = fileLogger(path + ".log"); err != nil {
+			return nil, err
+		}
+	}
+	store, err := openStore(path, holder, true, nil)
+	if err != nil {
+		closeLog()
+		return nil, err
+	}
+	rt, err := startRuntime(ctx, c, store, whAddr, offline, logger)
+	if err != nil {
+		store.Close()
+		closeLog()
+		return nil, err
+	}
+	return &owned{store: store, rt: rt, logger: logger, close: func() {
+		rt.stop()
+		store.Close()
+		closeLog()
+	}}, nil
 }
 
 // fileLogger appends the process log to path (the console owns the
@@ -793,16 +820,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*hostKey = filepath.Join(dir, "ssh_host_ed25519")
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	store, err := openStore(path, "paydesk serve", true, nil)
+	own, err := ownCache(ctx, c, "paydesk serve", *whAddr, false, logger)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	rt, err := startRuntime(ctx, c, store, *whAddr, false, logger)
-	if err != nil {
-		return err
-	}
-	defer rt.stop()
+	defer own.close()
+	store, rt := own.store, own.rt
 	if err := registerActions(); err != nil {
 		return err
 	}
@@ -873,26 +896,12 @@ func cmdEvents(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageErr("%v", err)
 	}
 	if *follow {
-		path, err := c.dbPath()
+		own, err := ownCache(ctx, c, "paydesk events --follow", *whAddr, false, nil)
 		if err != nil {
 			return err
 		}
-		logger, closeLog, err := fileLogger(path + ".log")
-		if err != nil {
-			return err
-		}
-		defer closeLog()
-		store, err := openStore(path, "paydesk events --follow", true, nil)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
-		rt, err := startRuntime(ctx, c, store, *whAddr, false, logger)
-		if err != nil {
-			return err
-		}
-		defer rt.stop()
-		return webhookd.Follow(ctx, store, rt.bus, f, stdout, *asJSON)
+		defer own.close()
+		return webhookd.Follow(ctx, own.store, own.rt.bus, f, stdout, *asJSON)
 	}
 	store, err := openCacheReader(c)
 	if err != nil {
