@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -648,14 +649,20 @@ func TestServeFinanceRefundsOverSSH(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	applied := false
+	// The signed charge.refunded webhook was verified and taken (200). Its
+	// verdict is applied, or conflict when the cache's copy was written in
+	// the same second (serve's own startup sync refetches the charge): the
+	// webhook's copy is then written and marked stale for a refetch. Either
+	// way the cached amount checked above is the refunded one.
+	received := false
 	for _, d := range dels {
-		if d.Type == "charge.refunded" && d.ObjectID == r.charge && d.Source == "webhook" && d.Verdict == storage.VerdictApplied && d.Status == 200 {
-			applied = true
+		if d.Type == "charge.refunded" && d.ObjectID == r.charge && d.Source == "webhook" && d.Status == 200 &&
+			(d.Verdict == storage.VerdictApplied || d.Verdict == storage.VerdictConflict) {
+			received = true
 		}
 	}
-	if !applied {
-		t.Fatalf("no applied charge.refunded webhook for %s in the delivery log: %+v", r.charge, dels)
+	if !received {
+		t.Fatalf("no verified charge.refunded webhook for %s in the delivery log: %+v", r.charge, dels)
 	}
 	recs, err := st.Audit(0, 20)
 	if err != nil {
@@ -726,11 +733,25 @@ func TestServeRemovedKeyRefused(t *testing.T) {
 	}
 }
 
+// busWaiters counts the goroutines of this process blocked reading a
+// live-bus subscription (one per open console session, plus serve's own).
+func busWaiters() int {
+	buf := make([]byte, 1<<22)
+	for {
+		n := goruntime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), "webhookd.(*Subscription).Next")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
 // TestServeConcurrentSessionsGetLiveEvent: 20 sessions (finance and
 // viewer keys) render the console and open the Webhooks view; a refund made
 // at Stripe (the sandbox API) reaches serve as a signed webhook and every
-// session's screen shows its delivery; cancelling serve ends them all with
-// a notice and serve returns cleanly.
+// session's screen shows its delivery; half the clients then drop and their
+// sessions release the live bus; cancelling serve ends the rest with a
+// notice and serve returns cleanly.
 func TestServeConcurrentSessionsGetLiveEvent(t *testing.T) {
 	const sessions = 20
 	keys := []sshKey{newSSHKey(t, "fin1@desk"), newSSHKey(t, "fin2@desk"), newSSHKey(t, "view1@desk"), newSSHKey(t, "view2@desk")}
@@ -784,6 +805,22 @@ func TestServeConcurrentSessionsGetLiveEvent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+
+	// Sessions whose client just goes away release their live-bus queue:
+	// the goroutines waiting on it return.
+	waiting := busWaiters()
+	for _, sc := range screens[:sessions/2] {
+		sc.client.Close()
+	}
+	deadline := time.Now().Add(serveWait)
+	for busWaiters() > waiting-sessions/2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := busWaiters(); n > waiting-sessions/2 {
+		t.Fatalf("%d goroutines wait on the live bus after %d of %d sessions dropped, want at most %d",
+			n, sessions/2, sessions, waiting-sessions/2)
+	}
+	screens = screens[sessions/2:]
 
 	s.stop()
 	for _, sc := range screens {
