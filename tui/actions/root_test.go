@@ -59,3 +59,35 @@ func TestDetailPageKey(t *testing.T) {
 	typeText(tm, "C")
 	waitFor(t, tm, "Adjust credit of cus_", "Direction")
 }
+
+// TestChargePageKey: a charge opened from the cache gets its detail page,
+// whose Actions section lists R, and R opens the refund form; a viewer's
+// page says why it cannot.
+func TestChargePageKey(t *testing.T) {
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	for _, tc := range []struct {
+		name     string
+		op       billing.Operator
+		readOnly bool
+		want     []string
+	}{
+		{"admin", actenv.Admin, false, []string{"Refund " + ch.ID, "Amount (USD)"}},
+		{"viewer", billing.Operator{Name: "vi@desk", Role: billing.RoleViewer}, true, []string{"refund unavailable: read-only session"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := e.Session(tc.op)
+			c.ReadOnly = tc.readOnly
+			if err := actions.Register(c.Actions); err != nil {
+				t.Fatal(err)
+			}
+			tm := teatest.NewTestModel(t, tui.New(c), teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))
+			t.Cleanup(func() { _ = tm.Quit() })
+			waitFor(t, tm, "Customers")
+			tm.Send(common.OpenObjectMsg{Kind: "", ID: ch.ID})
+			waitFor(t, tm, "Charge "+ch.ID, "Refunded", "Actions")
+			typeText(tm, "R")
+			waitFor(t, tm, tc.want...)
+		})
+	}
+}

@@ -131,7 +131,7 @@ func (d *Detail) render() {
 }
 
 // Open builds the page for a cached object: the detail page of customers,
-// subscriptions, invoices and disputes, the raw JSON of other kinds.
+// subscriptions, invoices, charges and disputes, the raw JSON of other kinds.
 func Open(c *common.Common, kind storage.Kind, id string) common.Page {
 	switch kind {
 	case storage.KindCustomer:
@@ -142,6 +142,8 @@ func Open(c *common.Common, kind storage.Kind, id string) common.Page {
 		return NewInvoice(c, id)
 	case storage.KindDispute:
 		return NewDispute(c, id)
+	case storage.KindCharge:
+		return NewCharge(c, id)
 	}
 	return raw.New(c, kind, id)
 }

@@ -290,6 +290,7 @@ func (s *Server) program(sess charmssh.Session) *tea.Program {
 	// Under s.mu with the stop check: Shutdown closes stop before it lists
 	// the sessions to end, so a session either sees stop or is listed.
 	s.mu.Lock()
+	live.model = model // closed by release, however the session ends
 	stopping := false
 	select {
 	case <-s.stop:
@@ -374,9 +375,14 @@ func (s *Server) release(live *liveSession) {
 		delete(s.sessions, live.sess)
 		close(live.done)
 	}
+	model := live.model
+	live.model = nil
 	s.mu.Unlock()
 	if live.sub != nil {
 		live.sub.Close()
+	}
+	if c, ok := model.(interface{ Close() }); ok {
+		c.Close()
 	}
 }
 

@@ -15,7 +15,10 @@ import (
 
 // Factory builds the model one SSH session runs. It is called once per
 // session, after authentication and the session checks; an error ends the
-// session with exit status 1 (the error is logged, not shown).
+// session with exit status 1 (the error is logged, not shown). A model
+// with a Close() method is closed once when its session ends, however it
+// ends (quit, disconnect, idle, removed key, shutdown): tui.Model releases
+// its live-bus subscription there.
 type Factory func(sess Session) (tea.Model, error)
 
 // Session is what the factory gets to build one session's console.
@@ -74,6 +77,7 @@ type OperatorChangedMsg struct {
 type liveSession struct {
 	sess    charmssh.Session
 	program *tea.Program
+	model   tea.Model // closed by release when it has Close()
 	sub     *webhookd.Subscription
 	started time.Time
 	input   *inputPump

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -341,5 +342,54 @@ func TestTokenBucket(t *testing.T) {
 	}
 	if got != 3 {
 		t.Fatalf("after a long pause allowed %d, want the burst 3", got)
+	}
+}
+
+// closingModel is testModel with a Close that counts its calls.
+type closingModel struct {
+	*testModel
+	closed *atomic.Int32
+}
+
+func (m closingModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.testModel.Update(msg)
+	return m, cmd
+}
+
+func (m closingModel) Close() { m.closed.Add(1) }
+
+// A model with Close is closed exactly once when its session ends, whether
+// the operator quit or the client just went away (the console releases its
+// live-bus subscription there).
+func TestModelClosedWhenSessionEnds(t *testing.T) {
+	ana := newTestKey(t, "ana@laptop")
+	var closed atomic.Int32
+	ts := startServer(t, []string{ana.line("viewer")}, func(sess Session) (tea.Model, error) {
+		m, err := testFactory(sess)
+		return closingModel{testModel: m.(*testModel), closed: &closed}, err
+	}, nil)
+	waitClosed := func(want int32) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for closed.Load() < want && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if got := closed.Load(); got != want {
+			t.Fatalf("Close called %d times, want %d", got, want)
+		}
+	}
+
+	tm := ts.openTerm(t, ana, "xterm", 120, 10, true)
+	tm.waitOut("operator=ana@laptop")
+	tm.send("q")
+	tm.wait()
+	waitClosed(1)
+
+	tm = ts.openTerm(t, ana, "xterm", 120, 10, true)
+	tm.waitOut("operator=ana@laptop")
+	tm.client.Close() // no quit: the connection drops
+	waitClosed(2)
+	if n := ts.Stats().Sessions; n != 0 { // release forgets the session before Close
+		t.Fatalf("%d sessions counted after both ended", n)
 	}
 }
