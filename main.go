@@ -801,6 +801,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hostKey := fs.String("host-key", "", "SSH host key (default: ssh_host_ed25519 beside the cache)")
 	maxSessions := fs.Int("max-sessions", 64, "concurrent SSH sessions")
 	idle := fs.Duration("idle-timeout", 30*time.Minute, "close sessions idle this long")
+	connRate := fs.Float64("conn-rate", 5, "new SSH connections accepted per second (negative: no limit)")
+	connBurst := fs.Int("conn-burst", 20, "new SSH connections accepted at once above --conn-rate")
 	fs.Float64Var(&c.Rate, "rate", 0, "request rate cap per second (0: the key's default)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -832,7 +834,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	money := moneyActions(rt.client, store, nil)
 	srv, err := pdssh.New(pdssh.Config{
 		Addr: *sshAddr, HostKeyPath: *hostKey, AuthorizedKeysPath: *keys,
-		IdleTimeout: *idle, MaxSessions: *maxSessions, Logger: logger,
+		IdleTimeout: *idle, MaxSessions: *maxSessions, ConnRate: *connRate, ConnBurst: *connBurst, Logger: logger,
 	}, func(sess pdssh.Session) (tea.Model, error) {
 		op := sess.Operator()
 		cm := common.New(common.Common{

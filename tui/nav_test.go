@@ -358,3 +358,19 @@ func TestRouteMessages(t *testing.T) {
 		t.Fatalf("unregistered action toast %q", m.toast.Text)
 	}
 }
+
+// TestOperatorChangedTakesTheNewRole: a key's role edited while its SSH
+// session is open reaches the console; a viewer becomes read-only and a
+// finance operator may act again.
+func TestOperatorChangedTakesTheNewRole(t *testing.T) {
+	c := session(nil, nil)
+	m := start(c, 120, 36)
+	drive(m, common.OperatorChangedMsg{Operator: billing.Operator{Name: "ana (SHA256:x)", Role: billing.RoleViewer}})
+	if !c.ReadOnly || c.Operator.Role != billing.RoleViewer || !strings.Contains(m.View(), "your role is now viewer") {
+		t.Fatalf("after a downgrade: read-only %v, role %q\n%s", c.ReadOnly, c.Operator.Role, m.View())
+	}
+	drive(m, common.OperatorChangedMsg{Operator: billing.Operator{Name: "ana (SHA256:x)", Role: billing.RoleFinance}})
+	if c.ReadOnly || c.Operator.Role != billing.RoleFinance {
+		t.Fatalf("after an upgrade: read-only %v, role %q", c.ReadOnly, c.Operator.Role)
+	}
+}

@@ -48,6 +48,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/audit"
 	"github.com/paydesk/paydesk/tui/common"
@@ -231,6 +232,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.toast = common.ToastMsg{}
 		}
 		return m, nil
+	case common.OperatorChangedMsg:
+		m.c.Operator = msg.Operator
+		m.c.ReadOnly = msg.Operator.Role == billing.RoleViewer
+		t := m.showToast(common.ToastMsg{Level: common.ToastWarn, Text: "your role is now " + string(msg.Operator.Role)})
+		return m, tea.Batch(t, m.broadcast(common.RefreshMsg{}))
 	case common.RefetchedMsg:
 		cmd := m.showToast(common.RefetchToast(msg))
 		return m, tea.Batch(cmd, m.broadcast(common.RefreshMsg{}))

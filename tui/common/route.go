@@ -31,3 +31,11 @@ func OpenObject(kind storage.Kind, id string) tea.Cmd {
 func RequestAction(a billing.Action, target string) tea.Cmd {
 	return func() tea.Msg { return ActionRequestMsg{Action: a, Target: target} }
 }
+
+// OperatorChangedMsg tells a session its operator changed while it was
+// open (an SSH key's role edited in the authorized-keys file): the root
+// model takes the new operator, a viewer becomes read-only and every page
+// redraws what it offers.
+type OperatorChangedMsg struct {
+	Operator billing.Operator
+}

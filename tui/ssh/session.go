@@ -10,6 +10,7 @@ import (
 	charmssh "github.com/charmbracelet/ssh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -67,11 +68,9 @@ func (s Session) Authorize(a billing.Action) error {
 }
 
 // OperatorChangedMsg is sent to a session's program when a recheck of the
-// authorized-keys file finds its key's role changed. The console should
-// replace its operator (the action-time check stands either way).
-type OperatorChangedMsg struct {
-	Operator billing.Operator
-}
+// authorized-keys file finds its key's role changed; the console's root
+// model takes the new operator (the action-time check stands either way).
+type OperatorChangedMsg = common.OperatorChangedMsg
 
 // liveSession is the server's record of one running session.
 type liveSession struct {
