@@ -134,17 +134,5 @@ func nameSuffix(name, email string) string {
 // intent's metadata.
 func (a *Actions) lookupCredit(ctx context.Context, in storage.Intent) (string, bool, error) {
 	path := stripe.FormatURLPath("/v1/customers/%s/balance_transactions", in.Target)
-	q := []Param{{"limit", "100"}}
-	for range 20 {
-		raw, err := a.get(ctx, path, q)
-		if err != nil {
-			return "", false, err
-		}
-		last, found, more, err := listed(raw, in.Key)
-		if err != nil || found || !more {
-			return last, found, err
-		}
-		q = setParam(q, "starting_after", last)
-	}
-	return "", false, nil
+	return a.findListed(ctx, path, []Param{{"limit", "100"}}, in.Key)
 }

@@ -199,18 +199,7 @@ func (a *Actions) lookupRefund(ctx context.Context, in storage.Intent, call Call
 	} else {
 		q = append(q, Param{"payment_intent", call.Get("payment_intent")})
 	}
-	for range 20 {
-		raw, err := a.get(ctx, "/v1/refunds", q)
-		if err != nil {
-			return "", false, err
-		}
-		last, found, more, err := listed(raw, in.Key)
-		if err != nil || found || !more {
-			return last, found, err
-		}
-		q = setParam(q, "starting_after", last)
-	}
-	return "", false, nil
+	return a.findListed(ctx, "/v1/refunds", q, in.Key)
 }
 
 func contains(list []string, s string) bool {

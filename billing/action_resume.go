@@ -89,6 +89,24 @@ func (a *Actions) lookupMetadata(ctx context.Context, kind storage.Kind, in stor
 	return in.Target, str(obj, "metadata."+IntentMetadataKey) == in.Key, nil
 }
 
+// findListed pages through the list endpoint path (query q, at most 20
+// pages) for the object whose metadata names key: its id and true when
+// found, false when the list ends (or 20 pages pass) without it.
+func (a *Actions) findListed(ctx context.Context, path string, q []Param, key string) (string, bool, error) {
+	for range 20 {
+		raw, err := a.get(ctx, path, q)
+		if err != nil {
+			return "", false, err
+		}
+		last, found, more, err := listed(raw, key)
+		if err != nil || found || !more {
+			return last, found, err
+		}
+		q = setParam(q, "starting_after", last)
+	}
+	return "", false, nil
+}
+
 // listed finds, in a list answer, the object whose metadata names key.
 func listed(raw json.RawMessage, key string) (string, bool, bool, error) {
 	var page struct {

@@ -15,26 +15,8 @@ import (
 // a customer stale with the event's (wrong-shaped) copy; a wake-up makes
 // KeepFresh refetch it from the sandbox and clear the mark.
 func TestKeepFreshRefetchesStaleOnWake(t *testing.T) {
-	sb, err := sandbox.New(sandbox.Options{Seed: 5, Customers: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := sb.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	c := newTestClient(t, base, func(cfg *Config) { cfg.SecretKey = sb.APIKey() })
-	store := newTestStore(t)
+	c, store, cus := backfilledCustomers(t, 5, 5)
 	ctx := context.Background()
-	if err := c.Backfill(ctx, store, BackfillOptions{Kinds: []storage.Kind{storage.KindCustomer}}); err != nil {
-		t.Fatal(err)
-	}
-	page, err := store.List(storage.Query{Kind: storage.KindCustomer, Limit: 1})
-	if err != nil || len(page.Items) != 1 {
-		t.Fatalf("list: %v %d", err, len(page.Items))
-	}
-	cus := page.Items[0]
 	ev := fmt.Sprintf(`{"id":"evt_future1","object":"event","type":"customer.updated","api_version":"2099-01-01","created":%d,"data":{"object":{"id":%q,"object":"customer","email":"changed@example.com","created":%d}}}`,
 		time.Now().Unix()+5, cus.ID, cus.Created)
 	if _, err := store.ApplyEvent([]byte(ev), &storage.Delivery{Source: "test"}); err != nil {
@@ -81,26 +63,8 @@ func TestKeepFreshRefetchesStaleOnWake(t *testing.T) {
 // 404 for sort first, yet a refresh limited to one object still reaches
 // the real one behind them instead of retrying the missing ones forever.
 func TestRefreshStaleWalksPastObjectsStripeLacks(t *testing.T) {
-	sb, err := sandbox.New(sandbox.Options{Seed: 6, Customers: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := sb.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	c := newTestClient(t, base, func(cfg *Config) { cfg.SecretKey = sb.APIKey() })
-	store := newTestStore(t)
+	c, store, real := backfilledCustomers(t, 6, 3)
 	ctx := context.Background()
-	if err := c.Backfill(ctx, store, BackfillOptions{Kinds: []storage.Kind{storage.KindCustomer}}); err != nil {
-		t.Fatal(err)
-	}
-	page, err := store.List(storage.Query{Kind: storage.KindCustomer, Limit: 1})
-	if err != nil || len(page.Items) != 1 {
-		t.Fatalf("list: %v", err)
-	}
-	real := page.Items[0]
 	markStale := func(i int, id string) {
 		ev := fmt.Sprintf(`{"id":"evt_stale%d","object":"event","type":"customer.updated","api_version":"2099-01-01","created":%d,"data":{"object":{"id":%q,"object":"customer","created":1}}}`,
 			i, time.Now().Unix()+5, id)
@@ -123,4 +87,22 @@ func TestRefreshStaleWalksPastObjectsStripeLacks(t *testing.T) {
 	if len(left) != 3 {
 		t.Fatalf("%d stale left, want the 3 Stripe lacks", len(left))
 	}
+}
+
+// backfilledCustomers starts a sandbox seeded with seed and n customers,
+// backfills its customers into a new cache and returns the client, the
+// cache and the first customer the cache lists.
+func backfilledCustomers(t *testing.T, seed int64, n int) (*Client, *storage.Store, storage.Envelope) {
+	t.Helper()
+	sb, base := startSandbox(t, sandbox.Options{Seed: seed, Customers: n})
+	c := newTestClient(t, base, func(cfg *Config) { cfg.SecretKey = sb.APIKey() })
+	store := newTestStore(t)
+	if err := c.Backfill(context.Background(), store, BackfillOptions{Kinds: []storage.Kind{storage.KindCustomer}}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := store.List(storage.Query{Kind: storage.KindCustomer, Limit: 1})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("list: %v %d", err, len(page.Items))
+	}
+	return c, store, page.Items[0]
 }

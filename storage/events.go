@@ -101,11 +101,27 @@ func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 		}
 		return head, err
 	}
+	res, err := s.writeApplied(d, func(tx *bolt.Tx) (ApplyResult, error) {
+		res := head // Batch may run this function twice.
+		err := s.applyInTx(tx, raw, obj, &res)
+		return res, err
+	})
+	if err != nil {
+		return res, fmt.Errorf("apply event %s: %w", head.EventID, err)
+	}
+	return res, nil
+}
+
+// writeApplied runs apply in one write transaction and appends the receipt d
+// (nil: none), filled from apply's result, to the delivery log in that same
+// transaction; after the commit *d is the receipt as logged, with its Seq.
+// apply may run twice (Batch), so it must start from a fresh result.
+func (s *Store) writeApplied(d *Delivery, apply func(tx *bolt.Tx) (ApplyResult, error)) (ApplyResult, error) {
 	var res ApplyResult
 	var logged Delivery
-	err = s.write(func(tx *bolt.Tx) error {
-		res = head // Batch may run this function twice.
-		if err := s.applyInTx(tx, raw, obj, &res); err != nil {
+	err := s.write(func(tx *bolt.Tx) error {
+		var err error
+		if res, err = apply(tx); err != nil {
 			return err
 		}
 		if d != nil {
@@ -120,10 +136,10 @@ func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 		return nil
 	})
 	if err != nil {
-		return res, fmt.Errorf("apply event %s: %w", head.EventID, err)
+		return res, err
 	}
 	if d != nil {
-		*d = logged // the receipt as committed, with its Seq
+		*d = logged
 	}
 	return res, nil
 }

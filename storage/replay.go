@@ -24,35 +24,19 @@ func (s *Store) ReplayEvent(id string, d *Delivery) (ApplyResult, error) {
 	if err != nil {
 		return head, fmt.Errorf("replay %s: %w", id, err)
 	}
-	var res ApplyResult
-	var logged Delivery
-	err = s.write(func(tx *bolt.Tx) error {
-		res = head
+	res, err := s.writeApplied(d, func(tx *bolt.Tx) (ApplyResult, error) {
+		res := head
 		f, ferr := ExtractFields(obj)
 		if ferr != nil || !f.Kind.Cached() {
 			res.Verdict, res.Reason = VerdictRecorded, "event carries no cached object"
-		} else {
-			res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
-			if err := s.applyObject(tx, f, obj, &res); err != nil {
-				return err
-			}
+			return res, nil
 		}
-		if d != nil {
-			logged = *d
-			logged.fill(res)
-			seq, err := appendDelivery(root(tx), logged, s.opts.MaxDeliveries)
-			if err != nil {
-				return err
-			}
-			logged.Seq = seq
-		}
-		return nil
+		res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
+		err := s.applyObject(tx, f, obj, &res)
+		return res, err
 	})
 	if err != nil {
 		return res, fmt.Errorf("replay %s: %w", id, err)
-	}
-	if d != nil {
-		*d = logged
 	}
 	return res, nil
 }

@@ -133,18 +133,8 @@ func (c *computer) failed() error {
 // recovered tallies invoices paid in the window after a failed attempt and
 // how long each took.
 func (c *computer) recovered() error {
-	var paid []invoice
-	err := c.store.Walk(storage.Range{Kind: storage.KindInvoice, By: storage.ByStatusAt, Group: "paid", From: c.from, To: c.to},
-		func(e storage.Envelope) error {
-			in, err := decode[invoice](e.Raw, "invoice", e.ID)
-			if err != nil {
-				return err
-			}
-			if in.AttemptCount >= 2 {
-				paid = append(paid, in)
-			}
-			return nil
-		})
+	paid, err := decodeRange(c.store, storage.Range{Kind: storage.KindInvoice, By: storage.ByStatusAt, Group: "paid", From: c.from, To: c.to},
+		"invoice", func(in *invoice) bool { return in.AttemptCount >= 2 })
 	if err != nil {
 		return err
 	}
@@ -200,16 +190,8 @@ func (c *computer) firstFailure(in *invoice) (int64, error) {
 func (c *computer) atRisk() error {
 	c.inWork = map[string]bool{}
 	for _, status := range []string{"past_due", "unpaid"} {
-		var subs []subscription
-		err := c.store.Walk(storage.Range{Kind: storage.KindSubscription, By: storage.ByStatus, Group: status},
-			func(e storage.Envelope) error {
-				s, err := decode[subscription](e.Raw, "subscription", e.ID)
-				if err != nil {
-					return err
-				}
-				subs = append(subs, s)
-				return nil
-			})
+		subs, err := decodeRange[subscription](c.store, storage.Range{Kind: storage.KindSubscription, By: storage.ByStatus, Group: status},
+			"subscription", nil)
 		if err != nil {
 			return err
 		}
@@ -229,16 +211,8 @@ func (c *computer) atRisk() error {
 
 // churn counts subscriptions canceled in the window after failed payments.
 func (c *computer) churn() error {
-	var subs []subscription
-	err := c.store.Walk(storage.Range{Kind: storage.KindSubscription, By: storage.ByStatusAt, Group: "canceled", From: c.from, To: c.to},
-		func(e storage.Envelope) error {
-			s, err := decode[subscription](e.Raw, "subscription", e.ID)
-			if err != nil {
-				return err
-			}
-			subs = append(subs, s)
-			return nil
-		})
+	subs, err := decodeRange[subscription](c.store, storage.Range{Kind: storage.KindSubscription, By: storage.ByStatusAt, Group: "canceled", From: c.from, To: c.to},
+		"subscription", nil)
 	if err != nil {
 		return err
 	}
@@ -307,4 +281,23 @@ func (c *computer) openInvoices() error {
 		c.r.Work = append(c.r.Work, item)
 	}
 	return nil
+}
+
+// decodeRange decodes the cached objects of r in walk order and returns
+// those keep accepts (nil keeps all); what names the kind in errors. Walk
+// callbacks must not call the Store, so callers that read more per object
+// collect first.
+func decodeRange[T any](store *storage.Store, r storage.Range, what string, keep func(*T) bool) ([]T, error) {
+	var out []T
+	err := store.Walk(r, func(e storage.Envelope) error {
+		v, err := decode[T](e.Raw, what, e.ID)
+		if err != nil {
+			return err
+		}
+		if keep == nil || keep(&v) {
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
 }

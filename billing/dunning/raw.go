@@ -3,51 +3,27 @@ package dunning
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/paydesk/paydesk/billing/stripejson"
 )
-
-// ref is a Stripe reference: an id string or an expanded object.
-type ref string
-
-func (r *ref) UnmarshalJSON(b []byte) error {
-	if len(b) == 0 || string(b) == "null" {
-		*r = ""
-		return nil
-	}
-	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*r = ref(s)
-		return nil
-	}
-	var o struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(b, &o); err != nil {
-		return err
-	}
-	*r = ref(o.ID)
-	return nil
-}
 
 // invoice holds the invoice fields dunning reads.
 type invoice struct {
-	ID                 string `json:"id"`
-	Status             string `json:"status"`
-	Created            int64  `json:"created"`
-	Customer           ref    `json:"customer"`
-	CustomerName       string `json:"customer_name"`
-	CustomerEmail      string `json:"customer_email"`
-	Subscription       ref    `json:"subscription"`
-	Charge             ref    `json:"charge"`
-	PaymentIntent      ref    `json:"payment_intent"`
-	AttemptCount       int    `json:"attempt_count"`
-	AmountDue          int64  `json:"amount_due"`
-	AmountPaid         int64  `json:"amount_paid"`
-	AmountRemaining    *int64 `json:"amount_remaining"`
-	Currency           string `json:"currency"`
-	NextPaymentAttempt int64  `json:"next_payment_attempt"`
+	ID                 string         `json:"id"`
+	Status             string         `json:"status"`
+	Created            int64          `json:"created"`
+	Customer           stripejson.Ref `json:"customer"`
+	CustomerName       string         `json:"customer_name"`
+	CustomerEmail      string         `json:"customer_email"`
+	Subscription       stripejson.Ref `json:"subscription"`
+	Charge             stripejson.Ref `json:"charge"`
+	PaymentIntent      stripejson.Ref `json:"payment_intent"`
+	AttemptCount       int            `json:"attempt_count"`
+	AmountDue          int64          `json:"amount_due"`
+	AmountPaid         int64          `json:"amount_paid"`
+	AmountRemaining    *int64         `json:"amount_remaining"`
+	Currency           string         `json:"currency"`
+	NextPaymentAttempt int64          `json:"next_payment_attempt"`
 	StatusTransitions  struct {
 		FinalizedAt int64 `json:"finalized_at"`
 		PaidAt      int64 `json:"paid_at"`
@@ -64,13 +40,13 @@ func (in *invoice) remaining() int64 {
 
 // charge holds the charge fields dunning reads.
 type charge struct {
-	ID          string  `json:"id"`
-	Status      string  `json:"status"`
-	Created     int64   `json:"created"`
-	Amount      int64   `json:"amount"`
-	Currency    string  `json:"currency"`
-	Invoice     ref     `json:"invoice"`
-	FailureCode *string `json:"failure_code"`
+	ID          string         `json:"id"`
+	Status      string         `json:"status"`
+	Created     int64          `json:"created"`
+	Amount      int64          `json:"amount"`
+	Currency    string         `json:"currency"`
+	Invoice     stripejson.Ref `json:"invoice"`
+	FailureCode *string        `json:"failure_code"`
 	Outcome     *struct {
 		Reason *string `json:"reason"`
 	} `json:"outcome"`
@@ -98,10 +74,10 @@ type paymentIntent struct {
 
 // subscription holds the subscription fields dunning reads.
 type subscription struct {
-	ID                  string `json:"id"`
-	Status              string `json:"status"`
-	Customer            ref    `json:"customer"`
-	LatestInvoice       ref    `json:"latest_invoice"`
+	ID                  string         `json:"id"`
+	Status              string         `json:"status"`
+	Customer            stripejson.Ref `json:"customer"`
+	LatestInvoice       stripejson.Ref `json:"latest_invoice"`
 	CancellationDetails *struct {
 		Reason *string `json:"reason"`
 	} `json:"cancellation_details"`

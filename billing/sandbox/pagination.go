@@ -92,17 +92,20 @@ func (c *call) list(spec listSpec) (any, *apiError) {
 		// created is monotone in the index: restrict to [a, b) by binary search.
 		a := sort.Search(spec.n, func(i int) bool { return spec.created(i) >= lo })
 		b := sort.Search(spec.n, func(i int) bool { return spec.created(i) > hi })
-		match := func(i int) bool { return spec.match == nil || spec.match(i) }
+		// take picks i when it matches; false once the page is full.
+		take := func(i int) bool {
+			if spec.match != nil && !spec.match(i) {
+				return true
+			}
+			if len(picked) == limit {
+				hasMore = true
+				return false
+			}
+			picked = append(picked, i)
+			return true
+		}
 		if hasBefore {
-			for i := max(a, cursor+1); i < b; i++ {
-				if !match(i) {
-					continue
-				}
-				if len(picked) == limit {
-					hasMore = true
-					break
-				}
-				picked = append(picked, i)
+			for i := max(a, cursor+1); i < b && take(i); i++ {
 			}
 			for l, r := 0, len(picked)-1; l < r; l, r = l+1, r-1 {
 				picked[l], picked[r] = picked[r], picked[l]
@@ -112,15 +115,7 @@ func (c *call) list(spec listSpec) (any, *apiError) {
 			if hasAfter {
 				top = min(top, cursor-1)
 			}
-			for i := top; i >= a; i-- {
-				if !match(i) {
-					continue
-				}
-				if len(picked) == limit {
-					hasMore = true
-					break
-				}
-				picked = append(picked, i)
+			for i := top; i >= a && take(i); i-- {
 			}
 		}
 	}

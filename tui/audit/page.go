@@ -17,6 +17,7 @@ import (
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/widget"
 )
 
 // resumeTimeout bounds one resolution (a lookup and a send).
@@ -64,8 +65,8 @@ var _ common.Page = (*Page)(nil)
 // New builds the Audit view for a session.
 func New(c *common.Common) common.Page {
 	return &Page{c: c, w: 80, h: 20, starts: []uint64{0}, keys: keyMap{
-		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Up:      widget.UpKey(),
+		Down:    widget.DownKey(),
 		Next:    key.NewBinding(key.WithKeys("pgdown", "right", "l", " "), key.WithHelp("pgdn", "older")),
 		Prev:    key.NewBinding(key.WithKeys("pgup", "left", "h"), key.WithHelp("pgup", "newer")),
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),

@@ -1,6 +1,10 @@
 package dunning
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/paydesk/paydesk/tui/widget"
+)
 
 // KeyMap is the Dunning page's keys.
 type KeyMap struct {
@@ -13,10 +17,10 @@ type KeyMap struct {
 // DefaultKeyMap returns the page's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:       key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown:     key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Up:           widget.UpKey(),
+		Down:         widget.DownKey(),
+		PageUp:       widget.PageUpKey(),
+		PageDown:     widget.PageDownKey(),
 		Window:       key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "7/30/90 days")),
 		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Reverse:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse")),

@@ -10,6 +10,7 @@ import (
 	bd "github.com/paydesk/paydesk/billing/dunning"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/widget"
 )
 
 const maxDeclines = 5
@@ -51,7 +52,7 @@ func (p *Page) top() []string {
 	}
 	title := st.Title.Render(fmt.Sprintf("Dunning · last %d days", r.Window.Days)) +
 		st.Muted.Render(fmt.Sprintf("  %s → %s", r.From.In(loc).Format("2006-01-02"), r.To.In(loc).Format("2006-01-02 15:04 MST")))
-	head := spread(title, "window "+strings.Join(tabs, " "), p.width)
+	head := widget.Spread(title, "window "+strings.Join(tabs, " "), p.width)
 
 	label := func(s string) string { return st.Label.Render(fmt.Sprintf("%-19s", s)) }
 	rates := []string{}
@@ -88,7 +89,7 @@ func (p *Page) top() []string {
 			break
 		}
 		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
-		out = append(out, fmt.Sprintf("  %-22s %4d  %-12s %s", trunc(d.Code, 22), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), money(d.Amount)))
+		out = append(out, fmt.Sprintf("  %-22s %4d  %-12s %s", widget.Trunc(d.Code, 22), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), money(d.Amount)))
 	}
 	return append(out, "")
 }
@@ -114,7 +115,7 @@ func (p *Page) table(rows int) []string {
 		st.Muted.Render(fmt.Sprintf(" · sort: %s %s", bd.SortKeys[p.sortKey], dir))}
 	var hdr []string
 	for _, c := range columns {
-		hdr = append(hdr, cell(c.title, c.width, c.right))
+		hdr = append(hdr, widget.Cell(c.title, c.width, c.right))
 	}
 	out = append(out, "  "+st.TableHeader.Render(strings.Join(hdr, " ")))
 	if len(r.Work) == 0 {
@@ -136,7 +137,7 @@ func (p *Page) table(rows int) []string {
 			orDash(it.LastDecline, ""), next, format.Money(it.AmountDue, it.Currency)}
 		var cells []string
 		for j, c := range columns {
-			s := cell(vals[j], c.width, c.right)
+			s := widget.Cell(vals[j], c.width, c.right)
 			if j == 3 {
 				s = st.Status(it.Status).Render(s)
 			}
@@ -175,30 +176,4 @@ func orDash(vals ...string) string {
 		}
 	}
 	return "-"
-}
-
-func trunc(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:max(0, w-1)]) + "…"
-}
-
-func cell(s string, w int, right bool) string {
-	s = trunc(s, w)
-	pad := strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
-	if right {
-		return pad + s
-	}
-	return s + pad
-}
-
-// spread puts left and right on one line of width w (left alone when it does not fit).
-func spread(left, right string, w int) string {
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if w <= 0 || gap < 2 {
-		return left + "  " + right
-	}
-	return left + strings.Repeat(" ", gap) + right
 }

@@ -55,14 +55,7 @@ func customerBody(d *Detail, b *sections) {
 	b.list(subCols, rows, more, "no subscriptions")
 
 	invs, more := b.related(storage.KindInvoice, e.ID, relatedRows, nil)
-	b.heading("Invoices")
-	rows = rows[:0]
-	for _, in := range invs {
-		ij := decode[invoiceJSON](in.Raw)
-		rows = append(rows, []string{orDash(in.Number), in.Status, b.money(in.Amount, in.Currency), itoa(ij.AttemptCount), date(d.c, in.Created), in.ID})
-	}
-	b.linkRows(storage.KindInvoice, invs)
-	b.list(invoiceCols, rows, more, "no invoices")
+	b.invoiceList(invs, more, "no invoices")
 
 	chs, more := b.related(storage.KindCharge, e.ID, relatedRows, nil)
 	b.heading("Charges")
@@ -138,6 +131,19 @@ func cacheLine(d *Detail) string {
 		s += "  " + d.c.Styles.Warn.Render("stale: "+d.env.StaleReason)
 	}
 	return s
+}
+
+// invoiceList lists related invoices under an "Invoices" heading (the
+// customer and subscription pages), or none when there are none.
+func (b *sections) invoiceList(invs []storage.Envelope, more bool, none string) {
+	b.heading("Invoices")
+	rows := make([][]string, 0, len(invs))
+	for _, in := range invs {
+		ij := decode[invoiceJSON](in.Raw)
+		rows = append(rows, []string{orDash(in.Number), in.Status, b.money(in.Amount, in.Currency), itoa(ij.AttemptCount), date(b.d.c, in.Created), in.ID})
+	}
+	b.linkRows(storage.KindInvoice, invs)
+	b.list(invoiceCols, rows, more, none)
 }
 
 func failure(cj chargeJSON) string {

@@ -3,44 +3,20 @@ package resources
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/paydesk/paydesk/billing/stripejson"
 )
 
 // The structs below decode the parts of Stripe's JSON that rows and detail
 // pages show beyond storage.Fields. Unknown or missing fields stay zero.
 
-type ref string
-
-// UnmarshalJSON accepts an id or an expanded object.
-func (r *ref) UnmarshalJSON(b []byte) error {
-	if len(b) == 0 || string(b) == "null" {
-		*r = ""
-		return nil
-	}
-	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*r = ref(s)
-		return nil
-	}
-	var o struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(b, &o); err != nil {
-		return err
-	}
-	*r = ref(o.ID)
-	return nil
-}
-
 type price struct {
-	ID         string `json:"id"`
-	Nickname   string `json:"nickname"`
-	LookupKey  string `json:"lookup_key"`
-	UnitAmount int64  `json:"unit_amount"`
-	Currency   string `json:"currency"`
-	Product    ref    `json:"product"`
+	ID         string         `json:"id"`
+	Nickname   string         `json:"nickname"`
+	LookupKey  string         `json:"lookup_key"`
+	UnitAmount int64          `json:"unit_amount"`
+	Currency   string         `json:"currency"`
+	Product    stripejson.Ref `json:"product"`
 	Recurring  *struct {
 		Interval      string `json:"interval"`
 		IntervalCount int64  `json:"interval_count"`
@@ -106,19 +82,19 @@ func paymentMethod(raw json.RawMessage) (id string, c *card) {
 }
 
 type subscriptionJSON struct {
-	Status             string `json:"status"`
-	Customer           ref    `json:"customer"`
-	CurrentPeriodStart int64  `json:"current_period_start"`
-	CurrentPeriodEnd   int64  `json:"current_period_end"`
-	CancelAtPeriodEnd  bool   `json:"cancel_at_period_end"`
-	CancelAt           int64  `json:"cancel_at"`
-	CanceledAt         int64  `json:"canceled_at"`
-	EndedAt            int64  `json:"ended_at"`
-	TrialStart         int64  `json:"trial_start"`
-	TrialEnd           int64  `json:"trial_end"`
-	StartDate          int64  `json:"start_date"`
-	LatestInvoice      ref    `json:"latest_invoice"`
-	CollectionMethod   string `json:"collection_method"`
+	Status             string         `json:"status"`
+	Customer           stripejson.Ref `json:"customer"`
+	CurrentPeriodStart int64          `json:"current_period_start"`
+	CurrentPeriodEnd   int64          `json:"current_period_end"`
+	CancelAtPeriodEnd  bool           `json:"cancel_at_period_end"`
+	CancelAt           int64          `json:"cancel_at"`
+	CanceledAt         int64          `json:"canceled_at"`
+	EndedAt            int64          `json:"ended_at"`
+	TrialStart         int64          `json:"trial_start"`
+	TrialEnd           int64          `json:"trial_end"`
+	StartDate          int64          `json:"start_date"`
+	LatestInvoice      stripejson.Ref `json:"latest_invoice"`
+	CollectionMethod   string         `json:"collection_method"`
 	PauseCollection    *struct {
 		Behavior  string `json:"behavior"`
 		ResumesAt int64  `json:"resumes_at"`
@@ -144,28 +120,28 @@ func (s subscriptionJSON) plan() string {
 }
 
 type invoiceJSON struct {
-	Number             string `json:"number"`
-	Status             string `json:"status"`
-	Customer           ref    `json:"customer"`
-	CustomerEmail      string `json:"customer_email"`
-	CustomerName       string `json:"customer_name"`
-	Subscription       ref    `json:"subscription"`
-	BillingReason      string `json:"billing_reason"`
-	AmountDue          int64  `json:"amount_due"`
-	AmountPaid         int64  `json:"amount_paid"`
-	AmountRemaining    int64  `json:"amount_remaining"`
-	Total              int64  `json:"total"`
-	Currency           string `json:"currency"`
-	AttemptCount       int64  `json:"attempt_count"`
-	Attempted          bool   `json:"attempted"`
-	NextPaymentAttempt int64  `json:"next_payment_attempt"`
-	DueDate            int64  `json:"due_date"`
-	PeriodStart        int64  `json:"period_start"`
-	PeriodEnd          int64  `json:"period_end"`
-	Charge             ref    `json:"charge"`
-	PaymentIntent      ref    `json:"payment_intent"`
-	CollectionMethod   string `json:"collection_method"`
-	HostedInvoiceURL   string `json:"hosted_invoice_url"`
+	Number             string         `json:"number"`
+	Status             string         `json:"status"`
+	Customer           stripejson.Ref `json:"customer"`
+	CustomerEmail      string         `json:"customer_email"`
+	CustomerName       string         `json:"customer_name"`
+	Subscription       stripejson.Ref `json:"subscription"`
+	BillingReason      string         `json:"billing_reason"`
+	AmountDue          int64          `json:"amount_due"`
+	AmountPaid         int64          `json:"amount_paid"`
+	AmountRemaining    int64          `json:"amount_remaining"`
+	Total              int64          `json:"total"`
+	Currency           string         `json:"currency"`
+	AttemptCount       int64          `json:"attempt_count"`
+	Attempted          bool           `json:"attempted"`
+	NextPaymentAttempt int64          `json:"next_payment_attempt"`
+	DueDate            int64          `json:"due_date"`
+	PeriodStart        int64          `json:"period_start"`
+	PeriodEnd          int64          `json:"period_end"`
+	Charge             stripejson.Ref `json:"charge"`
+	PaymentIntent      stripejson.Ref `json:"payment_intent"`
+	CollectionMethod   string         `json:"collection_method"`
+	HostedInvoiceURL   string         `json:"hosted_invoice_url"`
 	Lines              struct {
 		Data []struct {
 			Description string `json:"description"`
@@ -196,22 +172,22 @@ type paymentError struct {
 }
 
 type paymentIntentJSON struct {
-	Status           string        `json:"status"`
-	LastPaymentError *paymentError `json:"last_payment_error"`
-	PaymentMethod    ref           `json:"payment_method"`
+	Status           string         `json:"status"`
+	LastPaymentError *paymentError  `json:"last_payment_error"`
+	PaymentMethod    stripejson.Ref `json:"payment_method"`
 }
 
 type chargeJSON struct {
-	Amount         int64  `json:"amount"`
-	AmountRefunded int64  `json:"amount_refunded"`
-	Currency       string `json:"currency"`
-	Status         string `json:"status"`
-	Paid           bool   `json:"paid"`
-	Refunded       bool   `json:"refunded"`
-	Disputed       bool   `json:"disputed"`
-	Invoice        ref    `json:"invoice"`
-	FailureCode    string `json:"failure_code"`
-	FailureMessage string `json:"failure_message"`
+	Amount         int64          `json:"amount"`
+	AmountRefunded int64          `json:"amount_refunded"`
+	Currency       string         `json:"currency"`
+	Status         string         `json:"status"`
+	Paid           bool           `json:"paid"`
+	Refunded       bool           `json:"refunded"`
+	Disputed       bool           `json:"disputed"`
+	Invoice        stripejson.Ref `json:"invoice"`
+	FailureCode    string         `json:"failure_code"`
+	FailureMessage string         `json:"failure_message"`
 	Outcome        *struct {
 		Reason        string `json:"reason"`
 		SellerMessage string `json:"seller_message"`
@@ -223,8 +199,8 @@ type chargeJSON struct {
 }
 
 type refundJSON struct {
-	Reason string `json:"reason"`
-	Charge ref    `json:"charge"`
+	Reason string         `json:"reason"`
+	Charge stripejson.Ref `json:"charge"`
 }
 
 type disputeJSON struct {
@@ -232,8 +208,8 @@ type disputeJSON struct {
 	Currency        string          `json:"currency"`
 	Reason          string          `json:"reason"`
 	Status          string          `json:"status"`
-	Charge          ref             `json:"charge"`
-	PaymentIntent   ref             `json:"payment_intent"`
+	Charge          stripejson.Ref  `json:"charge"`
+	PaymentIntent   stripejson.Ref  `json:"payment_intent"`
 	Evidence        json.RawMessage `json:"evidence"`
 	EvidenceDetails struct {
 		DueBy           int64 `json:"due_by"`
@@ -262,12 +238,12 @@ func (d disputeJSON) evidenceFields() []string {
 }
 
 type balanceTxnJSON struct {
-	Amount        int64  `json:"amount"`
-	Currency      string `json:"currency"`
-	Description   string `json:"description"`
-	EndingBalance int64  `json:"ending_balance"`
-	Type          string `json:"type"`
-	Invoice       ref    `json:"invoice"`
+	Amount        int64          `json:"amount"`
+	Currency      string         `json:"currency"`
+	Description   string         `json:"description"`
+	EndingBalance int64          `json:"ending_balance"`
+	Type          string         `json:"type"`
+	Invoice       stripejson.Ref `json:"invoice"`
 }
 
 // decode reads raw into v, leaving v zero on malformed input (a row then

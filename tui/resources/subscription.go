@@ -69,14 +69,7 @@ func subscriptionBody(d *Detail, b *sections) {
 	b.statusHistory()
 
 	invs, more := b.related(storage.KindInvoice, e.Customer, relatedRows, func(in storage.Envelope) bool { return in.Subscription == e.ID })
-	b.heading("Invoices")
-	rows = rows[:0]
-	for _, in := range invs {
-		ij := decode[invoiceJSON](in.Raw)
-		rows = append(rows, []string{orDash(in.Number), in.Status, b.money(in.Amount, in.Currency), itoa(ij.AttemptCount), date(d.c, in.Created), in.ID})
-	}
-	b.linkRows(storage.KindInvoice, invs)
-	b.list(invoiceCols, rows, more, "no invoices cached for this subscription")
+	b.invoiceList(invs, more, "no invoices cached for this subscription")
 }
 
 // upcoming estimates the next invoice from the items (Stripe's upcoming

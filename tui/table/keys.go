@@ -1,6 +1,10 @@
 package table
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/paydesk/paydesk/tui/widget"
+)
 
 // KeyMap are the table's keys.
 type KeyMap struct {
@@ -12,8 +16,8 @@ type KeyMap struct {
 // DefaultKeyMap follows DESIGN.md's TUI conventions.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Up:       widget.UpKey(),
+		Down:     widget.DownKey(),
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "right", "l", "ctrl+f", " "), key.WithHelp("pgdn", "next page")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup", "left", "h", "ctrl+b"), key.WithHelp("pgup", "prev page")),
 		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first page")),

@@ -1,6 +1,10 @@
 package webhooks
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/paydesk/paydesk/tui/widget"
+)
 
 // KeyMap is the Webhooks page's keys.
 type KeyMap struct {
@@ -13,10 +17,10 @@ type KeyMap struct {
 // DefaultKeyMap returns the list's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Up:         widget.UpKey(),
+		Down:       widget.DownKey(),
+		PageUp:     widget.PageUpKey(),
+		PageDown:   widget.PageDownKey(),
 		Top:        key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "newest")),
 		Pause:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/resume")),
 		TypeFilter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "type glob")),
@@ -42,7 +46,7 @@ func DefaultDetailKeyMap() DetailKeyMap {
 	return DetailKeyMap{
 		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll")),
 		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll")),
-		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageUp:     widget.PageUpKey(),
 		PageDown:   key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
 		Toggle:     key.NewBinding(key.WithKeys("d", "tab"), key.WithHelp("d", "event/diff")),
 		Search:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),

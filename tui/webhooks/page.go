@@ -21,6 +21,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/widget"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -384,16 +385,7 @@ func (p *Page) Selected() (storage.Delivery, bool) {
 }
 
 func (p *Page) clamp() {
-	n := len(p.rows)
-	p.cursor = max(0, min(p.cursor, n-1))
-	vis := max(1, p.tableRows())
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+vis {
-		p.offset = p.cursor - vis + 1
-	}
-	p.offset = max(0, min(p.offset, max(0, n-vis)))
+	p.cursor, p.offset = widget.Scroll(p.cursor, p.offset, len(p.rows), p.tableRows())
 }
 
 // ShortHelp is the footer's help.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/widget"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -34,7 +35,7 @@ func (p *Page) top() []string {
 		state = st.Warn.Render(fmt.Sprintf("‖ paused · %d new", p.pending))
 	}
 	title := st.Title.Render("Webhooks") + "  " + state + st.Muted.Render(fmt.Sprintf("  · %d shown", len(p.rows)))
-	out := []string{spread(title, st.Muted.Render(p.filterLine()), p.width)}
+	out := []string{widget.Spread(title, st.Muted.Render(p.filterLine()), p.width)}
 	if p.editing {
 		out = append(out, p.input.View())
 	}
@@ -171,7 +172,7 @@ func (p *Page) table(rows int) []string {
 	reasonW := max(10, width-fixed)
 	var hdr []string
 	for _, c := range columns {
-		hdr = append(hdr, cell(c.title, cmpOr(c.width, reasonW), c.right))
+		hdr = append(hdr, widget.Cell(c.title, cmpOr(c.width, reasonW), c.right))
 	}
 	out := []string{"  " + st.TableHeader.Render(strings.TrimRight(strings.Join(hdr, " "), " "))}
 	if len(p.rows) == 0 {
@@ -188,7 +189,7 @@ func (p *Page) table(rows int) []string {
 			latency(time.Duration(d.LatencyUS) * time.Microsecond), dash(d.Source), d.Reason}
 		var cells []string
 		for j, c := range columns {
-			s := cell(vals[j], cmpOr(c.width, reasonW), c.right)
+			s := widget.Cell(vals[j], cmpOr(c.width, reasonW), c.right)
 			if j == 1 {
 				s = verdictStyle(p, d.Verdict).Render(s)
 			}
@@ -209,7 +210,7 @@ func (p *Page) table(rows int) []string {
 		if d.Reason != "" {
 			sel += " · " + d.Reason
 		}
-		out = append(out, st.Muted.Render(trunc(sel, width)))
+		out = append(out, st.Muted.Render(widget.Trunc(sel, width)))
 	}
 	return out
 }
@@ -239,29 +240,4 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func trunc(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:max(0, w-1)]) + "…"
-}
-
-func cell(s string, w int, right bool) string {
-	s = trunc(s, w)
-	pad := strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
-	if right {
-		return pad + s
-	}
-	return s + pad
-}
-
-func spread(left, right string, w int) string {
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if w <= 0 || gap < 2 {
-		return left + "  " + right
-	}
-	return left + strings.Repeat(" ", gap) + right
 }
