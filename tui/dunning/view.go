@@ -138,7 +138,7 @@ func (p *Page) table(rows int) []string {
 		var cells []string
 		for j, c := range columns {
 			s := widget.Cell(vals[j], c.width, c.right)
-			if j == 3 {
+			if j == 3 && i != p.cursor { // the selected row is one style end to end
 				s = st.Status(it.Status).Render(s)
 			}
 			cells = append(cells, s)

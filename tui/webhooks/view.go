@@ -190,7 +190,7 @@ func (p *Page) table(rows int) []string {
 		var cells []string
 		for j, c := range columns {
 			s := widget.Cell(vals[j], cmpOr(c.width, reasonW), c.right)
-			if j == 1 {
+			if j == 1 && i != p.cursor { // the selected row is one style end to end
 				s = verdictStyle(p, d.Verdict).Render(s)
 			}
 			cells = append(cells, s)
