@@ -39,6 +39,12 @@ type Detail struct {
 	links   []link
 	sel     int
 	selLine int
+
+	// fetch, when set, starts what the page reads from Stripe besides the
+	// cache (a subscription's upcoming invoice) in a command: on Init, on
+	// r and on live notices it cares about. upcoming holds that answer.
+	fetch    func(d *Detail) tea.Cmd
+	upcoming upcomingPreview
 }
 
 // link is a related object a detail page can open.
@@ -77,7 +83,18 @@ func (d *Detail) Envelope() storage.Envelope { return d.env }
 // Init reads the object and draws the page.
 func (d *Detail) Init() tea.Cmd {
 	d.reload()
-	return nil
+	return d.fetchCmd()
+}
+
+// fetchCmd starts the page's background Stripe read, if it has one; the
+// page is drawn again to show that it is asking.
+func (d *Detail) fetchCmd() tea.Cmd {
+	if d.fetch == nil {
+		return nil
+	}
+	cmd := d.fetch(d)
+	d.render()
+	return cmd
 }
 
 // Title is the header breadcrumb.
@@ -159,7 +176,7 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, d.keys.Copy):
 			return d, d.c.CopyID(d.id)
 		case key.Matches(msg, d.keys.Refetch):
-			return d, d.c.Refetch(d.kind, d.id)
+			return d, tea.Batch(d.c.Refetch(d.kind, d.id), d.fetchCmd())
 		case key.Matches(msg, d.keys.Next, d.keys.Prev):
 			if n := len(d.links); n > 0 {
 				if key.Matches(msg, d.keys.Next) {
@@ -191,6 +208,14 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		cus := d.env.Customer
 		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Notice.Result.Customer == cus) {
 			d.reload()
+		}
+		if d.fetch != nil && upcomingTouched(d, msg.Notice.Result, msg.Notice.Reload) {
+			return d, d.fetchCmd()
+		}
+		return d, nil
+	case upcomingMsg:
+		if msg.d == d && d.upcoming.apply(msg) {
+			d.render()
 		}
 		return d, nil
 	case common.RefreshMsg:
