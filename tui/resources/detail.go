@@ -47,11 +47,17 @@ type Detail struct {
 	upcoming upcomingPreview
 }
 
-// link is a related object a detail page can open.
+// link is a related object a detail page can open, or (id empty,
+// customer set) the list of a customer's objects of kind behind a
+// "… more in the cache" line.
 type link struct {
-	kind storage.Kind
-	id   string
+	kind     storage.Kind
+	id       string
+	customer string
 }
+
+// isList reports whether the link opens a customer's list, not an object.
+func (l link) isList() bool { return l.id == "" && l.customer != "" }
 
 type detailKeys struct {
 	Raw, Copy, Refetch, Back, Next, Prev, Open key.Binding
@@ -190,6 +196,12 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, d.keys.Open):
 			if d.sel >= 0 && d.sel < len(d.links) {
 				l := d.links[d.sel]
+				if l.isList() {
+					if p, ok := CustomerList(d.c, l.kind, l.customer); ok {
+						return d, common.Push(p)
+					}
+					return d, common.Toast(common.ToastInfo, shortKind(l.kind)+"s have no list to open")
+				}
 				return d, common.Push(Open(d.c, l.kind, l.id))
 			}
 			return d, nil
@@ -260,9 +272,10 @@ func (d *Detail) actionBindings() []key.Binding {
 	return out
 }
 
-// selected is the related object tab selected, if any.
+// selected is the related object tab selected, if any (a list link is
+// not an object: actions do not apply to it).
 func (d *Detail) selected() (link, bool) {
-	if d.sel >= 0 && d.sel < len(d.links) {
+	if d.sel >= 0 && d.sel < len(d.links) && !d.links[d.sel].isList() {
 		return d.links[d.sel], true
 	}
 	return link{}, false
@@ -306,6 +319,9 @@ type sections struct {
 	// the next fields' labels.
 	rowLinks   []link
 	fieldLinks map[string]link
+	// moreLink is the list the next list's "… more" line opens (set by
+	// related when more objects are cached).
+	moreLink link
 }
 
 func (b *sections) line(s string) {
@@ -316,7 +332,7 @@ func (b *sections) line(s string) {
 // linked writes a line (starting with two spaces) that opens l, marked
 // when it is the selected link.
 func (b *sections) linked(s string, l link) {
-	if l.id == "" {
+	if l.id == "" && !l.isList() {
 		b.line(s)
 		return
 	}
@@ -369,8 +385,8 @@ func (b *sections) fields(pairs ...string) {
 
 // list writes related objects as a static table, or a muted note when none.
 func (b *sections) list(cols []table.Column, rows [][]string, more bool, none string) {
-	links := b.rowLinks
-	b.rowLinks = nil
+	links, moreLink := b.rowLinks, b.moreLink
+	b.rowLinks, b.moreLink = nil, link{}
 	if len(rows) == 0 {
 		b.line("  " + b.d.c.Styles.Muted.Render(none))
 		return
@@ -383,6 +399,10 @@ func (b *sections) list(cols []table.Column, rows [][]string, more bool, none st
 		b.line(l)
 	}
 	if more {
+		if moreLink.isList() {
+			b.linked("  "+b.d.c.Styles.Muted.Render("… more in the cache · enter lists the customer's "+shortKind(moreLink.kind)+"s"), moreLink)
+			return
+		}
 		b.line("  " + b.d.c.Styles.Muted.Render("… more in the cache"))
 	}
 }
@@ -407,13 +427,18 @@ func (b *sections) related(kind storage.Kind, customer string, n int, keep func(
 		for _, e := range p.Items {
 			if keep == nil || keep(e) {
 				if len(out) == n {
+					b.moreLink = link{kind: kind, customer: customer}
 					return out, true
 				}
 				out = append(out, e)
 			}
 		}
 		if p.Next == "" || keep == nil {
-			return out, p.Next != "" && len(out) == n
+			more := p.Next != "" && len(out) == n
+			if more {
+				b.moreLink = link{kind: kind, customer: customer}
+			}
+			return out, more
 		}
 		q.After = p.Next
 	}

@@ -42,7 +42,7 @@ func subscriptionBody(d *Detail, b *sections) {
 		}
 	}
 	b.heading("Subscription " + e.ID)
-	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}}
+	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Customer", customerLabel(d, e.Customer),
