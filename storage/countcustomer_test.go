@@ -48,3 +48,23 @@ func TestCountOfCustomer(t *testing.T) {
 		t.Fatal("an unknown kind was counted")
 	}
 }
+
+// BenchmarkCountOfCustomer counts a customer with 10,000 cached invoices
+// at the detail pages' bound (one count per related list drawn).
+func BenchmarkCountOfCustomer(b *testing.B) {
+	s := openTest(b, Options{})
+	for start := 0; start < 10_000; start += 1000 {
+		var page []json.RawMessage
+		for i := start; i < start+1000; i++ {
+			page = append(page, invoiceJSON(fmt.Sprintf("in_%06d", i), "cus_big", "paid", int64(i+1), 100))
+		}
+		if _, err := s.PutPage(KindInvoice, page, 100_000, Cursor{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		if n, _, err := s.CountOfCustomer(KindInvoice, "cus_big", 10_000); err != nil || n != 10_000 {
+			b.Fatalf("%d %v", n, err)
+		}
+	}
+}
