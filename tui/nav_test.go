@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -375,10 +377,10 @@ func TestOperatorChangedTakesTheNewRole(t *testing.T) {
 	}
 }
 
-// TestMoreOpensCustomerList: on a detail page, tab selects the "… more in
-// the cache" line under a related list and enter opens that kind's table
-// fixed to the customer ("Invoices of cus_…"), listing every cached object
-// of the customer (several pages' worth would page); esc comes back.
+// TestMoreOpensCustomerList: on a detail page, tab selects the "… N more
+// in the cache" line under a related list (N counts the rest) and enter
+// opens that kind's table fixed to the customer ("Invoices of cus_…"),
+// listing every cached object of the customer; esc comes back.
 func TestMoreOpensCustomerList(t *testing.T) {
 	m := start(session(nil, nil), 120, 36)
 	drive(m, keyMsg("/"))
@@ -392,7 +394,8 @@ func TestMoreOpensCustomerList(t *testing.T) {
 	opened := map[string]bool{}
 	for i := 0; i < 40; i++ {
 		drive(m, keyMsg("tab"))
-		if !strings.Contains(cus.View(), "> … more in the cache") {
+		sel := regexp.MustCompile(`> … (\d+) more in the cache`).FindStringSubmatch(cus.View())
+		if sel == nil {
 			continue
 		}
 		drive(m, keyMsg("enter"))
@@ -413,6 +416,9 @@ func TestMoreOpensCustomerList(t *testing.T) {
 		}
 		if len(all.Items) <= 5 || tbl.Rows() != min(len(all.Items), 31) {
 			t.Fatalf("%s: %d rows shown, the cache holds %d of the customer's", tbl.Title(), tbl.Rows(), len(all.Items))
+		}
+		if want := strconv.Itoa(len(all.Items) - 5); sel[1] != want {
+			t.Fatalf("%s: the more line says %s more, the cache holds %s beyond the 5 shown", tbl.Title(), sel[1], want)
 		}
 		for r := 0; r < tbl.Rows(); r++ {
 			if env, _ := tbl.Selected(); env.Customer != cus.ID() {

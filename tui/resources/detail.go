@@ -320,8 +320,10 @@ type sections struct {
 	rowLinks   []link
 	fieldLinks map[string]link
 	// moreLink is the list the next list's "… more" line opens (set by
-	// related when more objects are cached).
+	// related when more objects are cached); moreN says how many more
+	// ("" when the list is filtered and the count unknown).
 	moreLink link
+	moreN    string
 }
 
 func (b *sections) line(s string) {
@@ -385,8 +387,8 @@ func (b *sections) fields(pairs ...string) {
 
 // list writes related objects as a static table, or a muted note when none.
 func (b *sections) list(cols []table.Column, rows [][]string, more bool, none string) {
-	links, moreLink := b.rowLinks, b.moreLink
-	b.rowLinks, b.moreLink = nil, link{}
+	links, moreLink, moreN := b.rowLinks, b.moreLink, b.moreN
+	b.rowLinks, b.moreLink, b.moreN = nil, link{}, ""
 	if len(rows) == 0 {
 		b.line("  " + b.d.c.Styles.Muted.Render(none))
 		return
@@ -399,11 +401,13 @@ func (b *sections) list(cols []table.Column, rows [][]string, more bool, none st
 		b.line(l)
 	}
 	if more {
+		text := "… " + moreN + "more in the cache"
 		if moreLink.isList() {
-			b.linked("  "+b.d.c.Styles.Muted.Render("… more in the cache · enter lists the customer's "+shortKind(moreLink.kind)+"s"), moreLink)
+			text += " · enter lists the customer's " + shortKind(moreLink.kind) + "s"
+			b.linked("  "+b.d.c.Styles.Muted.Render(text), moreLink)
 			return
 		}
-		b.line("  " + b.d.c.Styles.Muted.Render("… more in the cache"))
+		b.line("  " + b.d.c.Styles.Muted.Render(text))
 	}
 }
 
@@ -437,11 +441,30 @@ func (b *sections) related(kind storage.Kind, customer string, n int, keep func(
 			more := p.Next != "" && len(out) == n
 			if more {
 				b.moreLink = link{kind: kind, customer: customer}
+				if keep == nil {
+					b.moreN = b.countMore(kind, customer, len(out))
+				}
 			}
 			return out, more
 		}
 		q.After = p.Next
 	}
+}
+
+// maxCount bounds the index keys read to count a related list's rest.
+const maxCount = 10_000
+
+// countMore words how many of the customer's objects of kind follow the
+// shown ones ("7 ", "9995+ "), or "" when the count cannot be read.
+func (b *sections) countMore(kind storage.Kind, customer string, shown int) string {
+	n, atLimit, err := b.d.c.Store.CountOfCustomer(kind, customer, maxCount)
+	if err != nil || n <= shown {
+		return ""
+	}
+	if atLimit {
+		return fmt.Sprintf("%d+ ", n-shown)
+	}
+	return fmt.Sprintf("%d ", n-shown)
 }
 
 // status renders a status in the palette.
