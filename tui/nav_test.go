@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -372,5 +374,68 @@ func TestOperatorChangedTakesTheNewRole(t *testing.T) {
 	drive(m, common.OperatorChangedMsg{Operator: billing.Operator{Name: "ana (SHA256:x)", Role: billing.RoleFinance}})
 	if c.ReadOnly || c.Operator.Role != billing.RoleFinance {
 		t.Fatalf("after an upgrade: read-only %v, role %q", c.ReadOnly, c.Operator.Role)
+	}
+}
+
+// TestMoreOpensCustomerList: on a detail page, tab selects the "… N more
+// in the cache" line under a related list (N counts the rest) and enter
+// opens that kind's table fixed to the customer ("Invoices of cus_…"),
+// listing every cached object of the customer; esc comes back.
+func TestMoreOpensCustomerList(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	drive(m, keyMsg("/"))
+	drive(m, keyMsg("kenji.novak"))
+	drive(m, keyMsg("enter"))
+	drive(m, keyMsg("enter"))
+	cus, ok := m.Active().(*resources.Detail)
+	if !ok {
+		t.Fatalf("enter opened %T", m.Active())
+	}
+	opened := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		drive(m, keyMsg("tab"))
+		sel := regexp.MustCompile(`> … (\d+) more in the cache`).FindStringSubmatch(cus.View())
+		if sel == nil {
+			continue
+		}
+		drive(m, keyMsg("enter"))
+		tbl, ok := m.Active().(*table.Model)
+		if !ok {
+			t.Fatalf("enter on the more line opened %T %q", m.Active(), m.Active().Title())
+		}
+		d := tbl.Descriptor()
+		titles := map[storage.Kind]string{storage.KindInvoice: "Invoices", storage.KindCharge: "Charges",
+			storage.KindSubscription: "Subscriptions", storage.KindRefund: "Refunds", storage.KindDispute: "Disputes",
+			storage.KindBalanceTransaction: "Balance transactions"}
+		if d.Customer != cus.ID() || tbl.Title() != titles[d.Kind]+" of "+cus.ID() {
+			t.Fatalf("more line opened %q (customer %q)", tbl.Title(), d.Customer)
+		}
+		all, err := fx.Store.List(storage.Query{Kind: d.Kind, Customer: cus.ID(), Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Items) <= 5 || tbl.Rows() != min(len(all.Items), 31) {
+			t.Fatalf("%s: %d rows shown, the cache holds %d of the customer's", tbl.Title(), tbl.Rows(), len(all.Items))
+		}
+		if want := strconv.Itoa(len(all.Items) - 5); sel[1] != want {
+			t.Fatalf("%s: the more line says %s more, the cache holds %s beyond the 5 shown", tbl.Title(), sel[1], want)
+		}
+		for r := 0; r < tbl.Rows(); r++ {
+			if env, _ := tbl.Selected(); env.Customer != cus.ID() {
+				t.Fatalf("%s lists %s of %s", tbl.Title(), env.ID, env.Customer)
+			}
+			drive(m, keyMsg("down"))
+		}
+		if !strings.Contains(m.View(), "esc ‹") || !strings.Contains(m.View(), tbl.Title()) {
+			t.Fatalf("the list's breadcrumb is missing:\n%s", m.View())
+		}
+		opened[string(d.Kind)] = true
+		drive(m, keyMsg("esc"))
+		if m.Active() != common.Page(cus) {
+			t.Fatalf("esc from %s came back to %q", tbl.Title(), m.Active().Title())
+		}
+	}
+	if !opened[string(storage.KindInvoice)] || !opened[string(storage.KindCharge)] {
+		t.Fatalf("more lines opened %v, want the customer's invoices and charges", opened)
 	}
 }

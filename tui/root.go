@@ -33,8 +33,9 @@
 // where the page gets it); q, ?, :, 1-9 are global unless the page
 // implements common.InputCapturer and is capturing (forms, filters).
 // common.LiveMsg (one per applied webhook or catch-up event) and
-// common.RefreshMsg go to every page on the stack; everything else only to
-// the active page. resources.Open(c, kind, id) opens the detail page of a
+// common.RefreshMsg go to every page on the stack, and so do messages that
+// implement common.StackMsg (a page's own background answers); everything
+// else only to the active page. resources.Open(c, kind, id) opens the detail page of a
 // cached object; money actions register in common.Actions (detail pages show
 // their keys, or CanAct's reason).
 package tui
@@ -199,7 +200,8 @@ func (m *Model) push(p common.Page) tea.Cmd {
 }
 
 // Update handles the root's keys and messages and delegates the rest to
-// the active page (live notices and refreshes go to every page).
+// the active page (live notices, refreshes and common.StackMsg go to every
+// page).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -245,7 +247,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick()
 	case noticeMsg:
 		return m, tea.Batch(m.onNotice(msg.n), m.listen())
-	case common.LiveMsg, common.RefreshMsg:
+	case common.LiveMsg, common.RefreshMsg, common.StackMsg:
 		return m, m.broadcast(msg)
 	}
 	return m, m.delegate(msg)

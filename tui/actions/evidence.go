@@ -46,8 +46,11 @@ type cachedDispute struct {
 	} `json:"evidence_details"`
 }
 
-// newEvidenceForm refuses disputes that no longer take evidence.
-func newEvidenceForm(env storage.Envelope, now time.Time) (*evidenceForm, error) {
+// newEvidenceForm refuses disputes that no longer take evidence. It
+// prefills the customer's name and email from the cache where the
+// dispute's evidence has none (what Stripe holds is never replaced).
+func newEvidenceForm(c *common.Common, env storage.Envelope) (*evidenceForm, error) {
+	now := c.Now()
 	var d cachedDispute
 	if err := json.Unmarshal(env.Raw, &d); err != nil {
 		return nil, fmt.Errorf("cached dispute %s: %w", env.ID, err)
@@ -71,7 +74,31 @@ func newEvidenceForm(env storage.Envelope, now time.Time) (*evidenceForm, error)
 	for _, k := range billing.EvidenceFileFields {
 		f.files[k] = new(string)
 	}
+	f.prefillCustomer(c.Store, env.Customer)
 	return f, nil
+}
+
+// prefillCustomer fills customer_name and customer_email_address from the
+// cached customer of the dispute (found through its charge when the
+// dispute's envelope has none), only where those fields are empty.
+func (f *evidenceForm) prefillCustomer(store *storage.Store, customer string) {
+	if customer == "" && f.charge != "" {
+		if ch, err := store.Get(storage.KindCharge, f.charge); err == nil {
+			customer = ch.Customer
+		}
+	}
+	if customer == "" {
+		return
+	}
+	cu, err := store.Get(storage.KindCustomer, customer)
+	if err != nil {
+		return // not cached: nothing to prefill, the operator types it
+	}
+	for field, v := range map[string]string{"customer_name": cu.Name, "customer_email_address": cu.Email} {
+		if p := f.text[field]; p != nil && *p == "" && f.was[field] == "" {
+			*p = v
+		}
+	}
 }
 
 func (f *evidenceForm) heading() string        { return "Dispute evidence for " + f.id }

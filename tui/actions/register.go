@@ -58,7 +58,7 @@ func Specs() []common.ActionSpec {
 		{Kind: storage.KindInvoice, Key: "U", Label: "mark uncollectible", Action: billing.ActionInvoiceUncollect, Open: flowOf(invoiceOpener(billing.ActionInvoiceUncollect))},
 		{Kind: storage.KindInvoice, Key: "S", Label: "send", Action: billing.ActionInvoiceSend, Open: flowOf(invoiceOpener(billing.ActionInvoiceSend))},
 		{Kind: storage.KindDispute, Key: "E", Label: "evidence (draft or submit)", Action: billing.ActionDisputeEvidence,
-			Open: flowOf(func(c *common.Common, env storage.Envelope) (actionForm, error) { return newEvidenceForm(env, c.Now()) })},
+			Open: flowOf(func(c *common.Common, env storage.Envelope) (actionForm, error) { return newEvidenceForm(c, env) })},
 	}
 }
 

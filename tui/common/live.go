@@ -40,3 +40,12 @@ type RefreshMsg struct{}
 type InputCapturer interface {
 	CapturingInput() bool
 }
+
+// StackMsg is implemented by the answers of commands a page starts for
+// itself (a Stripe read in the background): the root model hands them to
+// every page on the stack, like LiveMsg, because another page may be on
+// top by the time the answer lands. Each page keeps only its own answers.
+type StackMsg interface {
+	// StackWide marks the message; it does nothing.
+	StackWide()
+}

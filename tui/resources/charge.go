@@ -35,7 +35,7 @@ func chargeBody(d *Detail, b *sections) {
 		disputed = d.c.Styles.Bad.Render("yes")
 	}
 	b.heading("Charge " + e.ID)
-	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}, "Invoice": {storage.KindInvoice, string(cj.Invoice)}}
+	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}, "Invoice": {kind: storage.KindInvoice, id: string(cj.Invoice)}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Amount", b.money(cj.Amount, cj.Currency),

@@ -39,13 +39,25 @@ type Detail struct {
 	links   []link
 	sel     int
 	selLine int
+
+	// fetch, when set, starts what the page reads from Stripe besides the
+	// cache (a subscription's upcoming invoice) in a command: on Init, on
+	// r and on live notices it cares about. upcoming holds that answer.
+	fetch    func(d *Detail) tea.Cmd
+	upcoming upcomingPreview
 }
 
-// link is a related object a detail page can open.
+// link is a related object a detail page can open, or (id empty,
+// customer set) the list of a customer's objects of kind behind a
+// "… more in the cache" line.
 type link struct {
-	kind storage.Kind
-	id   string
+	kind     storage.Kind
+	id       string
+	customer string
 }
+
+// isList reports whether the link opens a customer's list, not an object.
+func (l link) isList() bool { return l.id == "" && l.customer != "" }
 
 type detailKeys struct {
 	Raw, Copy, Refetch, Back, Next, Prev, Open key.Binding
@@ -77,7 +89,18 @@ func (d *Detail) Envelope() storage.Envelope { return d.env }
 // Init reads the object and draws the page.
 func (d *Detail) Init() tea.Cmd {
 	d.reload()
-	return nil
+	return d.fetchCmd()
+}
+
+// fetchCmd starts the page's background Stripe read, if it has one; the
+// page is drawn again to show that it is asking.
+func (d *Detail) fetchCmd() tea.Cmd {
+	if d.fetch == nil {
+		return nil
+	}
+	cmd := d.fetch(d)
+	d.render()
+	return cmd
 }
 
 // Title is the header breadcrumb.
@@ -159,7 +182,7 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, d.keys.Copy):
 			return d, d.c.CopyID(d.id)
 		case key.Matches(msg, d.keys.Refetch):
-			return d, d.c.Refetch(d.kind, d.id)
+			return d, tea.Batch(d.c.Refetch(d.kind, d.id), d.fetchCmd())
 		case key.Matches(msg, d.keys.Next, d.keys.Prev):
 			if n := len(d.links); n > 0 {
 				if key.Matches(msg, d.keys.Next) {
@@ -173,6 +196,12 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, d.keys.Open):
 			if d.sel >= 0 && d.sel < len(d.links) {
 				l := d.links[d.sel]
+				if l.isList() {
+					if p, ok := CustomerList(d.c, l.kind, l.customer); ok {
+						return d, common.Push(p)
+					}
+					return d, common.Toast(common.ToastInfo, shortKind(l.kind)+"s have no list to open")
+				}
 				return d, common.Push(Open(d.c, l.kind, l.id))
 			}
 			return d, nil
@@ -191,6 +220,14 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		cus := d.env.Customer
 		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Notice.Result.Customer == cus) {
 			d.reload()
+		}
+		if d.fetch != nil && upcomingTouched(d, msg.Notice.Result, msg.Notice.Reload) {
+			return d, d.fetchCmd()
+		}
+		return d, nil
+	case upcomingMsg:
+		if msg.d == d && d.upcoming.apply(msg) {
+			d.render()
 		}
 		return d, nil
 	case common.RefreshMsg:
@@ -235,9 +272,10 @@ func (d *Detail) actionBindings() []key.Binding {
 	return out
 }
 
-// selected is the related object tab selected, if any.
+// selected is the related object tab selected, if any (a list link is
+// not an object: actions do not apply to it).
 func (d *Detail) selected() (link, bool) {
-	if d.sel >= 0 && d.sel < len(d.links) {
+	if d.sel >= 0 && d.sel < len(d.links) && !d.links[d.sel].isList() {
 		return d.links[d.sel], true
 	}
 	return link{}, false
@@ -281,6 +319,11 @@ type sections struct {
 	// the next fields' labels.
 	rowLinks   []link
 	fieldLinks map[string]link
+	// moreLink is the list the next list's "… more" line opens (set by
+	// related when more objects are cached); moreN says how many more
+	// ("" when the list is filtered and the count unknown).
+	moreLink link
+	moreN    string
 }
 
 func (b *sections) line(s string) {
@@ -291,7 +334,7 @@ func (b *sections) line(s string) {
 // linked writes a line (starting with two spaces) that opens l, marked
 // when it is the selected link.
 func (b *sections) linked(s string, l link) {
-	if l.id == "" {
+	if l.id == "" && !l.isList() {
 		b.line(s)
 		return
 	}
@@ -344,8 +387,8 @@ func (b *sections) fields(pairs ...string) {
 
 // list writes related objects as a static table, or a muted note when none.
 func (b *sections) list(cols []table.Column, rows [][]string, more bool, none string) {
-	links := b.rowLinks
-	b.rowLinks = nil
+	links, moreLink, moreN := b.rowLinks, b.moreLink, b.moreN
+	b.rowLinks, b.moreLink, b.moreN = nil, link{}, ""
 	if len(rows) == 0 {
 		b.line("  " + b.d.c.Styles.Muted.Render(none))
 		return
@@ -358,7 +401,13 @@ func (b *sections) list(cols []table.Column, rows [][]string, more bool, none st
 		b.line(l)
 	}
 	if more {
-		b.line("  " + b.d.c.Styles.Muted.Render("… more in the cache"))
+		text := "… " + moreN + "more in the cache"
+		if moreLink.isList() {
+			text += " · enter lists the customer's " + shortKind(moreLink.kind) + "s"
+			b.linked("  "+b.d.c.Styles.Muted.Render(text), moreLink)
+			return
+		}
+		b.line("  " + b.d.c.Styles.Muted.Render(text))
 	}
 }
 
@@ -382,16 +431,40 @@ func (b *sections) related(kind storage.Kind, customer string, n int, keep func(
 		for _, e := range p.Items {
 			if keep == nil || keep(e) {
 				if len(out) == n {
+					b.moreLink = link{kind: kind, customer: customer}
 					return out, true
 				}
 				out = append(out, e)
 			}
 		}
 		if p.Next == "" || keep == nil {
-			return out, p.Next != "" && len(out) == n
+			more := p.Next != "" && len(out) == n
+			if more {
+				b.moreLink = link{kind: kind, customer: customer}
+				if keep == nil {
+					b.moreN = b.countMore(kind, customer, len(out))
+				}
+			}
+			return out, more
 		}
 		q.After = p.Next
 	}
+}
+
+// maxCount bounds the index keys read to count a related list's rest.
+const maxCount = 10_000
+
+// countMore words how many of the customer's objects of kind follow the
+// shown ones ("7 ", "9995+ "), or "" when the count cannot be read.
+func (b *sections) countMore(kind storage.Kind, customer string, shown int) string {
+	n, atLimit, err := b.d.c.Store.CountOfCustomer(kind, customer, maxCount)
+	if err != nil || n <= shown {
+		return ""
+	}
+	if atLimit {
+		return fmt.Sprintf("%d+ ", n-shown)
+	}
+	return fmt.Sprintf("%d ", n-shown)
 }
 
 // status renders a status in the palette.

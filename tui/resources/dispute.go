@@ -23,7 +23,7 @@ func disputeBody(d *Detail, b *sections) {
 		refundable = "yes"
 	}
 	b.heading("Dispute " + e.ID)
-	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}, "Charge": {storage.KindCharge, string(dp.Charge)}}
+	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}, "Charge": {kind: storage.KindCharge, id: string(dp.Charge)}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Reason", orDash(dp.Reason),

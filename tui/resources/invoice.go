@@ -17,7 +17,7 @@ func invoiceBody(d *Detail, b *sections) {
 	e := d.env
 	in := decode[invoiceJSON](e.Raw)
 	b.heading("Invoice " + orDash(in.Number) + "  " + e.ID)
-	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}, "Subscription": {storage.KindSubscription, string(in.Subscription)}}
+	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}, "Subscription": {kind: storage.KindSubscription, id: string(in.Subscription)}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Customer", customerLabel(d, e.Customer),

@@ -12,9 +12,12 @@ import (
 
 // NewSubscription is the subscription detail page: items and prices,
 // period, status and its history from cached events, the upcoming invoice
-// and the subscription's invoices.
+// (Stripe's, read in the background when online; else estimated from the
+// cache) and the subscription's invoices.
 func NewSubscription(c *common.Common, id string) *Detail {
-	return newDetail(c, storage.KindSubscription, id, "Subscription", subscriptionBody)
+	d := newDetail(c, storage.KindSubscription, id, "Subscription", subscriptionBody)
+	d.fetch = fetchUpcoming
+	return d
 }
 
 func subscriptionBody(d *Detail, b *sections) {
@@ -39,7 +42,7 @@ func subscriptionBody(d *Detail, b *sections) {
 		}
 	}
 	b.heading("Subscription " + e.ID)
-	b.fieldLinks = map[string]link{"Customer": {storage.KindCustomer, e.Customer}}
+	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}}
 	b.fields(
 		"Status", b.status(e.Status),
 		"Customer", customerLabel(d, e.Customer),
@@ -62,39 +65,13 @@ func subscriptionBody(d *Detail, b *sections) {
 	}
 	b.list(itemCols, rows, false, "no items")
 
-	b.heading("Upcoming invoice")
-	b.line("  " + upcoming(d, s, e))
+	b.upcomingSection(s, e)
 
 	b.heading("Status history")
 	b.statusHistory()
 
 	invs, more := b.related(storage.KindInvoice, e.Customer, relatedRows, func(in storage.Envelope) bool { return in.Subscription == e.ID })
 	b.invoiceList(invs, more, "no invoices cached for this subscription")
-}
-
-// upcoming estimates the next invoice from the items (Stripe's upcoming
-// invoice adds prorations and credit; the action forms fetch it live).
-func upcoming(d *Detail, s subscriptionJSON, e storage.Envelope) string {
-	switch e.Status {
-	case "canceled", "incomplete_expired":
-		return d.c.Styles.Muted.Render("none: the subscription has ended")
-	}
-	if s.CancelAtPeriodEnd {
-		return d.c.Styles.Muted.Render("none: cancels at period end")
-	}
-	if s.PauseCollection != nil {
-		return d.c.Styles.Muted.Render("collection paused (" + s.PauseCollection.Behavior + ")")
-	}
-	at := s.CurrentPeriodEnd
-	if e.Status == "trialing" && s.TrialEnd != 0 {
-		at = s.TrialEnd
-	}
-	line := "about " + format.Money(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
-		" " + d.c.Styles.Muted.Render("("+relUnix(d.c, at)+", from the items; prorations and balance not included)")
-	if e.Status == "past_due" || e.Status == "unpaid" {
-		line += "\n  " + d.c.Styles.Warn.Render("the latest invoice is unpaid: "+string(s.LatestInvoice))
-	}
-	return line
 }
 
 // statusHistory reads the status changes of the cached subscription events.

@@ -57,6 +57,21 @@ type Descriptor struct {
 	Detail func(c *common.Common, env storage.Envelope) common.Page
 	// Empty is shown when the cache holds nothing to list.
 	Empty string
+	// Customer, when set, lists only that customer's objects, walking the
+	// cache's customer index (newest first). See OfCustomer.
+	Customer string
+}
+
+// OfCustomer is d narrowed to one customer's objects, titled
+// "Invoices of cus_…". The customer index is in created order, so its only
+// sort is newest first; status filters and / still apply.
+func (d *Descriptor) OfCustomer(customer string) *Descriptor {
+	n := *d
+	n.Customer = customer
+	n.Title = d.Title + " of " + customer
+	n.Sorts = []SortSpec{{Label: "newest", Sort: storage.SortCreated}}
+	n.Empty = "nothing cached for " + customer
+	return &n
 }
 
 // DefaultSorts are newest first and largest amount first.

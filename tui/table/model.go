@@ -95,7 +95,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) limit() int { return max(1, m.height-2) }
 
 func (m *Model) query() storage.Query {
-	q := storage.Query{Kind: m.d.Kind, Limit: m.limit(), Search: m.search}
+	q := storage.Query{Kind: m.d.Kind, Limit: m.limit(), Search: m.search, Customer: m.d.Customer}
 	if len(m.d.Filters) > 0 {
 		f := m.d.Filters[m.filter]
 		q.Status, q.Balance = f.Status, f.Balance
