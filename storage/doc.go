@@ -6,7 +6,12 @@
 // Bucket tree (all under the root bucket "v1"):
 //
 //	v1/
-//	  meta/                       schema -> u64 version; account; last_event -> {id,created};
+//	  meta/                       schema -> u64 version; account;
+//	                              last_event -> {id,created} (newest applied, any source);
+//	                              catchup_mark -> {id,created} (Events-API catch-up resumes
+//	                              after it; moved only by billing's catch-up and backfill
+//	                              start; absent in older caches: last_event stands in until
+//	                              the next applied event pins it);
 //	                              cursor/<kind> -> Cursor JSON; count/<kind> -> u64
 //	  objects/<kind>/             id -> envelope (header + raw Stripe JSON)
 //	  idx/<kind>/created/         be64(created) | id                      -> nil

@@ -90,6 +90,7 @@ func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
 // appended to the delivery log in the same transaction; after the commit d
 // holds the receipt exactly as logged (Seq, verdict, ids). Safe to call again
 // with the same event: the second call is a duplicate and changes nothing.
+// A new event moves LastEvent (any source) but never CatchUpMark.
 func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 	head, obj, err := ParseEvent(raw)
 	if err != nil {
@@ -183,7 +184,13 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 	if err := s.logEvent(r, res); err != nil {
 		return err
 	}
-	return advanceLastEvent(r.Bucket(bucketMeta), EventMark{ID: res.EventID, Created: res.Created})
+	meta := r.Bucket(bucketMeta)
+	// The catch-up mark is not moved here (billing moves it after each
+	// Events-API page); a cache written before it existed pins it now.
+	if err := pinCatchUpMark(meta); err != nil {
+		return err
+	}
+	return advanceLastEvent(meta, EventMark{ID: res.EventID, Created: res.Created})
 }
 
 func (s *Store) applyObject(tx *bolt.Tx, f Fields, obj []byte, res *ApplyResult) error {

@@ -31,6 +31,7 @@ var (
 	metaSchema    = []byte("schema")
 	metaAccount   = []byte("account")
 	metaLastEvent = []byte("last_event")
+	metaCatchUp   = []byte("catchup_mark")
 	metaCursor    = "cursor/"
 	metaCount     = "count/"
 )

@@ -102,13 +102,17 @@ func (s *Store) Account() (Account, error) {
 	return a, err
 }
 
-// EventMark is the newest event the cache has applied.
+// EventMark names an event by id and created time: the newest event the
+// cache has applied (LastEvent), or where the Events-API catch-up resumes
+// (CatchUpMark).
 type EventMark struct {
 	ID      string `json:"id"`
 	Created int64  `json:"created"`
 }
 
-// LastEvent returns the newest applied event, the Events-API catch-up start.
+// LastEvent returns the newest event applied from any source (webhook or
+// catch-up), the cache's freshness for screens. It is not where catch-up
+// resumes: see CatchUpMark.
 func (s *Store) LastEvent() (EventMark, error) {
 	var m EventMark
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -117,7 +121,7 @@ func (s *Store) LastEvent() (EventMark, error) {
 	return m, err
 }
 
-// SetLastEvent moves the catch-up mark (only forward).
+// SetLastEvent moves the newest-applied-event mark (only forward).
 func (s *Store) SetLastEvent(m EventMark) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		return advanceLastEvent(root(tx).Bucket(bucketMeta), m)
