@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -46,12 +47,20 @@ func (a StoreApplier) ApplyEvent(raw []byte, source string) (storage.ApplyResult
 }
 
 // CatchUp applies, oldest first, every event Stripe has after the cache's
-// last event mark, and returns how many it applied. A mark older than
-// Stripe's 30-day retention, a mark Stripe no longer knows, or no mark on a
-// cache that holds data returns an error wrapping ErrResyncNeeded. An empty
-// cache without a mark has nothing to catch up (Backfill sets the mark).
+// catch-up mark (store.CatchUpMark), and returns how many of them were new
+// to the cache: events a webhook already delivered are applied again
+// harmlessly (the store dedupes them by id) and are not counted. After each
+// page it moves the catch-up mark to the newest event of the page it applied
+// (also when it stops at an error), so the next run resumes there. Webhook
+// deliveries never move that mark, so an event whose delivery failed is
+// fetched here even when a newer one was delivered.
+//
+// A mark older than Stripe's 30-day retention, a mark Stripe no longer
+// knows, or no mark on a cache that holds data returns an error wrapping
+// ErrResyncNeeded. An empty cache without a mark has nothing to catch up
+// (Backfill sets the mark).
 func (c *Client) CatchUp(ctx context.Context, store *storage.Store, apply Applier) (int, error) {
-	mark, err := store.LastEvent()
+	mark, err := store.CatchUpMark()
 	if err != nil {
 		return 0, fmt.Errorf("catch-up: %w", err)
 	}
@@ -69,7 +78,7 @@ func (c *Client) CatchUp(ctx context.Context, store *storage.Store, apply Applie
 		return 0, fmt.Errorf("catch-up: last event is %s old, beyond Stripe's 30-day event retention: %w", age.Round(time.Hour), ErrResyncNeeded)
 	}
 	if mark.ID == "" {
-		return c.catchUpSince(ctx, mark.Created, apply)
+		return c.catchUpSince(ctx, store, mark.Created, apply)
 	}
 	n := 0
 	before := mark.ID
@@ -83,11 +92,10 @@ func (c *Client) CatchUp(ctx context.Context, store *storage.Store, apply Applie
 			}
 			return n, fmt.Errorf("catch-up: %w", err)
 		}
-		for i := len(page.Data) - 1; i >= 0; i-- {
-			if _, err := apply.ApplyEvent(page.Data[i], SourceCatchUp); err != nil {
-				return n, fmt.Errorf("catch-up: %w", err)
-			}
-			n++
+		added, err := applyOldestFirst(store, apply, page.Data)
+		n += added
+		if err != nil {
+			return n, fmt.Errorf("catch-up: %w", err)
 		}
 		if !page.HasMore || len(page.Data) == 0 {
 			return n, nil
@@ -98,11 +106,13 @@ func (c *Client) CatchUp(ctx context.Context, store *storage.Store, apply Applie
 	}
 }
 
-// catchUpSince applies the events created at or after since, oldest first.
-// It is used when the mark has a time but no id (an account without events
-// when the backfill began); those windows are short, so they are buffered.
-func (c *Client) catchUpSince(ctx context.Context, since int64, apply Applier) (int, error) {
-	var events [][]byte
+// catchUpSince applies the events created at or after since, oldest first,
+// moving the catch-up mark after every PageSize of them; it counts like
+// CatchUp. It is used when the mark has a time but no id (an account
+// without events when the backfill began); those windows are short, so they
+// are buffered.
+func (c *Client) catchUpSince(ctx context.Context, store *storage.Store, since int64, apply Applier) (int, error) {
+	var events []json.RawMessage
 	for raw, err := range c.ListAll(ctx, ListOptions{Kind: KindEvent, CreatedGTE: since}) {
 		if err != nil {
 			return 0, fmt.Errorf("catch-up: %w", err)
@@ -113,13 +123,45 @@ func (c *Client) catchUpSince(ctx context.Context, since int64, apply Applier) (
 		events = append(events, raw)
 	}
 	n := 0
-	for i := len(events) - 1; i >= 0; i-- {
-		if _, err := apply.ApplyEvent(events[i], SourceCatchUp); err != nil {
+	for end := len(events); end > 0; end -= PageSize {
+		added, err := applyOldestFirst(store, apply, events[max(0, end-PageSize):end])
+		n += added
+		if err != nil {
 			return n, fmt.Errorf("catch-up: %w", err)
 		}
-		n++
 	}
 	return n, nil
+}
+
+// applyOldestFirst applies the events of newestFirst from its end, then
+// moves the catch-up mark to the newest one applied, also when it stops at
+// an error (everything older was applied before it). It returns how many
+// events were new to the cache (not duplicates).
+func applyOldestFirst(store *storage.Store, apply Applier, newestFirst []json.RawMessage) (int, error) {
+	n := 0
+	var last storage.EventMark
+	var err error
+	for i := len(newestFirst) - 1; i >= 0; i-- {
+		var res storage.ApplyResult
+		if res, err = apply.ApplyEvent(newestFirst[i], SourceCatchUp); err != nil {
+			break
+		}
+		if res.Verdict != storage.VerdictDuplicate {
+			n++
+		}
+		if res.EventID == "" { // an Applier that does not echo the event
+			res, _, _ = storage.ParseEvent(newestFirst[i])
+		}
+		if res.EventID != "" {
+			last = storage.EventMark{ID: res.EventID, Created: res.Created}
+		}
+	}
+	if last.ID != "" {
+		if merr := store.SetCatchUpMark(last); merr != nil {
+			return n, errors.Join(err, fmt.Errorf("catch-up mark: %w", merr))
+		}
+	}
+	return n, err
 }
 
 // markEventStart sets the catch-up mark to the newest event before a
@@ -127,10 +169,12 @@ func (c *Client) catchUpSince(ctx context.Context, since int64, apply Applier) (
 // events after it are applied by CatchUp, events before it are covered by the
 // backfill's fresher copies. A resumed backfill keeps the mark of its first
 // run, so the events of the interruption are caught up too. A full resync
-// must move the mark even when it looks usable: it may name an event Stripe
-// no longer has, which is why the resync was needed.
+// must move the mark even when it looks usable, and even backwards (store.
+// ResetCatchUpMark): it may name an event Stripe no longer has, which is why
+// the resync was needed. last_event moves forward to it too, as any applied
+// event would move it.
 func (c *Client) markEventStart(ctx context.Context, store *storage.Store, fresh bool) error {
-	mark, err := store.LastEvent()
+	mark, err := store.CatchUpMark()
 	if err != nil {
 		return err
 	}
@@ -141,14 +185,18 @@ func (c *Client) markEventStart(ctx context.Context, store *storage.Store, fresh
 	if err != nil {
 		return fmt.Errorf("newest event: %w", err)
 	}
-	if len(page.Data) == 0 {
-		return store.SetLastEvent(storage.EventMark{Created: c.now().Unix()})
+	start := storage.EventMark{Created: c.now().Unix()}
+	if len(page.Data) > 0 {
+		head, _, err := storage.ParseEvent(page.Data[0])
+		if err != nil {
+			return fmt.Errorf("newest event: %w", err)
+		}
+		start = storage.EventMark{ID: head.EventID, Created: head.Created}
 	}
-	head, _, err := storage.ParseEvent(page.Data[0])
-	if err != nil {
-		return fmt.Errorf("newest event: %w", err)
+	if err := store.ResetCatchUpMark(start); err != nil {
+		return err
 	}
-	return store.SetLastEvent(storage.EventMark{ID: head.EventID, Created: head.Created})
+	return store.SetLastEvent(start)
 }
 
 func cacheHasData(store *storage.Store) (bool, error) {

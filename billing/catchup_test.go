@@ -116,9 +116,12 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 		t.Fatalf("applied %d events (%d recorded), want the %d listed, oldest first", n, len(apply.results), len(listed))
 	}
 	assertCurrent(t, c, store, apply.results)
-	mark, _ := store.LastEvent()
+	mark, _ := store.CatchUpMark()
 	if mark.ID != listed[len(listed)-1] {
-		t.Fatalf("mark %+v, want the newest event %s", mark, listed[len(listed)-1])
+		t.Fatalf("catch-up mark %+v, want the newest event %s", mark, listed[len(listed)-1])
+	}
+	if last, _ := store.LastEvent(); last != mark {
+		t.Fatalf("last event %+v, want the catch-up mark %+v (nothing came by webhook)", last, mark)
 	}
 
 	// Nothing new: nothing applied.
@@ -209,7 +212,7 @@ func TestCatchUpResyncNeeded(t *testing.T) {
 		if err := c.Backfill(ctx, store, BackfillOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		mark, _ := store.LastEvent()
+		mark, _ := store.CatchUpMark()
 		if mark.ID == "" {
 			t.Fatalf("backfill did not mark the newest event: %+v", mark)
 		}
