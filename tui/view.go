@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -89,18 +90,25 @@ func (m *Model) mode() string {
 }
 
 // cacheAge is how old the cache is: the newer of the last sync and the
-// last applied event.
+// last applied event (on the session clock), or the time since the last
+// live notice arrived (on the wall clock) when that is more recent — an
+// event that just arrived makes the cache current even when its created
+// stamp lags the session clock (the demo's account clock steps hours at a
+// time).
 func (m *Model) cacheAge() string {
 	at := max(m.account.LastSyncAt, m.lastEvent)
-	if at == 0 {
+	if at == 0 && m.heard.IsZero() {
 		return m.c.Styles.Warn.Render("cache empty")
 	}
 	now := m.c.Now()
-	t := time.Unix(at, 0)
-	if t.After(now) { // an event stamped ahead of this clock
-		t = now
+	age := time.Duration(math.MaxInt64)
+	if at != 0 {
+		age = max(0, now.Sub(time.Unix(at, 0))) // an event stamped ahead of this clock is current
 	}
-	return "cache " + format.Relative(t, now)
+	if !m.heard.IsZero() {
+		age = min(age, max(0, m.c.Wall().Sub(m.heard)))
+	}
+	return "cache " + format.Relative(now.Add(-age), now)
 }
 
 func (m *Model) rate() string {
