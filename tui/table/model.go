@@ -350,7 +350,21 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 	}
 	k := m.keys
-	return []key.Binding{k.Open, k.Filter, k.Status, k.Sort, k.PageDown, k.Raw, k.Copy, k.Refetch}
+	return m.offered([]key.Binding{k.Open, k.Filter, k.Status, k.Sort, k.PageDown, k.Raw, k.Copy, k.Refetch})
+}
+
+// offered drops the status and sort keys from help when this kind has no
+// status filter or a single order: they would only answer with a toast.
+func (m *Model) offered(keys []key.Binding) []key.Binding {
+	out := keys[:0:0]
+	for _, b := range keys {
+		if (len(m.d.Filters) == 0 && b.Help() == m.keys.Status.Help()) ||
+			(len(m.d.Sorts) < 2 && b.Help() == m.keys.Sort.Help()) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // FullHelp is the `?` help.
@@ -359,7 +373,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageDown, k.PageUp, k.Top},
 		{k.Open, k.Raw, k.Copy, k.Refetch},
-		{k.Filter, k.Clear, k.Status, k.Sort},
+		m.offered([]key.Binding{k.Filter, k.Clear, k.Status, k.Sort}),
 	}
 	var actions []key.Binding
 	for _, a := range m.c.Actions.For(m.d.Kind) {
