@@ -460,6 +460,9 @@ func (f *Flow) ShortHelp() []key.Binding {
 		if f.plan == nil {
 			return []key.Binding{f.keys.Cancel}
 		}
+		if f.refused { // enter would only replay the refusal
+			return []key.Binding{f.keys.Edit, f.keys.Cancel}
+		}
 		return []key.Binding{f.keys.Confirm, f.keys.Edit, f.keys.Cancel}
 	case stDone:
 		return []key.Binding{f.keys.Close}
