@@ -59,7 +59,9 @@ func (p *Page) top() []string {
 	for _, cur := range r.Cohort.Invoices.Amount.Currencies() {
 		rates = append(rates, fmt.Sprintf("%s %s", strings.ToUpper(cur), pct(r.RateByAmount[cur])))
 	}
-	rateLine := fmt.Sprintf("%s of %s by count", pct(r.RateByCount), plural(r.Cohort.Invoices.Count, "failed invoice", "failed invoices"))
+	// The rate follows the invoices that failed in the window (the
+	// cohort), not the Recovered line's invoices paid in it: say which.
+	rateLine := fmt.Sprintf("%s (%d of %d failed in window now paid)", pct(r.RateByCount), r.Cohort.Recovered.Count, r.Cohort.Invoices.Count)
 	if len(rates) > 0 {
 		rateLine += " · by amount " + strings.Join(rates, " · ")
 	}
@@ -68,7 +70,7 @@ func (p *Page) top() []string {
 		"",
 		label("Failed payments") + fmt.Sprintf("%-17s", plural(r.Failed.Count, "attempt", "attempts")) + money(r.Failed.Amount),
 		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Recovered.Count, "invoice", "invoices")) + money(r.Recovered.Amount) +
-			st.Muted.Render(fmt.Sprintf(" · avg %.1f days to recover", r.AvgDaysToRecover)),
+			st.Muted.Render(fmt.Sprintf(" · paid in window after a failure · avg %.1f days to recover", r.AvgDaysToRecover)),
 		label("Recovery rate") + rateLine,
 		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)),
 		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost"),
@@ -85,7 +87,7 @@ func (p *Page) top() []string {
 	}
 	for i, d := range r.Declines {
 		if i == maxDeclines {
-			out = append(out, st.Muted.Render(fmt.Sprintf("  + %d more codes", len(r.Declines)-maxDeclines)))
+			out = append(out, st.Muted.Render("  + "+plural(len(r.Declines)-maxDeclines, "more code", "more codes")))
 			break
 		}
 		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
