@@ -1,6 +1,7 @@
 package dunning_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/paydesk/paydesk/billing/dunning/dunningtest"
@@ -26,5 +27,32 @@ func TestReportReachesPageUnderAnother(t *testing.T) {
 	p.Update(msg)
 	if r := p.Report(); r.Failed.Count == 0 {
 		t.Fatalf("page did not take the report: %+v", r.Failed)
+	}
+}
+
+// TestShortTerminalKeepsWorklist: at 80x24 (21 body lines) the figures
+// give up decline-code rows so the worklist still shows its rows (before,
+// the figures filled the page and not one worklist row was visible).
+func TestShortTerminalKeepsWorklist(t *testing.T) {
+	p := dunning.New(pagetest.Session(loadedStore(t), dunningtest.Now))
+	p.SetSize(80, 21)
+	_, cmd := p.Update(common.RefreshMsg{})
+	p.Update(cmd())
+	lines := strings.Split(p.View(), "\n")
+	if len(lines) > 21 {
+		t.Fatalf("%d lines in a 21-line body:\n%s", len(lines), p.View())
+	}
+	rows, header := 0, false
+	for _, l := range lines {
+		if strings.Contains(l, "KIND") && strings.Contains(l, "AMOUNT DUE") {
+			header = true
+			continue
+		}
+		if header && (strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "  sub ") || strings.HasPrefix(l, "  inv ")) {
+			rows++
+		}
+	}
+	if want := min(len(p.Report().Work), 4); rows < want {
+		t.Fatalf("%d worklist rows visible, want %d:\n%s", rows, want, p.View())
 	}
 }

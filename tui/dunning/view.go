@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	bd "github.com/paydesk/paydesk/billing/dunning"
 	"github.com/paydesk/paydesk/storage"
@@ -24,21 +25,41 @@ func (p *Page) View() string {
 	if !p.loaded {
 		return st.Muted.Render("computing dunning figures…")
 	}
-	top := p.top()
+	top := p.top(p.declineRows())
 	lines := append(top, p.table(p.tableRows())...)
 	return strings.Join(lines, "\n")
 }
 
-// tableRows is how many worklist rows fit under the figures.
-func (p *Page) tableRows() int {
-	h := p.height
-	if h <= 0 {
-		h = 36
+// minWorklist is how many worklist rows the page keeps on short terminals
+// (80x24), giving up decline-code rows for them: the worklist is what
+// staff act on.
+const minWorklist = 5
+
+func (p *Page) bodyHeight() int {
+	if p.height <= 0 {
+		return 36
 	}
-	return max(1, h-len(p.top())-3) // title, header and the "more" line
+	return p.height
 }
 
-func (p *Page) top() []string {
+// declineRows is how many decline codes the figures list: maxDeclines
+// unless that leaves fewer than minWorklist worklist rows; 0 puts the
+// codes on one line.
+func (p *Page) declineRows() int {
+	short := minWorklist + 3 - (p.bodyHeight() - len(p.top(maxDeclines)))
+	if short <= 0 {
+		return maxDeclines
+	}
+	return max(0, maxDeclines-short-1) // -1: the "+ N more" line
+}
+
+// tableRows is how many worklist rows fit under the figures.
+func (p *Page) tableRows() int {
+	return max(1, p.bodyHeight()-len(p.top(p.declineRows()))-3) // title, header and the "more" line
+}
+
+// top is the figures, the chart and up to declines decline codes.
+func (p *Page) top(declines int) []string {
 	st := p.c.Styles
 	r := &p.report
 	loc := p.c.Loc
@@ -77,6 +98,15 @@ func (p *Page) top() []string {
 		"",
 	}
 	out = append(out, seriesLines(r.Days, func(s string) string { return st.Label.Render(s) })...)
+	if declines == 0 && len(r.Declines) > 0 {
+		// Short terminal: the codes on one line, the worklist keeps the rows.
+		var codes []string
+		for _, d := range r.Declines {
+			codes = append(codes, fmt.Sprintf("%s %d", d.Code, d.Count))
+		}
+		line := st.Title.Render("Decline codes") + "  " + strings.Join(codes, " · ")
+		return append(out, "", ansi.Truncate(line, max(1, p.width), "…"), "")
+	}
 	out = append(out, "", st.Title.Render("Decline codes"))
 	if len(r.Declines) == 0 {
 		out = append(out, st.Muted.Render("  no failed payments in this window"))
@@ -86,8 +116,8 @@ func (p *Page) top() []string {
 		topCount = max(topCount, d.Count)
 	}
 	for i, d := range r.Declines {
-		if i == maxDeclines {
-			out = append(out, st.Muted.Render("  + "+plural(len(r.Declines)-maxDeclines, "more code", "more codes")))
+		if i == declines {
+			out = append(out, st.Muted.Render("  + "+plural(len(r.Declines)-declines, "more code", "more codes")))
 			break
 		}
 		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
