@@ -126,14 +126,35 @@ func (p *Page) top(declines int) []string {
 	return append(out, "")
 }
 
-// Worklist columns.
+// Worklist columns; drop > 0 gives up the column on narrow terminals, the
+// lowest first, so the amount due and next retry stay visible at 80.
 var columns = []struct {
 	title string
 	width int
 	right bool
+	drop  int
 }{
-	{"KIND", 4, false}, {"ID", 22, false}, {"CUSTOMER", 20, false}, {"STATUS", 10, false}, {"TRIES", 5, true},
-	{"LAST DECLINE", 20, false}, {"NEXT RETRY", 11, false}, {"AMOUNT DUE", 14, true},
+	{"KIND", 4, false, 3}, {"ID", 19, false, 0}, {"CUSTOMER", 20, false, 0}, {"STATUS", 10, false, 0}, {"TRIES", 5, true, 1},
+	{"LAST DECLINE", 20, false, 2}, {"NEXT RETRY", 11, false, 0}, {"AMOUNT DUE", 14, true, 0},
+}
+
+// shownColumns is which columns fit in width (the two-cell marker included).
+func shownColumns(width int) []bool {
+	shown := make([]bool, len(columns))
+	total := 2 - 1
+	for i, c := range columns {
+		shown[i] = true
+		total += c.width + 1
+	}
+	for level := 3; level >= 1 && width > 0 && total > width; level-- {
+		for i, c := range columns {
+			if c.drop == level {
+				shown[i] = false
+				total -= c.width + 1
+			}
+		}
+	}
+	return shown
 }
 
 func (p *Page) table(rows int) []string {
@@ -145,9 +166,12 @@ func (p *Page) table(rows int) []string {
 	}
 	out := []string{st.Title.Render(fmt.Sprintf("Worklist · %d in dunning", len(r.Work))) +
 		st.Muted.Render(fmt.Sprintf(" · sort: %s %s", bd.SortKeys[p.sortKey], dir))}
+	shown := shownColumns(p.width)
 	var hdr []string
-	for _, c := range columns {
-		hdr = append(hdr, widget.Cell(c.title, c.width, c.right))
+	for i, c := range columns {
+		if shown[i] {
+			hdr = append(hdr, widget.Cell(c.title, c.width, c.right))
+		}
 	}
 	out = append(out, "  "+st.TableHeader.Render(strings.Join(hdr, " ")))
 	if len(r.Work) == 0 {
@@ -169,6 +193,9 @@ func (p *Page) table(rows int) []string {
 			orDash(it.LastDecline, ""), next, format.Money(it.AmountDue, it.Currency)}
 		var cells []string
 		for j, c := range columns {
+			if !shown[j] {
+				continue
+			}
 			s := widget.Cell(vals[j], c.width, c.right)
 			if j == 3 && i != p.cursor { // the selected row is one style end to end
 				s = st.Status(it.Status).Render(s)
