@@ -114,6 +114,24 @@ func (m *Model) reload() {
 	m.load(q)
 }
 
+// reloadKeep rereads the page after a live change and keeps the cursor on
+// the row it was on when that row is still on the page: rows arriving
+// above must not slide another customer or invoice under the cursor just
+// before a key (a money action) is pressed.
+func (m *Model) reloadKeep() {
+	env, ok := m.Selected()
+	m.reload()
+	if !ok {
+		return
+	}
+	for i, r := range m.rows {
+		if r.env.ID == env.ID {
+			m.cursor = i
+			return
+		}
+	}
+}
+
 func (m *Model) load(q storage.Query) {
 	p, err := m.c.Store.List(q)
 	if err != nil {
@@ -190,7 +208,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case common.LiveMsg:
 		switch m.touched(msg) {
 		case touchVisible:
-			m.reload()
+			m.reloadKeep()
 		case touchMaybe:
 			if !m.refreshQueued {
 				m.refreshQueued = true
@@ -199,7 +217,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 	case common.RefreshMsg:
 		m.refreshQueued = false
-		m.reload()
+		m.reloadKeep()
 	}
 	return m, nil
 }
