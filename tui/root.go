@@ -89,6 +89,10 @@ type Model struct {
 
 	account   storage.Account
 	lastEvent int64
+	// heard is when (wall clock) the last live notice arrived: the cache
+	// was current then, whatever the event's own created stamp says (the
+	// demo's account clock runs hours ahead of the wall between events).
+	heard time.Time
 }
 
 // noticeMsg is one live-bus notice read by listen.
@@ -291,6 +295,9 @@ func (m *Model) showToast(t common.ToastMsg) tea.Cmd {
 func (m *Model) onNotice(n webhookd.Notice) tea.Cmd {
 	now := m.c.Wall()
 	m.arrived = append(m.arrived, now)
+	if n.Result.Verdict != storage.VerdictRejected {
+		m.heard = now
+	}
 	m.trimRate(now)
 	if n.Result.Created > m.lastEvent {
 		m.lastEvent = n.Result.Created

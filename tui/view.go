@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,33 @@ func (m *Model) View() string {
 	} else {
 		body = m.Active().View()
 	}
-	return m.header() + "\n" + fitLines(body, m.c.Width, m.bodyHeight()) + "\n" + m.footer()
+	body = fitLines(body, m.c.Width, m.bodyHeight())
+	if t := m.toastLine(); t != "" {
+		// The toast takes the body's last line, never the footer: live
+		// toasts come every few seconds and must not hide the keys.
+		if i := strings.LastIndexByte(body, '\n'); i >= 0 {
+			body = body[:i+1] + t
+		} else {
+			body = t
+		}
+	}
+	return m.header() + "\n" + body + "\n" + m.footer()
+}
+
+// toastLine is the current toast styled and cut to the width ("" when none).
+func (m *Model) toastLine() string {
+	if m.toast.Text == "" {
+		return ""
+	}
+	s := m.c.Styles
+	st := s.Toast
+	switch m.toast.Level {
+	case common.ToastWarn:
+		st = s.ToastWarn
+	case common.ToastError:
+		st = s.ToastError
+	}
+	return ansi.Truncate(st.Render(m.toast.Text), m.c.Width, "…")
 }
 
 // fitLines cuts or pads s to exactly h lines no wider than w.
@@ -89,18 +116,25 @@ func (m *Model) mode() string {
 }
 
 // cacheAge is how old the cache is: the newer of the last sync and the
-// last applied event.
+// last applied event (on the session clock), or the time since the last
+// live notice arrived (on the wall clock) when that is more recent — an
+// event that just arrived makes the cache current even when its created
+// stamp lags the session clock (the demo's account clock steps hours at a
+// time).
 func (m *Model) cacheAge() string {
 	at := max(m.account.LastSyncAt, m.lastEvent)
-	if at == 0 {
+	if at == 0 && m.heard.IsZero() {
 		return m.c.Styles.Warn.Render("cache empty")
 	}
 	now := m.c.Now()
-	t := time.Unix(at, 0)
-	if t.After(now) { // an event stamped ahead of this clock
-		t = now
+	age := time.Duration(math.MaxInt64)
+	if at != 0 {
+		age = max(0, now.Sub(time.Unix(at, 0))) // an event stamped ahead of this clock is current
 	}
-	return "cache " + format.Relative(t, now)
+	if !m.heard.IsZero() {
+		age = min(age, max(0, m.c.Wall().Sub(m.heard)))
+	}
+	return "cache " + format.Relative(now.Add(-age), now)
 }
 
 func (m *Model) rate() string {
@@ -156,22 +190,45 @@ func (m *Model) footer() string {
 	if m.commanding {
 		return m.cmdline.View()
 	}
-	if m.toast.Text != "" {
-		st := s.Toast
-		switch m.toast.Level {
-		case common.ToastWarn:
-			st = s.ToastWarn
-		case common.ToastError:
-			st = s.ToastError
-		}
-		return ansi.Truncate(st.Render(m.toast.Text), m.c.Width, "…")
-	}
 	if m.showHelp {
 		return s.Help.Render("? close help · esc close")
 	}
-	bindings := append([]key.Binding{}, m.Active().ShortHelp()...)
-	bindings = append(bindings, m.keys.Help, m.keys.Quit)
-	return m.help.ShortHelpView(bindings)
+	// "? help" and "q quit" always show: the page's keys give way (cut
+	// with "…") when the terminal is too narrow for all of them.
+	// (bubbles/help's own cut lets a line overflow when its "…" does not
+	// fit, so the page's keys are fitted here.)
+	h := m.help
+	h.Width = 0
+	root := h.ShortHelpView([]key.Binding{m.keys.Help, m.keys.Quit})
+	sep := h.Styles.ShortSeparator.Inline(true).Render(h.ShortSeparator)
+	more := " " + h.Styles.Ellipsis.Inline(true).Render(h.Ellipsis)
+	room := m.c.Width - ansi.StringWidth(root) - ansi.StringWidth(sep)
+	var items []string
+	for _, b := range m.Active().ShortHelp() {
+		if item := h.ShortHelpView([]key.Binding{b}); item != "" {
+			items = append(items, item)
+		}
+	}
+	var line strings.Builder
+	for i, item := range items {
+		add := item
+		if i > 0 {
+			add = sep + item
+		}
+		tail := 0
+		if i < len(items)-1 {
+			tail = ansi.StringWidth(more)
+		}
+		if ansi.StringWidth(line.String())+ansi.StringWidth(add)+tail > room {
+			line.WriteString(more)
+			break
+		}
+		line.WriteString(add)
+	}
+	if line.Len() == 0 {
+		return root
+	}
+	return line.String() + sep + root
 }
 
 func (m *Model) fullHelp() string {

@@ -57,6 +57,9 @@ type Flow struct {
 	// refused: Stripe refused the plan; sending it again would only
 	// replay the refusal, so Enter does nothing until the form changes.
 	refused bool
+	// expired: the refusal is paydesk's own (the confirmation outlived
+	// billing.PlanTTL): nothing reached Stripe.
+	expired bool
 	// sent counts Execute calls started by this page (tests and the
 	// double-Enter guard read it).
 	sent int
@@ -344,7 +347,7 @@ func (f *Flow) updateForm(msg tea.Msg) tea.Cmd {
 
 func (f *Flow) startPrepare() tea.Cmd {
 	f.st = stPreparing
-	f.fe, f.errText, f.armed, f.refused = nil, "", false, false
+	f.fe, f.errText, f.armed, f.refused, f.expired = nil, "", false, false, false
 	c, form := f.c, f.form
 	return tea.Batch(f.spin.Tick, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), prepareTimeout)
@@ -419,7 +422,7 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 	case errors.Is(msg.err, billing.ErrOutcomeUnknown):
 		f.errText += " Press enter to retry now, or resolve it later in Audit (8)."
 	case errors.Is(msg.err, billing.ErrPlanExpired):
-		f.refused = true
+		f.refused, f.expired = true, true
 		f.errText += " Press e to check again."
 	case errors.Is(msg.err, billing.ErrAlreadyFailed), msg.result.State == storage.IntentFailed:
 		f.refused = true
@@ -456,6 +459,9 @@ func (f *Flow) ShortHelp() []key.Binding {
 	case stConfirm:
 		if f.plan == nil {
 			return []key.Binding{f.keys.Cancel}
+		}
+		if f.refused { // enter would only replay the refusal
+			return []key.Binding{f.keys.Edit, f.keys.Cancel}
 		}
 		return []key.Binding{f.keys.Confirm, f.keys.Edit, f.keys.Cancel}
 	case stDone:

@@ -224,6 +224,14 @@ func TestPlanExpired(t *testing.T) {
 	offset.Store(int64(billing.PlanTTL + time.Minute))
 	press(tm, tea.KeyEnter)
 	waitFor(t, tm, "too old")
+	if sc := f.Screen(); !strings.Contains(sc, "Nothing was sent to Stripe.") || strings.Contains(sc, "Stripe refused") {
+		t.Fatalf("an expired confirmation must not read as Stripe's refusal:\n%s", sc)
+	}
+	for _, b := range f.ShortHelp() {
+		if b.Help().Key == "enter" {
+			t.Fatalf("the footer still offers enter (%q) on a refused confirmation", b.Help().Desc)
+		}
+	}
 	press(tm, tea.KeyEnter) // refused: not sent
 	time.Sleep(50 * time.Millisecond)
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {

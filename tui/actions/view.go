@@ -82,6 +82,8 @@ func (f *Flow) confirmView() string {
 	switch {
 	case f.st == stExecuting:
 		b.WriteString("  " + f.spin.View() + " sending to Stripe… (key " + p.Key + ")")
+	case f.expired:
+		b.WriteString("  " + s.Muted.Render("Nothing was sent to Stripe."))
 	case f.refused:
 		b.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
 	case p.ConfirmTwice && f.armed:

@@ -83,6 +83,10 @@ type resolvedMsg struct {
 	err    error
 }
 
+// StackWide marks resolvedMsg as a common.StackMsg: it reaches the page
+// even when a detail was opened before the outcome arrived.
+func (resolvedMsg) StackWide() {}
+
 // Init reads the newest page.
 func (p *Page) Init() tea.Cmd {
 	p.reload()

@@ -82,6 +82,11 @@ func (p *Page) SetSize(w, h int) { p.width, p.height = w, h }
 // Report is the report on screen (for the root and tests).
 func (p *Page) Report() bd.Report { return p.report }
 
+// StackWide marks reportMsg as a common.StackMsg: a report computed while
+// a customer opened from the worklist is on top must still reach the page,
+// or it stays "loading" and stops following live events.
+func (reportMsg) StackWide() {}
+
 // Update handles keys, computed reports and live notices.
 func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {

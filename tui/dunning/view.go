@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	bd "github.com/paydesk/paydesk/billing/dunning"
 	"github.com/paydesk/paydesk/storage"
@@ -24,21 +25,41 @@ func (p *Page) View() string {
 	if !p.loaded {
 		return st.Muted.Render("computing dunning figures…")
 	}
-	top := p.top()
+	top := p.top(p.declineRows())
 	lines := append(top, p.table(p.tableRows())...)
 	return strings.Join(lines, "\n")
 }
 
-// tableRows is how many worklist rows fit under the figures.
-func (p *Page) tableRows() int {
-	h := p.height
-	if h <= 0 {
-		h = 36
+// minWorklist is how many worklist rows the page keeps on short terminals
+// (80x24), giving up decline-code rows for them: the worklist is what
+// staff act on.
+const minWorklist = 5
+
+func (p *Page) bodyHeight() int {
+	if p.height <= 0 {
+		return 36
 	}
-	return max(1, h-len(p.top())-3) // title, header and the "more" line
+	return p.height
 }
 
-func (p *Page) top() []string {
+// declineRows is how many decline codes the figures list: maxDeclines
+// unless that leaves fewer than minWorklist worklist rows; 0 puts the
+// codes on one line.
+func (p *Page) declineRows() int {
+	short := minWorklist + 3 - (p.bodyHeight() - len(p.top(maxDeclines)))
+	if short <= 0 {
+		return maxDeclines
+	}
+	return max(0, maxDeclines-short-1) // -1: the "+ N more" line
+}
+
+// tableRows is how many worklist rows fit under the figures.
+func (p *Page) tableRows() int {
+	return max(1, p.bodyHeight()-len(p.top(p.declineRows()))-3) // title, header and the "more" line
+}
+
+// top is the figures, the chart and up to declines decline codes.
+func (p *Page) top(declines int) []string {
 	st := p.c.Styles
 	r := &p.report
 	loc := p.c.Loc
@@ -59,7 +80,9 @@ func (p *Page) top() []string {
 	for _, cur := range r.Cohort.Invoices.Amount.Currencies() {
 		rates = append(rates, fmt.Sprintf("%s %s", strings.ToUpper(cur), pct(r.RateByAmount[cur])))
 	}
-	rateLine := fmt.Sprintf("%s of %s by count", pct(r.RateByCount), plural(r.Cohort.Invoices.Count, "failed invoice", "failed invoices"))
+	// The rate follows the invoices that failed in the window (the
+	// cohort), not the Recovered line's invoices paid in it: say which.
+	rateLine := fmt.Sprintf("%s (%d of %d failed in window now paid)", pct(r.RateByCount), r.Cohort.Recovered.Count, r.Cohort.Invoices.Count)
 	if len(rates) > 0 {
 		rateLine += " · by amount " + strings.Join(rates, " · ")
 	}
@@ -68,13 +91,22 @@ func (p *Page) top() []string {
 		"",
 		label("Failed payments") + fmt.Sprintf("%-17s", plural(r.Failed.Count, "attempt", "attempts")) + money(r.Failed.Amount),
 		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Recovered.Count, "invoice", "invoices")) + money(r.Recovered.Amount) +
-			st.Muted.Render(fmt.Sprintf(" · avg %.1f days to recover", r.AvgDaysToRecover)),
+			st.Muted.Render(fmt.Sprintf(" · paid in window after a failure · avg %.1f days to recover", r.AvgDaysToRecover)),
 		label("Recovery rate") + rateLine,
 		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)),
 		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost"),
 		"",
 	}
 	out = append(out, seriesLines(r.Days, func(s string) string { return st.Label.Render(s) })...)
+	if declines == 0 && len(r.Declines) > 0 {
+		// Short terminal: the codes on one line, the worklist keeps the rows.
+		var codes []string
+		for _, d := range r.Declines {
+			codes = append(codes, fmt.Sprintf("%s %d", d.Code, d.Count))
+		}
+		line := st.Title.Render("Decline codes") + "  " + strings.Join(codes, " · ")
+		return append(out, "", ansi.Truncate(line, max(1, p.width), "…"), "")
+	}
 	out = append(out, "", st.Title.Render("Decline codes"))
 	if len(r.Declines) == 0 {
 		out = append(out, st.Muted.Render("  no failed payments in this window"))
@@ -84,8 +116,8 @@ func (p *Page) top() []string {
 		topCount = max(topCount, d.Count)
 	}
 	for i, d := range r.Declines {
-		if i == maxDeclines {
-			out = append(out, st.Muted.Render(fmt.Sprintf("  + %d more codes", len(r.Declines)-maxDeclines)))
+		if i == declines {
+			out = append(out, st.Muted.Render("  + "+plural(len(r.Declines)-declines, "more code", "more codes")))
 			break
 		}
 		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
@@ -94,14 +126,35 @@ func (p *Page) top() []string {
 	return append(out, "")
 }
 
-// Worklist columns.
+// Worklist columns; drop > 0 gives up the column on narrow terminals, the
+// lowest first, so the amount due and next retry stay visible at 80.
 var columns = []struct {
 	title string
 	width int
 	right bool
+	drop  int
 }{
-	{"KIND", 4, false}, {"ID", 22, false}, {"CUSTOMER", 20, false}, {"STATUS", 10, false}, {"TRIES", 5, true},
-	{"LAST DECLINE", 20, false}, {"NEXT RETRY", 11, false}, {"AMOUNT DUE", 14, true},
+	{"KIND", 4, false, 3}, {"ID", 19, false, 0}, {"CUSTOMER", 20, false, 0}, {"STATUS", 10, false, 0}, {"TRIES", 5, true, 1},
+	{"LAST DECLINE", 20, false, 2}, {"NEXT RETRY", 11, false, 0}, {"AMOUNT DUE", 14, true, 0},
+}
+
+// shownColumns is which columns fit in width (the two-cell marker included).
+func shownColumns(width int) []bool {
+	shown := make([]bool, len(columns))
+	total := 2 - 1
+	for i, c := range columns {
+		shown[i] = true
+		total += c.width + 1
+	}
+	for level := 3; level >= 1 && width > 0 && total > width; level-- {
+		for i, c := range columns {
+			if c.drop == level {
+				shown[i] = false
+				total -= c.width + 1
+			}
+		}
+	}
+	return shown
 }
 
 func (p *Page) table(rows int) []string {
@@ -113,9 +166,12 @@ func (p *Page) table(rows int) []string {
 	}
 	out := []string{st.Title.Render(fmt.Sprintf("Worklist · %d in dunning", len(r.Work))) +
 		st.Muted.Render(fmt.Sprintf(" · sort: %s %s", bd.SortKeys[p.sortKey], dir))}
+	shown := shownColumns(p.width)
 	var hdr []string
-	for _, c := range columns {
-		hdr = append(hdr, widget.Cell(c.title, c.width, c.right))
+	for i, c := range columns {
+		if shown[i] {
+			hdr = append(hdr, widget.Cell(c.title, c.width, c.right))
+		}
 	}
 	out = append(out, "  "+st.TableHeader.Render(strings.Join(hdr, " ")))
 	if len(r.Work) == 0 {
@@ -137,6 +193,9 @@ func (p *Page) table(rows int) []string {
 			orDash(it.LastDecline, ""), next, format.Money(it.AmountDue, it.Currency)}
 		var cells []string
 		for j, c := range columns {
+			if !shown[j] {
+				continue
+			}
 			s := widget.Cell(vals[j], c.width, c.right)
 			if j == 3 && i != p.cursor { // the selected row is one style end to end
 				s = st.Status(it.Status).Render(s)

@@ -42,7 +42,11 @@ func Customers() *table.Descriptor {
 			if e.Deleted {
 				state = "deleted"
 			}
-			return []string{e.ID, orDash(e.Name), orDash(e.Email), format.Money(e.Amount, e.Currency), state, date(c, e.Created)}
+			balance := format.Money(e.Amount, e.Currency)
+			if e.Currency == "" && e.Amount == 0 {
+				balance = "-" // never billed: no currency, "0.00" would read as an amount
+			}
+			return []string{e.ID, orDash(e.Name), orDash(e.Email), balance, state, date(c, e.Created)}
 		},
 		Sorts: []table.SortSpec{
 			{Label: "newest", Sort: storage.SortCreated},

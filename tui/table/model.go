@@ -114,6 +114,24 @@ func (m *Model) reload() {
 	m.load(q)
 }
 
+// reloadKeep rereads the page after a live change and keeps the cursor on
+// the row it was on when that row is still on the page: rows arriving
+// above must not slide another customer or invoice under the cursor just
+// before a key (a money action) is pressed.
+func (m *Model) reloadKeep() {
+	env, ok := m.Selected()
+	m.reload()
+	if !ok {
+		return
+	}
+	for i, r := range m.rows {
+		if r.env.ID == env.ID {
+			m.cursor = i
+			return
+		}
+	}
+}
+
 func (m *Model) load(q storage.Query) {
 	p, err := m.c.Store.List(q)
 	if err != nil {
@@ -190,7 +208,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case common.LiveMsg:
 		switch m.touched(msg) {
 		case touchVisible:
-			m.reload()
+			m.reloadKeep()
 		case touchMaybe:
 			if !m.refreshQueued {
 				m.refreshQueued = true
@@ -199,7 +217,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 	case common.RefreshMsg:
 		m.refreshQueued = false
-		m.reload()
+		m.reloadKeep()
 	}
 	return m, nil
 }
@@ -350,7 +368,21 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 	}
 	k := m.keys
-	return []key.Binding{k.Open, k.Filter, k.Status, k.Sort, k.PageDown, k.Raw, k.Copy, k.Refetch}
+	return m.offered([]key.Binding{k.Open, k.Filter, k.Status, k.Sort, k.PageDown, k.Raw, k.Copy, k.Refetch})
+}
+
+// offered drops the status and sort keys from help when this kind has no
+// status filter or a single order: they would only answer with a toast.
+func (m *Model) offered(keys []key.Binding) []key.Binding {
+	out := keys[:0:0]
+	for _, b := range keys {
+		if (len(m.d.Filters) == 0 && b.Help() == m.keys.Status.Help()) ||
+			(len(m.d.Sorts) < 2 && b.Help() == m.keys.Sort.Help()) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // FullHelp is the `?` help.
@@ -359,7 +391,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageDown, k.PageUp, k.Top},
 		{k.Open, k.Raw, k.Copy, k.Refetch},
-		{k.Filter, k.Clear, k.Status, k.Sort},
+		m.offered([]key.Binding{k.Filter, k.Clear, k.Status, k.Sort}),
 	}
 	var actions []key.Binding
 	for _, a := range m.c.Actions.For(m.d.Kind) {

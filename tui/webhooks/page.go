@@ -188,6 +188,13 @@ func statsOf(store *storage.Store, now time.Time) (storage.DeliveryStats, error)
 	return store.DeliveryStats(storage.StatsQuery{Since: now.Add(-StatsWindow), Last: statsSample, Now: now, Minutes: StatsMinutes})
 }
 
+// The page's background answers go to every page on the stack (see
+// common.StackMsg): a delivery or customer opened on top must not swallow
+// them, or the tail stays "loading" and freezes after esc.
+func (loadedMsg) StackWide()    {}
+func (statsTickMsg) StackWide() {}
+func (statsMsg) StackWide()     {}
+
 // Update handles keys, loads, live notices and replays.
 func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {

@@ -1,0 +1,38 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/fixture"
+	"github.com/paydesk/paydesk/webhookd"
+)
+
+// TestCacheAgeAfterLiveNotice: in the demo the account clock runs hours
+// ahead of the events it stamps between steps; a notice that just arrived
+// still makes the header say the cache is current, and the age then grows
+// on the wall clock.
+func TestCacheAgeAfterLiveNotice(t *testing.T) {
+	wall := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	ahead := func() time.Time { return fixture.Now.Add(5 * time.Hour) }
+	m := start(session(nil, func(c *common.Common) {
+		c.Now = ahead
+		c.Wall = func() time.Time { return wall }
+	}), 120, 36)
+	header := func() string { return strings.SplitN(m.View(), "\n", 2)[0] }
+	if h := header(); !strings.Contains(h, "cache 5h ago") {
+		t.Fatalf("before any notice: %q", h)
+	}
+	drive(m, noticeMsg{n: webhookd.Notice{Result: storage.ApplyResult{
+		Type: "customer.updated", Created: fixture.Now.Add(time.Hour).Unix()}}})
+	if h := header(); !strings.Contains(h, "cache just now") {
+		t.Fatalf("right after a notice: %q", h)
+	}
+	wall = wall.Add(2 * time.Minute)
+	if h := header(); !strings.Contains(h, "cache 2m ago") {
+		t.Fatalf("two wall minutes after the notice: %q", h)
+	}
+}
