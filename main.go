@@ -1020,7 +1020,10 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 	op := localOperator(d.readOnly)
 	c := common.New(common.Common{
 		Store: d.store, Billing: d.client, Bus: d.bus, Now: d.now, Wall: d.wall,
-		Money:    moneyActions(d.client, d.store, d.now),
+		// Money actions run on the wall clock: plan lifetimes and Stripe's
+		// 24 h idempotency-key expiry are real time, even in the demo whose
+		// account clock runs ahead.
+		Money:    moneyActions(d.client, d.store, d.wall),
 		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
 		Account: d.account, Mode: d.mode, Logger: d.logger,
 	})

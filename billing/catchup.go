@@ -142,6 +142,15 @@ func applyOldestFirst(store *storage.Store, apply Applier, newestFirst []json.Ra
 	var last storage.EventMark
 	var err error
 	for i := len(newestFirst) - 1; i >= 0; i-- {
+		// An event a webhook already delivered is skipped without a
+		// receipt: re-applying it would only log a "duplicate" delivery
+		// per catch-up run and drown the inspector's tail.
+		if head, _, perr := storage.ParseEvent(newestFirst[i]); perr == nil && head.EventID != "" {
+			if _, gerr := store.Event(head.EventID); gerr == nil {
+				last = storage.EventMark{ID: head.EventID, Created: head.Created}
+				continue
+			}
+		}
 		var res storage.ApplyResult
 		if res, err = apply.ApplyEvent(newestFirst[i], SourceCatchUp); err != nil {
 			break

@@ -24,7 +24,7 @@ var Scenes = []Scene{
 	{Name: "customer-detail", Cols: 120, Rows: 36, Steps: []Step{{Key: "Enter", Want: "Balance transactions"}}, Want: "Subscriptions"},
 	{Name: "refund-confirmation", Cols: 120, Rows: 36, Steps: []Step{
 		{Key: "Enter", Want: "Balance transactions"},
-		{Key: "Tab"}, {Key: "Tab"}, {Key: "Tab", Want: "R refund charge"},
+		{Key: "Tab"}, {Key: "Tab"}, {Key: "Tab", Want: "> ch_"},
 		{Key: "R", Want: "Amount (USD)"},
 		{Text: "4.50"}, {Key: "Enter"},
 		{Key: "Down"}, {Key: "Enter"},
