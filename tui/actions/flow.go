@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync/atomic"
@@ -66,6 +67,10 @@ type Flow struct {
 
 	result  billing.Result
 	webhook string // type of the event that updated the cache after success
+	// early is the type of an event about the target that arrived while
+	// the call was on its way: Stripe can deliver the webhook before its
+	// answer to the request reaches the console.
+	early string
 
 	spin spinner.Model
 	w, h int
@@ -247,6 +252,9 @@ func (f *Flow) update(msg tea.Msg) tea.Cmd {
 		}
 		return f.onExecuted(msg)
 	case common.LiveMsg:
+		if f.st == stExecuting && f.early == "" && msg.Touches("", f.form.target()) {
+			f.early = cmp.Or(msg.Notice.Result.Type, "a reload")
+		}
 		if f.st == stDone && f.webhook == "" && f.result.State == storage.IntentSucceeded &&
 			(msg.Touches("", f.form.target()) || (f.result.ResultID != "" && msg.Touches("", f.result.ResultID))) {
 			f.webhook = msg.Notice.Result.Type
@@ -408,6 +416,9 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 	f.result = msg.result
 	if msg.err == nil {
 		f.st = stDone
+		if f.result.State == storage.IntentSucceeded {
+			f.webhook = f.early
+		}
 		return common.Toast(common.ToastInfo, doneToast(msg.plan, msg.result))
 	}
 	if fe, ok := billing.AsFieldError(msg.err); ok {
