@@ -64,10 +64,10 @@ func withField(t *testing.T, raw json.RawMessage, field string, v any) json.RawM
 	return b
 }
 
-// TestLiveUpdate: a signed customer.updated POSTed to a real webhookd on
-// loopback changes the customer's row on screen, the header counts it,
-// and a failed payment toasts.
-func TestLiveUpdate(t *testing.T) {
+// liveFixture is a seeded cache with a real webhookd receiver on loopback
+// feeding bus; url is where signed events are POSTed.
+func liveFixture(t *testing.T) (*fixture.Fixture, *webhookd.Bus, string) {
+	t.Helper()
 	f, err := fixture.Build(fixture.Options{Seed: 11, Customers: 12, Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +86,14 @@ func TestLiveUpdate(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	url := "http://" + ln.Addr().String() + webhookd.DefaultPath
+	return f, bus, url
+}
+
+// TestLiveUpdate: a signed customer.updated POSTed to a real webhookd on
+// loopback changes the customer's row on screen, the header counts it,
+// and a failed payment toasts.
+func TestLiveUpdate(t *testing.T) {
+	f, bus, url := liveFixture(t)
 
 	c := session(nil, func(c *common.Common) { c.Store, c.Bus = f.Store, bus })
 	tm := program(t, c, 120, 36)

@@ -1,16 +1,12 @@
 package tui
 
 import (
-	"context"
-	"log/slog"
-	"net"
 	"strings"
 	"testing"
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // TestWebhooksTailFollowsUnderDetail: deliveries that arrive while a
@@ -18,24 +14,7 @@ import (
 // after esc, and the tail keeps following later ones (its background
 // loads must reach it under another page, or it stays "loading").
 func TestWebhooksTailFollowsUnderDetail(t *testing.T) {
-	f, err := fixture.Build(fixture.Options{Seed: 11, Customers: 12, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.Close)
-	bus := webhookd.NewBus()
-	srv, err := webhookd.New(webhookd.Config{Secrets: []string{liveSecret}, Now: fixture.Clock,
-		Logger: slog.New(slog.DiscardHandler)}, f.Store, bus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	url := "http://" + ln.Addr().String() + webhookd.DefaultPath
+	f, bus, url := liveFixture(t)
 
 	cus, err := f.Store.List(storage.Query{Kind: storage.KindCustomer, Limit: 3})
 	if err != nil || len(cus.Items) < 3 {
@@ -62,24 +41,7 @@ func TestWebhooksTailFollowsUnderDetail(t *testing.T) {
 // is on the third row appears on top; the cursor stays on the customer it
 // was on instead of sliding to the one above it.
 func TestCursorStaysOnRowWhenRowsArrive(t *testing.T) {
-	f, err := fixture.Build(fixture.Options{Seed: 11, Customers: 12, Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.Close)
-	bus := webhookd.NewBus()
-	srv, err := webhookd.New(webhookd.Config{Secrets: []string{liveSecret}, Now: fixture.Clock,
-		Logger: slog.New(slog.DiscardHandler)}, f.Store, bus)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	url := "http://" + ln.Addr().String() + webhookd.DefaultPath
+	f, bus, url := liveFixture(t)
 
 	cus, err := f.Store.List(storage.Query{Kind: storage.KindCustomer, Limit: 3})
 	if err != nil || len(cus.Items) < 3 {
