@@ -186,13 +186,27 @@ func (c config) dbPath() (string, error) {
 	return filepath.Join(base, "paydesk", name+".db"), nil
 }
 
+// wallClock is the process's clock (UTC instants; the operator's zone is
+// applied on screen). It is the wall clock; the root package's tests set it
+// to their fixed anchor so a sandbox on that anchor and this process agree
+// on what "now" is, as Stripe and a real process do.
+var wallClock = time.Now
+
+// orWall returns now, or the process's clock when now is nil.
+func orWall(now func() time.Time) func() time.Time {
+	if now == nil {
+		return wallClock
+	}
+	return now
+}
+
 // openStore opens (creating if needed) the cache for a process that owns
 // it; webhooks says whether concurrent webhook writers will use it.
 func openStore(path, holder string, webhooks bool, now func() time.Time) (*storage.Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create cache dir: %w", err)
 	}
-	opts := storage.Options{Timeout: time.Second, Holder: holder, Now: now}
+	opts := storage.Options{Timeout: time.Second, Holder: holder, Now: orWall(now)}
 	if webhooks {
 		opts = webhookd.StoreOptions(opts)
 	}
@@ -216,7 +230,7 @@ func newClient(c config, logger *slog.Logger, now func() time.Time) (*billing.Cl
 	if c.Key == "" {
 		return nil, nil
 	}
-	return billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Now: now})
+	return billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Now: orWall(now)})
 }
 
 // newSecret makes a fresh signing secret for the demo's own endpoint.
@@ -438,7 +452,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	clock, wall := time.Now, time.Now
+	clock, wall := wallClock, wallClock
 	if *nowFlag != "" {
 		at, err := time.Parse(time.RFC3339, *nowFlag)
 		if err != nil {
@@ -618,6 +632,7 @@ type receiver struct {
 
 // startReceiver listens on cfg.Addr and serves webhooks until stop.
 func startReceiver(ctx context.Context, cfg webhookd.Config, store *storage.Store, logger *slog.Logger) (*receiver, error) {
+	cfg.Now = orWall(cfg.Now)
 	srv, err := webhookd.New(cfg, store, nil)
 	if err != nil {
 		return nil, fmt.Errorf("webhook receiver: %w", err)
@@ -831,14 +846,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := registerActions(); err != nil {
 		return err
 	}
-	money := moneyActions(rt.client, store, nil)
+	money := moneyActions(rt.client, store, wallClock)
 	srv, err := pdssh.New(pdssh.Config{
 		Addr: *sshAddr, HostKeyPath: *hostKey, AuthorizedKeysPath: *keys,
 		IdleTimeout: *idle, MaxSessions: *maxSessions, ConnRate: *connRate, ConnBurst: *connBurst, Logger: logger,
 	}, func(sess pdssh.Session) (tea.Model, error) {
 		op := sess.Operator()
 		cm := common.New(common.Common{
-			Store: store, Billing: rt.client, Bus: rt.bus, Offline: rt.offline, Money: money,
+			Store: store, Billing: rt.client, Bus: rt.bus, Offline: rt.offline, Money: money, Now: wallClock, Wall: wallClock,
 			Operator: op, ReadOnly: op.Role == billing.RoleViewer, Authorize: sess.Authorize,
 			Account: rt.account, Mode: rt.mode, Logger: logger.With("operator", op.Name),
 			Renderer: sess.Renderer, Width: sess.Width, Height: sess.Height,
@@ -995,7 +1010,7 @@ func withMoney(c config, holder string, fn func(*billing.Actions) error) error {
 		return err
 	}
 	defer store.Close()
-	return fn(billing.NewActions(client, store, nil))
+	return fn(billing.NewActions(client, store, wallClock))
 }
 
 // consoleDeps is what the console needs from the process.
@@ -1019,11 +1034,11 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 	}
 	op := localOperator(d.readOnly)
 	c := common.New(common.Common{
-		Store: d.store, Billing: d.client, Bus: d.bus, Now: d.now, Wall: d.wall,
+		Store: d.store, Billing: d.client, Bus: d.bus, Now: orWall(d.now), Wall: orWall(d.wall),
 		// Money actions run on the wall clock: plan lifetimes and Stripe's
 		// 24 h idempotency-key expiry are real time, even in the demo whose
 		// account clock runs ahead.
-		Money:    moneyActions(d.client, d.store, d.wall),
+		Money:    moneyActions(d.client, d.store, orWall(d.wall)),
 		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
 		Account: d.account, Mode: d.mode, Logger: d.logger,
 	})

@@ -5,13 +5,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 )
+
+// TestMain puts the process on the suite's anchor clock (testclock), the
+// clock every sandbox in these tests runs on.
+func TestMain(m *testing.M) {
+	wallClock = testclock.Running()
+	os.Exit(m.Run())
+}
 
 // runCLI runs one command line and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -32,7 +42,7 @@ func TestDemoHeadlessThenScriptableReads(t *testing.T) {
 	clearEnv(t)
 	db := filepath.Join(t.TempDir(), "demo.db")
 	code, out, errOut := runCLI(t, "demo", "--headless", "--customers", "60", "--seed", "7", "--db", db,
-		"--now", "2026-11-23T12:00:00Z", "--warmup", "96h")
+		"--now", testclock.Anchor().Format(time.RFC3339), "--warmup", "96h")
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, errOut)
 	}
@@ -129,7 +139,7 @@ func TestSyncNeedsKeyAndResumes(t *testing.T) {
 		t.Fatalf("sync without key: exit %d %q", code, errOut)
 	}
 
-	sb, err := sandbox.New(sandbox.Options{Seed: 3, Customers: 40})
+	sb, err := sandbox.New(sandbox.Options{Seed: 3, Customers: 40, Now: testclock.Running(), WebhookClock: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +185,7 @@ func TestSyncNeedsKeyAndResumes(t *testing.T) {
 func TestEventsPrintsFilteredDeliveryLog(t *testing.T) {
 	clearEnv(t)
 	db := filepath.Join(t.TempDir(), "events.db")
-	store, err := storage.Open(db, storage.Options{})
+	store, err := storage.Open(db, storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +222,7 @@ func TestEventsPrintsFilteredDeliveryLog(t *testing.T) {
 func TestRefundCommandPrintsPlanThenSendsOnce(t *testing.T) {
 	clearEnv(t)
 	db := filepath.Join(t.TempDir(), "money.db")
-	sb, err := sandbox.New(sandbox.Options{Seed: 4, Customers: 30})
+	sb, err := sandbox.New(sandbox.Options{Seed: 4, Customers: 30, Now: testclock.Running(), WebhookClock: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,9 +80,9 @@ func TestActionPauseEndToEnd(t *testing.T) {
 	subID := e.activeSubscription()
 	wantField(t, errOf(e.acts.PreparePause(ctx, finance, PauseRequest{Subscription: subID, Behavior: "forever"})), "behavior")
 	wantField(t, errOf(e.acts.PreparePause(ctx, finance, PauseRequest{Subscription: subID, Resume: true})), "subscription")
-	wantField(t, errOf(e.acts.PreparePause(ctx, finance, PauseRequest{Subscription: subID, Behavior: "void", ResumesAt: time.Now().Add(-time.Hour)})), "resumes_at")
+	wantField(t, errOf(e.acts.PreparePause(ctx, finance, PauseRequest{Subscription: subID, Behavior: "void", ResumesAt: e.sb.Now().Add(-time.Hour)})), "resumes_at")
 
-	resume := time.Now().Add(30 * 24 * time.Hour).Truncate(time.Second)
+	resume := e.sb.Now().Add(30 * 24 * time.Hour).Truncate(time.Second)
 	p := mustPlan(t)(e.acts.PreparePause(ctx, finance, PauseRequest{Subscription: subID, Behavior: "mark_uncollectible", ResumesAt: resume}))
 	if !strings.Contains(p.Call.String(), "pause_collection[behavior]=mark_uncollectible") || !strings.Contains(lineValue(p, "Effect"), resume.UTC().Format(time.DateOnly)) {
 		t.Fatalf("pause plan %s / %+v", p.Call, p.Lines)

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/webhookd"
@@ -56,7 +58,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 	}
 	e := &actionEnv{t: t, reqs: &requestLog{}, drop: &dropper{base: http.DefaultTransport}}
 	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: o.customers, Logger: slog.New(e.reqs),
-		WebhookBackoff: 50 * time.Millisecond})
+		WebhookBackoff: 50 * time.Millisecond, Now: testclock.Running(), WebhookClock: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 	}
 	if o.webhooks {
 		secret := "whsec_" + randHex(16)
-		srv, err := webhookd.New(webhookd.Config{Addr: "127.0.0.1:0", Secrets: []string{secret},
+		srv, err := webhookd.New(webhookd.Config{Addr: "127.0.0.1:0", Secrets: []string{secret}, Now: testclock.Running(),
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.store, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -99,7 +101,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 		sb.AddEndpoint("http://"+ln.Addr().String()+webhookd.DefaultPath, secret)
 		e.hooks = srv
 	}
-	e.acts = NewActions(e.client, e.store, nil)
+	e.acts = NewActions(e.client, e.store, testclock.Running())
 	e.reqs.reset()
 	return e
 }
@@ -121,7 +123,7 @@ func (e *actionEnv) reopen() {
 		e.t.Fatal(err)
 	}
 	e.open()
-	e.acts = NewActions(e.client, e.store, nil)
+	e.acts = NewActions(e.client, e.store, testclock.Running())
 }
 
 func randHex(n int) string {

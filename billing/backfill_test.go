@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 )
@@ -141,7 +143,7 @@ func TestBackfillResume(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 150})
 	path := filepath.Join(t.TempDir(), "cache.db")
-	store, err := storage.Open(path, storage.Options{})
+	store, err := storage.Open(path, storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +172,7 @@ func TestBackfillResume(t *testing.T) {
 	if err := store.Close(); err != nil {
 		t.Fatal(err)
 	}
-	store, err = storage.Open(path, storage.Options{})
+	store, err = storage.Open(path, storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +330,7 @@ func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // so the event is never "older" than the copy the page holds.
 func TestBackfillStampPrecedesFetch(t *testing.T) {
 	t.Parallel()
-	clk := &fakeClock{t: time.Now()}
+	clk := &fakeClock{t: testclock.Anchor()}
 	sb, base := startSandbox(t, sandbox.Options{Seed: 17, Customers: 30, Now: clk.now})
 	ctx := context.Background()
 	lister := newSandboxClient(t, sb, base, nil)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 )
@@ -29,7 +31,7 @@ func BenchmarkBackfill(b *testing.B) {
 			var elapsed time.Duration
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				store, err := storage.Open(filepath.Join(dir, fmt.Sprintf("bench%d.db", i)), storage.Options{})
+				store, err := storage.Open(filepath.Join(dir, fmt.Sprintf("bench%d.db", i)), storage.Options{Now: testclock.Running()})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/stripe/stripe-go/v76"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
@@ -18,7 +20,7 @@ import (
 // SourceWebhook).
 func deliverByWebhook(t *testing.T, store *storage.Store, raw []byte) storage.ApplyResult {
 	t.Helper()
-	res, err := store.ApplyEvent(raw, &storage.Delivery{Source: "webhook", At: time.Now().UnixNano()})
+	res, err := store.ApplyEvent(raw, &storage.Delivery{Source: "webhook", At: testclock.Running()().UnixNano()})
 	if err != nil {
 		t.Fatalf("webhook delivery: %v", err)
 	}
@@ -73,9 +75,7 @@ func TestCatchUpFetchesEventWhoseDeliveryFailed(t *testing.T) {
 	}
 	// A first event gives the catch-up mark an id (the seeded account has
 	// none, so the backfill marked a time).
-	if len(sb.Advance(24*time.Hour)) == 0 {
-		t.Fatal("no events to start from")
-	}
+	advanceFor(t, sb, 24*time.Hour, 1)
 	if _, err := c.CatchUp(ctx, store, StoreApplier{Store: store}); err != nil {
 		t.Fatal(err)
 	}
@@ -160,10 +160,7 @@ func TestCatchUpMarkStopsAtFailure(t *testing.T) {
 		name    string
 		advance time.Duration
 	}{{"time mark", 6 * 24 * time.Hour}, {"id mark", 8 * 24 * time.Hour}} {
-		emitted := sb.Advance(step.advance)
-		if len(emitted) <= PageSize+10 {
-			t.Fatalf("%s: %d events, need more than a page", step.name, len(emitted))
-		}
+		emitted := advanceFor(t, sb, step.advance, PageSize+11)
 		// Fail inside the second page, so the first page's mark is kept and
 		// part of the second page's too.
 		failAt := PageSize + 5

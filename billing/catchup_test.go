@@ -100,10 +100,7 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 
 	// The seeded account had no events: the mark is a time, and the first
 	// catch-up lists events created since.
-	emitted := sb.Advance(5 * 24 * time.Hour)
-	if len(emitted) <= PageSize {
-		t.Fatalf("Advance emitted %d events; more than a page is needed", len(emitted))
-	}
+	emitted := advanceFor(t, sb, 5*24*time.Hour, PageSize+1)
 	listed := eventsAfter(t, c, "")
 	if !slices.Equal(listed, emitted) {
 		t.Fatalf("the API lists %d events, Advance emitted %d", len(listed), len(emitted))
@@ -131,7 +128,7 @@ func TestCatchUpAppliesEventsOldestFirst(t *testing.T) {
 	}
 
 	// With an id mark, catch-up pages forward with ending_before.
-	emitted = sb.Advance(7 * 24 * time.Hour)
+	emitted = advanceFor(t, sb, 7*24*time.Hour, PageSize+1)
 	listed = eventsAfter(t, c, mark.ID)
 	if len(listed) <= PageSize || !slices.Equal(listed, emitted) {
 		t.Fatalf("listed %d events after the mark, Advance emitted %d (need more than a page)", len(listed), len(emitted))
@@ -170,10 +167,7 @@ func TestCatchUpResyncNeeded(t *testing.T) {
 			t.Fatalf("resync backfill: %v", err)
 		}
 		assertMirrors(t, c, store)
-		emitted := sb.Advance(then)
-		if len(emitted) == 0 {
-			t.Fatal("no events after the resync")
-		}
+		emitted := advanceFor(t, sb, then, 1)
 		apply := &recordingApplier{StoreApplier: StoreApplier{Store: store}}
 		n, err := c.CatchUp(ctx, store, apply)
 		if err != nil {
@@ -206,9 +200,7 @@ func TestCatchUpResyncNeeded(t *testing.T) {
 		sb, base := startSandbox(t, sandbox.Options{Seed: 9, Customers: 150, MaxEvents: 40})
 		c := newSandboxClient(t, sb, base, nil)
 		store := newTestStore(t)
-		if len(sb.Advance(24*time.Hour)) == 0 {
-			t.Fatal("no events before the backfill")
-		}
+		advanceFor(t, sb, 24*time.Hour, 1)
 		if err := c.Backfill(ctx, store, BackfillOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -216,9 +208,7 @@ func TestCatchUpResyncNeeded(t *testing.T) {
 		if mark.ID == "" {
 			t.Fatalf("backfill did not mark the newest event: %+v", mark)
 		}
-		if len(sb.Advance(10*24*time.Hour)) <= 40 {
-			t.Fatal("too few events to push the mark out of the sandbox's log")
-		}
+		advanceFor(t, sb, 10*24*time.Hour, 41) // push the mark out of the sandbox's log
 		if _, err := c.Retrieve(ctx, KindEvent, mark.ID); !IsNotFound(err) {
 			t.Fatalf("the marked event is still known: %v", err)
 		}
@@ -328,9 +318,7 @@ func TestCatchUpAfterResumedBackfill(t *testing.T) {
 		t.Fatalf("interrupted backfill: %v", err)
 	}
 	// The account moves on while paydesk is down.
-	if len(sb.Advance(4*24*time.Hour)) == 0 {
-		t.Fatal("no events during the interruption")
-	}
+	advanceFor(t, sb, 4*24*time.Hour, 1)
 	if err := c.Backfill(context.Background(), store, BackfillOptions{}); err != nil {
 		t.Fatalf("resumed backfill: %v", err)
 	}
@@ -340,4 +328,20 @@ func TestCatchUpAfterResumedBackfill(t *testing.T) {
 	}
 	assertMirrors(t, c, store)
 	assertSameContent(t, c, store)
+}
+
+// advanceFor moves the sandbox clock in steps of step until it has emitted
+// at least n events in all (renewals, retries and disputes come on the
+// seeded account's own schedule, which depends on the anchor date), for at
+// most 90 days, and returns them oldest first.
+func advanceFor(t testing.TB, sb *sandbox.Server, step time.Duration, n int) []string {
+	t.Helper()
+	var emitted []string
+	for moved := time.Duration(0); moved < 90*24*time.Hour; moved += step {
+		if emitted = append(emitted, sb.Advance(step)...); len(emitted) >= n {
+			return emitted
+		}
+	}
+	t.Fatalf("%d events within 90 days of the anchor, want %d (now %s)", len(emitted), n, sb.Now().UTC().Format(time.RFC3339))
+	return nil
 }

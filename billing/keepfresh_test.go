@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 )
@@ -18,7 +20,7 @@ func TestKeepFreshRefetchesStaleOnWake(t *testing.T) {
 	c, store, cus := backfilledCustomers(t, 5, 5)
 	ctx := context.Background()
 	ev := fmt.Sprintf(`{"id":"evt_future1","object":"event","type":"customer.updated","api_version":"2099-01-01","created":%d,"data":{"object":{"id":%q,"object":"customer","email":"changed@example.com","created":%d}}}`,
-		time.Now().Unix()+5, cus.ID, cus.Created)
+		testclock.Running()().Unix()+5, cus.ID, cus.Created)
 	if _, err := store.ApplyEvent([]byte(ev), &storage.Delivery{Source: "test"}); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +69,7 @@ func TestRefreshStaleWalksPastObjectsStripeLacks(t *testing.T) {
 	ctx := context.Background()
 	markStale := func(i int, id string) {
 		ev := fmt.Sprintf(`{"id":"evt_stale%d","object":"event","type":"customer.updated","api_version":"2099-01-01","created":%d,"data":{"object":{"id":%q,"object":"customer","created":1}}}`,
-			i, time.Now().Unix()+5, id)
+			i, testclock.Running()().Unix()+5, id)
 		if _, err := store.ApplyEvent([]byte(ev), &storage.Delivery{Source: "test"}); err != nil {
 			t.Fatal(err)
 		}

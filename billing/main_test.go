@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/internal/stripemock"
 	"github.com/paydesk/paydesk/storage"
 )
@@ -31,6 +33,7 @@ func newTestClient(t testing.TB, base string, mods ...func(*Config)) *Client {
 		RateLimit:         1e6,
 		MaxNetworkRetries: -1,
 		Logger:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:               testclock.Running(),
 	}
 	for _, m := range mods {
 		m(&cfg)
@@ -44,7 +47,7 @@ func newTestClient(t testing.TB, base string, mods ...func(*Config)) *Client {
 
 func newTestStore(t testing.TB) *storage.Store {
 	t.Helper()
-	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{})
+	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

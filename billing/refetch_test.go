@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
@@ -239,7 +241,7 @@ func TestRefetchOne(t *testing.T) {
 // was on its way is not lost as "older" than the refetched copy.
 func TestRefetchStampPrecedesFetch(t *testing.T) {
 	t.Parallel()
-	clk := &fakeClock{t: time.Now()}
+	clk := &fakeClock{t: testclock.Anchor()}
 	sb, base := startSandbox(t, sandbox.Options{Seed: 18, Customers: 10, Now: clk.now})
 	ctx := context.Background()
 	plain := newSandboxClient(t, sb, base, nil)

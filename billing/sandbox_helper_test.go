@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 )
@@ -16,6 +18,12 @@ import (
 // startSandbox seeds and starts a sandbox on loopback, closed with the test.
 func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Server, string) {
 	t.Helper()
+	if opts.Now == nil {
+		opts.Now = testclock.Running()
+	}
+	if opts.WebhookClock == nil {
+		opts.WebhookClock = testclock.Running()
+	}
 	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatalf("sandbox: %v", err)

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/paydesk/paydesk/tui/internal/goldens"
 
 	"github.com/paydesk/paydesk/tui/common"
 )
@@ -84,7 +84,7 @@ func TestGolden(t *testing.T) {
 			tm := program(t, session(nil, nil), tc.w, tc.h)
 			play(t, tm, tc.steps)
 			m := finish(t, tm)
-			golden.RequireEqual(t, []byte(m.View()))
+			goldens.RequireEqual(t, []byte(m.View()))
 		})
 	}
 }

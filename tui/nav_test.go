@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -316,7 +318,7 @@ func TestHeader(t *testing.T) {
 			t.Errorf("header %q lacks %q", h, want)
 		}
 	}
-	empty, err := storage.Open(filepath.Join(t.TempDir(), "empty.db"), storage.Options{})
+	empty, err := storage.Open(filepath.Join(t.TempDir(), "empty.db"), storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}

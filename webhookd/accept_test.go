@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/paydesk/paydesk/storage"
 )
@@ -16,7 +15,7 @@ func TestAcceptedEventIsCachedLoggedAndPublished(t *testing.T) {
 	e := newEnv(t)
 	sub := e.bus.Subscribe(8)
 	defer sub.Close()
-	body := eventJSON("evt_ok_1", "cus_ok", time.Now().Unix(), storage.APIVersion, "Ada")
+	body := eventJSON("evt_ok_1", "cus_ok", testNow().Unix(), storage.APIVersion, "Ada")
 	r := postSigned(t, e, body, testSecret)
 	if r.status != 200 || !strings.Contains(r.body, `"applied"`) {
 		t.Fatalf("reply %d %s", r.status, r.body)
@@ -44,7 +43,7 @@ func TestAcceptedEventIsCachedLoggedAndPublished(t *testing.T) {
 
 func TestRollingSecrets(t *testing.T) {
 	e := newEnv(t, withSecrets(testOldSecret, testSecret))
-	now := time.Now().Unix()
+	now := testNow().Unix()
 	for i, c := range []struct {
 		secret string
 		idx    int
@@ -80,7 +79,7 @@ func TestRollingSecrets(t *testing.T) {
 
 func TestDuplicatesSequential(t *testing.T) {
 	e := newEnv(t)
-	body := eventJSON("evt_dup", "cus_dup", time.Now().Unix(), storage.APIVersion, "Dup")
+	body := eventJSON("evt_dup", "cus_dup", testNow().Unix(), storage.APIVersion, "Dup")
 	var verdicts []storage.Verdict
 	for range 3 {
 		if r := postSigned(t, e, body, testSecret); r.status != 200 {
@@ -99,8 +98,8 @@ func TestDuplicatesSequential(t *testing.T) {
 
 func TestDuplicatesConcurrent(t *testing.T) {
 	e := newEnv(t, withBatch())
-	body := eventJSON("evt_dup20", "cus_dup20", time.Now().Unix(), storage.APIVersion, "Twenty")
-	header := signedHeader(body, testSecret, time.Now())
+	body := eventJSON("evt_dup20", "cus_dup20", testNow().Unix(), storage.APIVersion, "Twenty")
+	header := signedHeader(body, testSecret, testNow())
 	const n = 20
 	statuses := make([]int, n)
 	var wg sync.WaitGroup
@@ -154,7 +153,7 @@ func permutations(n int) [][]int {
 }
 
 func TestReorderedEventsConvergeToNewest(t *testing.T) {
-	now := time.Now().Unix()
+	now := testNow().Unix()
 	versions := []struct{ id, name string }{{"evt_v1", "First"}, {"evt_v2", "Second"}, {"evt_v3", "Third"}}
 	perms := permutations(len(versions))
 	if len(perms) != 6 {
@@ -183,7 +182,7 @@ func TestReorderedEventsConvergeToNewest(t *testing.T) {
 
 func TestAPIVersionMismatchAcceptedAndStale(t *testing.T) {
 	e := newEnv(t)
-	now := time.Now().Unix()
+	now := testNow().Unix()
 	if r := postSigned(t, e, eventJSON("evt_cur", "cus_ver", now-5, storage.APIVersion, "Current"), testSecret); r.status != 200 {
 		t.Fatal(r.status)
 	}
@@ -221,7 +220,7 @@ func TestStorageFailureAnswers500(t *testing.T) {
 	if err := e.store.Close(); err != nil {
 		t.Fatal(err)
 	}
-	body := eventJSON("evt_fail", "cus_fail", time.Now().Unix(), storage.APIVersion, "Fail")
+	body := eventJSON("evt_fail", "cus_fail", testNow().Unix(), storage.APIVersion, "Fail")
 	r := postSigned(t, e, body, testSecret)
 	if r.status != 500 || !strings.Contains(r.body, CodeStorage) {
 		t.Fatalf("reply %d %s, want 500 storage_error", r.status, r.body)

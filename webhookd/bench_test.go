@@ -54,7 +54,7 @@ type benchEvent struct {
 
 // benchEvents builds n distinct signed events of about 2 KB each.
 func benchEvents(n int, tag string) []benchEvent {
-	now := time.Now()
+	now := testNow()
 	pad := map[string]string{}
 	for i := range 32 {
 		pad[fmt.Sprintf("note_%02d", i)] = strings.Repeat("x", 40)
@@ -90,7 +90,7 @@ func startBenchServer(b *testing.B, m benchMode) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
+	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 // TestWriteSeedCorpus regenerates testdata/fuzz from the bad-request table:
@@ -29,7 +28,7 @@ func TestWriteSeedCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, c := range badRequests(time.Now()) {
+	for _, c := range badRequests(testNow()) {
 		if len(c.body) > 8<<10 {
 			continue
 		}

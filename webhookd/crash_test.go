@@ -34,7 +34,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "crash.db")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	base := time.Now().Unix() - 200
+	base := testNow().Unix() - 200
 	var total int
 	for round := range 5 {
 		acked := crashRound(t, path, round, base, time.Duration(10+rng.IntN(190))*time.Millisecond)
@@ -105,7 +105,7 @@ func crashRound(t *testing.T, path string, round int, base int64, killAfter time
 				ev := ackedEvent{id: fmt.Sprintf("evt_crash_%d_%05d", round, i), object: fmt.Sprintf("cus_crash_%02d", i%40), created: created}
 				body := eventJSON(ev.id, ev.object, created, storage.APIVersion, fmt.Sprintf("R%dN%d", round, i))
 				req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(string(body)))
-				req.Header.Set(SignatureHeader, signedHeader(body, testSecret, time.Now()))
+				req.Header.Set(SignatureHeader, signedHeader(body, testSecret, testNow()))
 				resp, err := client.Do(req)
 				if err != nil {
 					continue // the child is gone or going; nothing acknowledged

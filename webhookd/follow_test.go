@@ -49,7 +49,7 @@ func runFollow(t *testing.T, e *testEnv, bus *Bus, f storage.DeliveryFilter, jso
 // rejected with their reason, and never a secret or a signature.
 func TestFollowText(t *testing.T) {
 	e := newEnv(t)
-	now := time.Now().Unix()
+	now := testNow().Unix()
 	for i := range 3 {
 		if r := postSigned(t, e, eventJSON(fmt.Sprintf("evt_old%d", i), fmt.Sprintf("cus_old%d", i), now, storage.APIVersion, "Old"), testSecret); r.status != http.StatusOK {
 			t.Fatalf("backlog post %d: %d %s", i, r.status, r.body)
@@ -95,7 +95,7 @@ func TestFollowText(t *testing.T) {
 // TestFollowJSONFilteredPolling: --json with a type glob, without a bus.
 func TestFollowJSONFilteredPolling(t *testing.T) {
 	e := newEnv(t)
-	now := time.Now().Unix()
+	now := testNow().Unix()
 	postSigned(t, e, eventJSON("evt_a", "cus_a", now, storage.APIVersion, "A"), testSecret)
 	out, stop := runFollow(t, e, nil, storage.DeliveryFilter{Type: "customer.*", Verdict: storage.VerdictApplied}, true)
 	waitLines(t, out, 1)

@@ -70,10 +70,11 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
 	logs := &syncBuffer{}
 	cfg := Config{
+		Now:     testNow,
 		Secrets: []string{testSecret},
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
-	sopts := storage.Options{Holder: "webhookd test"}
+	sopts := storage.Options{Holder: "webhookd test", Now: testNow}
 	for _, o := range opts {
 		o(&cfg, &sopts)
 	}
@@ -150,7 +151,7 @@ func send(t testing.TB, client *http.Client, method, url string, body []byte, he
 
 func postSigned(t testing.TB, e *testEnv, body []byte, secret string) reply {
 	t.Helper()
-	return send(t, nil, http.MethodPost, e.url, body, map[string][]string{SignatureHeader: {signedHeader(body, secret, time.Now())}})
+	return send(t, nil, http.MethodPost, e.url, body, map[string][]string{SignatureHeader: {signedHeader(body, secret, testNow())}})
 }
 
 // lastDelivery returns the newest receipt in the delivery log.

@@ -131,7 +131,7 @@ func badRequests(now time.Time) []badCase {
 func TestBadRequestsRejectedAndLogged(t *testing.T) {
 	e := newEnv(t)
 	// A known good state first, so "unchanged" means something.
-	now := time.Now()
+	now := testNow()
 	seedBody := eventJSON("evt_seed", "cus_target", now.Unix()-10, storage.APIVersion, "Alice")
 	if r := postSigned(t, e, seedBody, testSecret); r.status != 200 {
 		t.Fatalf("seed event: %d %s", r.status, r.body)
@@ -201,8 +201,8 @@ func TestBadRequestsRejectedAndLogged(t *testing.T) {
 // signed), so the operator sees which event a skewed clock refused.
 func TestStaleGenuineEventNamesItself(t *testing.T) {
 	e := newEnv(t)
-	body := eventJSON("evt_late", "cus_late", time.Now().Unix(), storage.APIVersion, "Late")
-	r := send(t, nil, http.MethodPost, e.url, body, sigHdr(signedHeader(body, testSecret, time.Now().Add(-412*time.Second))))
+	body := eventJSON("evt_late", "cus_late", testNow().Unix(), storage.APIVersion, "Late")
+	r := send(t, nil, http.MethodPost, e.url, body, sigHdr(signedHeader(body, testSecret, testNow().Add(-412*time.Second))))
 	if r.status != 400 {
 		t.Fatalf("status %d", r.status)
 	}

@@ -18,7 +18,7 @@ func TestSecretsNeverInOutput(t *testing.T) {
 	e := newEnv(t, withSecrets(testOldSecret, testSecret))
 	sub := e.bus.Subscribe(256)
 	defer sub.Close()
-	now := time.Now()
+	now := testNow()
 	var sent []string // every Stripe-Signature value and v1 hex sent
 	var replies []string
 	post := func(body []byte, header string) {

@@ -15,12 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/storage"
 )
 
 func openStore(t *testing.T) *storage.Store {
 	t.Helper()
-	st, err := storage.Open(filepath.Join(t.TempDir(), "c.db"), storage.Options{})
+	st, err := storage.Open(filepath.Join(t.TempDir(), "c.db"), storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func TestNewRefusesMissingOrMalformedSecrets(t *testing.T) {
 		{"second bad", []string{testSecret, "whsec_has space"}, "secret 2 of 2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := New(Config{Secrets: c.secrets}, st, nil)
+			_, err := New(Config{Now: testNow, Secrets: c.secrets}, st, nil)
 			if err == nil || !errors.Is(err, ErrNoSecret) || !strings.Contains(err.Error(), c.hint) {
 				t.Fatalf("err = %v, want ErrNoSecret mentioning %q", err, c.hint)
 			}
@@ -53,7 +55,7 @@ func TestNewRefusesMissingOrMalformedSecrets(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(Config{Secrets: []string{testSecret}}, st, nil); err != nil {
+	if _, err := New(Config{Now: testNow, Secrets: []string{testSecret}}, st, nil); err != nil {
 		t.Fatalf("valid secret refused: %v", err)
 	}
 }
@@ -102,7 +104,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	if v := metricValue(t, m, "paydesk_webhook_last_event_age_seconds"); v != -1 {
 		t.Fatalf("age before any event = %v", v)
 	}
-	now := time.Now().Unix()
+	now := testNow().Unix()
 	body := eventJSON("evt_m1", "cus_m", now, storage.APIVersion, "M")
 	postSigned(t, e, body, testSecret)
 	postSigned(t, e, body, testSecret)
@@ -153,7 +155,7 @@ func TestApplyEventFromCatchUpReachesBusAndLog(t *testing.T) {
 	e := newEnv(t)
 	sub := e.bus.Subscribe(4)
 	defer sub.Close()
-	body := eventJSON("evt_catch", "cus_catch", time.Now().Unix(), storage.APIVersion, "Catch")
+	body := eventJSON("evt_catch", "cus_catch", testNow().Unix(), storage.APIVersion, "Catch")
 	res, err := e.srv.ApplyEvent(body, SourceCatchUp)
 	if err != nil || res.Verdict != storage.VerdictApplied {
 		t.Fatalf("apply: %+v %v", res, err)
@@ -179,7 +181,7 @@ func TestApplyEventFromCatchUpReachesBusAndLog(t *testing.T) {
 // request is applied and acknowledged.
 func TestShutdownFinishesInFlight(t *testing.T) {
 	st := openStore(t)
-	srv, err := New(Config{Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
+	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,14 +192,14 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	body := eventJSON("evt_inflight", "cus_inflight", time.Now().Unix(), storage.APIVersion, "Flight")
+	body := eventJSON("evt_inflight", "cus_inflight", testNow().Unix(), storage.APIVersion, "Flight")
 	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n%s: %s\r\nContent-Length: %d\r\n\r\n",
-		DefaultPath, SignatureHeader, signedHeader(body, testSecret, time.Now()), len(body))
+		DefaultPath, SignatureHeader, signedHeader(body, testSecret, testNow()), len(body))
 	half := len(body) / 2
 	if _, err := conn.Write(body[:half]); err != nil {
 		t.Fatal(err)
@@ -242,7 +244,7 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 
 func TestListenAndServeStopsWithContext(t *testing.T) {
 	st := openStore(t)
-	srv, err := New(Config{Addr: "127.0.0.1:0", Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
+	srv, err := New(Config{Now: testNow, Addr: "127.0.0.1:0", Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/dunning"
 	"github.com/paydesk/paydesk/billing/dunning/dunningtest"
 	"github.com/paydesk/paydesk/storage"
@@ -14,7 +16,7 @@ import (
 
 func openStore(t testing.TB) *storage.Store {
 	t.Helper()
-	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{})
+	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/dunning"
 	"github.com/paydesk/paydesk/billing/sandbox"
@@ -108,7 +110,7 @@ func brute(t testing.TB, s *storage.Store, from, to int64) bruteForce {
 // TestComputeSandbox backfills a seeded sandbox over HTTP and cross-checks
 // Compute's indexed figures against a brute-force pass over every object.
 func TestComputeSandbox(t *testing.T) {
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	now := testclock.Anchor().In(testclock.Zone())
 	s := seededCache(t, 300, now)
 	for _, w := range dunning.Windows {
 		r, err := dunning.Compute(s, w, now)

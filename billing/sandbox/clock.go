@@ -224,7 +224,7 @@ func (s *Server) renewDue(i int32, now int64) {
 	sb = &s.subs[i]
 	prevStart, prevEnd := sb.periodStart, sb.periodEnd
 	sb.periodStart = sb.periodEnd
-	sb.periodEnd = periodEnd(sb.periodStart, s.prices[sb.items[0].price].yearly)
+	sb.periodEnd = periodEnd(sb.anchor, sb.periodStart, s.prices[sb.items[0].price].yearly)
 	s.emit("customer.subscription.updated", s.renderSubscription(int(i)),
 		map[string]any{"current_period_start": prevStart, "current_period_end": prevEnd}, nil)
 	s.schedule(sb.periodEnd, dueRenewal, i)

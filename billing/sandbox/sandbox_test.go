@@ -6,17 +6,22 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 
 	stripe "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
 	"github.com/stripe/stripe-go/v76/webhook"
 )
 
-var t0 = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+// t0 is the sandbox clock of these tests: the suite's anchor
+// (testclock.Default unless PAYDESK_TEST_ANCHOR moves it).
+var t0 = testclock.Anchor()
 
 func newSandbox(t testing.TB, opts Options) (*Server, *client.API, string) {
 	t.Helper()
@@ -439,5 +444,79 @@ func TestAdvanceRenewalsFailuresRecoveries(t *testing.T) {
 	}
 	if sb.Now().Sub(t0) != 42*24*time.Hour {
 		t.Fatalf("clock %v", sb.Now())
+	}
+}
+
+// TestRenewalsKeepTheAnchorDay: a subscription anchored on the 31st bills on
+// the last day of shorter months and returns to the 31st after them, as
+// Stripe does; a yearly one anchored on Feb 29 bills on Feb 28 of common
+// years. Checked through the API the clients see (current_period_* and the
+// renewal invoices' period_end).
+func TestRenewalsKeepTheAnchorDay(t *testing.T) {
+	cases := []struct {
+		name   string
+		anchor time.Time
+		want   []string // successive current_period_end dates
+	}{
+		{"monthly on the 31st", time.Date(2027, 1, 31, 9, 30, 0, 0, time.UTC),
+			[]string{"2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"}},
+		{"monthly on the 30th", time.Date(2028, 1, 30, 9, 30, 0, 0, time.UTC),
+			[]string{"2028-02-29", "2028-03-30", "2028-04-30"}},
+		{"monthly on the 29th in a common year", time.Date(2027, 1, 29, 0, 0, 0, 0, time.UTC),
+			[]string{"2027-02-28", "2027-03-29"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			at := c.anchor
+			sb, api, _ := newSandbox(t, Options{Seed: 1, Now: func() time.Time { return at }})
+			_, sub, err := paidSub(t, api, "pm_card_visa")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			end := sub.CurrentPeriodEnd
+			for range c.want {
+				got = append(got, time.Unix(end, 0).UTC().Format("2006-01-02"))
+				if hm := time.Unix(end, 0).UTC().Format("15:04"); hm != at.Format("15:04") {
+					t.Fatalf("period ends at %s, want the anchor's time of day %s", hm, at.Format("15:04"))
+				}
+				sb.Advance(time.Unix(end, 0).Sub(sb.Now()) + time.Minute)
+				s, err := api.Subscriptions.Get(sub.ID, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s.CurrentPeriodStart != end {
+					t.Fatalf("renewed period starts %d, want the previous end %d", s.CurrentPeriodStart, end)
+				}
+				end = s.CurrentPeriodEnd
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("period ends %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestPeriodEndClampsToMonthEnd(t *testing.T) {
+	d := func(s string) int64 { x, _ := time.Parse(time.RFC3339, s); return x.Unix() }
+	cases := []struct {
+		anchor, start string
+		yearly        bool
+		want          string
+	}{
+		{"2027-01-31T00:00:00Z", "2027-01-31T00:00:00Z", false, "2027-02-28T00:00:00Z"},
+		{"2027-01-31T00:00:00Z", "2027-02-28T00:00:00Z", false, "2027-03-31T00:00:00Z"},
+		{"2028-01-31T00:00:00Z", "2028-01-31T00:00:00Z", false, "2028-02-29T00:00:00Z"},
+		{"2027-08-31T12:00:00Z", "2027-10-31T12:00:00Z", false, "2027-11-30T12:00:00Z"},
+		{"2028-02-29T12:00:00Z", "2028-02-29T12:00:00Z", true, "2029-02-28T12:00:00Z"},
+		{"2028-02-29T12:00:00Z", "2031-02-28T12:00:00Z", true, "2032-02-29T12:00:00Z"},
+		{"2026-12-31T23:59:00Z", "2026-12-31T23:59:00Z", false, "2027-01-31T23:59:00Z"},
+		{"2026-11-30T12:00:00Z", "2027-01-30T12:00:00Z", false, "2027-02-28T12:00:00Z"},
+	}
+	for _, c := range cases {
+		if got := periodEnd(d(c.anchor), d(c.start), c.yearly); got != d(c.want) {
+			t.Errorf("periodEnd(%s, %s, yearly=%v) = %s, want %s", c.anchor, c.start, c.yearly,
+				time.Unix(got, 0).UTC().Format(time.RFC3339), c.want)
+		}
 	}
 }

@@ -261,7 +261,7 @@ func (g *seeder) customerHistory(cust int32, st uint8, r *rand.Rand) {
 		sb().latestInvoice = inv
 		return
 	case stIncomplete, stIncompleteExpired:
-		end := periodEnd(sub.created, yearly)
+		end := periodEnd(sub.created, sub.created, yearly)
 		inv := newInv(sub.created, sub.created, end, brCreate, amount)
 		g.addCharge(inv, sub.created+1, cu.pm, pmDecline(cu.pm, r))
 		s.invoices[inv].lastDecline = s.charges[s.invoices[inv].charge].decline
@@ -290,7 +290,7 @@ func (g *seeder) customerHistory(cust int32, st uint8, r *rand.Rand) {
 	sb().anchor = t
 	first := true
 	for {
-		end := periodEnd(t, yearly)
+		end := periodEnd(sb().anchor, t, yearly)
 		reason := brCycle
 		if first {
 			reason = brCreate

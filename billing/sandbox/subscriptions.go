@@ -8,12 +8,33 @@ import (
 
 func (s *Server) subID(i int32) string { return s.ids.id(kSubscription, uint32(i)) }
 
-func periodEnd(start int64, yearly bool) int64 {
-	t := time.Unix(start, 0).UTC()
+// periodEnd returns the end of the billing period that starts at start, for
+// a subscription whose billing_cycle_anchor is anchor (unix seconds, UTC):
+// the first anchor + k months (k x 12 for yearly prices) after start. As at
+// Stripe, an anchor on the 29th-31st bills on the last day of shorter months
+// and returns to its own day after them (Jan 31 -> Feb 28 -> Mar 31), at the
+// anchor's time of day. See https://docs.stripe.com/billing/subscriptions/billing-cycle.
+func periodEnd(anchor, start int64, yearly bool) int64 {
+	a := time.Unix(anchor, 0).UTC()
+	step := 1
 	if yearly {
-		return t.AddDate(1, 0, 0).Unix()
+		step = 12
 	}
-	return t.AddDate(0, 1, 0).Unix()
+	st := time.Unix(start, 0).UTC()
+	k := ((st.Year()-a.Year())*12 + int(st.Month()-a.Month())) / step
+	for k = max(k, 1); ; k++ {
+		if end := addMonthsClamped(a, k*step); end > start {
+			return end
+		}
+	}
+}
+
+// addMonthsClamped moves t by n calendar months, keeping its day of month
+// unless the target month is shorter (then its last day) and its time of day.
+func addMonthsClamped(t time.Time, n int) int64 {
+	y, m, d := t.Date()
+	last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return time.Date(y, m+time.Month(n), min(d, last), t.Hour(), t.Minute(), t.Second(), 0, time.UTC).Unix()
 }
 
 func orNil(v int64) any {
@@ -285,7 +306,7 @@ func (s *Server) createSubscription(c *call) (any, *apiError) {
 	if trialEnd > 0 {
 		sb.trialStart, sb.trialEnd, sb.periodEnd, sb.anchor = now, trialEnd, trialEnd, trialEnd
 	} else {
-		sb.periodEnd = periodEnd(now, yearly)
+		sb.periodEnd = periodEnd(now, now, yearly)
 	}
 	cu.cur, cu.hasCur = cur, true
 	s.subs = append(s.subs, sb)
@@ -363,7 +384,7 @@ func (s *Server) resumeSubscription(c *call) (any, *apiError) {
 	sb := &s.subs[i]
 	now := s.unix()
 	yearly := s.prices[sb.items[0].price].yearly
-	sb.periodStart, sb.periodEnd, sb.anchor = now, periodEnd(now, yearly), now
+	sb.periodStart, sb.periodEnd, sb.anchor = now, periodEnd(now, now, yearly), now
 	sb.status = stActive
 	s.emit("customer.subscription.resumed", s.renderSubscription(int(i)), nil, req)
 	s.emit("customer.subscription.updated", s.renderSubscription(int(i)), map[string]any{"status": "paused"}, req)
@@ -531,7 +552,7 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 			credit := s.prorations(sb, old, nil, at)
 			sb.items = newItems
 			now := s.unix()
-			sb.periodStart, sb.periodEnd, sb.anchor = now, periodEnd(now, newYearly), now
+			sb.periodStart, sb.periodEnd, sb.anchor = now, periodEnd(now, now, newYearly), now
 			s.schedule(sb.periodEnd, dueRenewal, i)
 			if pb == "none" {
 				credit = nil

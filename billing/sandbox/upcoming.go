@@ -73,7 +73,7 @@ func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 	}
 	start := sb.periodEnd
 	yearly := s.prices[items[0].price].yearly
-	end := periodEnd(start, yearly)
+	end := periodEnd(sb.anchor, start, yearly)
 	lines = append(lines, s.itemLines(items, start, end)...)
 	in := invoice{customer: sb.customer, sub: sub, created: start, periodStart: sb.periodStart, periodEnd: sb.periodEnd,
 		charge: -1, currency: sb.currency(s.prices), status: invDraft, reason: brCycle, price: -1, lines: lines}

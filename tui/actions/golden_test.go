@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
+	"github.com/paydesk/paydesk/tui/internal/goldens"
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
@@ -28,14 +28,14 @@ func TestGoldenRefundConfirmation(t *testing.T) {
 	typeText(tm, "customer asked twice")
 	press(tm, tea.KeyEnter)
 	waitState(t, f, "confirm")
-	golden.RequireEqual(t, stable(final(t, tm)))
+	goldens.RequireEqual(t, stable(final(t, tm)))
 }
 
 func TestGoldenPlanChangePreview(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
 	_, tm := planChangeConfirm(t, e, activeSub(e, ""))
-	golden.RequireEqual(t, stable(final(t, tm)))
+	goldens.RequireEqual(t, stable(final(t, tm)))
 }
 
 func TestGoldenEvidenceForm(t *testing.T) {
@@ -47,5 +47,5 @@ func TestGoldenEvidenceForm(t *testing.T) {
 	tabTo(t, tm, f, "customer_name")
 	clearField(tm) // the cached customer's name is prefilled
 	typeText(tm, "Ada Lovelace")
-	golden.RequireEqual(t, stable(final(t, tm)))
+	goldens.RequireEqual(t, stable(final(t, tm)))
 }

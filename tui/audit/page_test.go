@@ -13,9 +13,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
+	"github.com/paydesk/paydesk/tui/internal/goldens"
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
@@ -124,7 +124,7 @@ func TestGoldenAuditLog(t *testing.T) {
 	seed(t, e)
 	tm, _ := run(t, e.Session(actenv.Admin))
 	waitFor(t, tm, "vic@desk")
-	golden.RequireEqual(t, stable(final(t, tm)))
+	goldens.RequireEqual(t, stable(final(t, tm)))
 }
 
 // TestResolvePending: the pending refund is listed and resolved with

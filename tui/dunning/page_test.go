@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/paydesk/paydesk/tui/internal/goldens"
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/dunning/dunningtest"
@@ -24,7 +26,7 @@ import (
 
 func loadedStore(t *testing.T) *storage.Store {
 	t.Helper()
-	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{})
+	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func final(t *testing.T, tm *teatest.TestModel) string {
 func TestGolden7d(t *testing.T) {
 	tm, _ := start(t, pagetest.Session(loadedStore(t), dunningtest.Now))
 	waitFor(t, tm, "sub_A")
-	golden.RequireEqual(t, []byte(final(t, tm)))
+	goldens.RequireEqual(t, []byte(final(t, tm)))
 }
 
 // TestGolden90dSortedByNextRetry: w twice (30d, 90d), then s twice (attempts,
@@ -96,7 +98,7 @@ func TestGolden90dSortedByNextRetry(t *testing.T) {
 	waitFor(t, tm, "sort: next retry ↓")
 	key(tm, "S")
 	waitFor(t, tm, "sort: next retry ↑")
-	golden.RequireEqual(t, []byte(final(t, tm)))
+	goldens.RequireEqual(t, []byte(final(t, tm)))
 }
 
 // TestRouting: enter asks for the customer, i for the invoice, p for a

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/paydesk/paydesk/billing/dunning/dunningtest"
 	"github.com/paydesk/paydesk/storage"
 )
@@ -52,7 +54,7 @@ func event(id, typ string, t time.Time, obj map[string]any, version string) []by
 // 850 950 1200 1500 1800 2300 3000 µs: p50 (rank 5) 950µs, p99 (rank 10) 3.0ms.
 func fixtureStore(t *testing.T) *storage.Store {
 	t.Helper()
-	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{})
+	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/paydesk/paydesk/tui/internal/goldens"
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
@@ -66,7 +68,7 @@ func TestGoldenList(t *testing.T) {
 	tm, _ := start(t, pagetest.Session(fixtureStore(t), now))
 	waitFor(t, tm, "in_F")
 	h := final(t, tm)
-	golden.RequireEqual(t, []byte(h.View()))
+	goldens.RequireEqual(t, []byte(h.View()))
 }
 
 // TestGoldenFilteredPaused: "/" invoice.* (enter), v twice (applied), then
@@ -96,7 +98,7 @@ func TestGoldenFilteredPaused(t *testing.T) {
 	if want := "[evt_08:applied evt_03:applied evt_01:applied]"; fmtSlice(got) != want {
 		t.Fatalf("rows %s, want %s", fmtSlice(got), want)
 	}
-	golden.RequireEqual(t, []byte(h.View()))
+	goldens.RequireEqual(t, []byte(h.View()))
 }
 
 // TestObjectFilterAndClear: o keeps the selected row's object (the retried
@@ -159,7 +161,7 @@ func TestGoldenDetailSearch(t *testing.T) {
 	if _, ok := h.Top().(*webhooks.DetailPage); !ok {
 		t.Fatalf("top page %T", h.Top())
 	}
-	golden.RequireEqual(t, []byte(h.View()))
+	goldens.RequireEqual(t, []byte(h.View()))
 }
 
 // TestGoldenDetailDiff: the diff of in_A between evt_01 and evt_03.
@@ -172,7 +174,7 @@ func TestGoldenDetailDiff(t *testing.T) {
 	typeKeys(tm, "d")
 	waitFor(t, tm, "[diff]")
 	h := final(t, tm)
-	golden.RequireEqual(t, []byte(h.View()))
+	goldens.RequireEqual(t, []byte(h.View()))
 }
 
 // TestReplay: R on evt_03 re-applies it: the cache held the copy it wrote
@@ -218,7 +220,7 @@ func TestQuietWarning(t *testing.T) {
 	waitFor(t, tm, "! no webhook for 21m while catch-up applied 1 event: Stripe has traffic")
 	final(t, tm)
 
-	empty, err := storage.Open(t.TempDir()+"/empty.db", storage.Options{})
+	empty, err := storage.Open(t.TempDir()+"/empty.db", storage.Options{Now: testclock.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
@@ -51,13 +52,13 @@ func post(t *testing.T, url string, body []byte, secret string, ts time.Time) in
 // bus to the page as the root does, and checks that the tail shows every
 // request, newest first, in the order sent, with the right verdicts.
 func TestStreamFromReceiver(t *testing.T) {
-	store, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), webhookd.StoreOptions(storage.Options{}))
+	store, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), webhookd.StoreOptions(storage.Options{Now: testclock.Running()}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
 	bus := webhookd.NewBus()
-	srv, err := webhookd.New(webhookd.Config{Secrets: []string{streamSecret}, Logger: slog.New(slog.DiscardHandler)}, store, bus)
+	srv, err := webhookd.New(webhookd.Config{Now: streamNow, Secrets: []string{streamSecret}, Logger: slog.New(slog.DiscardHandler)}, store, bus)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +70,8 @@ func TestStreamFromReceiver(t *testing.T) {
 	defer srv.Shutdown(context.Background())
 	url := "http://" + ln.Addr().String() + webhookd.DefaultPath
 
-	c := pagetest.Session(store, time.Now())
-	c.Now = time.Now
+	c := pagetest.Session(store, streamNow())
+	c.Now = streamNow
 	c.Bus = bus
 	h := pagetest.New(webhooks.New(c))
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))
@@ -93,31 +94,31 @@ func TestStreamFromReceiver(t *testing.T) {
 		reason  string
 	}
 	var want []sent
-	base := time.Now().Unix()
+	base := streamNow().Unix()
 	for i := range 12 {
 		id := fmt.Sprintf("evt_stream_%02d", i)
 		inv := object("in_A", map[string]any{"attempt_count": i})
 		body := event(id, "invoice.updated", time.Unix(base+int64(i), 0), inv, storage.APIVersion)
 		switch {
 		case i == 4: // forged: signed with a secret the receiver does not know
-			if code := post(t, url, body, forgerSecret, time.Now()); code != http.StatusBadRequest {
+			if code := post(t, url, body, forgerSecret, streamNow()); code != http.StatusBadRequest {
 				t.Fatalf("forged: %d", code)
 			}
 			want = append(want, sent{"", storage.VerdictRejected, "bad_signature"})
 		case i == 7: // replayed by an attacker 10 minutes later
-			if code := post(t, url, body, streamSecret, time.Now().Add(-10*time.Minute)); code != http.StatusBadRequest {
+			if code := post(t, url, body, streamSecret, streamNow().Add(-10*time.Minute)); code != http.StatusBadRequest {
 				t.Fatalf("stale: %d", code)
 			}
 			want = append(want, sent{id, storage.VerdictRejected, "stale_timestamp"})
 		case i == 9: // Stripe retries an event already applied
 			prev := fmt.Sprintf("evt_stream_%02d", 8)
 			body = event(prev, "invoice.updated", time.Unix(base+8, 0), object("in_A", map[string]any{"attempt_count": 8}), storage.APIVersion)
-			if code := post(t, url, body, streamSecret, time.Now()); code != http.StatusOK {
+			if code := post(t, url, body, streamSecret, streamNow()); code != http.StatusOK {
 				t.Fatalf("duplicate: %d", code)
 			}
 			want = append(want, sent{prev, storage.VerdictDuplicate, ""})
 		default:
-			if code := post(t, url, body, streamSecret, time.Now()); code != http.StatusOK {
+			if code := post(t, url, body, streamSecret, streamNow()); code != http.StatusOK {
 				t.Fatalf("post %d: %d", i, code)
 			}
 			want = append(want, sent{id, storage.VerdictApplied, ""})
@@ -141,3 +142,7 @@ func TestStreamFromReceiver(t *testing.T) {
 		}
 	}
 }
+
+// streamNow is the clock of the stream test, the receiver's included: the
+// suite's anchor, moving with elapsed time so the tolerance behaves.
+var streamNow = testclock.Running()

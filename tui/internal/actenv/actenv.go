@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
@@ -32,8 +34,9 @@ import (
 	"github.com/paydesk/paydesk/webhookd"
 )
 
-// Now is the business clock of every env: 2026-11-23 12:00 UTC.
-var Now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+// Now is the business clock of every env: the suite's anchor
+// (testclock.Default, 2026-11-23 12:00 UTC, unless PAYDESK_TEST_ANCHOR moves it).
+var Now = testclock.Anchor()
 
 // Clock returns Now.
 func Clock() time.Time { return Now }
@@ -131,7 +134,7 @@ func randHex(n int) string {
 func (e *Env) Session(op billing.Operator) *common.Common {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	r.SetColorProfile(termenv.Ascii)
-	return common.New(common.Common{Store: e.Store, Billing: e.Client, Money: e.Acts, Now: Clock, Loc: time.UTC,
+	return common.New(common.Common{Store: e.Store, Billing: e.Client, Money: e.Acts, Now: Clock, Loc: testclock.Zone(),
 		Renderer: r, Operator: op, Account: "Paydesk Test", Mode: "test", Actions: &common.Actions{}})
 }
 

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -30,7 +32,7 @@ const (
 func Session(store *storage.Store, now time.Time) *common.Common {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	return common.New(common.Common{
-		Store: store, Now: func() time.Time { return now }, Loc: time.UTC, Renderer: r,
+		Store: store, Now: func() time.Time { return now }, Loc: testclock.Zone(), Renderer: r,
 		Operator: billing.Operator{Name: "test@paydesk", Role: billing.RoleAdmin},
 		Account:  "Paydesk Test", Mode: "test",
 	})
