@@ -6,7 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -82,7 +83,7 @@ func TestUpcomingInvoiceFromStripe(t *testing.T) {
 	for label, value := range map[string]string{
 		"Total":      format.Money(want.Total, want.Currency),
 		"Amount due": format.Money(want.AmountDue, want.Currency),
-		"Billed on":  format.Stamp(want.NextPaymentAttempt, time.UTC),
+		"Billed on":  format.Stamp(want.NextPaymentAttempt, testclock.Zone()),
 	} {
 		if !regexp.MustCompile(`(?m)^  ` + label + ` +` + regexp.QuoteMeta(value)).MatchString(v) {
 			t.Fatalf("Stripe's upcoming invoice lacks %s %s:\n%s", label, value, v)
