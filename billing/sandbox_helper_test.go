@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 
@@ -158,7 +159,7 @@ func remoteIDs(t testing.TB, c *Client, o ListOptions) []string {
 
 // remoteBalanceTxns lists the balance transactions of every customer the
 // sandbox reports with a non-zero balance.
-func remoteBalanceTxns(t testing.TB, c *Client) (txns []string, customers int) {
+func remoteBalanceTxns(t testing.TB, c *Client, also ...string) (txns []string, customers int) {
 	t.Helper()
 	for raw, err := range c.ListAll(context.Background(), ListOptions{Kind: storage.KindCustomer}) {
 		if err != nil {
@@ -171,7 +172,7 @@ func remoteBalanceTxns(t testing.TB, c *Client) (txns []string, customers int) {
 		if err := json.Unmarshal(raw, &cu); err != nil {
 			t.Fatal(err)
 		}
-		if cu.Balance == 0 {
+		if cu.Balance == 0 && !slices.Contains(also, cu.ID) {
 			continue
 		}
 		customers++

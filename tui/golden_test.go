@@ -57,6 +57,10 @@ func finish(t *testing.T, tm *teatest.TestModel) *Model {
 // testdata/TestGolden/*.golden (go test ./tui -run TestGolden -update
 // rewrites them).
 func TestGolden(t *testing.T) {
+	// The steps find rows of the account seeded at the default anchor; at
+	// another anchor the seeded history (and so those rows) differs, and
+	// the views are exercised there by the navigation and live tests.
+	goldens.SkipIfMoved(t)
 	cases := []struct {
 		name  string
 		w, h  int

@@ -103,7 +103,12 @@ func New(cfg Config, factory Factory) (*Server, error) {
 		// Public keys only: no password or keyboard-interactive handler is
 		// ever set, so the SSH layer does not offer those methods.
 		wish.WithPublicKeyAuth(s.authPublicKey),
-		wish.WithIdleTimeout(cfg.IdleTimeout),
+		// The connection's own idle timeout is a backstop (a connection that
+		// never opens a session): it runs a grace period longer than the
+		// session watcher's, so an idle session always ends through
+		// watchIdle, with its reason and exit status 1, instead of racing a
+		// bare connection close.
+		wish.WithIdleTimeout(connIdleTimeout(cfg.IdleTimeout)),
 		wish.WithMaxTimeout(cfg.MaxTimeout),
 		wish.WithMiddleware(
 			func(charmssh.Handler) charmssh.Handler { return s.finish },
@@ -396,6 +401,15 @@ func (s *Server) live() []*liveSession {
 		}
 	}
 	return out
+}
+
+// connIdleTimeout is the connection-level idle timeout for a session idle
+// timeout d (0 = none): d plus a grace of a quarter of d, at least a second.
+func connIdleTimeout(d time.Duration) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	return d + max(d/4, time.Second)
 }
 
 // watchIdle ends the session once the operator typed nothing for

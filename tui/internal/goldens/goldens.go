@@ -25,3 +25,13 @@ func RequireEqual(t testing.TB, out []byte) {
 	}
 	golden.RequireEqual(t, out)
 }
+
+// SkipIfMoved skips a golden test whose steps find rows of the account
+// seeded at the default anchor, when the clocks were moved.
+func SkipIfMoved(t testing.TB) {
+	t.Helper()
+	if testclock.Moved() {
+		t.Skipf("golden steps follow the account seeded at %s; clocks moved to %s %s",
+			testclock.Default.Format("2006-01-02"), testclock.Anchor().Format("2006-01-02T15:04Z07:00"), testclock.Zone())
+	}
+}
