@@ -129,9 +129,11 @@ func badRequests(now time.Time) []badCase {
 }
 
 func TestBadRequestsRejectedAndLogged(t *testing.T) {
-	e := newEnv(t)
-	// A known good state first, so "unchanged" means something.
+	// The receiver's clock stands still at now, so "301 s in the future"
+	// stays 301 s however long the machine takes to send the cases.
 	now := testNow()
+	e := newEnv(t, func(c *Config, _ *storage.Options) { c.Now = func() time.Time { return now } })
+	// A known good state first, so "unchanged" means something.
 	seedBody := eventJSON("evt_seed", "cus_target", now.Unix()-10, storage.APIVersion, "Alice")
 	if r := postSigned(t, e, seedBody, testSecret); r.status != 200 {
 		t.Fatalf("seed event: %d %s", r.status, r.body)
