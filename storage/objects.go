@@ -83,6 +83,9 @@ func (s *Store) putFetched(tx *bolt.Tx, raw []byte, fetchedAt int64) (bool, erro
 		}
 	}
 	env := &Envelope{Fields: f, Raw: raw, EventCreated: fetchedAt, CachedAt: s.now()}
+	if err := keepLastKnown(env, old); err != nil {
+		return false, err
+	}
 	return true, s.writeEnvelope(tx, set, env, old)
 }
 
@@ -112,6 +115,12 @@ func (s *Store) writeEnvelope(tx *bolt.Tx, set *kindBucketSet, env *Envelope, ol
 		}
 	}
 	if err := markStale(r, env); err != nil {
+		return err
+	}
+	if err := trackLateLink(r, env); err != nil {
+		return err
+	}
+	if err := s.resolveLateLinks(tx, env); err != nil {
 		return err
 	}
 	switch {
