@@ -76,7 +76,7 @@ func Subscriptions() *table.Descriptor {
 			if s.CancelAtPeriodEnd {
 				end += "*"
 			}
-			return []string{e.ID, e.Status, s.plan(), format.Money(e.Amount, e.Currency), e.Customer, end, date(c, e.Created)}
+			return []string{e.ID, e.Status, s.plan(), subscriptionAmount(s, e), e.Customer, end, date(c, e.Created)}
 		},
 		Filters: statusFilters("active", "trialing", "past_due", "unpaid", "paused", "incomplete", "incomplete_expired", "canceled"),
 		Sorts:   table.DefaultSorts,

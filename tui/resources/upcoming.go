@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
@@ -218,6 +219,10 @@ func upcomingEstimateLine(d *Detail, s subscriptionJSON, e storage.Envelope) str
 	at := s.CurrentPeriodEnd
 	if e.Status == "trialing" && s.TrialEnd != 0 {
 		at = s.TrialEnd
+	}
+	if m := stripejson.SubscriptionPricing(e.Raw); m != stripejson.PricingFixed {
+		return subscriptionAmount(s, e) + " on " + format.Stamp(at, d.c.Loc) + " " +
+			d.c.Styles.Muted.Render("("+relUnix(d.c, at)+"; "+string(m)+" items are priced by Stripe from usage and tiers: only its upcoming invoice knows the amount)")
 	}
 	return "about " + format.Money(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
 		" " + d.c.Styles.Muted.Render("("+relUnix(d.c, at)+", from the items; prorations and balance not included)")
