@@ -161,7 +161,10 @@ func discountLine(b *sections, dc *discountJSON) string {
 	case cp.AmountOff != nil:
 		off = b.money(*cp.AmountOff, cp.Currency) + " off"
 	}
-	s := orDash(firstNonEmpty(cp.Name, cp.ID)) + "  " + off
+	s := orDash(firstNonEmpty(cp.Name, cp.ID))
+	if off != "" && off != s {
+		s += "  " + off
+	}
 	if cp.Duration != "" {
 		s += ", " + cp.Duration
 	}

@@ -1,6 +1,9 @@
 package resources
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
@@ -25,25 +28,26 @@ func unitAmount(p price) string {
 // items are priced by usage or tier; only "metered"/"tiered" when every
 // item is.
 func subscriptionAmount(s subscriptionJSON, e storage.Envelope) string {
-	var model stripejson.Pricing
+	var models []string
 	fixed := false
 	for _, it := range s.Items.Data {
-		switch m := it.Price.Pricing(); {
-		case m != stripejson.PricingFixed && it.Price.UnitAmount == nil:
-			if model == "" {
-				model = m
-			}
-		default:
+		m := it.Price.Pricing()
+		if m == stripejson.PricingFixed || it.Price.UnitAmount != nil {
 			fixed = true
+			continue
+		}
+		if !slices.Contains(models, string(m)) {
+			models = append(models, string(m))
 		}
 	}
+	model := strings.Join(models, " + ")
 	switch {
 	case model == "":
 		return format.Money(e.Amount, e.Currency)
 	case !fixed && e.Amount == 0:
-		return string(model)
+		return model
 	}
-	return format.Money(e.Amount, e.Currency) + " + " + string(model)
+	return format.Money(e.Amount, e.Currency) + " + " + model
 }
 
 // tiers lists a tiered price's tiers under the items: up to how many

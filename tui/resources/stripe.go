@@ -202,7 +202,12 @@ type chargeJSON struct {
 	Invoice        stripejson.Ref `json:"invoice"`
 	FailureCode    string         `json:"failure_code"`
 	FailureMessage string         `json:"failure_message"`
-	Outcome        *struct {
+	ReceiptEmail   string         `json:"receipt_email"`
+	BillingDetails struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	} `json:"billing_details"`
+	Outcome *struct {
 		Reason        string `json:"reason"`
 		SellerMessage string `json:"seller_message"`
 		Type          string `json:"type"`

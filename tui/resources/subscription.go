@@ -64,7 +64,7 @@ func subscriptionBody(d *Detail, b *sections) {
 	for _, it := range s.Items.Data {
 		qty := itoa(max(it.Quantity, 1))
 		if it.Price.Pricing() == stripejson.PricingMetered {
-			qty = "usage"
+			qty = "use" // billed on reported usage
 		}
 		rows = append(rows, []string{it.ID, it.Price.label(), unitAmount(it.Price),
 			it.Price.interval(), qty, it.Price.ID})

@@ -157,7 +157,7 @@ func (b *sections) upcomingSection(s subscriptionJSON, e storage.Envelope) {
 		}
 		b.line("  " + d.c.Styles.Muted.Render(note))
 	}
-	if e.Status == "past_due" || e.Status == "unpaid" {
+	if (e.Status == "past_due" || e.Status == "unpaid") && s.LatestInvoice != "" {
 		b.line("  " + d.c.Styles.Warn.Render("the latest invoice is unpaid: "+string(s.LatestInvoice)))
 	}
 }
