@@ -164,6 +164,9 @@ func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte)
 	if err := fn(set.amount, amountKey(e.Amount, e.ID)); err != nil {
 		return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 	}
+	if err := fn(set.currencyAmount, currencyAmountKey(e.Currency, e.Amount, e.ID)); err != nil {
+		return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
+	}
 	if e.Status != "" {
 		if err := fn(set.status, groupKey(e.Status, e.Created, e.ID)); err != nil {
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
@@ -180,7 +183,7 @@ func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte)
 		}
 	}
 	if e.Kind == KindCustomer && e.Amount != 0 {
-		if err := fn(set.balance, balanceKey(e.Amount, e.ID)); err != nil {
+		if err := fn(set.balance, balanceKey(e.Currency, e.Amount, e.ID)); err != nil {
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 		}
 	}

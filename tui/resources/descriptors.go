@@ -50,7 +50,7 @@ func Customers() *table.Descriptor {
 		},
 		Sorts: []table.SortSpec{
 			{Label: "newest", Sort: storage.SortCreated},
-			{Label: "balance", Sort: storage.SortAmount},
+			{Label: "balance", Sort: storage.SortCurrencyAmount},
 		},
 		Detail: func(c *common.Common, e storage.Envelope) common.Page { return NewCustomer(c, e.ID) },
 		Empty:  "no customers cached yet: run paydesk sync",

@@ -481,3 +481,26 @@ func TestStripeMockFixturesCorpus(t *testing.T) {
 	t.Logf("corpus: %d deliveries (%d stripe-mock fixtures, %d deleted stubs, %d case events); by kind:%s",
 		len(all), len(fx), len(del), len(all)-len(fx)-len(del), b.String())
 }
+
+// TestAmountSortWithinCurrency: sorted by amount, the Customers view and
+// `ls --sort amount` rank balances within their currency (yen, then
+// dollars, largest first) instead of ¥15,000 against $120.00.
+func TestAmountSortWithinCurrency(t *testing.T) {
+	k := newCorpus(t)
+	k.deliverCase(t, "customer-extras")
+	order := func(what, text string, ids ...string) {
+		t.Helper()
+		last := -1
+		for _, id := range ids {
+			i := strings.Index(text, id)
+			if i < 0 || i < last {
+				t.Fatalf("%s: want %v in this order:\n%s", what, ids, text)
+			}
+			last = i
+		}
+	}
+	want := []string{"cus_case_yen", "cus_case_extras", "cus_case_usd2", "cus_case_usd ", "cus_case_usd3", "cus_case_never"}
+	order("customers by balance", k.list(resources.Customers(), 1), want...)
+	order("ls --sort amount", k.ls(t, storage.KindCustomer, storage.SortCurrencyAmount), want...)
+	order("credit view, credit first", k.list(resources.Credit(), 1), "cus_case_yen", "cus_case_usd3", "cus_case_usd ", "cus_case_usd2")
+}
