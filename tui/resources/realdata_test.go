@@ -28,6 +28,7 @@ import (
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 	"github.com/paydesk/paydesk/tui/resources"
 	"github.com/paydesk/paydesk/tui/table"
+	"github.com/paydesk/paydesk/tui/webhooks"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -352,6 +353,10 @@ func TestConnectEventKeptApart(t *testing.T) {
 	if _, err := k.store.Get(storage.KindCharge, "ch_case_connect"); err == nil {
 		t.Fatal("the connected account's charge was applied as the platform's")
 	}
+	receipt := webhooks.NewDetail(k.c, d)
+	receipt.SetSize(160, 40)
+	receipt.Init()
+	mustContain(t, "webhook receipt", receipt.View(), "connected account acct_1CaseConnect01", "recorded")
 }
 
 // TestLateLinksAndClosedDisputes: disputes cached before their charges
@@ -461,6 +466,7 @@ func TestStripeMockFixturesCorpus(t *testing.T) {
 			t.Errorf("%s: not marked deleted", d.Name)
 		}
 		mustContain(t, d.Name+" get", k.get(t, o.ID), "deleted in Stripe")
+		mustContain(t, d.Name+" page", k.page(storage.Kind(o.Object), o.ID), "deleted in Stripe")
 	}
 	// The stub of a cached customer keeps its last known details.
 	fxObjs, _ := realdata.Fixtures()
