@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -162,6 +163,36 @@ func TestLateLinkResolvedWhenChargeArrives(t *testing.T) {
 		p, err := s.List(Query{Kind: k, Customer: "cus_late", Limit: 5})
 		if err != nil || len(p.Items) != 1 || p.Items[0].Customer != "cus_late" {
 			t.Fatalf("%s of cus_late after the charge arrived: %d items, err %v", k, len(p.Items), err)
+		}
+	}
+}
+
+// Every kind Stripe deletes is marked deleted by its *.deleted event (a
+// draft invoice, a product, a price), keeping the state the event carries;
+// customer.subscription.deleted is a cancellation, not a deletion.
+func TestDeletedEventsOfEveryKind(t *testing.T) {
+	s := openTest(t, Options{})
+	objs := map[string]json.RawMessage{
+		"invoice.deleted":               invoiceJSON("in_draft1", "cus_1", "draft", 1000, 700),
+		"product.deleted":               json.RawMessage(`{"id":"prod_1","object":"product","name":"Seats","created":1000}`),
+		"price.deleted":                 json.RawMessage(`{"id":"price_1","object":"price","unit_amount":500,"currency":"usd","created":1000}`),
+		"customer.subscription.deleted": json.RawMessage(`{"id":"sub_1","object":"subscription","status":"canceled","customer":"cus_1","created":1000}`),
+	}
+	i := 0
+	for typ, obj := range objs {
+		i++
+		if _, err := s.ApplyEvent(eventJSON(fmt.Sprintf("evt_del_%d", i), typ, 2000, obj), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		kind    Kind
+		id      string
+		deleted bool
+	}{{KindInvoice, "in_draft1", true}, {KindProduct, "prod_1", true}, {KindPrice, "price_1", true}, {KindSubscription, "sub_1", false}} {
+		env, err := s.Get(c.kind, c.id)
+		if err != nil || env.Deleted != c.deleted {
+			t.Errorf("%s %s: deleted=%v err=%v, want deleted=%v", c.kind, c.id, env.Deleted, err, c.deleted)
 		}
 	}
 }

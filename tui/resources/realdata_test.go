@@ -201,8 +201,21 @@ func mustMatch(t *testing.T, what, text string, res ...*regexp.Regexp) {
 // balance is not "credit applied to the next invoice".
 func TestDeletedCustomerShownDeleted(t *testing.T) {
 	k := newCorpus(t)
-	k.deliverCase(t, "deleted-customer")
+	inv, err := realdata.Event("evt_case_del_inv", "invoice.finalized", 1795000050, []byte(`{"id":"in_case_del_01","object":"invoice",
+		"customer":"cus_CaseDel0000001","currency":"usd","status":"open","created":1795000050,"number":"DEL-0001","amount_due":1200,
+		"amount_paid":0,"amount_remaining":1200,"subtotal":1200,"total":1200,"lines":{"object":"list","data":[],"has_more":false}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := realdata.Case("deleted-customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.deliver(t, append([]realdata.Delivery{ds[0], {Name: "invoice", Kind: "invoice", Body: inv}}, ds[1:]...))
 	check := func(stage string) {
+		// Related objects keep naming the customer, marked deleted.
+		mustMatch(t, stage+" invoice page", k.page(storage.KindInvoice, "in_case_del_01"),
+			regexp.MustCompile(`Customer +Jane Roe <jane\.roe@example\.test> \(cus_CaseDel0000001\) deleted in Stripe`))
 		page := k.page(storage.KindCustomer, "cus_CaseDel0000001")
 		mustContain(t, stage+" page", page, "deleted in Stripe", "Jane Roe", "jane.roe@example.test", "none: deleted in Stripe")
 		mustNotContain(t, stage+" page", page, "applied to the next invoice", "adjust credit")
