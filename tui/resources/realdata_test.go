@@ -24,6 +24,7 @@ import (
 	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/cli"
 	"github.com/paydesk/paydesk/tui/common"
+	tuidunning "github.com/paydesk/paydesk/tui/dunning"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 	"github.com/paydesk/paydesk/tui/resources"
@@ -353,6 +354,13 @@ func TestMeteredAndTieredNotZero(t *testing.T) {
 	if r.AtRisk.Count != 1 || r.AtRisk.Unpriced != 1 {
 		t.Fatalf("at-risk: %+v, want 1 subscription marked as leaving usage-based items out", r.AtRisk)
 	}
+	dp := tuidunning.New(k.c)
+	dp.SetSize(160, 50)
+	var p common.Page = dp
+	if cmd := dp.Init(); cmd != nil {
+		p, _ = p.Update(cmd())
+	}
+	mustMatch(t, "dunning view", p.View(), regexp.MustCompile(`At-risk MRR +1 subscription .*excludes metered/tiered items of 1 subscription`))
 }
 
 // TestConnectEventKeptApart: a connected account's charge is answered 2xx,
