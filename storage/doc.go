@@ -29,8 +29,9 @@
 //	                              (invoices: paid_at, voided_at, ...; canceled
 //	                              subscriptions: ended_at; schema v3)
 //	  stale/                      kind | 0x00 | id -> reason
-//	  latelinks/                  charge id | 0x00 | kind | 0x00 | id -> nil (refunds and
-//	                              disputes cached before their charge; made on first use)
+//	  latelinks/                  charge or payment intent id | 0x00 | kind | 0x00 | id -> nil
+//	                              (refunds and disputes cached before the charge or payment
+//	                              intent that names their customer; made on first use)
 //	  events/                     event id -> raw event payload
 //	  eventlog/                   be64(seq) -> event summary JSON (retention order)
 //	  idx/events/customer/        customer | 0x00 | be64(created) | event id -> nil

@@ -2,56 +2,105 @@ package storage
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // bucketLateLinks (under the root, made on first use) holds the refunds and
-// disputes cached before their charge: charge id | 0 | kind | 0 | id -> nil.
-// When the charge arrives with its customer, each waiting object gets that
-// customer and enters the customer index, so the customer's page lists it.
+// disputes cached before their charge or payment intent: parent id | 0 |
+// kind | 0 | id -> nil, one key per parent (charge, payment intent). When a
+// parent arrives with its customer, each waiting object gets that customer
+// and enters the customer index, so the customer's page lists it.
 var bucketLateLinks = []byte("latelinks")
 
-// waitsForCharge reports whether e is a refund or dispute whose customer
-// is only known through a charge the cache does not hold yet.
-func waitsForCharge(e *Envelope) bool {
-	return (e.Kind == KindRefund || e.Kind == KindDispute) && e.Customer == "" && e.Charge != "" && !e.Deleted
-}
-
-func lateLinkKey(e *Envelope) []byte {
-	return []byte(e.Charge + "\x00" + string(e.Kind) + "\x00" + e.ID)
-}
-
-// trackLateLink records (or forgets) e as waiting for its charge.
-func trackLateLink(r *bolt.Bucket, e *Envelope) error {
-	if e.Kind != KindRefund && e.Kind != KindDispute || e.Charge == "" {
+// lateLinkParents are the charge and payment intent a refund or dispute
+// points at (either may be empty).
+func lateLinkParents(e *Envelope) []string {
+	if e.Kind != KindRefund && e.Kind != KindDispute {
 		return nil
 	}
-	if waitsForCharge(e) {
+	var ref struct {
+		PaymentIntent json.RawMessage `json:"payment_intent"`
+	}
+	_ = json.Unmarshal(e.Raw, &ref)
+	var out []string
+	for _, p := range []string{e.Charge, refID(ref.PaymentIntent)} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func lateLinkKey(parent string, e *Envelope) []byte {
+	return []byte(parent + "\x00" + string(e.Kind) + "\x00" + e.ID)
+}
+
+// trackLateLink records e as waiting for its parents while it has no
+// customer, and forgets it once it has one (or is deleted).
+func trackLateLink(r *bolt.Bucket, e *Envelope) error {
+	parents := lateLinkParents(e)
+	if len(parents) == 0 {
+		return nil
+	}
+	if e.Customer == "" && !e.Deleted {
 		b, err := r.CreateBucketIfNotExists(bucketLateLinks)
 		if err != nil {
 			return fmt.Errorf("late links: %w", err)
 		}
-		return b.Put(lateLinkKey(e), nil)
+		for _, p := range parents {
+			if err := b.Put(lateLinkKey(p, e), nil); err != nil {
+				return fmt.Errorf("late links: %w", err)
+			}
+		}
+		return nil
 	}
 	if b := r.Bucket(bucketLateLinks); b != nil {
-		return b.Delete(lateLinkKey(e))
+		for _, p := range parents {
+			if err := b.Delete(lateLinkKey(p, e)); err != nil {
+				return fmt.Errorf("late links: %w", err)
+			}
+		}
 	}
 	return nil
 }
 
-// resolveLateLinks gives the refunds and disputes waiting for charge ch its
-// customer, rewriting their envelopes (and so their customer index entries).
-func (s *Store) resolveLateLinks(tx *bolt.Tx, ch *Envelope) error {
-	if ch.Kind != KindCharge || ch.Customer == "" {
+// customerOfParent fills e's customer from its charge or payment intent
+// when the cache holds one with a customer.
+func customerOfParent(r *bolt.Bucket, e *Envelope) {
+	for _, p := range lateLinkParents(e) {
+		kind := KindCharge
+		if strings.HasPrefix(p, "pi_") {
+			kind = KindPaymentIntent
+		}
+		set, err := kindBuckets(r, kind, false)
+		if err != nil {
+			continue
+		}
+		if v := set.objects.Get([]byte(p)); v != nil {
+			if c, err := decodeEnvelope(v); err == nil && c.Customer != "" {
+				e.Customer = c.Customer
+				return
+			}
+		}
+	}
+}
+
+// resolveLateLinks gives the refunds and disputes waiting for parent (a
+// charge or payment intent just written) its customer, rewriting their
+// envelopes (and so their customer index entries).
+func (s *Store) resolveLateLinks(tx *bolt.Tx, parent *Envelope) error {
+	if parent.Kind != KindCharge && parent.Kind != KindPaymentIntent || parent.Customer == "" {
 		return nil
 	}
 	b := root(tx).Bucket(bucketLateLinks)
 	if b == nil {
 		return nil
 	}
-	prefix := []byte(ch.ID + "\x00")
+	prefix := []byte(parent.ID + "\x00")
 	var keys [][]byte
 	c := b.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -77,10 +126,10 @@ func (s *Store) resolveLateLinks(tx *bolt.Tx, ch *Envelope) error {
 		if err != nil {
 			return fmt.Errorf("late link %s: %w", parts[2], err)
 		}
-		if env.Customer != "" || env.Charge != ch.ID {
+		if env.Customer != "" {
 			continue
 		}
-		env.Customer = ch.Customer
+		env.Customer = parent.Customer
 		old = append([]byte(nil), old...)
 		if err := s.writeEnvelope(tx, set, &env, old); err != nil {
 			return err

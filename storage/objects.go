@@ -132,21 +132,14 @@ func (s *Store) writeEnvelope(tx *bolt.Tx, set *kindBucketSet, env *Envelope, ol
 	return nil
 }
 
-// resolveCustomer fills the customer of refunds and disputes from their charge,
-// so a customer's page finds them through the customer index.
+// resolveCustomer fills the customer of refunds and disputes from their
+// charge (or payment intent), so a customer's page finds them through the
+// customer index.
 func (s *Store) resolveCustomer(r *bolt.Bucket, env *Envelope) {
-	if env.Customer != "" || env.Charge == "" {
+	if env.Customer != "" {
 		return
 	}
-	ch, err := kindBuckets(r, KindCharge, false)
-	if err != nil {
-		return
-	}
-	if v := ch.objects.Get([]byte(env.Charge)); v != nil {
-		if c, err := decodeEnvelope(v); err == nil {
-			env.Customer = c.Customer
-		}
-	}
+	customerOfParent(r, env)
 }
 
 func putIndexes(set *kindBucketSet, e *Envelope) error {

@@ -196,3 +196,23 @@ func TestDeletedEventsOfEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// A dispute whose charge is never cached gets its customer from its payment
+// intent when that arrives; one cached after the intent gets it at once.
+func TestLateLinkResolvedByPaymentIntent(t *testing.T) {
+	s := openTest(t, Options{})
+	dp := json.RawMessage(`{"id":"dp_pi","object":"dispute","amount":700,"currency":"usd","charge":"ch_never","payment_intent":"pi_late","created":1000,"status":"needs_response"}`)
+	pi := json.RawMessage(`{"id":"pi_late","object":"payment_intent","amount":700,"currency":"usd","customer":"cus_pi","created":900,"status":"succeeded"}`)
+	re := json.RawMessage(`{"id":"re_pi","object":"refund","amount":100,"currency":"usd","charge":"ch_never","payment_intent":"pi_late","created":1003,"status":"succeeded"}`)
+	for i, ev := range [][]byte{eventJSON("evt_dp", "charge.dispute.created", 1000, dp), eventJSON("evt_pi", "payment_intent.succeeded", 1002, pi), eventJSON("evt_re", "refund.created", 1003, re)} {
+		if _, err := s.ApplyEvent(ev, nil); err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+	}
+	for _, k := range []Kind{KindDispute, KindRefund} {
+		p, err := s.List(Query{Kind: k, Customer: "cus_pi", Limit: 5})
+		if err != nil || len(p.Items) != 1 {
+			t.Fatalf("%s of cus_pi: %d items, err %v", k, len(p.Items), err)
+		}
+	}
+}
