@@ -363,7 +363,7 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	case "created":
 		q.Sort = storage.SortCreated
 	case "amount":
-		q.Sort = storage.SortAmount
+		q.Sort = storage.SortCurrencyAmount // amounts ranked within their currency
 	default:
 		return usageErr("--sort is created or amount, not %q", *sortBy)
 	}

@@ -51,6 +51,12 @@ type Progress struct {
 // resync after ResetCursors), the newest event, so that CatchUp afterwards
 // applies whatever changed while the backfill ran.
 //
+// A kind walked to its end is then reconciled (see reconcile): cached
+// objects the walk did not return are retrieved one by one and marked
+// deleted when Stripe has deleted them, so a full resync drops customers,
+// products, prices and draft invoices deleted while no webhook reached the
+// cache.
+//
 // Customer balance transactions have no account-wide list: they are fetched
 // per customer, for the cached customers whose balance is not zero (walked
 // through the cache's amount index, a page at a time), so customers must be
@@ -89,6 +95,11 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 		}
 		if err != nil {
 			return fmt.Errorf("backfill %s: %w", kind, err)
+		}
+		// The whole list was walked since cur.StartedAt: what it did not
+		// return is gone from Stripe (or left out of its lists).
+		if _, err := c.reconcile(ctx, store, kind, cur.StartedAt); err != nil {
+			return fmt.Errorf("backfill: %w", err)
 		}
 	}
 	return c.finishAccount(store)

@@ -18,6 +18,8 @@ type kindBucketSet struct {
 	balance *bolt.Bucket
 	// statusAt holds objects whose status time is known (schema v3).
 	statusAt *bolt.Bucket
+	// currencyAmount orders by currency, then amount (schema v4).
+	currencyAmount *bolt.Bucket
 }
 
 // kindBuckets finds (or with create, makes) the buckets of kind k.
@@ -51,7 +53,7 @@ func kindBuckets(root *bolt.Bucket, k Kind, create bool) (*kindBucketSet, error)
 	for _, e := range []struct {
 		dst  **bolt.Bucket
 		name []byte
-	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}, {&set.statusAt, idxStatusAt}} {
+	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}, {&set.statusAt, idxStatusAt}, {&set.currencyAmount, idxCurrencyAmount}} {
 		if *e.dst, err = get(idx, e.name); err != nil {
 			return nil, err
 		}

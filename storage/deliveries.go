@@ -25,11 +25,13 @@ type Delivery struct {
 	RemoteAddr string  `json:"remote,omitempty"`     // peer address
 	Bytes      int     `json:"bytes,omitempty"`      // body size
 	Secret     int     `json:"secret_idx,omitempty"` // which configured secret matched (1-based)
+	Account    string  `json:"account,omitempty"`    // connected account of a Connect event
 }
 
 // fill copies what applying the event found into the receipt.
 func (d *Delivery) fill(r ApplyResult) {
 	d.EventID, d.Type, d.Kind, d.ObjectID, d.APIVersion = r.EventID, r.Type, r.Kind, r.ObjectID, r.APIVersion
+	d.Account = r.Account
 	if d.Verdict == "" {
 		d.Verdict = r.Verdict
 	}

@@ -20,12 +20,18 @@
 //	  idx/<kind>/customer/        customer id | 0x00 | be64(created) | id  -> nil
 //	  idx/<kind>/search/          lowercased term | 0x00 | id              -> nil
 //	                              (terms: id, email, name, invoice number)
-//	  idx/customer/balance/       c|o | be64(balance ^ signbit) | id         -> nil
-//	                              (customers with a non-zero balance; schema v2)
+//	  idx/customer/balance/       c|o | currency | 0x00 | be64(balance ^ signbit) | id -> nil
+//	                              (customers with a non-zero balance; schema v2,
+//	                              currency added in v4)
+//	  idx/<kind>/currency_amount/ currency ("~": none) | 0x00 | be64(^(amount ^ signbit)) | id -> nil
+//	                              (by currency, largest first within it; schema v4)
 //	  idx/<kind>/status_at/       status | 0x00 | be64(status time) | id   -> nil
 //	                              (invoices: paid_at, voided_at, ...; canceled
 //	                              subscriptions: ended_at; schema v3)
 //	  stale/                      kind | 0x00 | id -> reason
+//	  latelinks/                  charge or payment intent id | 0x00 | kind | 0x00 | id -> nil
+//	                              (refunds and disputes cached before the charge or payment
+//	                              intent that names their customer; made on first use)
 //	  events/                     event id -> raw event payload
 //	  eventlog/                   be64(seq) -> event summary JSON (retention order)
 //	  idx/events/customer/        customer | 0x00 | be64(created) | event id -> nil

@@ -52,6 +52,12 @@ type ApplyResult struct {
 	Customer   string  `json:"customer,omitempty"`
 	Verdict    Verdict `json:"verdict"`
 	Reason     string  `json:"reason,omitempty"`
+	// Account is the connected account (acct_…) a Connect event came from;
+	// empty for the platform's own events.
+	Account string `json:"account,omitempty"`
+	// Thin marks a thin event (object "v2.core.event"): it names a related
+	// object instead of carrying one.
+	Thin bool `json:"thin,omitempty"`
 }
 
 // Changed reports whether the event changed a cached object.
@@ -65,13 +71,20 @@ type rawEvent struct {
 	Type       string `json:"type"`
 	Created    int64  `json:"created"`
 	APIVersion string `json:"api_version"`
+	Account    string `json:"account"`
 	Data       struct {
 		Object json.RawMessage `json:"object"`
 	} `json:"data"`
 }
 
-// ParseEvent checks that raw is a Stripe event and returns its header.
+// ParseEvent checks that raw is a Stripe event and returns its header and
+// data.object. A thin event (object "v2.core.event", see parseThinEvent)
+// returns its header with Thin set and no object.
 func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
+	if isThinEvent(raw) {
+		head, err := parseThinEvent(raw)
+		return head, nil, err
+	}
 	var ev rawEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return ApplyResult{}, nil, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
@@ -82,7 +95,7 @@ func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
 	if len(ev.Data.Object) == 0 || ev.Data.Object[0] != '{' {
 		return ApplyResult{}, nil, fmt.Errorf("%w: data.object is not an object", ErrMalformedEvent)
 	}
-	return ApplyResult{EventID: ev.ID, Type: ev.Type, Created: ev.Created, APIVersion: ev.APIVersion}, ev.Data.Object, nil
+	return ApplyResult{EventID: ev.ID, Type: ev.Type, Created: ev.Created, APIVersion: ev.APIVersion, Account: ev.Account}, ev.Data.Object, nil
 }
 
 // ApplyEvent records a Stripe event and updates the object it carries, in
@@ -155,6 +168,9 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 		if f, err := ExtractFields(obj); err == nil {
 			res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
 		}
+		if res.Account != "" {
+			res.Customer = ""
+		}
 		return nil
 	}
 	if err := events.Put([]byte(res.EventID), raw); err != nil {
@@ -165,6 +181,13 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 		res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
 	}
 	switch {
+	case res.Thin:
+		res.Verdict, res.Reason = VerdictRecorded, thinReason
+	case res.Account != "":
+		// A connected account's object: its ids live in that account, so
+		// applying it would mix it into the platform's customers and
+		// money actions on it would fail at Stripe.
+		res.Verdict, res.Reason, res.Customer = VerdictRecorded, connectReason(res.Account), ""
 	case ferr != nil || !f.Kind.Cached():
 		res.Verdict = VerdictRecorded
 		if ferr != nil {
@@ -230,6 +253,9 @@ func (s *Store) applyObject(tx *bolt.Tx, f Fields, obj []byte, res *ApplyResult)
 		env.Stale, env.StaleReason = true, res.Reason
 	default:
 		res.Verdict = VerdictApplied
+	}
+	if err := keepLastKnown(env, old); err != nil {
+		return err
 	}
 	if err := s.writeEnvelope(tx, set, env, old); err != nil {
 		return err

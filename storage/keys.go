@@ -23,6 +23,8 @@ var (
 	idxSearch   = []byte("search")
 	idxBalance  = []byte("balance")
 	idxStatusAt = []byte("status_at")
+	// idxCurrencyAmount orders by currency, then amount (schema v4).
+	idxCurrencyAmount = []byte("currency_amount")
 
 	idxEventsKind     = []byte("events")
 	idxEventsCustomer = []byte("customer")
@@ -82,20 +84,62 @@ const (
 	balanceOwed   = 'o' // balance > 0: owed, added to the next invoice
 )
 
-// balanceKey is class | be64(balance ^ signbit) | id, for customers whose
-// balance is not zero.
-func balanceKey(balance int64, id string) []byte {
+// balanceKey is class | currency | 0x00 | be64(balance ^ signbit) | id,
+// for customers whose balance is not zero: within a class, balances of one
+// currency sort together (¥15,000 is not "more" than $120.00).
+func balanceKey(currency string, balance int64, id string) []byte {
 	class := byte(balanceOwed)
 	if balance < 0 {
 		class = balanceCredit
 	}
-	k := make([]byte, 0, 1+8+len(id))
+	cur := currencyGroup(currency)
+	k := make([]byte, 0, 1+len(cur)+1+8+len(id))
 	k = append(k, class)
+	k = append(k, cur...)
+	k = append(k, sep)
 	k = append(k, be64(uint64(balance)^(1<<63))...)
 	return append(k, id...)
 }
 
-func idFromBalanceKey(k []byte) string { return string(k[9:]) }
+func idFromBalanceKey(k []byte) string { return idAfterGroup(k, 1) }
+
+// currencyGroup is the currency part of an amount key: the lowercase code,
+// or "~" (after every code) for objects without a currency (a customer
+// never billed), so they come last.
+func currencyGroup(currency string) string {
+	if currency == "" {
+		return "~"
+	}
+	return currency
+}
+
+// currencyAmountKey is currency | 0x00 | be64(^(amount ^ signbit)) | id:
+// an ascending walk goes currency by currency in code order, largest
+// amount first within each, as the Dunning worklist does.
+func currencyAmountKey(currency string, amount int64, id string) []byte {
+	cur := currencyGroup(currency)
+	k := make([]byte, 0, len(cur)+1+8+len(id))
+	k = append(k, cur...)
+	k = append(k, sep)
+	k = append(k, be64(^(uint64(amount) ^ (1 << 63)))...)
+	return append(k, id...)
+}
+
+func idFromCurrencyAmountKey(k []byte) string { return idAfterGroup(k, 0) }
+
+// idAfterGroup reads the id of a key laid out as from bytes, a group that
+// ends at the next 0x00, 8 bytes of order, then the id.
+func idAfterGroup(k []byte, from int) string {
+	for i := from; i < len(k); i++ {
+		if k[i] == sep {
+			if i+9 > len(k) {
+				return ""
+			}
+			return string(k[i+9:])
+		}
+	}
+	return ""
+}
 
 func staleKey(kind Kind, id string) []byte {
 	return append(append([]byte(kind), sep), id...)

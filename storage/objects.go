@@ -83,6 +83,9 @@ func (s *Store) putFetched(tx *bolt.Tx, raw []byte, fetchedAt int64) (bool, erro
 		}
 	}
 	env := &Envelope{Fields: f, Raw: raw, EventCreated: fetchedAt, CachedAt: s.now()}
+	if err := keepLastKnown(env, old); err != nil {
+		return false, err
+	}
 	return true, s.writeEnvelope(tx, set, env, old)
 }
 
@@ -114,6 +117,12 @@ func (s *Store) writeEnvelope(tx *bolt.Tx, set *kindBucketSet, env *Envelope, ol
 	if err := markStale(r, env); err != nil {
 		return err
 	}
+	if err := trackLateLink(r, env); err != nil {
+		return err
+	}
+	if err := s.resolveLateLinks(tx, env); err != nil {
+		return err
+	}
 	switch {
 	case !wasLive && !env.Deleted:
 		return addCount(r.Bucket(bucketMeta), env.Kind, 1)
@@ -123,21 +132,14 @@ func (s *Store) writeEnvelope(tx *bolt.Tx, set *kindBucketSet, env *Envelope, ol
 	return nil
 }
 
-// resolveCustomer fills the customer of refunds and disputes from their charge,
-// so a customer's page finds them through the customer index.
+// resolveCustomer fills the customer of refunds and disputes from their
+// charge (or payment intent), so a customer's page finds them through the
+// customer index.
 func (s *Store) resolveCustomer(r *bolt.Bucket, env *Envelope) {
-	if env.Customer != "" || env.Charge == "" {
+	if env.Customer != "" {
 		return
 	}
-	ch, err := kindBuckets(r, KindCharge, false)
-	if err != nil {
-		return
-	}
-	if v := ch.objects.Get([]byte(env.Charge)); v != nil {
-		if c, err := decodeEnvelope(v); err == nil {
-			env.Customer = c.Customer
-		}
-	}
+	customerOfParent(r, env)
 }
 
 func putIndexes(set *kindBucketSet, e *Envelope) error {
@@ -153,6 +155,9 @@ func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte)
 		return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 	}
 	if err := fn(set.amount, amountKey(e.Amount, e.ID)); err != nil {
+		return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
+	}
+	if err := fn(set.currencyAmount, currencyAmountKey(e.Currency, e.Amount, e.ID)); err != nil {
 		return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 	}
 	if e.Status != "" {
@@ -171,7 +176,7 @@ func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte)
 		}
 	}
 	if e.Kind == KindCustomer && e.Amount != 0 {
-		if err := fn(set.balance, balanceKey(e.Amount, e.ID)); err != nil {
+		if err := fn(set.balance, balanceKey(e.Currency, e.Amount, e.ID)); err != nil {
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 		}
 	}

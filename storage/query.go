@@ -14,8 +14,13 @@ type Sort int
 const (
 	// SortCreated: newest first.
 	SortCreated Sort = iota
-	// SortAmount: largest first.
+	// SortAmount: largest first, every currency mixed (a walk by amount
+	// alone, e.g. for every customer with an owed balance).
 	SortAmount
+	// SortCurrencyAmount: currency by currency in code order, largest first
+	// within each (with Asc: the reverse), so amounts in different
+	// currencies are never ranked against each other.
+	SortCurrencyAmount
 )
 
 // BalanceFilter narrows customers to those with a non-zero balance.
@@ -136,6 +141,8 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 		p.idOf = idFromSearchKey
 	case q.Sort == SortAmount:
 		p.bucket, p.idOf = set.amount, idFromCreatedKey
+	case q.Sort == SortCurrencyAmount:
+		p.bucket, p.idOf, p.desc = set.currencyAmount, idFromCurrencyAmountKey, q.Asc
 	default:
 		p.bucket, p.idOf = set.created, idFromCreatedKey
 	}

@@ -26,6 +26,13 @@ func (s *Store) ReplayEvent(id string, d *Delivery) (ApplyResult, error) {
 	}
 	res, err := s.writeApplied(d, func(tx *bolt.Tx) (ApplyResult, error) {
 		res := head
+		if res.Thin || res.Account != "" {
+			res.Verdict, res.Reason = VerdictRecorded, thinReason
+			if res.Account != "" {
+				res.Reason = connectReason(res.Account)
+			}
+			return res, nil
+		}
 		f, ferr := ExtractFields(obj)
 		if ferr != nil || !f.Kind.Cached() {
 			res.Verdict, res.Reason = VerdictRecorded, "event carries no cached object"

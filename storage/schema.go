@@ -15,6 +15,7 @@ var migrations = []migration{
 	createBucketsV1,
 	addBalanceIndexV2,
 	addStatusAtIndexV3,
+	addCurrencyAmountIndexV4,
 }
 
 // SchemaVersion is the version a file has after Open.
@@ -67,7 +68,7 @@ func addBalanceIndexV2(root *bolt.Bucket) error {
 		if env.Deleted || env.Amount == 0 {
 			return nil
 		}
-		if err := set.balance.Put(balanceKey(env.Amount, env.ID), nil); err != nil {
+		if err := set.balance.Put(balanceKey(env.Currency, env.Amount, env.ID), nil); err != nil {
 			return fmt.Errorf("balance index %s: %w", env.ID, err)
 		}
 		return nil
@@ -160,4 +161,45 @@ func (s *Store) Schema() (uint64, error) {
 		return nil
 	})
 	return v, err
+}
+
+// addCurrencyAmountIndexV4 creates idx/<kind>/currency_amount (currency |
+// amount | id) for every kind and fills it from the live objects, and
+// rewrites idx/customer/balance with the currency after the class, so that
+// amount sorts and the Credit screen rank amounts within a currency.
+func addCurrencyAmountIndexV4(root *bolt.Bucket) error {
+	for _, k := range Kinds {
+		set, err := kindBuckets(root, k, true)
+		if err != nil {
+			return err
+		}
+		if k == KindCustomer {
+			idx := root.Bucket(bucketIdx).Bucket([]byte(k))
+			if err := idx.DeleteBucket(idxBalance); err != nil {
+				return fmt.Errorf("balance index: %w", err)
+			}
+			if set.balance, err = idx.CreateBucket(idxBalance); err != nil {
+				return fmt.Errorf("balance index: %w", err)
+			}
+		}
+		err = set.objects.ForEach(func(_, v []byte) error {
+			env, err := decodeEnvelope(v)
+			if err != nil || env.Deleted {
+				return nil // an unreadable copy is rewritten by its next event or refetch
+			}
+			if err := set.currencyAmount.Put(currencyAmountKey(env.Currency, env.Amount, env.ID), nil); err != nil {
+				return fmt.Errorf("currency amount index %s: %w", env.ID, err)
+			}
+			if k == KindCustomer && env.Amount != 0 {
+				if err := set.balance.Put(balanceKey(env.Currency, env.Amount, env.ID), nil); err != nil {
+					return fmt.Errorf("balance index %s: %w", env.ID, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -127,11 +127,11 @@ func TestFilterStatusSort(t *testing.T) {
 		}
 	}
 	drive(m, keyMsg("F")) // back to all
-	drive(m, keyMsg("s")) // amount, largest first
+	drive(m, keyMsg("s")) // amount, largest first within a currency
 	if !strings.Contains(tbl.View(), "sort:amount") {
 		t.Fatalf("sort toggle: %s", strings.SplitN(tbl.View(), "\n", 2)[0])
 	}
-	p, _ := fx.Store.List(storage.Query{Kind: storage.KindInvoice, Sort: storage.SortAmount, Limit: 1})
+	p, _ := fx.Store.List(storage.Query{Kind: storage.KindInvoice, Sort: storage.SortCurrencyAmount, Limit: 1})
 	if env, _ := tbl.Selected(); env.ID != p.Items[0].ID || env.Amount < p.Items[0].Amount {
 		t.Fatalf("amount sort starts at %s, want %s", env.ID, p.Items[0].ID)
 	}

@@ -29,6 +29,9 @@ func (a Amounts) Currencies() []string {
 type Tally struct {
 	Count  int
 	Amount Amounts
+	// Unpriced counts the subscriptions (of Count) with a metered or tiered
+	// item that Amount leaves out: their MRR is not known from the cache.
+	Unpriced int
 }
 
 func newTally() Tally { return Tally{Amount: Amounts{}} }

@@ -198,7 +198,9 @@ func (c *computer) atRisk() error {
 		for i := range subs {
 			s := &subs[i]
 			c.r.AtRisk.Count++
-			subscriptionMRR(s, c.r.AtRisk.Amount)
+			if subscriptionMRR(s, c.r.AtRisk.Amount) {
+				c.r.AtRisk.Unpriced++
+			}
 			item, err := c.subscriptionItem(s)
 			if err != nil {
 				return err
@@ -226,7 +228,9 @@ func (c *computer) churn() error {
 			continue
 		}
 		c.r.Churned.Count++
-		subscriptionMRR(s, c.r.Churned.Amount)
+		if subscriptionMRR(s, c.r.Churned.Amount) {
+			c.r.Churned.Unpriced++
+		}
 	}
 	return nil
 }

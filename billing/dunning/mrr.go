@@ -32,10 +32,16 @@ func divRound(n, d int64) int64 {
 }
 
 // subscriptionMRR adds the monthly value of each item of s (unit amount x
-// quantity, normalised per item) to into, per currency.
-func subscriptionMRR(s *subscription, into Amounts) {
+// quantity, normalised per item) to into, per currency. It reports whether
+// it left an item out because its price has no unit amount (a metered or
+// tiered price, whose amount only Stripe's invoice knows).
+func subscriptionMRR(s *subscription, into Amounts) (leftOut bool) {
 	for _, it := range s.Items.Data {
-		if it.Price.UnitAmount == nil || it.Price.Recurring == nil {
+		if it.Price.UnitAmount == nil {
+			leftOut = true
+			continue
+		}
+		if it.Price.Recurring == nil {
 			continue
 		}
 		qty := int64(1)
@@ -47,4 +53,5 @@ func subscriptionMRR(s *subscription, into Amounts) {
 			into.Add(it.Price.Currency, m)
 		}
 	}
+	return leftOut
 }

@@ -43,7 +43,10 @@ func Object(w io.Writer, e storage.Envelope, asJSON bool, stamp func(int64) stri
 		return fmt.Errorf("json %s: %w", e.ID, err)
 	}
 	state := "fresh"
-	if e.Stale {
+	switch {
+	case e.Deleted:
+		state = "deleted in Stripe (last known details below)"
+	case e.Stale:
 		state = "stale (" + e.StaleReason + "): refetch with `paydesk sync` or `r` in the console"
 	}
 	_, err := fmt.Fprintf(w, "# %s %s · cached %s · %s\n%s\n", e.Kind, e.ID, stamp(e.CachedAt), state, pretty.String())

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 )
@@ -24,12 +25,7 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 	created := column{title: "CREATED", cell: func(e storage.Envelope) string { return format.Stamp(e.Created, loc) }}
 	status := column{title: "STATUS", cell: func(e storage.Envelope) string { return dash(e.Status) }}
 	customer := column{title: "CUSTOMER", cell: func(e storage.Envelope) string { return dash(e.Customer) }}
-	amount := column{title: "AMOUNT", right: true, cell: func(e storage.Envelope) string {
-		if e.Currency == "" && e.Amount == 0 {
-			return "-"
-		}
-		return format.Money(e.Amount, e.Currency)
-	}}
+	amount := column{title: "AMOUNT", right: true, cell: amountCell}
 	stale := column{title: "", cell: func(e storage.Envelope) string {
 		if e.Stale {
 			return "stale"
@@ -41,7 +37,7 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 		return []column{id,
 			{title: "EMAIL", cell: func(e storage.Envelope) string { return dash(e.Email) }},
 			{title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }},
-			{title: "BALANCE", right: true, cell: func(e storage.Envelope) string { return format.Money(e.Amount, e.Currency) }},
+			{title: "BALANCE", right: true, cell: amountCell},
 			created, stale}
 	case storage.KindProduct:
 		return []column{id, {title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }}, status, created, stale}
@@ -52,6 +48,28 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 	default:
 		return []column{id, status, customer, amount, created, stale}
 	}
+}
+
+// amountCell is the amount of a row: "-" when the object has no currency
+// yet (a never-billed customer), and the pricing model instead of 0.00 for
+// metered or tiered prices and subscriptions (unit_amount null).
+func amountCell(e storage.Envelope) string {
+	var m stripejson.Pricing
+	switch e.Kind {
+	case storage.KindSubscription:
+		m = stripejson.SubscriptionPricing(e.Raw)
+	case storage.KindPrice:
+		m = stripejson.PricePricing(e.Raw)
+	}
+	switch {
+	case m != stripejson.PricingFixed && e.Amount == 0:
+		return string(m)
+	case m != stripejson.PricingFixed:
+		return format.Money(e.Amount, e.Currency) + " + " + string(m)
+	case e.Currency == "" && e.Amount == 0:
+		return "-"
+	}
+	return format.Money(e.Amount, e.Currency)
 }
 
 func dash(s string) string {

@@ -93,8 +93,8 @@ func (p *Page) top(declines int) []string {
 		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Recovered.Count, "invoice", "invoices")) + money(r.Recovered.Amount) +
 			st.Muted.Render(fmt.Sprintf(" · paid in window after a failure · avg %.1f days to recover", r.AvgDaysToRecover)),
 		label("Recovery rate") + rateLine,
-		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)),
-		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost"),
+		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)) + unpriced(st.Muted.Render, r.AtRisk.Unpriced),
+		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost") + unpriced(st.Muted.Render, r.Churned.Unpriced),
 		"",
 	}
 	out = append(out, seriesLines(r.Days, func(s string) string { return st.Label.Render(s) })...)
@@ -235,4 +235,13 @@ func orDash(vals ...string) string {
 		}
 	}
 	return "-"
+}
+
+// unpriced marks a figure that leaves out n subscriptions' metered or
+// tiered items (their amount is only known from Stripe's invoices).
+func unpriced(muted func(...string) string, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return muted(fmt.Sprintf(" · excludes metered/tiered items of %s", plural(n, "subscription", "subscriptions")))
 }

@@ -41,17 +41,22 @@ func (p *Page) Init() tea.Cmd {
 }
 
 func (p *Page) load() {
-	raw, err := p.c.Store.RawOf(p.kind, p.id)
+	env, err := p.c.Store.Get(p.kind, p.id)
 	if err != nil {
 		p.vp.SetContent(p.c.Styles.Bad.Render("cannot read " + p.id + ": " + err.Error()))
 		return
 	}
+	raw := env.Raw
 	var b bytes.Buffer
 	if err := json.Indent(&b, raw, "", "  "); err != nil {
 		b.Reset()
 		b.Write(raw)
 	}
-	p.vp.SetContent(redact(b.String()))
+	head := ""
+	if env.Deleted {
+		head = p.c.Styles.Bad.Render("deleted in Stripe") + p.c.Styles.Muted.Render(": the last known JSON") + "\n"
+	}
+	p.vp.SetContent(head + redact(b.String()))
 }
 
 // secretField matches the JSON fields whose values grant access (a

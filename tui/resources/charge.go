@@ -1,6 +1,8 @@
 package resources
 
 import (
+	"strings"
+
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 )
@@ -40,7 +42,7 @@ func chargeBody(d *Detail, b *sections) {
 		"Status", b.status(e.Status),
 		"Amount", b.money(cj.Amount, cj.Currency),
 		"Refunded", refunded,
-		"Customer", customerLabel(d, e.Customer),
+		"Customer", chargeCustomer(d, cj, e.Customer),
 		"Invoice", string(cj.Invoice),
 		"Card", cardText,
 		"Outcome", outcome,
@@ -61,4 +63,24 @@ func chargeBody(d *Detail, b *sections) {
 	}
 	b.linkRows(storage.KindRefund, res)
 	b.list(refundCols, rows, more, "no refunds cached for this charge")
+}
+
+// chargeCustomer names the charge's customer, or for a guest payment (no
+// customer object) says so with the name and email of its billing details.
+func chargeCustomer(d *Detail, cj chargeJSON, id string) string {
+	if id != "" {
+		return customerLabel(d, id)
+	}
+	who := cj.BillingDetails.Name
+	if cj.BillingDetails.Email != "" {
+		who = strings.TrimSpace(who + " <" + cj.BillingDetails.Email + ">")
+	}
+	if cj.ReceiptEmail != "" && who == "" {
+		who = "<" + cj.ReceiptEmail + ">"
+	}
+	note := d.c.Styles.Muted.Render("guest payment: no customer in Stripe")
+	if who == "" {
+		return note
+	}
+	return who + "  " + note
 }

@@ -1,6 +1,8 @@
 package resources
 
 import (
+	"fmt"
+
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/table"
@@ -21,6 +23,10 @@ func customerBody(d *Detail, b *sections) {
 	cu := decode[customerJSON](e.Raw)
 	balance := b.money(e.Amount, e.Currency)
 	switch {
+	case e.Currency == "" && e.Amount == 0:
+		balance = "-" // never billed: no currency yet
+	case e.Deleted:
+		// Stripe drops a deleted customer's balance with it: no next invoice.
 	case e.Amount < 0:
 		balance += "  " + d.c.Styles.Good.Render("credit") + " applied to the next invoice"
 	case e.Amount > 0:
@@ -31,7 +37,12 @@ func customerBody(d *Detail, b *sections) {
 		delinquent = d.c.Styles.Bad.Render("yes")
 	}
 	b.heading("Customer " + e.ID)
+	state := ""
+	if e.Deleted {
+		state = d.c.Styles.Bad.Render("deleted in Stripe")
+	}
 	b.fields(
+		"State", state,
 		"Name", orDash(e.Name),
 		"Email", orDash(e.Email),
 		"Phone", cu.Phone,
@@ -41,6 +52,9 @@ func customerBody(d *Detail, b *sections) {
 		"Balance", balance,
 		"Delinquent", delinquent,
 		"Payment", paymentLine(d, cu),
+		"Card (source)", sourceLine(cu),
+		"Discount", discountLine(b, cu.Discount),
+		"Test clock", string(cu.TestClock),
 		"Cached", cacheLine(d),
 	)
 
@@ -82,7 +96,11 @@ func customerBody(d *Detail, b *sections) {
 	rows = rows[:0]
 	for _, dp := range dps {
 		dj := decode[disputeJSON](dp.Raw)
-		rows = append(rows, []string{dp.ID, dp.Status, b.money(dp.Amount, dp.Currency), orDash(dj.Reason), relUnix(d.c, dj.EvidenceDetails.DueBy)})
+		due := relUnix(d.c, dj.EvidenceDetails.DueBy)
+		if !needsResponse(dp.Status) {
+			due = "-" // closed or under review: nothing is due
+		}
+		rows = append(rows, []string{dp.ID, dp.Status, b.money(dp.Amount, dp.Currency), orDash(dj.Reason), due})
 	}
 	b.linkRows(storage.KindDispute, dps)
 	b.list(disputeCols, rows, more, "no disputes")
@@ -114,6 +132,46 @@ func paymentLine(d *Detail, cu customerJSON) string {
 		}
 	}
 	return line
+}
+
+// sourceLine shows the legacy default_source (a card saved through the
+// Sources/Tokens API, "card_…" or "src_…") when the customer has one.
+func sourceLine(cu customerJSON) string {
+	id, cd := paymentMethod(cu.DefaultSource)
+	if cd != nil {
+		return cardLine(cd) + " (" + id + ")"
+	}
+	if c := decode[card](cu.DefaultSource); c.Last4 != "" {
+		return cardLine(&c) + " (" + id + ")"
+	}
+	return id
+}
+
+// discountLine describes a customer's (or invoice's) discount: the coupon's
+// name and what it takes off, and until when.
+func discountLine(b *sections, dc *discountJSON) string {
+	if dc == nil || dc.Coupon == nil {
+		return ""
+	}
+	cp := dc.Coupon
+	off := ""
+	switch {
+	case cp.PercentOff != nil:
+		off = fmt.Sprintf("%g%% off", *cp.PercentOff)
+	case cp.AmountOff != nil:
+		off = b.money(*cp.AmountOff, cp.Currency) + " off"
+	}
+	s := orDash(firstNonEmpty(cp.Name, cp.ID))
+	if off != "" && off != s {
+		s += "  " + off
+	}
+	if cp.Duration != "" {
+		s += ", " + cp.Duration
+	}
+	if dc.End != 0 {
+		s += " until " + date(b.d.c, dc.End)
+	}
+	return s
 }
 
 func cardLine(c *card) string {

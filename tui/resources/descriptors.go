@@ -50,7 +50,7 @@ func Customers() *table.Descriptor {
 		},
 		Sorts: []table.SortSpec{
 			{Label: "newest", Sort: storage.SortCreated},
-			{Label: "balance", Sort: storage.SortAmount},
+			{Label: "balance", Sort: storage.SortCurrencyAmount},
 		},
 		Detail: func(c *common.Common, e storage.Envelope) common.Page { return NewCustomer(c, e.ID) },
 		Empty:  "no customers cached yet: run paydesk sync",
@@ -76,7 +76,7 @@ func Subscriptions() *table.Descriptor {
 			if s.CancelAtPeriodEnd {
 				end += "*"
 			}
-			return []string{e.ID, e.Status, s.plan(), format.Money(e.Amount, e.Currency), e.Customer, end, date(c, e.Created)}
+			return []string{e.ID, e.Status, s.plan(), subscriptionAmount(s, e), e.Customer, end, date(c, e.Created)}
 		},
 		Filters: statusFilters("active", "trialing", "past_due", "unpaid", "paused", "incomplete", "incomplete_expired", "canceled"),
 		Sorts:   table.DefaultSorts,

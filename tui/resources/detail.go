@@ -133,6 +133,9 @@ func (d *Detail) render() {
 			b.line(d.c.Styles.Bad.Render("cannot read " + d.id + ": " + d.err.Error()))
 		}
 	} else {
+		if d.env.Deleted {
+			b.line(d.c.Styles.Bad.Render("deleted in Stripe") + "  " + d.c.Styles.Muted.Render("last known details below, as of "+format.Stamp(d.env.EventCreated, d.c.Loc)+"; no actions"))
+		}
 		d.body(d, b)
 		b.actions()
 		b.timeline()
@@ -206,7 +209,7 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			}
 			return d, nil
 		}
-		if d.err == nil {
+		if d.err == nil && !d.env.Deleted {
 			for _, a := range d.c.Actions.For(d.kind) {
 				if msg.String() == a.Key {
 					return d, a.Start(d.c, d.env)
@@ -262,6 +265,9 @@ func (d *Detail) FullHelp() [][]key.Binding {
 func (d *Detail) actionBindings() []key.Binding {
 	var out []key.Binding
 	for _, a := range d.c.Actions.For(d.kind) {
+		if d.env.Deleted {
+			break
+		}
 		out = append(out, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
 	}
 	if l, ok := d.selected(); ok {
@@ -495,6 +501,10 @@ func (b *sections) actions() {
 	}
 	b.heading("Actions")
 	s := b.d.c.Styles
+	if b.d.env.Deleted {
+		b.line("  " + s.Muted.Render("none: deleted in Stripe"))
+		return
+	}
 	for _, a := range specs {
 		if ok, why := b.d.c.CanAct(a.Action); !ok {
 			b.line("  " + s.Muted.Render(a.Key+"  "+a.Label+" — unavailable: "+why))

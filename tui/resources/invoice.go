@@ -20,12 +20,9 @@ func invoiceBody(d *Detail, b *sections) {
 	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}, "Subscription": {kind: storage.KindSubscription, id: string(in.Subscription)}}
 	b.fields(
 		"Status", b.status(e.Status),
-		"Customer", customerLabel(d, e.Customer),
+		"Customer", invoiceCustomer(d, in, e.Customer),
 		"Subscription", string(in.Subscription),
 		"Reason", in.BillingReason,
-		"Amount due", b.money(in.AmountDue, in.Currency),
-		"Paid", b.money(in.AmountPaid, in.Currency),
-		"Remaining", b.money(in.AmountRemaining, in.Currency),
 		"Period", format.Date(in.PeriodStart, d.c.Loc)+" → "+format.Date(in.PeriodEnd, d.c.Loc),
 		"Created", b.when(e.Created),
 		"Finalized", b.when(in.StatusTransitions.FinalizedAt),
@@ -35,6 +32,8 @@ func invoiceBody(d *Detail, b *sections) {
 		"Collection", in.CollectionMethod,
 		"Cached", cacheLine(d),
 	)
+
+	b.invoiceAmounts(in)
 
 	b.heading("Payment")
 	next := b.when(in.NextPaymentAttempt)

@@ -11,16 +11,10 @@ import (
 // pages show beyond storage.Fields. Unknown or missing fields stay zero.
 
 type price struct {
-	ID         string         `json:"id"`
-	Nickname   string         `json:"nickname"`
-	LookupKey  string         `json:"lookup_key"`
-	UnitAmount int64          `json:"unit_amount"`
-	Currency   string         `json:"currency"`
-	Product    stripejson.Ref `json:"product"`
-	Recurring  *struct {
-		Interval      string `json:"interval"`
-		IntervalCount int64  `json:"interval_count"`
-	} `json:"recurring"`
+	stripejson.Price
+	Nickname  string         `json:"nickname"`
+	LookupKey string         `json:"lookup_key"`
+	Product   stripejson.Ref `json:"product"`
 }
 
 func (p price) label() string {
@@ -52,10 +46,29 @@ type customerJSON struct {
 	InvoiceSettings struct {
 		DefaultPaymentMethod json.RawMessage `json:"default_payment_method"`
 	} `json:"invoice_settings"`
-	Metadata map[string]string `json:"metadata"`
+	Metadata      map[string]string `json:"metadata"`
+	DefaultSource json.RawMessage   `json:"default_source"`
+	Discount      *discountJSON     `json:"discount"`
+	TestClock     stripejson.Ref    `json:"test_clock"`
+}
+
+// discountJSON is a Stripe discount with its coupon expanded (as customers,
+// subscriptions and invoices carry it).
+type discountJSON struct {
+	ID     string `json:"id"`
+	End    int64  `json:"end"`
+	Coupon *struct {
+		ID         string   `json:"id"`
+		Name       string   `json:"name"`
+		PercentOff *float64 `json:"percent_off"`
+		AmountOff  *int64   `json:"amount_off"`
+		Currency   string   `json:"currency"`
+		Duration   string   `json:"duration"`
+	} `json:"coupon"`
 }
 
 type card struct {
+	ID       string `json:"id"`
 	Brand    string `json:"brand"`
 	Last4    string `json:"last4"`
 	ExpMonth int    `json:"exp_month"`
@@ -120,17 +133,18 @@ func (s subscriptionJSON) plan() string {
 }
 
 type invoiceJSON struct {
-	Number             string         `json:"number"`
-	Status             string         `json:"status"`
-	Customer           stripejson.Ref `json:"customer"`
-	CustomerEmail      string         `json:"customer_email"`
-	CustomerName       string         `json:"customer_name"`
-	Subscription       stripejson.Ref `json:"subscription"`
-	BillingReason      string         `json:"billing_reason"`
-	AmountDue          int64          `json:"amount_due"`
-	AmountPaid         int64          `json:"amount_paid"`
-	AmountRemaining    int64          `json:"amount_remaining"`
-	Total              int64          `json:"total"`
+	Number          string         `json:"number"`
+	Status          string         `json:"status"`
+	Customer        stripejson.Ref `json:"customer"`
+	CustomerEmail   string         `json:"customer_email"`
+	CustomerName    string         `json:"customer_name"`
+	Subscription    stripejson.Ref `json:"subscription"`
+	BillingReason   string         `json:"billing_reason"`
+	AmountDue       int64          `json:"amount_due"`
+	AmountPaid      int64          `json:"amount_paid"`
+	AmountRemaining int64          `json:"amount_remaining"`
+	Total           int64          `json:"total"`
+	invoiceMath
 	Currency           string         `json:"currency"`
 	AttemptCount       int64          `json:"attempt_count"`
 	Attempted          bool           `json:"attempted"`
@@ -188,7 +202,12 @@ type chargeJSON struct {
 	Invoice        stripejson.Ref `json:"invoice"`
 	FailureCode    string         `json:"failure_code"`
 	FailureMessage string         `json:"failure_message"`
-	Outcome        *struct {
+	ReceiptEmail   string         `json:"receipt_email"`
+	BillingDetails struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	} `json:"billing_details"`
+	Outcome *struct {
 		Reason        string `json:"reason"`
 		SellerMessage string `json:"seller_message"`
 		Type          string `json:"type"`

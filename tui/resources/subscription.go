@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -53,17 +54,28 @@ func subscriptionBody(d *Detail, b *sections) {
 		"Ended", b.when(s.EndedAt),
 		"Collection", s.CollectionMethod,
 		"Paused", paused,
-		"Amount", b.money(e.Amount, e.Currency)+" per period",
+		"Amount", subscriptionAmount(s, e)+" per period",
 		"Cached", cacheLine(d),
 	)
 
 	b.heading("Items")
 	rows := make([][]string, 0, len(s.Items.Data))
+	var tiered []price
 	for _, it := range s.Items.Data {
-		rows = append(rows, []string{it.ID, it.Price.label(), b.money(it.Price.UnitAmount, it.Price.Currency),
-			it.Price.interval(), itoa(max(it.Quantity, 1)), it.Price.ID})
+		qty := itoa(max(it.Quantity, 1))
+		if it.Price.Pricing() == stripejson.PricingMetered {
+			qty = "use" // billed on reported usage
+		}
+		rows = append(rows, []string{it.ID, it.Price.label(), unitAmount(it.Price),
+			it.Price.interval(), qty, it.Price.ID})
+		if len(it.Price.Tiers) > 0 {
+			tiered = append(tiered, it.Price)
+		}
 	}
 	b.list(itemCols, rows, false, "no items")
+	for _, p := range tiered {
+		b.tiers(p)
+	}
 
 	b.upcomingSection(s, e)
 
@@ -122,7 +134,11 @@ func customerLabel(d *Detail, id string) string {
 	if c.Email != "" {
 		label += " <" + c.Email + ">"
 	}
-	return label + " " + d.c.Styles.Muted.Render("("+id+")")
+	label += " " + d.c.Styles.Muted.Render("("+id+")")
+	if c.Deleted {
+		label += " " + d.c.Styles.Bad.Render("deleted in Stripe")
+	}
+	return label
 }
 
 var (

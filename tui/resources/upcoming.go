@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
@@ -156,7 +157,7 @@ func (b *sections) upcomingSection(s subscriptionJSON, e storage.Envelope) {
 		}
 		b.line("  " + d.c.Styles.Muted.Render(note))
 	}
-	if e.Status == "past_due" || e.Status == "unpaid" {
+	if (e.Status == "past_due" || e.Status == "unpaid") && s.LatestInvoice != "" {
 		b.line("  " + d.c.Styles.Warn.Render("the latest invoice is unpaid: "+string(s.LatestInvoice)))
 	}
 }
@@ -218,6 +219,10 @@ func upcomingEstimateLine(d *Detail, s subscriptionJSON, e storage.Envelope) str
 	at := s.CurrentPeriodEnd
 	if e.Status == "trialing" && s.TrialEnd != 0 {
 		at = s.TrialEnd
+	}
+	if m := stripejson.SubscriptionPricing(e.Raw); m != stripejson.PricingFixed {
+		return subscriptionAmount(s, e) + " on " + format.Stamp(at, d.c.Loc) + " " +
+			d.c.Styles.Muted.Render("("+relUnix(d.c, at)+"; "+string(m)+" items are priced by Stripe from usage and tiers: only its upcoming invoice knows the amount)")
 	}
 	return "about " + format.Money(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
 		" " + d.c.Styles.Muted.Render("("+relUnix(d.c, at)+", from the items; prorations and balance not included)")

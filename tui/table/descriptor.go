@@ -77,5 +77,5 @@ func (d *Descriptor) OfCustomer(customer string) *Descriptor {
 // DefaultSorts are newest first and largest amount first.
 var DefaultSorts = []SortSpec{
 	{Label: "newest", Sort: storage.SortCreated},
-	{Label: "amount", Sort: storage.SortAmount},
+	{Label: "amount", Sort: storage.SortCurrencyAmount},
 }

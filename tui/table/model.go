@@ -417,7 +417,7 @@ func (m *Model) heading() string {
 	}
 	if len(m.d.Sorts) > 0 {
 		label := m.d.Sorts[m.sort].Label
-		if q := m.query(); q.Status != "" && q.Sort == storage.SortAmount {
+		if q := m.query(); q.Status != "" && (q.Sort == storage.SortAmount || q.Sort == storage.SortCurrencyAmount) {
 			label = "newest (status filter)"
 		}
 		if m.search != "" && searchOrders(m.query()) {

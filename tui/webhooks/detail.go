@@ -280,6 +280,9 @@ func (p *DetailPage) header() []string {
 		d.Seq, at.Format("2006-01-02 15:04:05.000 MST"), format.Relative(at, p.c.Wall()), dash(d.Source), d.Status,
 		latency(time.Duration(d.LatencyUS)*time.Microsecond), d.Bytes, dash(d.APIVersion)))
 	out := []string{l1, l2}
+	if d.Account != "" {
+		out = append(out, st.Warn.Render("connected account "+d.Account)+st.Muted.Render(": kept apart from the platform's cache"))
+	}
 	if d.Reason != "" {
 		out = append(out, st.Bad.Render("reason: "+d.Reason))
 	}
