@@ -78,7 +78,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 // in tests.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "tui"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && isHelpFlag(args[0]) { // "paydesk --help" asks about paydesk, not the console's flags
+		cmd, args = "help", args[1:]
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -129,6 +131,16 @@ func explain(err error) string {
 		return "Stripe is unreachable: check the network (or STRIPE_API_BASE); the cache keeps what it has and the next sync resumes where this one stopped."
 	}
 	return billing.Explain(err)
+}
+
+// isHelpFlag reports whether arg asks for help the way flag does (-h,
+// -help, --help).
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // errUsage marks a bad command line (exit code 2).
