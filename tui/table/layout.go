@@ -22,7 +22,9 @@ const (
 //     not the 18 "incomplete_expired" would need;
 //  2. free text (Flex columns, and any column with Priority > 0 and a Min)
 //     shrinks to its Min, so an email is cut with … before anything goes;
-//  3. columns are dropped, highest Priority first (0 is never dropped);
+//  3. columns are dropped, highest Priority first (0 is never dropped),
+//     also when keeping one would cut a more important column below its
+//     natural width;
 //  4. ids and money (Priority 0) shrink to their Min, if they have one;
 //  5. the last column is squeezed.
 //
@@ -82,6 +84,35 @@ func Layout(cols []Column, width int, rows [][]string) (shown []int, widths []in
 			}
 		}
 		if drop < 0 {
+			break
+		}
+		shown = append(shown[:drop:drop], shown[drop+1:]...)
+	}
+	// a column also goes when keeping it would cut a more important one
+	// below its natural width (an email cut so that CREATED can stay)
+	for len(shown) > 1 {
+		drop := -1
+		for j, i := range shown {
+			if cols[i].Priority > 0 && (drop < 0 || cols[i].Priority >= cols[shown[drop]].Priority) {
+				drop = j
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		p := cols[shown[drop]].Priority
+		n := marker
+		for j, i := range shown {
+			if j > 0 {
+				n += gap
+			}
+			if cols[i].Priority < p {
+				n += max(low(i, 0), min(natural[i], content[i]))
+			} else {
+				n += low(i, 0)
+			}
+		}
+		if n <= width {
 			break
 		}
 		shown = append(shown[:drop:drop], shown[drop+1:]...)
