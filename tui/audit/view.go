@@ -11,8 +11,8 @@ import (
 
 var logCols = []table.Column{
 	{Title: "Time", Width: 16},
-	{Title: "Operator", Width: 10, Flex: true, Min: 6},
-	{Title: "Action", Width: 14, Flex: true, Min: 10},
+	{Title: "Operator", Width: 10, Flex: true, Min: 8},
+	{Title: "Action", Width: 14, Flex: true, Min: 8},
 	{Title: "Target", Width: 18, Min: 14},
 	{Title: "Amount", Width: 16, Right: true},
 	{Title: "Outcome", Width: 9, Status: true},
@@ -22,8 +22,8 @@ var logCols = []table.Column{
 
 var pendingCols = []table.Column{
 	{Title: "Since", Width: 16},
-	{Title: "Operator", Width: 12, Flex: true, Min: 6},
-	{Title: "Action", Width: 16, Flex: true, Min: 10},
+	{Title: "Operator", Width: 12, Flex: true, Min: 8},
+	{Title: "Action", Width: 16, Flex: true, Min: 8},
 	{Title: "Target", Width: 18, Min: 14},
 	{Title: "Amount", Width: 16, Right: true},
 	{Title: "Tries", Width: 5, Right: true, Priority: 1},

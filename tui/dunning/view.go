@@ -80,18 +80,18 @@ func (p *Page) top(declines int) []string {
 	for _, cur := range r.Cohort.Invoices.Amount.Currencies() {
 		rates = append(rates, fmt.Sprintf("%s %s", strings.ToUpper(cur), pct(r.RateByAmount[cur])))
 	}
-	// The rate follows the invoices that failed in the window (the
-	// cohort), not the Recovered line's invoices paid in it: say which.
-	rateLine := fmt.Sprintf("%s (%d of %d failed in window now paid)", pct(r.RateByCount), r.Cohort.Recovered.Count, r.Cohort.Invoices.Count)
+	// Every payment figure follows one cohort, said on screen: the invoices
+	// with a failed payment in the window; what became of them since.
+	rateLine := fmt.Sprintf("%s (%d of %d)", pct(r.RateByCount), r.Cohort.Recovered.Count, r.Cohort.Invoices.Count)
 	if len(rates) > 0 {
 		rateLine += " · by amount " + strings.Join(rates, " · ")
 	}
 	out := []string{
 		head,
-		"",
-		label("Failed payments") + fmt.Sprintf("%-17s", plural(r.Failed.Count, "attempt", "attempts")) + money(r.Failed.Amount),
-		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Recovered.Count, "invoice", "invoices")) + money(r.Recovered.Amount) +
-			st.Muted.Render(fmt.Sprintf(" · paid in window after a failure · avg %.1f days to recover", r.AvgDaysToRecover)),
+		ansi.Truncate(st.Muted.Render(fmt.Sprintf("Cohort: invoices with a failed payment in the window (%s)",
+			plural(r.Failed.Count, "attempt", "attempts"))), max(1, p.width), "…"),
+		label("Failed") + fmt.Sprintf("%-17s", plural(r.Cohort.Invoices.Count, "invoice", "invoices")) + money(r.Cohort.Invoices.Amount) + st.Muted.Render(" due"),
+		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Cohort.Recovered.Count, "invoice", "invoices")) + money(r.Cohort.Recovered.Amount) + st.Muted.Render(" paid since"),
 		label("Recovery rate") + rateLine,
 		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)),
 		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost"),
