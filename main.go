@@ -457,8 +457,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	serve := fs.Bool("serve", false, "with --headless: keep the sandbox, webhooks and demo clock running until interrupted")
 	dbFlag := fs.String("db", "", "cache file (default: a temporary file removed on exit)")
 	whAddr := fs.String("webhook-addr", "127.0.0.1:0", "webhook receiver address")
-	tick := fs.Duration("tick", 3*time.Second, "real time between demo clock steps (0 stops the clock)")
-	step := fs.Duration("step", 4*time.Hour, "account time each demo clock step advances")
+	tick := fs.Duration("tick", demoTick, "real time between demo clock steps (0 stops the clock)")
+	step := fs.Duration("step", demoStep, "account time each demo clock step advances")
 	nowFlag := fs.String("now", "", "freeze the clocks at this RFC 3339 time (screenshots, tests); the demo clock still steps the account's")
 	warmup := fs.Duration("warmup", 0, "after the backfill, advance the account this long at once so the webhook views start with traffic")
 	if err := fs.Parse(args); err != nil {
@@ -578,6 +578,17 @@ func demoLogger(headless bool, stderr io.Writer) (*slog.Logger, func(), error) {
 	}
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }, nil
 }
+
+// The demo clock's pace: every demoTick of real time the account moves
+// demoStep, so ten minutes of watching are about 2.8 days of account time.
+// Renewals, failures and retries keep the tail moving, while disputes
+// still need a response, invoices still have retries pending and failed
+// payments are still in Dunning's 7-day window when a newcomer gets to
+// them (at 4 h a tick every open dispute was closed within six minutes).
+const (
+	demoTick = 3 * time.Second
+	demoStep = 20 * time.Minute
+)
 
 // runDemoClock advances the sandbox's account time so renewals, failed
 // payments, retries, recoveries and disputes happen while someone watches.
