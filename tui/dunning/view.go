@@ -91,7 +91,7 @@ func (p *Page) top(declines int) []string {
 		ansi.Truncate(st.Muted.Render(fmt.Sprintf("Cohort: invoices with a failed payment in the window (%s)",
 			plural(r.Failed.Count, "attempt", "attempts"))), max(1, p.width), "…"),
 		label("Failed") + fmt.Sprintf("%-17s", plural(r.Cohort.Invoices.Count, "invoice", "invoices")) + money(r.Cohort.Invoices.Amount) + st.Muted.Render(" due"),
-		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Cohort.Recovered.Count, "invoice", "invoices")) + money(r.Cohort.Recovered.Amount) + st.Muted.Render(" paid since"),
+		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Cohort.Recovered.Count, "invoice", "invoices")) + recovered(r.Cohort.Recovered, st.Muted.Render(" paid since")),
 		label("Recovery rate") + rateLine,
 		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)),
 		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost"),
@@ -224,6 +224,15 @@ func money(a bd.Amounts) string {
 		parts = append(parts, format.Money(a[cur], cur))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// recovered is the cohort's amounts paid and suffix, or nothing when none
+// was paid ("0 invoices", not "0 invoices - paid since").
+func recovered(t bd.Tally, suffix string) string {
+	if t.Count == 0 {
+		return ""
+	}
+	return money(t.Amount) + suffix
 }
 
 func pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }

@@ -163,7 +163,7 @@ func latency(d time.Duration) string {
 var columns = []table.Column{
 	{Title: "Time", Width: 8},
 	{Title: "Verdict", Width: 16},
-	{Title: "Type", Width: 22, Flex: true, Min: 16},
+	{Title: "Type", Width: 20, Flex: true, Min: 14},
 	{Title: "Object", Width: 18, Min: 14},
 	{Title: "Latency", Width: 8, Right: true, Priority: 2},
 	{Title: "Source", Width: 8, Priority: 1},
