@@ -505,6 +505,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
+	if clock, err = continueDemoAccount(store, clock); err != nil {
+		return err
+	}
 
 	secret, err := newSecret()
 	if err != nil {
@@ -577,6 +580,31 @@ func demoLogger(headless bool, stderr io.Writer) (*slog.Logger, func(), error) {
 		return nil, nil, fmt.Errorf("demo log: %w", err)
 	}
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }, nil
+}
+
+// continueDemoAccount readies a cache reopened with --db for the account
+// this demo seeds: the previous run's clock left copies stamped up to its
+// newest event, later than this run's start, and an older copy never
+// overwrites a newer one, so the states it left (disputes closed, invoices
+// paid) would outrank the new account's until each was refetched. The new
+// account's clock starts a second after that newest event and every kind is
+// fetched again. A fresh cache (no event yet) keeps clock as it is.
+func continueDemoAccount(store *storage.Store, clock func() time.Time) (func() time.Time, error) {
+	last, err := store.LastEvent()
+	if err != nil {
+		return nil, fmt.Errorf("demo cache: %w", err)
+	}
+	if last.Created == 0 {
+		return clock, nil
+	}
+	if err := store.ResetCursors(); err != nil {
+		return nil, fmt.Errorf("demo cache: %w", err)
+	}
+	ahead := time.Unix(last.Created+1, 0).Sub(clock())
+	if ahead <= 0 {
+		return clock, nil
+	}
+	return func() time.Time { return clock().Add(ahead) }, nil
 }
 
 // The demo clock's pace: every demoTick of real time the account moves
