@@ -78,7 +78,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 // in tests.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "tui"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && isHelpFlag(args[0]) { // "paydesk --help" asks about paydesk, not the console's flags
+		cmd, args = "help", args[1:]
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -129,6 +131,16 @@ func explain(err error) string {
 		return "Stripe is unreachable: check the network (or STRIPE_API_BASE); the cache keeps what it has and the next sync resumes where this one stopped."
 	}
 	return billing.Explain(err)
+}
+
+// isHelpFlag reports whether arg asks for help the way flag does (-h,
+// -help, --help).
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // errUsage marks a bad command line (exit code 2).
@@ -445,8 +457,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	serve := fs.Bool("serve", false, "with --headless: keep the sandbox, webhooks and demo clock running until interrupted")
 	dbFlag := fs.String("db", "", "cache file (default: a temporary file removed on exit)")
 	whAddr := fs.String("webhook-addr", "127.0.0.1:0", "webhook receiver address")
-	tick := fs.Duration("tick", 3*time.Second, "real time between demo clock steps (0 stops the clock)")
-	step := fs.Duration("step", 4*time.Hour, "account time each demo clock step advances")
+	tick := fs.Duration("tick", demoTick, "real time between demo clock steps (0 stops the clock)")
+	step := fs.Duration("step", demoStep, "account time each demo clock step advances")
 	nowFlag := fs.String("now", "", "freeze the clocks at this RFC 3339 time (screenshots, tests); the demo clock still steps the account's")
 	warmup := fs.Duration("warmup", 0, "after the backfill, advance the account this long at once so the webhook views start with traffic")
 	if err := fs.Parse(args); err != nil {
@@ -493,6 +505,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
+	if clock, err = continueDemoAccount(store, clock); err != nil {
+		return err
+	}
 
 	secret, err := newSecret()
 	if err != nil {
@@ -566,6 +581,42 @@ func demoLogger(headless bool, stderr io.Writer) (*slog.Logger, func(), error) {
 	}
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }, nil
 }
+
+// continueDemoAccount readies a cache reopened with --db for the account
+// this demo seeds: the previous run's clock left copies stamped up to its
+// newest event, later than this run's start, and an older copy never
+// overwrites a newer one, so the states it left (disputes closed, invoices
+// paid) would outrank the new account's until each was refetched. The new
+// account's clock starts a second after that newest event and every kind is
+// fetched again. A fresh cache (no event yet) keeps clock as it is.
+func continueDemoAccount(store *storage.Store, clock func() time.Time) (func() time.Time, error) {
+	last, err := store.LastEvent()
+	if err != nil {
+		return nil, fmt.Errorf("demo cache: %w", err)
+	}
+	if last.Created == 0 {
+		return clock, nil
+	}
+	if err := store.ResetCursors(); err != nil {
+		return nil, fmt.Errorf("demo cache: %w", err)
+	}
+	ahead := time.Unix(last.Created+1, 0).Sub(clock())
+	if ahead <= 0 {
+		return clock, nil
+	}
+	return func() time.Time { return clock().Add(ahead) }, nil
+}
+
+// The demo clock's pace: every demoTick of real time the account moves
+// demoStep, so ten minutes of watching are about 2.8 days of account time.
+// Renewals, failures and retries keep the tail moving, while disputes
+// still need a response, invoices still have retries pending and failed
+// payments are still in Dunning's 7-day window when a newcomer gets to
+// them (at 4 h a tick every open dispute was closed within six minutes).
+const (
+	demoTick = 3 * time.Second
+	demoStep = 20 * time.Minute
+)
 
 // runDemoClock advances the sandbox's account time so renewals, failed
 // payments, retries, recoveries and disputes happen while someone watches.

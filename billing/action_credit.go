@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
 )
@@ -89,7 +90,7 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 	}
 	p.Lines = []Line{
 		{"Customer", target + nameSuffix(str(cus, "name"), str(cus, "email"))},
-		{"Adjustment", dirWord(dir) + " " + FormatAmount(amount, cur)},
+		{"Adjustment", BalanceWords(signed, cur)},
 		{"Balance before", BalanceWords(before, cur)},
 		{"Balance after", BalanceWords(before+signed, cur)},
 		{"Sent as amount", FormatAmount(signed, cur) + " (negative credits the customer)"},
@@ -100,23 +101,9 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 }
 
 // BalanceWords reads a customer balance the way staff say it: a negative
-// balance is credit the customer holds, a positive one is owed.
-func BalanceWords(balance int64, currency string) string {
-	switch {
-	case balance < 0:
-		return FormatAmount(-balance, currency) + " credit"
-	case balance > 0:
-		return FormatAmount(balance, currency) + " owed"
-	}
-	return FormatAmount(0, currency)
-}
-
-func dirWord(dir string) string {
-	if dir == DirectionCredit {
-		return "Credit"
-	}
-	return "Debit"
-}
+// balance is credit the customer holds, a positive one is owed
+// ("€20.00 credit", "€20.00 owed"; see money.Balance).
+func BalanceWords(balance int64, currency string) string { return money.Balance(balance, currency) }
 
 func nameSuffix(name, email string) string {
 	switch {

@@ -53,7 +53,7 @@ func finish(t *testing.T, tm *teatest.TestModel) *Model {
 }
 
 // TestGolden draws every list and detail page of the seeded cache at
-// 120x36 (and the busiest ones at 80x24) and compares them with
+// 120x36 and 80x24 and compares them with
 // testdata/TestGolden/*.golden (go test ./tui -run TestGolden -update
 // rewrites them).
 func TestGolden(t *testing.T) {
@@ -81,6 +81,13 @@ func TestGolden(t *testing.T) {
 		{"help", 120, 36, []step{{"?", "Keys · Customers"}}},
 		{"customers_80x24", 80, 24, nil},
 		{"invoices_80x24", 80, 24, []step{{"3", "Invoices  status:all"}}},
+		{"subscriptions_80x24", 80, 24, []step{{"2", "Subscriptions  status:all"}}},
+		{"disputes_80x24", 80, 24, []step{{"4", "Disputes  status:all"}}},
+		{"credit_80x24", 80, 24, []step{{"5", "Credit  balance:non-zero"}}},
+		{"customer_detail_80x24", 80, 24, []step{{"/", ""}, {"type:kenji.novak", "kenji.novak4"}, {"enter", ""}, {"enter", "Customer cus_GukRSUbzPKzxgR"}}},
+		{"subscription_detail_80x24", 80, 24, []step{{"2", "Subscriptions  status:all"}, {"f", "status:active"}, {"f", "status:trialing"}, {"f", "status:past_due"}, {"enter", "Subscription sub_3nuYO1EqExcpou"}}},
+		{"dispute_detail_80x24", 80, 24, []step{{"4", "Disputes  status:all"}, {"enter", "Dispute dp_6tFwwCozqOXZbQ"}}},
+		{"help_80x24", 80, 24, []step{{"?", "Keys · Customers"}}},
 		{"invoice_detail_80x24", 80, 24, []step{{"3", "Invoices  status:all"}, {"/", ""}, {"type:56ik0blg-0018", "56ik0bLg-0018"}, {"enter", ""}, {"enter", "Invoice in_A4ORpsjOYHJ4uI"}}},
 	}
 	for _, tc := range cases {

@@ -45,7 +45,7 @@ func TestLiveRefreshPages(t *testing.T) {
 		t.Fatal("a zero-balance customer is on the Credit view")
 	}
 	drive(m, apply(liveEvent(t, "evt_r1", "customer.updated", 60, withField(t, target.Raw, "balance", -123456))))
-	if !strings.Contains(m.View(), target.ID) || !strings.Contains(m.View(), "-$1,234.56") {
+	if !strings.Contains(m.View(), target.ID) || !strings.Contains(m.View(), "$1,234.56 credit") {
 		t.Fatalf("the new credit did not reach the Credit view:\n%s", m.View())
 	}
 

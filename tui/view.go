@@ -156,31 +156,36 @@ func (m *Model) nav() string {
 		return s.HeaderDim.Render("esc ‹ ") + strings.Join(crumbs, s.HeaderDim.Render(" › "))
 	}
 	views := m.views.List()
-	tabs := func(short bool) string {
+	// tabs at three widths: padded full titles; then unpadded, only titles
+	// longer than 9 cells cut to 4 ("Subs"); then every title cut to 4.
+	tabs := func(level int) string {
 		var b strings.Builder
 		for _, v := range views {
 			if v.Key == "" {
 				continue
 			}
 			t := v.Title
-			if short && len(t) > 4 {
+			if level == 1 && len(t) > 9 || level == 2 && len(t) > 4 {
 				t = t[:4]
 			}
 			if b.Len() > 0 {
 				b.WriteString(" ")
 			}
 			label := v.Key + " " + t
-			if v.Name == m.view.Name {
+			switch {
+			case v.Name == m.view.Name:
 				b.WriteString(s.Header.Render("[" + label + "]"))
-			} else {
+			case level == 0:
 				b.WriteString(s.HeaderDim.Render(" " + label + " "))
+			default:
+				b.WriteString(s.HeaderDim.Render(label))
 			}
 		}
 		return b.String()
 	}
-	t := tabs(false)
-	if ansi.StringWidth(t) > m.c.Width {
-		t = tabs(true)
+	t := tabs(0)
+	for level := 1; level <= 2 && ansi.StringWidth(t) > m.c.Width; level++ {
+		t = tabs(level)
 	}
 	return t
 }

@@ -59,9 +59,10 @@ func (f *creditForm) info(*common.Common) []string {
 
 func (f *creditForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
 	out := []huh.Field{
-		huh.NewSelect[string]().Key("direction").Title("Direction").Value(&f.direction).Options(
+		huh.NewSelect[string]().Key("direction").Title("Direction").Options(
 			huh.NewOption("credit — the customer pays less on the next invoices", billing.DirectionCredit),
 			huh.NewOption("debit — the customer owes more", billing.DirectionDebit)).
+			Value(&f.direction). // after Options: huh scrolls a select to its value when Options comes last, hiding the options above it
 			Description(describe(c, "", "direction", fe)),
 	}
 	cur := strings.ToUpper(f.currency)

@@ -128,9 +128,10 @@ func (f *evidenceForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fi
 		out = append(out, huh.NewInput().Key(k).Title(words(k)+" (file path: PDF, PNG or JPEG)").Value(f.files[k]).
 			Validate(checkFile).Description(describe(c, "", k, fe)))
 	}
-	out = append(out, huh.NewSelect[string]().Key("submit").Title("Then").Value(&f.mode).Options(
+	out = append(out, huh.NewSelect[string]().Key("submit").Title("Then").Options(
 		huh.NewOption("save as draft (can still be edited)", "draft"),
 		huh.NewOption("SUBMIT to the bank (final, asks twice)", "submit")).
+		Value(&f.mode). // after Options: huh scrolls a select to its value when Options comes last, hiding the options above it
 		Description(describe(c, "", "evidence", fe)))
 	return out
 }

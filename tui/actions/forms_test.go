@@ -47,7 +47,7 @@ func TestCreditEndToEnd(t *testing.T) {
 	typeText(tm, "late delivery")
 	press(tm, tea.KeyEnter)
 	waitFor(t, tm, "Press enter to send.")
-	if !strings.Contains(f.Screen(), "Credit $12.50") {
+	if !strings.Contains(f.Screen(), "$12.50 credit") {
 		t.Fatalf("confirmation:\n%s", f.Screen())
 	}
 	sendConfirmed(t, tm, f)

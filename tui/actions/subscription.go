@@ -78,10 +78,11 @@ func (f *cancelForm) info(c *common.Common) []string                       { ret
 
 func (f *cancelForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
 	return []huh.Field{
-		huh.NewSelect[string]().Key("mode").Title("Cancel").Value(&f.mode).Options(
+		huh.NewSelect[string]().Key("mode").Title("Cancel").Options(
 			huh.NewOption("at period end — keeps the paid period", billing.CancelAtPeriodEnd),
 			huh.NewOption("now — ends it immediately, no refund of unused time", billing.CancelNow),
 			huh.NewOption("undo — withdraw a cancellation at period end", billing.CancelUndo)).
+			Value(&f.mode). // after Options: huh scrolls a select to its value when Options comes last, hiding the options above it
 			Description(describe(c, "", "mode", fe)),
 		huh.NewInput().Key("comment").Title("Comment").Value(&f.comment).CharLimit(billing.MaxNoteLength).
 			Description(describe(c, "kept in cancellation_details", "comment", fe)),
@@ -117,11 +118,12 @@ func (f *pauseForm) info(c *common.Common) []string                       { retu
 
 func (f *pauseForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
 	return []huh.Field{
-		huh.NewSelect[string]().Key("mode").Title("Collection").Value(&f.mode).Options(
+		huh.NewSelect[string]().Key("mode").Title("Collection").Options(
 			huh.NewOption("pause collection", "pause"), huh.NewOption("resume collection", "resume")).
+			Value(&f.mode). // after Options: huh scrolls a select to its value when Options comes last, hiding the options above it
 			Description(describe(c, "", "mode", fe)),
-		huh.NewSelect[string]().Key("behavior").Title("While paused, invoices are").Value(&f.behavior).
-			Options(optionsOf("", billing.PauseBehaviors...)...).
+		huh.NewSelect[string]().Key("behavior").Title("While paused, invoices are").
+			Options(optionsOf("", billing.PauseBehaviors...)...).Value(&f.behavior).
 			Description(describe(c, "ignored when resuming", "behavior", fe)),
 		huh.NewInput().Key("resumes_at").Title("Resume automatically on (YYYY-MM-DD, optional)").Value(&f.resumesAt).
 			Validate(func(s string) error { _, err := parseDay(s, c.Loc); return err }).

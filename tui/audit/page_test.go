@@ -127,6 +127,26 @@ func TestGoldenAuditLog(t *testing.T) {
 	goldens.RequireEqual(t, stable(final(t, tm)))
 }
 
+// TestGoldenAuditLog80x24: at 80 columns the log keeps who, what, on what,
+// how much and the OUTCOME (the request id and key give way; the credit
+// reads "$7.25 credit" as on every screen).
+func TestGoldenAuditLog80x24(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	seed(t, e)
+	h := pagetest.New(audit.New(e.Session(actenv.Admin)))
+	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
+	t.Cleanup(func() { _ = tm.Quit() })
+	waitFor(t, tm, "vic@desk")
+	out := stable(final(t, tm))
+	for _, want := range []string{"OUTCOME", "succeeded", "refused", "$7.25 credit"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("80 columns lack %q:\n%s", want, out)
+		}
+	}
+	goldens.RequireEqual(t, out)
+}
+
 // TestResolvePending: the pending refund is listed and resolved with
 // Resume: Stripe gets it once, the intent and the log say so.
 func TestResolvePending(t *testing.T) {

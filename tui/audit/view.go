@@ -4,39 +4,45 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
 
 var logCols = []table.Column{
 	{Title: "Time", Width: 16},
-	{Title: "Operator", Width: 10, Flex: true},
-	{Title: "Action", Width: 14},
-	{Title: "Target", Width: 18},
-	{Title: "Amount", Width: 11, Right: true},
+	{Title: "Operator", Width: 10, Flex: true, Min: 8},
+	{Title: "Action", Width: 14, Flex: true, Min: 8},
+	{Title: "Target", Width: 18, Min: 14},
+	{Title: "Amount", Width: 16, Right: true},
 	{Title: "Outcome", Width: 9, Status: true},
-	{Title: "Request", Width: 12, Priority: 2},
-	{Title: "Key", Width: 12, Flex: true, Priority: 1},
+	{Title: "Request", Width: 12, Min: 8, Priority: 2},
+	{Title: "Key", Width: 12, Flex: true, Min: 8, Priority: 1},
 }
 
 var pendingCols = []table.Column{
 	{Title: "Since", Width: 16},
-	{Title: "Operator", Width: 12, Flex: true},
-	{Title: "Action", Width: 16},
-	{Title: "Target", Width: 18},
-	{Title: "Amount", Width: 11, Right: true},
-	{Title: "Tries", Width: 5, Right: true},
-	{Title: "Last error", Width: 16, Flex: true, Priority: 2},
-	{Title: "Key", Width: 27, Priority: 1},
+	{Title: "Operator", Width: 12, Flex: true, Min: 8},
+	{Title: "Action", Width: 16, Flex: true, Min: 8},
+	{Title: "Target", Width: 18, Min: 14},
+	{Title: "Amount", Width: 16, Right: true},
+	{Title: "Tries", Width: 5, Right: true, Priority: 1},
+	{Title: "Last error", Width: 16, Flex: true, Min: 10, Priority: 2},
+	{Title: "Key", Width: 27, Min: 12, Priority: 3},
 }
 
-// amount formats an audit amount ("" when none moved).
-func amount(minor int64, cur string) string {
+// amount formats an audit amount ("" when none moved); a credit
+// adjustment's amount is a balance change, worded as every screen words a
+// customer balance ("€10.00 credit", "€10.00 owed").
+func amount(action string, minor int64, cur string) string {
 	if minor == 0 && cur == "" {
 		return ""
 	}
 	if minor == 0 {
 		return "—"
+	}
+	if action == string(billing.ActionCredit) {
+		return format.Balance(minor, cur)
 	}
 	return format.Money(minor, cur)
 }
@@ -64,14 +70,14 @@ func (p *Page) View() string {
 		cols = logCols
 		for _, r := range p.recs {
 			rows = append(rows, []string{format.Stamp(r.At, p.c.Loc), r.Operator, r.Action, r.Target,
-				amount(r.Amount, r.Currency), r.Outcome, dash(r.RequestID), dash(r.Key)})
+				amount(r.Action, r.Amount, r.Currency), r.Outcome, dash(r.RequestID), dash(r.Key)})
 		}
 		empty = "No money action has been recorded yet."
 	} else {
 		cols = pendingCols
 		for _, in := range p.pending {
 			rows = append(rows, []string{format.Stamp(in.CreatedAt, p.c.Loc), in.Operator, in.Action, in.Target,
-				amount(in.Amount, in.Currency), fmt.Sprint(in.Attempts), dash(in.Error), in.Key})
+				amount(in.Action, in.Amount, in.Currency), fmt.Sprint(in.Attempts), dash(in.Error), in.Key})
 		}
 		empty = "Nothing pending: every money action has a known outcome."
 	}
@@ -106,7 +112,7 @@ func (p *Page) describe(k string) string {
 		if in.Key == k {
 			a := in.Action + " " + in.Target
 			if in.Amount != 0 {
-				a += " " + format.Money(in.Amount, in.Currency)
+				a += " " + amount(in.Action, in.Amount, in.Currency)
 			}
 			return a + " (" + k + ")"
 		}

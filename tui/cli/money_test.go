@@ -80,7 +80,7 @@ func TestCreditCLI(t *testing.T) {
 	if err := cli.Credit(ctx, e.Acts, actenv.Admin, req, false, &out); !errors.Is(err, cli.ErrNotConfirmed) {
 		t.Fatalf("without --yes: %v", err)
 	}
-	if !strings.Contains(out.String(), "Adjustment       Debit $3.10") || e.Reqs.Count("POST") != 0 {
+	if !strings.Contains(out.String(), "Adjustment       $3.10 owed") || e.Reqs.Count("POST") != 0 {
 		t.Fatalf("plan output (or a POST):\n%s", out.String())
 	}
 	out.Reset()

@@ -142,6 +142,7 @@ func (p *Page) key(msg tea.KeyMsg) tea.Cmd {
 		return p.load()
 	case key.Matches(msg, p.keys.Sort):
 		p.sortKey = (p.sortKey + 1) % len(bd.SortKeys)
+		p.desc = descFirst(bd.SortKeys[p.sortKey])
 		p.applySort()
 	case key.Matches(msg, p.keys.Reverse):
 		p.desc = !p.desc
@@ -206,6 +207,13 @@ func (p *Page) FullHelp() [][]key.Binding {
 }
 
 var _ common.Page = (*Page)(nil)
+
+// descFirst is the direction a sort key starts in: amounts and attempts
+// largest first, next retry soonest first, customer A to Z, status A to Z
+// (R reverses any of them).
+func descFirst(k bd.SortKey) bool {
+	return k == bd.SortAmount || k == bd.SortAttempts
+}
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -2,9 +2,11 @@ package dunning_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +86,7 @@ func TestGolden7d(t *testing.T) {
 }
 
 // TestGolden90dSortedByNextRetry: w twice (30d, 90d), then s twice (attempts,
-// next retry) and S (ascending).
+// next retry: soonest first).
 func TestGolden90dSortedByNextRetry(t *testing.T) {
 	tm, _ := start(t, pagetest.Session(loadedStore(t), dunningtest.Now))
 	waitFor(t, tm, "sub_A")
@@ -95,9 +97,37 @@ func TestGolden90dSortedByNextRetry(t *testing.T) {
 	key(tm, "s")
 	waitFor(t, tm, "sort: attempts")
 	key(tm, "s")
-	waitFor(t, tm, "sort: next retry ↓")
-	key(tm, "S")
 	waitFor(t, tm, "sort: next retry ↑")
+	goldens.RequireEqual(t, []byte(final(t, tm)))
+}
+
+// TestSortCustomerAToZ: "sort: customer" lists the worklist A to Z (it ran
+// Z to A, the direction amounts start in); S reverses it.
+func TestSortCustomerAToZ(t *testing.T) {
+	tm, h := start(t, pagetest.Session(loadedStore(t), dunningtest.Now))
+	waitFor(t, tm, "sub_A")
+	for range 3 {
+		key(tm, "s")
+	}
+	waitFor(t, tm, "sort: customer ↑")
+	final(t, tm)
+	p := h.Top().(*dunning.Page)
+	var names []string
+	for _, it := range p.Report().Work {
+		names = append(names, strings.ToLower(cmp.Or(it.CustomerName, it.Customer)))
+	}
+	if len(names) < 2 || !slices.IsSorted(names) {
+		t.Fatalf("sort: customer is not A to Z: %v", names)
+	}
+}
+
+// TestGolden80x24: the figures, one cohort said on screen, and worklist
+// rows at 80x24.
+func TestGolden80x24(t *testing.T) {
+	h := pagetest.New(dunning.New(pagetest.Session(loadedStore(t), dunningtest.Now)))
+	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
+	t.Cleanup(func() { tm.Quit() })
+	waitFor(t, tm, "sub_A")
 	goldens.RequireEqual(t, []byte(final(t, tm)))
 }
 

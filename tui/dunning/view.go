@@ -80,18 +80,18 @@ func (p *Page) top(declines int) []string {
 	for _, cur := range r.Cohort.Invoices.Amount.Currencies() {
 		rates = append(rates, fmt.Sprintf("%s %s", strings.ToUpper(cur), pct(r.RateByAmount[cur])))
 	}
-	// The rate follows the invoices that failed in the window (the
-	// cohort), not the Recovered line's invoices paid in it: say which.
-	rateLine := fmt.Sprintf("%s (%d of %d failed in window now paid)", pct(r.RateByCount), r.Cohort.Recovered.Count, r.Cohort.Invoices.Count)
+	// Every payment figure follows one cohort, said on screen: the invoices
+	// with a failed payment in the window; what became of them since.
+	rateLine := fmt.Sprintf("%s (%d of %d)", pct(r.RateByCount), r.Cohort.Recovered.Count, r.Cohort.Invoices.Count)
 	if len(rates) > 0 {
 		rateLine += " · by amount " + strings.Join(rates, " · ")
 	}
 	out := []string{
 		head,
-		"",
-		label("Failed payments") + fmt.Sprintf("%-17s", plural(r.Failed.Count, "attempt", "attempts")) + money(r.Failed.Amount),
-		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Recovered.Count, "invoice", "invoices")) + money(r.Recovered.Amount) +
-			st.Muted.Render(fmt.Sprintf(" · paid in window after a failure · avg %.1f days to recover", r.AvgDaysToRecover)),
+		ansi.Truncate(st.Muted.Render(fmt.Sprintf("Cohort: invoices with a failed payment in the window (%s)",
+			plural(r.Failed.Count, "attempt", "attempts"))), max(1, p.width), "…"),
+		label("Failed") + fmt.Sprintf("%-17s", plural(r.Cohort.Invoices.Count, "invoice", "invoices")) + money(r.Cohort.Invoices.Amount) + st.Muted.Render(" due"),
+		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Cohort.Recovered.Count, "invoice", "invoices")) + recovered(r.Cohort.Recovered, st.Muted.Render(" paid since")),
 		label("Recovery rate") + rateLine,
 		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)) + unpriced(st.Muted.Render, r.AtRisk.Unpriced),
 		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost") + unpriced(st.Muted.Render, r.Churned.Unpriced),
@@ -224,6 +224,15 @@ func money(a bd.Amounts) string {
 		parts = append(parts, format.Money(a[cur], cur))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// recovered is the cohort's amounts paid and suffix, or nothing when none
+// was paid ("0 invoices", not "0 invoices - paid since").
+func recovered(t bd.Tally, suffix string) string {
+	if t.Count == 0 {
+		return ""
+	}
+	return money(t.Amount) + suffix
 }
 
 func pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }

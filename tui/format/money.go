@@ -20,3 +20,8 @@ func ParseMoney(s, currency string) (int64, error) { return money.Parse(s, curre
 
 // MoneyError is a bad amount, worded for the operator.
 type MoneyError = money.ParseError
+
+// Balance words a customer balance or balance transaction amount the one
+// way every screen shows it: "€20.00 credit" (negative, Stripe's credit),
+// "€20.00 owed" (positive) or "€0.00". See money.Balance.
+func Balance(minor int64, currency string) string { return money.Balance(minor, currency) }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
 
@@ -21,16 +22,16 @@ func NewCustomer(c *common.Common, id string) *Detail {
 func customerBody(d *Detail, b *sections) {
 	e := d.env
 	cu := decode[customerJSON](e.Raw)
-	balance := b.money(e.Amount, e.Currency)
+	balance := format.Balance(e.Amount, e.Currency)
 	switch {
 	case e.Currency == "" && e.Amount == 0:
 		balance = "-" // never billed: no currency yet
 	case e.Deleted:
 		// Stripe drops a deleted customer's balance with it: no next invoice.
 	case e.Amount < 0:
-		balance += "  " + d.c.Styles.Good.Render("credit") + " applied to the next invoice"
+		balance = d.c.Styles.Good.Render(balance) + ", applied to the next invoice"
 	case e.Amount > 0:
-		balance += "  " + d.c.Styles.Warn.Render("owed") + ", added to the next invoice"
+		balance = d.c.Styles.Warn.Render(balance) + ", added to the next invoice"
 	}
 	delinquent := "no"
 	if cu.Delinquent {
@@ -110,7 +111,7 @@ func customerBody(d *Detail, b *sections) {
 	rows = rows[:0]
 	for _, t := range txs {
 		tj := decode[balanceTxnJSON](t.Raw)
-		rows = append(rows, []string{t.ID, b.money(t.Amount, t.Currency), b.money(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
+		rows = append(rows, []string{t.ID, format.Balance(t.Amount, t.Currency), format.Balance(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
 	}
 	b.linkRows(storage.KindBalanceTransaction, txs)
 	b.list(txnCols, rows, more, "no balance transactions")
@@ -224,7 +225,7 @@ var (
 	subCols = []table.Column{
 		{Title: "ID", Width: 18},
 		{Title: "Status", Width: 18, Status: true},
-		{Title: "Plan", Width: 14, Flex: true},
+		{Title: "Plan", Width: 14, Flex: true, Min: 8},
 		{Title: "Amount", Width: 11, Right: true},
 		{Title: "Period end", Width: 10, Priority: 1},
 	}
@@ -240,7 +241,7 @@ var (
 		{Title: "ID", Width: 18},
 		{Title: "Status", Width: 10, Status: true},
 		{Title: "Amount", Width: 11, Right: true},
-		{Title: "Outcome", Width: 16, Flex: true, Priority: 2},
+		{Title: "Outcome", Width: 16, Flex: true, Min: 8, Priority: 2},
 		{Title: "Created", Width: 10, Priority: 1},
 	}
 	refundCols = []table.Column{
@@ -255,15 +256,15 @@ var (
 		{Title: "ID", Width: 18},
 		{Title: "Status", Width: 22, Status: true},
 		{Title: "Amount", Width: 11, Right: true},
-		{Title: "Reason", Width: 14, Flex: true, Priority: 2},
+		{Title: "Reason", Width: 14, Flex: true, Min: 8, Priority: 2},
 		{Title: "Due", Width: 9, Priority: 1},
 	}
 	txnCols = []table.Column{
 		{Title: "ID", Width: 20},
-		{Title: "Amount", Width: 11, Right: true},
-		{Title: "Ending bal.", Width: 11, Right: true, Priority: 2},
+		{Title: "Amount", Width: 16, Right: true},
+		{Title: "Ending balance", Width: 16, Right: true, Priority: 2},
 		{Title: "Type", Width: 10, Priority: 3},
-		{Title: "Description", Width: 14, Flex: true, Priority: 1},
+		{Title: "Description", Width: 14, Flex: true, Min: 8, Priority: 1},
 		{Title: "Created", Width: 10, Priority: 4},
 	}
 )

@@ -28,11 +28,11 @@ func Customers() *table.Descriptor {
 		Name: "customers", Title: "Customers", Kind: storage.KindCustomer,
 		Columns: []table.Column{
 			{Title: "ID", Width: 18},
-			{Title: "Name", Width: 16, Flex: true},
-			{Title: "Email", Width: 22, Flex: true, Priority: 2},
-			{Title: "Balance", Width: 11, Right: true, Priority: 1},
-			{Title: "State", Width: 10, Status: true, Priority: 3},
-			{Title: "Created", Width: 10, Priority: 4},
+			{Title: "Name", Width: 16, Flex: true, Min: 10},
+			{Title: "Email", Width: 22, Flex: true, Min: 12, Priority: 2},
+			{Title: "Balance", Width: 16, Right: true},
+			{Title: "State", Width: 10, Status: true, Priority: 1},
+			{Title: "Created", Width: 10, Priority: 3},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			state := ""
@@ -42,7 +42,7 @@ func Customers() *table.Descriptor {
 			if e.Deleted {
 				state = "deleted"
 			}
-			balance := format.Money(e.Amount, e.Currency)
+			balance := format.Balance(e.Amount, e.Currency)
 			if e.Currency == "" && e.Amount == 0 {
 				balance = "-" // never billed: no currency, "0.00" would read as an amount
 			}
@@ -64,10 +64,10 @@ func Subscriptions() *table.Descriptor {
 		Columns: []table.Column{
 			{Title: "ID", Width: 18},
 			{Title: "Status", Width: 18, Status: true},
-			{Title: "Plan", Width: 14, Flex: true, Priority: 1},
+			{Title: "Plan", Width: 14, Flex: true, Min: 8, Priority: 2},
 			{Title: "Amount", Width: 11, Right: true},
-			{Title: "Customer", Width: 18, Priority: 3},
-			{Title: "Period end", Width: 11, Priority: 2},
+			{Title: "Customer", Width: 22, Flex: true, Min: 12, Priority: 1},
+			{Title: "Period end", Width: 11, Priority: 3},
 			{Title: "Created", Width: 10, Priority: 4},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
@@ -76,7 +76,7 @@ func Subscriptions() *table.Descriptor {
 			if s.CancelAtPeriodEnd {
 				end += "*"
 			}
-			return []string{e.ID, e.Status, s.plan(), subscriptionAmount(s, e), e.Customer, end, date(c, e.Created)}
+			return []string{e.ID, e.Status, s.plan(), subscriptionAmount(s, e), customerEmail(c, e.Customer), end, date(c, e.Created)}
 		},
 		Filters: statusFilters("active", "trialing", "past_due", "unpaid", "paused", "incomplete", "incomplete_expired", "canceled"),
 		Sorts:   table.DefaultSorts,
@@ -92,7 +92,7 @@ func Invoices() *table.Descriptor {
 			{Title: "Number", Width: 14},
 			{Title: "Status", Width: 13, Status: true},
 			{Title: "Amount due", Width: 11, Right: true},
-			{Title: "Customer", Width: 18, Flex: true, Priority: 2},
+			{Title: "Customer", Width: 18, Flex: true, Min: 12, Priority: 2},
 			{Title: "Tries", Width: 5, Right: true, Priority: 3},
 			{Title: "Next try", Width: 9, Priority: 1},
 			{Title: "ID", Width: 18, Priority: 5},
@@ -120,10 +120,10 @@ func Disputes() *table.Descriptor {
 		Columns: []table.Column{
 			{Title: "ID", Width: 18},
 			{Title: "Status", Width: 22, Status: true},
-			{Title: "Reason", Width: 14, Flex: true, Priority: 2},
+			{Title: "Reason", Width: 14, Flex: true, Min: 8, Priority: 2},
 			{Title: "Amount", Width: 11, Right: true},
 			{Title: "Due", Width: 9, Priority: 1},
-			{Title: "Customer", Width: 18, Priority: 3},
+			{Title: "Customer", Width: 22, Flex: true, Min: 10, Priority: 3},
 			{Title: "Created", Width: 10, Priority: 4},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
@@ -132,7 +132,7 @@ func Disputes() *table.Descriptor {
 			if !needsResponse(e.Status) {
 				due = "-"
 			}
-			return []string{e.ID, e.Status, orDash(d.Reason), format.Money(e.Amount, e.Currency), due, orDash(e.Customer), date(c, e.Created)}
+			return []string{e.ID, e.Status, orDash(d.Reason), format.Money(e.Amount, e.Currency), due, customerEmail(c, e.Customer), date(c, e.Created)}
 		},
 		Filters: statusFilters("needs_response", "warning_needs_response", "under_review", "warning_under_review", "won", "lost", "warning_closed"),
 		Sorts:   table.DefaultSorts,
@@ -150,19 +150,13 @@ func Credit() *table.Descriptor {
 		Name: "credit", Title: "Credit", Kind: storage.KindCustomer,
 		Columns: []table.Column{
 			{Title: "Customer", Width: 18},
-			{Title: "Name", Width: 16, Flex: true},
-			{Title: "Email", Width: 22, Flex: true, Priority: 2},
-			{Title: "Balance", Width: 11, Right: true},
-			{Title: "Side", Width: 6, Priority: 1},
-			{Title: "Last balance transaction", Width: 24, Flex: true, Priority: 3},
+			{Title: "Name", Width: 16, Flex: true, Min: 10},
+			{Title: "Email", Width: 22, Flex: true, Min: 12, Priority: 1},
+			{Title: "Balance", Width: 16, Right: true},
+			{Title: "Last balance transaction", Width: 24, Flex: true, Min: 12, Priority: 2},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
-			side := "owed"
-			bal := e.Amount
-			if bal < 0 {
-				side = "credit"
-			}
-			return []string{e.ID, orDash(e.Name), orDash(e.Email), format.Money(bal, e.Currency), side, lastTxn(c, e.ID)}
+			return []string{e.ID, orDash(e.Name), orDash(e.Email), format.Balance(e.Amount, e.Currency), lastTxn(c, e.ID)}
 		},
 		Filters: []table.Filter{
 			{Label: "non-zero", Balance: storage.BalanceNonZero},
@@ -187,11 +181,23 @@ func lastTxn(c *common.Common, customer string) string {
 	}
 	t := p.Items[0]
 	tj := decode[balanceTxnJSON](t.Raw)
-	s := format.Money(t.Amount, t.Currency) + " " + date(c, t.Created)
+	s := format.Balance(t.Amount, t.Currency) + " " + date(c, t.Created)
 	if tj.Description != "" {
 		s += " " + tj.Description
 	}
 	return s
+}
+
+// customerEmail names a customer in a list by the cached email (one read
+// of the visible page's row), else its id; "-" when there is none.
+func customerEmail(c *common.Common, id string) string {
+	if id == "" {
+		return "-"
+	}
+	if e, err := c.Store.Get(storage.KindCustomer, id); err == nil && e.Email != "" {
+		return e.Email
+	}
+	return id
 }
 
 func statusFilters(statuses ...string) []table.Filter {

@@ -88,7 +88,7 @@ func BalanceTransactions() *table.Descriptor {
 		Columns: txnCols,
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			tj := decode[balanceTxnJSON](e.Raw)
-			return []string{e.ID, format.Money(e.Amount, e.Currency), format.Money(tj.EndingBalance, e.Currency), orDash(tj.Type), orDash(tj.Description), date(c, e.Created)}
+			return []string{e.ID, format.Balance(e.Amount, e.Currency), format.Balance(tj.EndingBalance, e.Currency), orDash(tj.Type), orDash(tj.Description), date(c, e.Created)}
 		},
 		Sorts: table.DefaultSorts,
 	}

@@ -183,7 +183,7 @@ func (b *sections) upcomingLines(inv upcomingInvoiceJSON) {
 	}
 	balance := ""
 	if inv.StartingBalance != 0 {
-		balance = b.money(inv.StartingBalance, inv.Currency)
+		balance = format.Balance(inv.StartingBalance, inv.Currency)
 	}
 	at := inv.NextPaymentAttempt
 	if at == 0 {

@@ -19,6 +19,11 @@ type Column struct {
 	Flex bool
 	// Right aligns the cell to the right (money, counts).
 	Right bool
+	// Min is the narrowest the column may be cut to (with …) on a narrow
+	// terminal; 0 means it is never cut. Free text gets a small Min and
+	// shrinks before any column is dropped; a Priority-0 column (ids,
+	// money) with a Min is cut only once nothing else can go. See Layout.
+	Min int
 	// Priority orders columns for dropping on narrow terminals: the highest
 	// goes first; 0 is never dropped.
 	Priority int

@@ -33,7 +33,7 @@ func TestLayoutDropsLowPriorityColumns(t *testing.T) {
 		{20, []string{"ID", "Status", "Amount"}},                  // priority 0 is never dropped
 	}
 	for _, c := range cases {
-		shown, widths := layout(testCols, c.width)
+		shown, widths := Layout(testCols, c.width, nil)
 		var got []string
 		total := marker
 		for j, i := range shown {
@@ -79,5 +79,42 @@ func TestRenderColoursStatusesUnlessNoColor(t *testing.T) {
 	}
 	if ansi.Strip(coloured) != plain {
 		t.Fatalf("colour changed the layout:\n%q\n%q", ansi.Strip(coloured), plain)
+	}
+}
+
+// TestLayoutShrinksFreeTextBeforeDropping: at 80 columns the Customers
+// shape keeps the delinquent STATE and the balance: the email and name
+// (free text) are cut to their Min first, only CREATED goes; ids and money
+// are never cut while anything else can give way.
+func TestLayoutShrinksFreeTextBeforeDropping(t *testing.T) {
+	cols := []Column{
+		{Title: "ID", Width: 18},
+		{Title: "Name", Width: 16, Flex: true, Min: 10},
+		{Title: "Email", Width: 22, Flex: true, Min: 12, Priority: 2},
+		{Title: "Balance", Width: 16, Right: true},
+		{Title: "State", Width: 10, Status: true, Priority: 1},
+		{Title: "Created", Width: 10, Priority: 3},
+	}
+	rows := [][]string{{"cus_GukRSUbzPKzxgR", "Kenji Novak", "kenji.novak41@umbrella.test", "$69.00 credit", "delinquent", "2026-11-01"}}
+	shown, widths := Layout(cols, 80, rows)
+	var got []string
+	for j, i := range shown {
+		got = append(got, cols[i].Title)
+		if cols[i].Title == "ID" && widths[j] != 18 || cols[i].Title == "Balance" && widths[j] < 13 {
+			t.Errorf("%s cut to %d", cols[i].Title, widths[j])
+		}
+	}
+	if strings.Join(got, ",") != "ID,Name,Email,Balance,State" {
+		t.Errorf("80 columns show %v", got)
+	}
+	// an id with a Min is cut only when dropping is not enough
+	idCols := []Column{{Title: "Target", Width: 18, Min: 14}, {Title: "Outcome", Width: 9}, {Title: "Key", Width: 12, Priority: 1}}
+	shown, widths = Layout(idCols, 45, nil)
+	if len(shown) != 3 || widths[0] != 18 {
+		t.Errorf("45 columns: %v %v, want all three with the id whole", shown, widths)
+	}
+	shown, widths = Layout(idCols, 27, nil)
+	if len(shown) != 2 || widths[0] != 14 || widths[1] != 9 {
+		t.Errorf("27 columns: %v %v, want Key dropped, then the id cut to 14", shown, widths)
 	}
 }

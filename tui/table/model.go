@@ -452,7 +452,11 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.heading())
 	b.WriteByte('\n')
-	shown, widths := layout(m.d.Columns, m.width)
+	cells := make([][]string, len(m.rows))
+	for i, rw := range m.rows {
+		cells[i] = rw.cells
+	}
+	shown, widths := Layout(m.d.Columns, m.width, cells)
 	var hdr strings.Builder
 	hdr.WriteString(strings.Repeat(" ", marker))
 	for j, i := range shown {

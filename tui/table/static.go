@@ -9,7 +9,7 @@ import (
 // Render draws rows of cells as a static list (the related objects on a
 // detail page) with the table's column fitting, header and status colours.
 func Render(s *common.Styles, cols []Column, rows [][]string, width int) string {
-	shown, widths := layout(cols, width)
+	shown, widths := Layout(cols, width, rows)
 	var b strings.Builder
 	var hdr strings.Builder
 	hdr.WriteString(strings.Repeat(" ", marker))

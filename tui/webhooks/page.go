@@ -70,6 +70,9 @@ type Page struct {
 
 	cursor, offset int
 	width, height  int
+	// fresh counts deliveries that arrived above the view while it was
+	// scrolled down (the "↑ N new" marker); back at the top it is 0.
+	fresh int
 }
 
 // New builds the page over the session c.
@@ -301,6 +304,7 @@ func (p *Page) prepend(newer []storage.Delivery) {
 	if p.cursor > 0 {
 		p.cursor = min(p.cursor+len(newer), len(p.rows)-1)
 		p.offset += len(newer)
+		p.fresh += len(newer)
 		p.clamp()
 	}
 }
@@ -393,11 +397,17 @@ func (p *Page) Selected() (storage.Delivery, bool) {
 
 func (p *Page) clamp() {
 	p.cursor, p.offset = widget.Scroll(p.cursor, p.offset, len(p.rows), p.tableRows())
+	if p.offset == 0 {
+		p.fresh = 0
+	}
 }
 
 // ShortHelp is the footer's help.
 func (p *Page) ShortHelp() []key.Binding {
 	k := p.keys
+	if p.offset > 0 { // scrolled away from the newest: say how to get back first
+		return []key.Binding{k.Top, k.Pause, k.TypeFilter, k.Verdict, k.Object, k.Detail, k.Replay}
+	}
 	return []key.Binding{k.Pause, k.TypeFilter, k.Verdict, k.Object, k.Detail, k.Replay}
 }
 

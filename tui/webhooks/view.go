@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/table"
 	"github.com/paydesk/paydesk/tui/widget"
 	"github.com/paydesk/paydesk/webhookd"
 )
@@ -35,6 +36,12 @@ func (p *Page) top() []string {
 		state = st.Warn.Render(fmt.Sprintf("‖ paused · %d new", p.pending))
 	}
 	title := st.Title.Render("Webhooks") + "  " + state + st.Muted.Render(fmt.Sprintf("  · %d shown", len(p.rows)))
+	switch { // scrolled down: what is above the view, and the way back
+	case p.fresh > 0:
+		title += "  " + st.Warn.Render(fmt.Sprintf("↑ %d new · g newest", p.fresh))
+	case p.offset > 0:
+		title += "  " + st.Muted.Render(fmt.Sprintf("↑ %d newer · g newest", p.offset))
+	}
 	out := []string{widget.Spread(title, st.Muted.Render(p.filterLine()), p.width)}
 	if p.editing {
 		out = append(out, p.input.View())
@@ -150,13 +157,17 @@ func latency(d time.Duration) string {
 	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
-var columns = []struct {
-	title string
-	width int
-	right bool
-}{
-	{"TIME", 8, false}, {"VERDICT", 16, false}, {"TYPE", 30, false}, {"OBJECT", 18, false},
-	{"LATENCY", 8, true}, {"SOURCE", 8, false}, {"REASON", 0, false},
+// columns of the tail, fitted by table.Layout: free text (type, reason)
+// shrinks first, then reason (the selected row's is on the line below the
+// list), latency and source give way; the object id is cut last.
+var columns = []table.Column{
+	{Title: "Time", Width: 8},
+	{Title: "Verdict", Width: 16},
+	{Title: "Type", Width: 20, Flex: true, Min: 14},
+	{Title: "Object", Width: 18, Min: 14},
+	{Title: "Latency", Width: 8, Right: true, Priority: 2},
+	{Title: "Source", Width: 8, Priority: 1},
+	{Title: "Reason", Width: 10, Flex: true, Min: 12, Priority: 3},
 }
 
 func (p *Page) table(rows int) []string {
@@ -165,16 +176,19 @@ func (p *Page) table(rows int) []string {
 	if width <= 0 {
 		width = 120
 	}
-	fixed := 2
-	for _, c := range columns {
-		fixed += c.width + 1
+	end := min(len(p.rows), p.offset+rows)
+	vals := make([][]string, 0, end-p.offset)
+	for i := p.offset; i < end; i++ {
+		d := p.rows[i]
+		vals = append(vals, []string{time.Unix(0, d.At).In(p.c.Loc).Format("15:04:05"), string(d.Verdict), dash(d.Type), dash(d.ObjectID),
+			latency(time.Duration(d.LatencyUS) * time.Microsecond), dash(d.Source), p.reason(d)})
 	}
-	reasonW := max(10, width-fixed)
+	shown, widths := table.Layout(columns, width, vals)
 	var hdr []string
-	for _, c := range columns {
-		hdr = append(hdr, widget.Cell(c.title, cmpOr(c.width, reasonW), c.right))
+	for j, i := range shown {
+		hdr = append(hdr, widget.Cell(strings.ToUpper(columns[i].Title), widths[j], columns[i].Right))
 	}
-	out := []string{"  " + st.TableHeader.Render(strings.TrimRight(strings.Join(hdr, " "), " "))}
+	out := []string{"  " + st.TableHeader.Render(strings.TrimRight(strings.Join(hdr, "  "), " "))}
 	if len(p.rows) == 0 {
 		msg := "no deliveries yet"
 		if p.filter != (storage.DeliveryFilter{}) {
@@ -182,20 +196,18 @@ func (p *Page) table(rows int) []string {
 		}
 		return append(out, st.Muted.Render("  "+msg))
 	}
-	end := min(len(p.rows), p.offset+rows)
-	for i := p.offset; i < end; i++ {
+	for r, v := range vals {
+		i := p.offset + r
 		d := p.rows[i]
-		vals := []string{time.Unix(0, d.At).In(p.c.Loc).Format("15:04:05"), string(d.Verdict), dash(d.Type), dash(d.ObjectID),
-			latency(time.Duration(d.LatencyUS) * time.Microsecond), dash(d.Source), d.Reason}
 		var cells []string
-		for j, c := range columns {
-			s := widget.Cell(vals[j], cmpOr(c.width, reasonW), c.right)
-			if j == 1 && i != p.cursor { // the selected row is one style end to end
+		for j, c := range shown {
+			s := widget.Cell(v[c], widths[j], columns[c].Right)
+			if c == 1 && i != p.cursor { // the selected row is one style end to end
 				s = verdictStyle(p, d.Verdict).Render(s)
 			}
 			cells = append(cells, s)
 		}
-		line := strings.TrimRight(strings.Join(cells, " "), " ")
+		line := strings.TrimRight(strings.Join(cells, "  "), " ")
 		if i == p.cursor {
 			out = append(out, st.SelectedRow.Render("> "+line))
 		} else {
@@ -207,12 +219,28 @@ func (p *Page) table(rows int) []string {
 	}
 	if d, ok := p.Selected(); ok {
 		sel := fmt.Sprintf("seq %d · %s", d.Seq, dash(d.EventID))
-		if d.Reason != "" {
-			sel += " · " + d.Reason
+		if r := p.reason(d); r != "" {
+			sel += " · " + r
 		}
 		out = append(out, st.Muted.Render(widget.Trunc(sel, width)))
 	}
 	return out
+}
+
+// reason is the delivery's reason, and for a duplicate (the same event
+// delivered again: a webhook retry, or the webhook and the Events-API
+// catch-up both bringing it) why nothing changed and which row applied it.
+func (p *Page) reason(d storage.Delivery) string {
+	if d.Reason != "" || d.Verdict != storage.VerdictDuplicate {
+		return d.Reason
+	}
+	for _, o := range p.rows {
+		if o.Seq != d.Seq && o.EventID == d.EventID && o.Verdict != storage.VerdictDuplicate {
+			return fmt.Sprintf("already applied by seq %d (%s %s); not applied twice", o.Seq, dash(o.Source),
+				time.Unix(0, o.At).In(p.c.Loc).Format("15:04:05"))
+		}
+	}
+	return "already applied by an earlier delivery; not applied twice"
 }
 
 func verdictStyle(p *Page, v storage.Verdict) lipgloss.Style {
@@ -226,13 +254,6 @@ func verdictStyle(p *Page, v storage.Verdict) lipgloss.Style {
 		return st.Warn
 	}
 	return st.Neutral
-}
-
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 func dash(s string) string {
