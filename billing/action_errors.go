@@ -65,6 +65,10 @@ func ExplainAction(err error) string {
 	if fe, ok := AsFieldError(err); ok {
 		return upperFirst(fe.Message) + "."
 	}
+	var ee *EarlierError
+	if errors.As(err, &ee) {
+		return upperFirst(redact(ee.Error())) + "."
+	}
 	switch {
 	case errors.Is(err, ErrForbidden):
 		return "Not allowed: " + redact(err.Error()) + ". Nothing was sent to Stripe."

@@ -41,9 +41,9 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 		return nil, fieldErrf("action", "%q is not an invoice action", req.Action)
 	}
 	target := strings.TrimSpace(req.Invoice)
-	p, err := a.begin(op, req.Action, target, "invoice")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, req.Action, target, "invoice")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	inv, err := a.fresh(ctx, p, storage.KindInvoice, target, "status", "amount_remaining", "attempt_count")
 	if err != nil {
