@@ -65,7 +65,10 @@ type Flow struct {
 	// double-Enter guard read it).
 	sent int
 
-	result  billing.Result
+	result billing.Result
+	// earlier words an earlier request of this action on this target
+	// that Stripe shows applied: the page is done, nothing was sent.
+	earlier string
 	webhook string // type of the event that updated the cache after success
 	// early is the type of an event about the target that arrived while
 	// the call was on its way: Stripe can deliver the webhook before its
@@ -366,6 +369,14 @@ func (f *Flow) startPrepare() tea.Cmd {
 }
 
 func (f *Flow) onPrepared(msg preparedMsg) tea.Cmd {
+	var ee *billing.EarlierError
+	if errors.Is(msg.err, billing.ErrEarlierApplied) && errors.As(msg.err, &ee) {
+		// A re-run after a lost answer: the earlier request went through.
+		f.result, f.earlier, f.errText, f.plan = ee.Result, billing.ExplainAction(msg.err), "", nil
+		f.result.Replayed = true
+		f.st = stDone
+		return common.Toast(common.ToastInfo, string(ee.Result.Action)+" "+ee.Result.Target+": the earlier request went through, nothing sent again")
+	}
 	if msg.err != nil {
 		f.errText = billing.ExplainAction(msg.err)
 		if fe, ok := billing.AsFieldError(msg.err); ok {

@@ -106,6 +106,9 @@ func (f *Flow) doneView() string {
 		what = "Already sent earlier (stored outcome, not sent again)"
 	}
 	b.WriteString("  " + s.Good.Render("✓ "+what) + "\n")
+	if f.earlier != "" {
+		b.WriteString(strings.Join(wrapLines(s.Info.Render(f.earlier), f.w, "  "), "\n") + "\n")
+	}
 	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target},
 		{Label: "Idempotency key", Value: r.Key}, {Label: "Request id", Value: orDash(r.RequestID)}}
 	if r.Detail != "" {
