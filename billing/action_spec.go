@@ -109,6 +109,24 @@ func Spec(act Action) (ActionSpec, bool) {
 	return ActionSpec{}, false
 }
 
+// mustSpec is Spec for the actions this package defines.
+func mustSpec(act Action) ActionSpec {
+	s, _ := Spec(act)
+	return s
+}
+
+// NotApplicable says why act cannot be taken on a kind object whose JSON
+// is raw (cached or fresh), by its ActionSpec's state rules; "" when it
+// can. Key hints and forms use it so that nothing Stripe would refuse is
+// offered.
+func NotApplicable(act Action, kind storage.Kind, raw json.RawMessage) string {
+	s, ok := Spec(act)
+	if !ok {
+		return "unknown action " + string(act)
+	}
+	return s.Applies(kind, raw)
+}
+
 // Specs returns every action's description, in a stable order.
 func Specs() []ActionSpec { return slices.Clone(actionSpecs) }
 
@@ -132,7 +150,7 @@ func irreversible(act Action, call Call) bool {
 // retry applies only when open or uncollectible").
 func (s ActionSpec) Applies(kind storage.Kind, raw json.RawMessage) string {
 	if !slices.Contains(s.Kinds, kind) {
-		return fmt.Sprintf("a %s does not apply to a %s", s.Name, kind)
+		return fmt.Sprintf("%s does not apply to a %s", s.Name, kind)
 	}
 	var obj map[string]any
 	if err := json.Unmarshal(raw, &obj); err != nil {
@@ -144,7 +162,7 @@ func (s ActionSpec) Applies(kind storage.Kind, raw json.RawMessage) string {
 	if len(s.States) > 0 {
 		st := str(obj, "status")
 		if !slices.Contains(s.States, st) {
-			return fmt.Sprintf("%s is %s: a %s applies only when %s", kind, orDash(st), s.Name, strings.Join(s.States, " or "))
+			return fmt.Sprintf("%s is %s: %s applies only when %s", kind, orDash(st), s.Name, strings.Join(s.States, " or "))
 		}
 	}
 	if s.applies != nil {
