@@ -35,8 +35,10 @@ type ActionSpec struct {
 	Endpoints []string
 	// Irreversible reports whether a call cannot be undone once Stripe
 	// applied it (void, mark uncollectible, cancel now, submit evidence):
-	// the confirmation asks for the action's word to be typed.
+	// the confirmation asks for Word to be typed.
 	Irreversible func(Call) bool
+	// Word is what an operator types to confirm an irreversible call.
+	Word string
 	// lookup finds the outcome of a pending intent on Stripe: the id of
 	// what it created or changed and whether it happened at all.
 	lookup func(a *Actions, ctx context.Context, in storage.Intent, call Call) (string, bool, error)
@@ -63,8 +65,8 @@ var actionSpecs = []ActionSpec{
 	{Action: ActionCancel, Name: "cancellation", Kinds: []storage.Kind{storage.KindSubscription},
 		MinRole: RoleFinance, States: liveSubscription,
 		Endpoints:    []string{"POST /v1/subscriptions/%s", "DELETE /v1/subscriptions/%s"},
-		Irreversible: func(c Call) bool { return c.Method == http.MethodDelete },
-		lookup:       (*Actions).lookupCancel},
+		Irreversible: func(c Call) bool { return c.Method == http.MethodDelete }, Word: "cancel",
+		lookup: (*Actions).lookupCancel},
 	{Action: ActionPause, Name: "pause or resume of collection", Kinds: []storage.Kind{storage.KindSubscription},
 		MinRole: RoleFinance, States: []string{"active", "trialing", "past_due", "unpaid"},
 		Endpoints: []string{"POST /v1/subscriptions/%s"}, Irreversible: never, lookup: lookupSubscriptionMetadata},
@@ -73,17 +75,23 @@ var actionSpecs = []ActionSpec{
 		Endpoints: []string{"POST /v1/invoices/%s/pay"}, Irreversible: never, lookup: lookupInvoiceState},
 	{Action: ActionInvoiceVoid, Name: "void", Kinds: []storage.Kind{storage.KindInvoice},
 		MinRole: RoleFinance, States: []string{"open", "uncollectible"},
-		Endpoints: []string{"POST /v1/invoices/%s/void"}, Irreversible: always, lookup: lookupInvoiceState},
+		Endpoints: []string{"POST /v1/invoices/%s/void"}, Irreversible: always, Word: "void", lookup: lookupInvoiceState},
 	{Action: ActionInvoiceUncollect, Name: "mark uncollectible", Kinds: []storage.Kind{storage.KindInvoice},
 		MinRole: RoleFinance, States: []string{"open"},
-		Endpoints: []string{"POST /v1/invoices/%s/mark_uncollectible"}, Irreversible: always, lookup: lookupInvoiceState},
+		Endpoints: []string{"POST /v1/invoices/%s/mark_uncollectible"}, Irreversible: always, Word: "uncollectible", lookup: lookupInvoiceState},
 	{Action: ActionInvoiceSend, Name: "invoice email", Kinds: []storage.Kind{storage.KindInvoice},
 		MinRole: RoleFinance, States: []string{"open"},
 		Endpoints: []string{"POST /v1/invoices/%s/send"}, Irreversible: never, lookup: lookupInvoiceState},
 	{Action: ActionDisputeEvidence, Name: "dispute evidence", Kinds: []storage.Kind{storage.KindDispute},
 		MinRole: RoleSupport, States: []string{"needs_response", "warning_needs_response"},
 		Endpoints:    []string{"POST /v1/disputes/%s"},
-		Irreversible: func(c Call) bool { return c.Get("submit") == "true" },
+		Irreversible: func(c Call) bool { return c.Get("submit") == "true" }, Word: "submit",
+		applies: func(obj map[string]any) string {
+			if num(obj, "evidence_details.submission_count") > 0 {
+				return "evidence was already submitted (status " + str(obj, "status") + "): it cannot be changed"
+			}
+			return ""
+		},
 		lookup: func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {
 			return a.lookupMetadata(ctx, storage.KindDispute, in)
 		}},
@@ -159,14 +167,16 @@ func (s ActionSpec) Applies(kind storage.Kind, raw json.RawMessage) string {
 	if boolean(obj, "deleted") {
 		return "it was deleted"
 	}
+	if s.applies != nil {
+		if why := s.applies(obj); why != "" {
+			return why
+		}
+	}
 	if len(s.States) > 0 {
 		st := str(obj, "status")
 		if !slices.Contains(s.States, st) {
 			return fmt.Sprintf("%s is %s: %s applies only when %s", kind, orDash(st), s.Name, strings.Join(s.States, " or "))
 		}
-	}
-	if s.applies != nil {
-		return s.applies(obj)
 	}
 	return ""
 }
@@ -175,8 +185,8 @@ func (s ActionSpec) Applies(kind storage.Kind, raw json.RawMessage) string {
 // (Stripe: charge_already_refunded); a payment intent's status is enough
 // here, its charge is read when the form is prepared.
 func refundApplies(obj map[string]any) string {
-	if str(obj, "object") != "charge" {
-		return ""
+	if str(obj, "object") != "charge" || str(obj, "status") != "succeeded" {
+		return "" // the status rule says why
 	}
 	captured := num(obj, "amount_captured")
 	if captured == 0 && boolean(obj, "captured") {

@@ -175,6 +175,18 @@ func (p *Plan) Irreversible() bool {
 	return p != nil && (p.ConfirmTwice || irreversible(p.Action, p.Call))
 }
 
+// ConfirmWord is what the operator types to confirm an irreversible plan
+// ("void", "cancel", "submit"; "" when the plan can be undone).
+func (p *Plan) ConfirmWord() string {
+	if !p.Irreversible() {
+		return ""
+	}
+	if s, ok := Spec(p.Action); ok && s.Word != "" {
+		return s.Word
+	}
+	return string(p.Action)
+}
+
 // Result is the outcome of Execute or Resume.
 type Result struct {
 	Key    string
