@@ -129,6 +129,33 @@ func TestCancelAtPeriodEndEndToEnd(t *testing.T) {
 	lastAudit(t, e, f)
 }
 
+// TestCancelNowNeedsItsWord: ending a subscription now cannot be undone:
+// Enter alone sends nothing, typing "cancel" does, once.
+func TestCancelNowNeedsItsWord(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	sub := activeSub(e, "")
+	f := open(t, e.Session(actenv.Admin), billing.ActionCancel, sub)
+	tm, _ := run(t, e, f)
+	focus(t, f, "mode")
+	press(tm, tea.KeyDown)
+	press(tm, tea.KeyEnter)
+	focus(t, f, "comment")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "IRREVERSIBLE", "Type cancel")
+	press(tm, tea.KeyEnter)
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "type cancel and press enter")
+	if f.Sent() != 0 || actenv.Str(e.Object(storage.KindSubscription, sub.ID), "status") != "active" {
+		t.Fatal("cancel now was sent without its word")
+	}
+	typeText(tm, "cancel")
+	sendConfirmed(t, tm, f)
+	if st := actenv.Str(e.Object(storage.KindSubscription, sub.ID), "status"); st != "canceled" || f.Sent() != 1 {
+		t.Fatalf("after the word: status %s, sent %d", st, f.Sent())
+	}
+}
+
 func TestPauseEndToEnd(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{})
