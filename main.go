@@ -127,6 +127,10 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // explain words an error for the operator: Stripe failures through
 // billing.Explain, with what to do when Stripe cannot be reached.
 func explain(err error) string {
+	if errors.Is(err, billing.ErrOutcomeUnknown) || errors.Is(err, billing.ErrEarlierUnknown) {
+		// A money action: its own words, and how to settle it.
+		return billing.ExplainAction(err) + " Run the same command again: it looks the request up on Stripe before anything is sent."
+	}
 	if billing.IsOffline(err) {
 		return "Stripe is unreachable: check the network (or STRIPE_API_BASE); the cache keeps what it has and the next sync resumes where this one stopped."
 	}

@@ -46,9 +46,9 @@ var liveSubscription = []string{"active", "trialing", "past_due", "unpaid", "inc
 // PrepareCancel plans a cancellation now, at period end, or the undo of
 // a cancellation at period end.
 func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequest) (*Plan, error) {
-	p, err := a.begin(op, ActionCancel, strings.TrimSpace(req.Subscription), "subscription")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, ActionCancel, strings.TrimSpace(req.Subscription), "subscription")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	sub, err := a.fresh(ctx, p, storage.KindSubscription, p.Target, "status", "cancel_at_period_end", "current_period_end")
 	if err != nil {
@@ -127,9 +127,9 @@ func (a *Actions) subscriptionPlans(sub map[string]any) string {
 // PreparePause plans pausing payment collection (with a behaviour and an
 // optional automatic resume) or resuming it.
 func (a *Actions) PreparePause(ctx context.Context, op Operator, req PauseRequest) (*Plan, error) {
-	p, err := a.begin(op, ActionPause, strings.TrimSpace(req.Subscription), "subscription")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, ActionPause, strings.TrimSpace(req.Subscription), "subscription")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	sub, err := a.fresh(ctx, p, storage.KindSubscription, p.Target, "status", "pause_collection.behavior", "pause_collection.resumes_at")
 	if err != nil {

@@ -37,9 +37,9 @@ type CreditRequest struct {
 // customer's fresh balance and shows the balance before and after.
 func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequest) (*Plan, error) {
 	target := strings.TrimSpace(req.Customer)
-	p, err := a.begin(op, ActionCredit, target, "customer")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, ActionCredit, target, "customer")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	cus, err := a.fresh(ctx, p, storage.KindCustomer, target, "balance", "currency", "deleted")
 	if err != nil {

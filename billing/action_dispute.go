@@ -52,9 +52,9 @@ type EvidenceRequest struct {
 // state: it refuses disputes already submitted or closed and those past
 // their due_by. A submission is marked ConfirmTwice.
 func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req EvidenceRequest) (*Plan, error) {
-	p, err := a.begin(op, ActionDisputeEvidence, strings.TrimSpace(req.Dispute), "dispute")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, ActionDisputeEvidence, strings.TrimSpace(req.Dispute), "dispute")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	dp, err := a.fresh(ctx, p, storage.KindDispute, p.Target, "status", "evidence_details.submission_count", "evidence_details.due_by")
 	if err != nil {

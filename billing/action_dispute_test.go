@@ -175,3 +175,26 @@ func TestActionDisputeUploadDroppedOneFile(t *testing.T) {
 		t.Fatal("evidence does not name the file")
 	}
 }
+
+// TestEvidenceFileGoesWhereTheAPIGoes: with only an API base configured
+// (the demo, stripe-mock, STRIPE_API_BASE), evidence files are uploaded to
+// that base, not to Stripe's files host, and the evidence is sent.
+func TestEvidenceFileGoesWhereTheAPIGoes(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{customers: 150})
+	ctx := context.Background()
+	c, err := New(Config{SecretKey: testKey, APIBase: e.base, RateLimit: 1e6, MaxNetworkRetries: -1,
+		Logger: e.client.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewActions(c, e.store, nil)
+	dp := e.openDispute()
+	p := mustPlan(t)(a.PrepareEvidence(ctx, support, EvidenceRequest{Dispute: dp,
+		Files: map[string]string{"receipt": writeFile(t, "receipt.pdf", 512)}}))
+	e.reqs.reset()
+	mustExec(t, a, p)
+	if e.reqs.count("POST /v1/files") != 1 || !strings.HasPrefix(str(e.obj(storage.KindDispute, dp), "evidence.receipt"), "file_") {
+		t.Fatalf("upload did not reach the sandbox: %v", e.reqs.all())
+	}
+}

@@ -1,8 +1,10 @@
 package billing
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -65,6 +67,10 @@ func ExplainAction(err error) string {
 	if fe, ok := AsFieldError(err); ok {
 		return upperFirst(fe.Message) + "."
 	}
+	var ee *EarlierError
+	if errors.As(err, &ee) {
+		return upperFirst(redact(ee.Error())) + "."
+	}
 	switch {
 	case errors.Is(err, ErrForbidden):
 		return "Not allowed: " + redact(err.Error()) + ". Nothing was sent to Stripe."
@@ -76,6 +82,13 @@ func ExplainAction(err error) string {
 		why := "Stripe did not answer"
 		if se := stripeError(err); se != nil {
 			why = fmt.Sprintf("Stripe answered %d", se.HTTPStatusCode)
+		} else if ce := callError(err); ce != nil {
+			// Name the call and its network cause (an upload host that
+			// cannot be resolved is not "Stripe did not answer").
+			why = fmt.Sprintf("Stripe did not answer (%s %s: %s)", ce.Method, ce.Path, networkCause(ce.Err))
+			if ce.Path == "/v1/files" {
+				why = fmt.Sprintf("The evidence file could not be uploaded (%s %s: %s)", ce.Method, ce.Path, networkCause(ce.Err))
+			}
 		}
 		return why + ": the request is saved as pending and is retried with the same idempotency key, so it cannot be applied twice."
 	case IsOffline(err):
@@ -116,4 +129,29 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func callError(err error) *CallError {
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return nil
+}
+
+// networkCause is the innermost network error in words ("lookup
+// files.stripe.com: no such host", "connection refused").
+func networkCause(err error) string {
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return "lookup " + de.Name + ": " + de.Err
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return redact(oe.Err.Error())
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
+	}
+	return redact(err.Error())
 }

@@ -34,7 +34,10 @@ func TestExplainAction(t *testing.T) {
 			"already been fully refunded"},
 		{call("POST", "/v1/refunds", &stripe.Error{HTTPStatusCode: 400, Type: stripe.ErrorTypeIdempotency, Msg: "Keys for idempotent requests can only be used with the same parameters"}),
 			"idempotency key was already used with different parameters"},
-		{fmt.Errorf("x: %w: %w", ErrOutcomeUnknown, wrapCall("POST", "/v1/refunds", refused())), "Stripe did not answer: the request is saved as pending"},
+		{fmt.Errorf("x: %w: %w", ErrOutcomeUnknown, wrapCall("POST", "/v1/refunds", refused())), "Stripe did not answer (POST /v1/refunds: connection refused): the request is saved as pending"},
+		// An upload that cannot reach its host names the host, not "Stripe".
+		{fmt.Errorf("x: %w: %w", ErrOutcomeUnknown, wrapCall("POST", "/v1/files", &net.DNSError{Name: "files.stripe.com", Err: "no such host"})),
+			"The evidence file could not be uploaded (POST /v1/files: lookup files.stripe.com: no such host)"},
 		{fmt.Errorf("prepare: %w", wrapCall("GET", "/v1/charges/ch_1", refused())), "nothing was sent"},
 		{fieldErr("amount", "at most $1.00 can be refunded"), "At most $1.00 can be refunded."},
 		{fmt.Errorf("execute: %w", admin.Authorize("nope")), "Nothing was sent to Stripe"},

@@ -20,17 +20,17 @@ type InvoiceRequest struct {
 
 // invoiceOps: the endpoint of each invoice action, the statuses it
 // accepts, and the status it leaves behind ("" when it changes none).
+// The statuses each one accepts are its ActionSpec.States.
 var invoiceOps = map[Action]struct {
 	path    string
-	from    []string
 	to      string
 	verb    string
 	moneyIn bool
 }{
-	ActionInvoicePay:       {"/v1/invoices/%s/pay", []string{"open", "uncollectible", "draft"}, "paid", "Charge the customer's default payment method now", true},
-	ActionInvoiceVoid:      {"/v1/invoices/%s/void", []string{"open", "uncollectible", "draft"}, "void", "Void the invoice (the customer no longer owes it)", false},
-	ActionInvoiceUncollect: {"/v1/invoices/%s/mark_uncollectible", []string{"open"}, "uncollectible", "Mark the invoice uncollectible (bad debt, stops retries)", false},
-	ActionInvoiceSend:      {"/v1/invoices/%s/send", []string{"open"}, "", "Email the invoice to the customer", false},
+	ActionInvoicePay:       {"/v1/invoices/%s/pay", "paid", "Charge the customer's default payment method now", true},
+	ActionInvoiceVoid:      {"/v1/invoices/%s/void", "void", "Void the invoice (the customer no longer owes it; cannot be undone)", false},
+	ActionInvoiceUncollect: {"/v1/invoices/%s/mark_uncollectible", "uncollectible", "Mark the invoice uncollectible (bad debt, stops retries)", false},
+	ActionInvoiceSend:      {"/v1/invoices/%s/send", "", "Email the invoice to the customer", false},
 }
 
 // PrepareInvoice validates an invoice action against the invoice's fresh
@@ -41,18 +41,18 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 		return nil, fieldErrf("action", "%q is not an invoice action", req.Action)
 	}
 	target := strings.TrimSpace(req.Invoice)
-	p, err := a.begin(op, req.Action, target, "invoice")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, req.Action, target, "invoice")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	inv, err := a.fresh(ctx, p, storage.KindInvoice, target, "status", "amount_remaining", "attempt_count")
 	if err != nil {
 		return nil, err
 	}
 	status := str(inv, "status")
-	if !contains(spec.from, status) {
+	if from := mustSpec(req.Action).States; !contains(from, status) {
 		return nil, fieldErrf("invoice", "invoice %s is %s: it can be %s only when %s", target, status,
-			actionWord(req.Action), strings.Join(spec.from, " or "))
+			actionWord(req.Action), strings.Join(from, " or "))
 	}
 	params := &stripe.InvoiceParams{} // these endpoints take no metadata
 	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath(spec.path, target), Form: formOf(params)}

@@ -191,9 +191,9 @@ func (a *Actions) PreviewPlanChange(ctx context.Context, op Operator, req PlanCh
 // item, previews its prorations through the upcoming invoice and plans the
 // update with the same proration date.
 func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanChangeRequest) (*Plan, error) {
-	p, err := a.begin(op, ActionPlanChange, strings.TrimSpace(req.Subscription), "subscription")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, ActionPlanChange, strings.TrimSpace(req.Subscription), "subscription")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	pc, err := a.planChange(ctx, p, req)
 	if err != nil {

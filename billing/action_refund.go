@@ -104,9 +104,9 @@ func (a *Actions) RefundableAmount(ctx context.Context, target string) (Refundab
 // refunding a different sum than the confirmation showed.
 func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequest) (*Plan, error) {
 	target := strings.TrimSpace(req.Target)
-	p, err := a.begin(op, ActionRefund, target, "target")
-	if err != nil {
-		return nil, err
+	p, err := a.start(ctx, op, ActionRefund, target, "target")
+	if err != nil || p.Earlier {
+		return p, err
 	}
 	rf, err := a.RefundableAmount(ctx, target)
 	if err != nil {

@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"slices"
 	"time"
 
 	"github.com/paydesk/paydesk/storage"
-	"github.com/stripe/stripe-go/v76"
 )
 
 // Resume resolves a pending intent after a crash, a restart or a dropped
@@ -53,27 +50,6 @@ func (a *Actions) Resume(ctx context.Context, op Operator, key string) (Result, 
 		note = "key expired and nothing found on Stripe: sent again"
 	}
 	return a.send(ctx, in, op, note, false)
-}
-
-// lookup looks for the outcome of an intent on Stripe: the object that
-// carries its paydesk_intent metadata, or the target already in the state
-// the call aimed at. found is false when Stripe shows no trace of it.
-func (a *Actions) lookup(ctx context.Context, in storage.Intent, call Call) (id string, found bool, err error) {
-	switch Action(in.Action) {
-	case ActionRefund:
-		return a.lookupRefund(ctx, in, call)
-	case ActionCredit:
-		return a.lookupCredit(ctx, in)
-	case ActionPlanChange, ActionPause:
-		return a.lookupMetadata(ctx, storage.KindSubscription, in)
-	case ActionCancel:
-		return a.lookupCancel(ctx, in, call)
-	case ActionInvoicePay, ActionInvoiceVoid, ActionInvoiceUncollect, ActionInvoiceSend:
-		return a.lookupInvoice(ctx, in)
-	case ActionDisputeEvidence:
-		return a.lookupMetadata(ctx, storage.KindDispute, in)
-	}
-	return "", false, fmt.Errorf("no lookup for action %q", in.Action)
 }
 
 // lookupMetadata finds an updated object whose metadata names the intent.
@@ -124,43 +100,4 @@ func listed(raw json.RawMessage, key string) (string, bool, bool, error) {
 		}
 	}
 	return last, false, page.HasMore && last != "", nil
-}
-
-// endpoints are the calls each action may make on its target; Execute
-// and Resume refuse any other (a plan not built by Prepare).
-func checkCall(act Action, target string, call Call) error {
-	if target == "" {
-		return fmt.Errorf("%w: no target", ErrBadPlan)
-	}
-	post := func(format string) string { return http.MethodPost + " " + stripe.FormatURLPath(format, target) }
-	var allowed []string
-	switch act {
-	case ActionRefund:
-		allowed = []string{http.MethodPost + " /v1/refunds"}
-		if call.Get("charge") != target && call.Get("payment_intent") != target {
-			return fmt.Errorf("%w: refund of %s does not name it", ErrBadPlan, target)
-		}
-	case ActionPlanChange, ActionPause:
-		allowed = []string{post("/v1/subscriptions/%s")}
-	case ActionCancel:
-		allowed = []string{post("/v1/subscriptions/%s"), http.MethodDelete + " " + stripe.FormatURLPath("/v1/subscriptions/%s", target)}
-	case ActionCredit:
-		allowed = []string{post("/v1/customers/%s/balance_transactions")}
-	case ActionInvoicePay:
-		allowed = []string{post("/v1/invoices/%s/pay")}
-	case ActionInvoiceVoid:
-		allowed = []string{post("/v1/invoices/%s/void")}
-	case ActionInvoiceUncollect:
-		allowed = []string{post("/v1/invoices/%s/mark_uncollectible")}
-	case ActionInvoiceSend:
-		allowed = []string{post("/v1/invoices/%s/send")}
-	case ActionDisputeEvidence:
-		allowed = []string{post("/v1/disputes/%s")}
-	default:
-		return fmt.Errorf("%w: unknown action %q", ErrBadPlan, act)
-	}
-	if !slices.Contains(allowed, call.Method+" "+call.Path) {
-		return fmt.Errorf("%w: %s cannot send %s %s", ErrBadPlan, act, call.Method, call.Path)
-	}
-	return nil
 }

@@ -36,7 +36,8 @@ const (
 	OutcomeSucceeded = "succeeded"
 	OutcomeFailed    = "failed"
 	OutcomeRefused   = "refused"
-	OutcomePending   = "pending" // no answer: will be retried with the same key
+	OutcomePending   = "pending"   // no answer: will be retried with the same key
+	OutcomeAbandoned = "abandoned" // pending, given up after Stripe showed no trace of it
 )
 
 // Actions performs money mutations for operators. It is safe for
@@ -157,9 +158,33 @@ type Plan struct {
 	Fresh json.RawMessage
 	// PreparedAt is when the fresh state was read.
 	PreparedAt time.Time
-	// ConfirmTwice marks an irreversible call (dispute submission): the
-	// form asks for a second confirmation.
+	// ConfirmTwice marks an irreversible call (ActionSpec.Irreversible:
+	// void, mark uncollectible, cancel now, evidence submission): the
+	// confirmation asks for the action's word to be typed.
 	ConfirmTwice bool
+	// Earlier is set when the plan is not new: it re-sends an earlier
+	// intent of the same action on the same target whose answer was lost
+	// and of which Stripe shows no trace, with its original Key and Call.
+	Earlier bool
+}
+
+// Irreversible reports whether the plan's call cannot be undone once
+// Stripe applied it (its ActionSpec.Irreversible, or ConfirmTwice): the
+// confirmation must be deliberate, not a second Enter.
+func (p *Plan) Irreversible() bool {
+	return p != nil && (p.ConfirmTwice || irreversible(p.Action, p.Call))
+}
+
+// ConfirmWord is what the operator types to confirm an irreversible plan
+// ("void", "cancel", "submit"; "" when the plan can be undone).
+func (p *Plan) ConfirmWord() string {
+	if !p.Irreversible() {
+		return ""
+	}
+	if s, ok := Spec(p.Action); ok && s.Word != "" {
+		return s.Word
+	}
+	return string(p.Action)
 }
 
 // Result is the outcome of Execute or Resume.
@@ -456,6 +481,21 @@ func newKey() (string, error) {
 		return "", fmt.Errorf("idempotency key: %w", err)
 	}
 	return "pd_" + hex.EncodeToString(b[:]), nil
+}
+
+// start is begin for a plan that will be sent: pending intents of act on
+// target are resolved first (settleEarlier). A non-nil plan with Earlier
+// set re-sends the earlier intent and must be returned as it is.
+func (a *Actions) start(ctx context.Context, op Operator, act Action, target, field string) (*Plan, error) {
+	p, err := a.begin(op, act, target, field)
+	if err != nil {
+		return nil, err
+	}
+	earlier, err := a.settleEarlier(ctx, op, act, p.Target)
+	if err != nil || earlier != nil {
+		return earlier, err
+	}
+	return p, nil
 }
 
 // begin authorizes op for act and starts a plan for target.

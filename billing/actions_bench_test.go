@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/paydesk/paydesk/storage"
@@ -43,6 +44,29 @@ func BenchmarkActionReplay(b *testing.B) {
 	for range b.N {
 		if r, err := e.acts.Execute(ctx, p); err != nil || !r.Replayed {
 			b.Fatal(r, err)
+		}
+	}
+}
+
+// BenchmarkSettleEarlier measures the check a new plan makes for pending
+// intents on its target, in a cache holding 2,000 finished intents and
+// none pending on that target (the common case): no Stripe call.
+func BenchmarkSettleEarlier(b *testing.B) {
+	store := newTestStore(b)
+	for i := range 2000 {
+		in := storage.Intent{Key: fmt.Sprintf("pd_%024d", i), Operator: "ada@desk", Action: string(ActionRefund),
+			Target: fmt.Sprintf("ch_%d", i), Params: []byte(`{"method":"POST","path":"/v1/refunds"}`),
+			State: storage.IntentSucceeded, Attempts: 1}
+		if err := store.CreateIntent(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a := NewActions(nil, store, nil)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		if p, err := a.settleEarlier(ctx, finance, ActionRefund, "ch_new"); p != nil || err != nil {
+			b.Fatal(p, err)
 		}
 	}
 }

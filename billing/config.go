@@ -19,7 +19,9 @@ type Config struct {
 	SecretKey string
 	// APIBase overrides https://api.stripe.com (sandbox, stripe-mock).
 	APIBase string
-	// UploadsBase overrides https://files.stripe.com.
+	// UploadsBase overrides https://files.stripe.com; when empty and
+	// APIBase is set, file uploads go to APIBase too (the sandbox,
+	// stripe-mock and proxies serve /v1/files beside the API).
 	UploadsBase string
 	// RateLimit is the client-side cap in requests per second; 0 picks the
 	// default for the key: 25 for test keys, 90 for live keys.
@@ -119,10 +121,14 @@ func New(cfg Config) (*Client, error) {
 		}
 		return stripe.GetBackendWithConfig(t, bc)
 	}
+	uploads := cfg.UploadsBase
+	if uploads == "" {
+		uploads = cfg.APIBase
+	}
 	backends := &stripe.Backends{
 		API:     backendFor(stripe.APIBackend, cfg.APIBase),
 		Connect: backendFor(stripe.ConnectBackend, ""),
-		Uploads: backendFor(stripe.UploadsBackend, cfg.UploadsBase),
+		Uploads: backendFor(stripe.UploadsBackend, uploads),
 	}
 	return &Client{
 		api:       client.New(cfg.SecretKey, backends),

@@ -33,18 +33,13 @@ const (
 	ActionDisputeEvidence  Action = "dispute_evidence" // draft or submit
 )
 
-// minRole is the least role allowed to perform each action.
-var minRole = map[Action]Role{
-	ActionCredit:           RoleSupport,
-	ActionDisputeEvidence:  RoleSupport,
-	ActionRefund:           RoleFinance,
-	ActionPlanChange:       RoleFinance,
-	ActionCancel:           RoleFinance,
-	ActionPause:            RoleFinance,
-	ActionInvoicePay:       RoleFinance,
-	ActionInvoiceVoid:      RoleFinance,
-	ActionInvoiceUncollect: RoleFinance,
-	ActionInvoiceSend:      RoleFinance,
+// minRole is the least role allowed to perform an action, from its
+// description (ActionSpec.MinRole); "" for an unknown action.
+func minRole(a Action) Role {
+	if s, ok := Spec(a); ok {
+		return s.MinRole
+	}
+	return ""
 }
 
 var roleRank = map[Role]int{RoleViewer: 1, RoleSupport: 2, RoleFinance: 3, RoleAdmin: 4}
@@ -62,8 +57,8 @@ func ParseRole(s string) (Role, error) {
 // Can reports whether the role may perform the action. Unknown roles and
 // unknown actions are refused.
 func (r Role) Can(a Action) bool {
-	need, ok := minRole[a]
-	if !ok {
+	need := minRole(a)
+	if need == "" {
 		return false
 	}
 	return roleRank[r] >= roleRank[need]
@@ -89,7 +84,7 @@ func (op Operator) Authorize(a Action) error {
 	if op.Role.Can(a) {
 		return nil
 	}
-	need := minRole[a]
+	need := minRole(a)
 	if need == "" {
 		return fmt.Errorf("%s: unknown action: %w", a, ErrForbidden)
 	}

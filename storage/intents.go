@@ -1,8 +1,11 @@
 package storage
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -93,7 +96,13 @@ func (s *Store) Intent(key string) (Intent, error) {
 }
 
 // Intents lists up to limit intents, newest first; with state set, only those.
+// With a state, intents in other states are skipped without being decoded
+// (a new money plan checks for pending intents on its target on every
+// prepare), walking the intents in key order.
 func (s *Store) Intents(state IntentState, limit int) ([]Intent, error) {
+	if state != "" {
+		return s.intentsIn(state, limit)
+	}
 	var out []Intent
 	err := s.db.View(func(tx *bolt.Tx) error {
 		r := root(tx)
@@ -104,12 +113,43 @@ func (s *Store) Intents(state IntentState, limit int) ([]Intent, error) {
 			if err := getJSON(b, key, &in); err != nil {
 				return err
 			}
-			if in.Key != "" && (state == "" || in.State == state) {
+			if in.Key != "" {
 				out = append(out, in)
 			}
 		}
 		return nil
 	})
+	return out, err
+}
+
+// intentsIn is Intents for one state: a sequential walk of the intents
+// that decodes only those whose JSON holds the state, newest first.
+func (s *Store) intentsIn(state IntentState, limit int) ([]Intent, error) {
+	var out []Intent
+	// encoding/json writes the field exactly so; a stray match is decoded
+	// and filtered like any other.
+	want := []byte(`"state":"` + string(state) + `"`)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return root(tx).Bucket(bucketIntents).ForEach(func(k, v []byte) error {
+			if !bytes.Contains(v, want) {
+				return nil
+			}
+			var in Intent
+			if err := json.Unmarshal(v, &in); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			if in.Key != "" && in.State == state {
+				out = append(out, in)
+			}
+			return nil
+		})
+	})
+	slices.SortStableFunc(out, func(a, b Intent) int {
+		return cmp.Or(cmp.Compare(b.CreatedAt, a.CreatedAt), cmp.Compare(b.Key, a.Key))
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
 	return out, err
 }
 

@@ -3,8 +3,10 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -276,5 +278,32 @@ func TestIntentsAndAudit(t *testing.T) {
 	older, _ := s.Audit(recs[1].Seq, 10)
 	if len(older) != 1 || older[0].Target != "ch_0" {
 		t.Fatalf("older audit %+v", older)
+	}
+}
+
+// TestPendingIntentsNewestFirst: Intents with a state returns only those,
+// newest first and capped, however many finished intents surround them.
+func TestPendingIntentsNewestFirst(t *testing.T) {
+	s := openTest(t, Options{})
+	for i := range 12 {
+		in := Intent{Key: fmt.Sprintf("pd_%02d", i), Action: "refund", Target: "ch_1", CreatedAt: int64(1000 + i),
+			Params: []byte(`{"form":[{"name":"state","value":"pending"}]}`)}
+		if i%3 != 0 {
+			in.State = IntentSucceeded
+		}
+		if err := s.CreateIntent(in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Intents(IntentPending, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, in := range got {
+		keys = append(keys, in.Key)
+	}
+	if want := []string{"pd_09", "pd_06", "pd_03"}; !slices.Equal(keys, want) {
+		t.Fatalf("pending %v, want %v", keys, want)
 	}
 }

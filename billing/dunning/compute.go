@@ -32,6 +32,7 @@ func Compute(store *storage.Store, w Window, now time.Time) (Report, error) {
 	}{
 		{"failed attempts", c.failed},
 		{"recoveries", c.recovered},
+		{"open invoices with failed attempts", c.openDebts},
 		{"subscriptions in dunning", c.atRisk},
 		{"churn", c.churn},
 		{"open invoices", c.openInvoices},
@@ -51,6 +52,10 @@ type computer struct {
 	from, to int64 // [from, to) unix seconds
 	// inWork marks invoices already on the worklist (through their subscription).
 	inWork map[string]bool
+	// debts are the open invoices with at least one failed attempt, in
+	// walk order; debtsOf indexes them by subscription.
+	debts   []invoice
+	debtsOf map[string][]int
 }
 
 // day returns the index of the series day holding t, -1 outside the window.
@@ -256,29 +261,34 @@ func (c *computer) involuntary(s *subscription) (bool, error) {
 	return (in.Status == "open" || in.Status == "uncollectible") && in.AttemptCount >= 1, nil
 }
 
-// openInvoices puts open invoices with at least one attempt on the worklist,
-// unless their subscription's row already shows them.
-func (c *computer) openInvoices() error {
-	var open []invoice
-	err := c.store.Walk(storage.Range{Kind: storage.KindInvoice, By: storage.ByStatus, Group: "open"},
+// openDebts reads the open invoices with at least one attempt: each is a
+// debt, listed once, on its subscription's row or on its own.
+func (c *computer) openDebts() error {
+	c.debtsOf = map[string][]int{}
+	return c.store.Walk(storage.Range{Kind: storage.KindInvoice, By: storage.ByStatus, Group: "open"},
 		func(e storage.Envelope) error {
-			if c.inWork[e.ID] {
-				return nil
-			}
 			in, err := decode[invoice](e.Raw, "invoice", e.ID)
 			if err != nil {
 				return err
 			}
 			if in.AttemptCount >= 1 {
-				open = append(open, in)
+				if sub := string(in.Subscription); sub != "" {
+					c.debtsOf[sub] = append(c.debtsOf[sub], len(c.debts))
+				}
+				c.debts = append(c.debts, in)
 			}
 			return nil
 		})
-	if err != nil {
-		return err
-	}
-	for i := range open {
-		item, err := c.invoiceItem(&open[i])
+}
+
+// openInvoices puts the debts no subscription row already shows on the
+// worklist, one row each.
+func (c *computer) openInvoices() error {
+	for i := range c.debts {
+		if c.inWork[c.debts[i].ID] {
+			continue
+		}
+		item, err := c.invoiceItem(&c.debts[i])
 		if err != nil {
 			return err
 		}

@@ -82,16 +82,14 @@ func brute(t testing.TB, s *storage.Store, from, to int64) bruteForce {
 			b.recovered++
 		}
 	}
-	latestOfRisky := map[string]bool{}
+	risky := map[string]bool{}
 	for _, sub := range all(t, s, storage.KindSubscription) {
 		switch sub["status"] {
 		case "past_due", "unpaid":
 			b.atRisk++
 			b.work++
 			mrrOf(sub, b.atRiskMRR)
-			if id, ok := sub["latest_invoice"].(string); ok {
-				latestOfRisky[id] = true
-			}
+			risky[sub["id"].(string)] = true
 		case "canceled":
 			reason, _ := sub["cancellation_details"].(map[string]any)["reason"].(string)
 			if reason == "payment_failed" && in(num(sub["ended_at"])) {
@@ -99,8 +97,15 @@ func brute(t testing.TB, s *storage.Store, from, to int64) bruteForce {
 			}
 		}
 	}
+	// One row per debt: a risky subscription's row shows one of its open
+	// attempted invoices; every other one has a row of its own.
+	onSubRow := map[string]bool{}
 	for _, iv := range all(t, s, storage.KindInvoice) {
-		if iv["status"] == "open" && num(iv["attempt_count"]) >= 1 && !latestOfRisky[iv["id"].(string)] {
+		if iv["status"] == "open" && num(iv["attempt_count"]) >= 1 {
+			if sub, _ := iv["subscription"].(string); risky[sub] && !onSubRow[sub] {
+				onSubRow[sub] = true
+				continue
+			}
 			b.work++
 		}
 	}

@@ -8,9 +8,10 @@ import (
 	"github.com/paydesk/paydesk/storage"
 )
 
-// WorkItem is one row of the worklist: a past_due or unpaid subscription
-// (with its latest invoice's dunning state) or an open invoice with a failed
-// attempt that no subscription row already shows.
+// WorkItem is one row of the worklist, one per debt: a past_due or unpaid
+// subscription with the invoice it owes (see subscriptionItem), or an open
+// invoice with a failed attempt that no subscription row already shows.
+// Every key on a row acts on its Invoice.
 type WorkItem struct {
 	Kind storage.Kind // subscription or invoice
 	ID   string
@@ -91,25 +92,41 @@ func SortWork(items []WorkItem, key SortKey, desc bool) {
 	})
 }
 
-// subscriptionItem builds a subscription's row from its latest invoice.
+// subscriptionItem builds a subscription's row from the invoice it owes:
+// its open invoice with failed attempts (the most attempted, then the
+// oldest), else its latest invoice when that is still owed (open or
+// uncollectible). A draft or paid latest invoice is never the row's
+// invoice: the keys of the row act on the invoice it names.
 func (c *computer) subscriptionItem(s *subscription) (WorkItem, error) {
 	item := WorkItem{Kind: storage.KindSubscription, ID: s.ID, Status: s.Status, Customer: string(s.Customer), Subscription: s.ID}
 	if cu, err := c.store.Get(storage.KindCustomer, item.Customer); err == nil {
 		item.CustomerName = cmp.Or(cu.Name, cu.Email)
 	}
-	if s.LatestInvoice == "" {
+	var owed *invoice
+	for _, i := range c.debtsOf[s.ID] {
+		d := &c.debts[i]
+		if owed == nil || d.AttemptCount > owed.AttemptCount || (d.AttemptCount == owed.AttemptCount && d.Created < owed.Created) {
+			owed = d
+		}
+	}
+	if owed == nil && s.LatestInvoice != "" {
+		e, err := c.store.Get(storage.KindInvoice, string(s.LatestInvoice))
+		if err != nil {
+			return item, nil // not cached yet
+		}
+		in, err := decode[invoice](e.Raw, "invoice", e.ID)
+		if err != nil {
+			return item, err
+		}
+		if in.Status == "open" || in.Status == "uncollectible" {
+			owed = &in
+		}
+	}
+	if owed == nil {
 		return item, nil
 	}
-	e, err := c.store.Get(storage.KindInvoice, string(s.LatestInvoice))
-	if err != nil {
-		return item, nil // not cached yet
-	}
-	in, err := decode[invoice](e.Raw, "invoice", e.ID)
-	if err != nil {
-		return item, err
-	}
-	c.inWork[in.ID] = true
-	if err := c.fillFromInvoice(&item, &in); err != nil {
+	c.inWork[owed.ID] = true
+	if err := c.fillFromInvoice(&item, owed); err != nil {
 		return item, err
 	}
 	return item, nil

@@ -8,6 +8,7 @@ package money
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // zeroDecimal lists the currencies Stripe charges in whole units
@@ -97,24 +98,62 @@ func Decimal(minor int64, exp int) string {
 	return b.String()
 }
 
-// Parse reads what an operator typed ("12.50", "1,200", "12") into
-// minor units of currency. It refuses negative amounts, more fraction
-// digits than the currency has and anything that is not a number, with a
-// message that can be shown on a form as it is.
+// Parse reads what an operator typed into minor units of currency. The
+// one amount grammar of every surface (console forms, CLI flags):
+//
+//	amount   = [symbol] number [" " CODE]   spaces around are ignored
+//	number   = whole ["." fraction] | "." fraction
+//	whole    = digits | 1-3 digits ("," 3 digits)...   "1,234" groups of three
+//	fraction = 1 to exponent digits (none for JPY, 3 for KWD)
+//
+// symbol and CODE must be the currency's own ("$3.00", "3.00 USD" for usd).
+// A comma is read only as a thousands separator in whole groups of three
+// before the point: "1,234.50" is 123450 cents, while "0,05", "1,50" and
+// "1.234,50" are refused with a message to use a point, never read as
+// another amount. Digits are ASCII 0-9 only (full-width or Arabic-Indic
+// digits are refused), and signs, exponents and anything else are refused.
+// "0" parses as 0; callers that move money refuse it. Errors are
+// *ParseError, worded to be shown on a form as they are.
 func Parse(s, currency string) (int64, error) {
 	exp := Exponent(currency)
-	t := strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-	for _, sym := range symbols {
-		t = strings.TrimPrefix(t, sym)
-	}
-	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, strings.ToUpper(currency)), strings.ToLower(currency)))
+	cur := strings.ToLower(strings.TrimSpace(currency))
+	t := strings.TrimSpace(s)
 	if t == "" {
 		return 0, parseErr("enter an amount")
+	}
+	if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "−") {
+		return 0, parseErr("the amount cannot be negative")
+	}
+	t = strings.TrimPrefix(t, "+")
+	if sym, ok := symbols[cur]; ok && strings.HasPrefix(t, sym) {
+		t = strings.TrimSpace(strings.TrimPrefix(t, sym))
+	}
+	if cur != "" {
+		if code, ok := strings.CutSuffix(t, strings.ToUpper(cur)); ok {
+			t = strings.TrimSpace(code)
+		} else if code, ok := strings.CutSuffix(t, cur); ok {
+			t = strings.TrimSpace(code)
+		}
 	}
 	if strings.HasPrefix(t, "-") {
 		return 0, parseErr("the amount cannot be negative")
 	}
+	if err := otherMoney(t, cur); err != nil {
+		return 0, err
+	}
+	for _, r := range t {
+		if r > 0x7f && unicode.IsDigit(r) {
+			return 0, parseErr("type the digits 0-9: " + strconv.Quote(s) + " has other digits")
+		}
+	}
 	whole, frac, hasDot := strings.Cut(t, ".")
+	if strings.Contains(frac, ",") || (strings.Contains(whole, ",") && !grouped(whole)) {
+		return 0, parseErr("use a point for decimals (" + strconv.Quote(s) + " is ambiguous): a comma only groups thousands, as in 1,234.50")
+	}
+	whole = strings.ReplaceAll(whole, ",", "")
+	if hasDot && frac == "" {
+		return 0, parseErr("digits must follow the point: " + strconv.Quote(s))
+	}
 	if hasDot && len(frac) > exp {
 		if exp == 0 {
 			return 0, parseErr(strings.ToUpper(currency) + " has no minor units: enter a whole amount")
@@ -138,6 +177,37 @@ func Parse(s, currency string) (int64, error) {
 		return 0, parseErr("amount too large")
 	}
 	return v, nil
+}
+
+// grouped reports whether whole is digits grouped by commas in threes
+// ("1,234", "12,345,678"), the first group of one to three digits.
+func grouped(whole string) bool {
+	parts := strings.Split(whole, ",")
+	if len(parts[0]) < 1 || len(parts[0]) > 3 {
+		return false
+	}
+	for _, g := range parts[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// otherMoney refuses an amount marked with another currency's symbol or
+// code ("$3.00" or "3.00 EUR" for a GBP charge).
+func otherMoney(t, cur string) error {
+	for c, sym := range symbols {
+		if c != cur && strings.HasPrefix(t, sym) {
+			return parseErr("the amount is in " + strings.ToUpper(cur) + ", not " + strings.ToUpper(c))
+		}
+	}
+	if i := strings.LastIndexByte(t, ' '); i >= 0 {
+		if code := strings.ToLower(strings.TrimSpace(t[i+1:])); ValidCurrency(code) && code != cur {
+			return parseErr("the amount is in " + strings.ToUpper(cur) + ", not " + strings.ToUpper(code))
+		}
+	}
+	return nil
 }
 
 // ParseError is a bad amount, worded for the operator.

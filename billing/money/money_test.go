@@ -3,6 +3,7 @@ package money
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -79,6 +80,72 @@ func TestParseTakesTrailingCodeAndRefusesBadCurrencies(t *testing.T) {
 	for _, c := range []string{"", "US", "USD", "us1"} {
 		if ValidCurrency(c) {
 			t.Errorf("%q accepted", c)
+		}
+	}
+}
+
+// TestParseGrammar is the one amount grammar, as every surface reads it.
+// A comma is a thousands separator only in groups of three before the
+// point; everything ambiguous is refused rather than read as another sum.
+func TestParseGrammar(t *testing.T) {
+	const usePoint = "use a point for decimals"
+	cases := []struct {
+		in, currency string
+		want         int64  // minor units when accepted
+		refused      string // start of the reason when refused
+	}{
+		{"0,05", "usd", 0, usePoint},
+		{"1,50", "usd", 0, usePoint},
+		{"4,50", "eur", 0, usePoint},
+		{"1,234.50", "usd", 123450, ""},
+		{"12,345,678.90", "usd", 1234567890, ""},
+		{"1.234,50", "eur", 0, usePoint},
+		{"1,2345", "usd", 0, usePoint},
+		{",5", "usd", 0, usePoint},
+		{"1,,234", "usd", 0, usePoint},
+		{"1234,50", "usd", 0, usePoint},
+		{"12.", "usd", 0, "digits must follow the point"},
+		{".5", "usd", 50, ""},
+		{" 12", "usd", 1200, ""},
+		{"12 ", "usd", 1200, ""},
+		{"$3.00", "usd", 300, ""},
+		{"$ 3.00", "usd", 300, ""},
+		{"$3.00", "eur", 0, "the amount is in EUR, not USD"},
+		{"3.00 USD", "usd", 300, ""},
+		{"3.00 usd", "usd", 300, ""},
+		{"3.00 EUR", "usd", 0, "the amount is in USD, not EUR"},
+		{"1e3", "usd", 0, "not a number"},
+		{"0x10", "usd", 0, "not a number"},
+		{"-5", "usd", 0, "the amount cannot be negative"},
+		{"−5", "usd", 0, "the amount cannot be negative"},
+		{"$-5", "usd", 0, "the amount cannot be negative"},
+		{"0", "usd", 0, ""},
+		{"０.０５", "usd", 0, "type the digits 0-9"},
+		{"１２", "jpy", 0, "type the digits 0-9"},
+		{"١٢٫٥٠", "usd", 0, "type the digits 0-9"},
+		{"١٢", "usd", 0, "type the digits 0-9"},
+		// zero-decimal currencies
+		{"1,200", "jpy", 1200, ""},
+		{"¥1,200", "jpy", 1200, ""},
+		{"1,20", "jpy", 0, usePoint},
+		{"12.5", "jpy", 0, "JPY has no minor units"},
+		{"500 KRW", "krw", 500, ""},
+		// three-decimal currencies
+		{"1.234", "kwd", 1234, ""},
+		{"1,234.567", "kwd", 1234567, ""},
+		{"1,5", "kwd", 0, usePoint},
+		{"1.2345", "kwd", 0, "at most 3 digits after the point"},
+	}
+	for _, c := range cases {
+		got, err := Parse(c.in, c.currency)
+		switch {
+		case c.refused == "" && (err != nil || got != c.want):
+			t.Errorf("Parse(%q, %s) = %d, %v; want %d", c.in, c.currency, got, err, c.want)
+		case c.refused != "":
+			var pe *ParseError
+			if !errors.As(err, &pe) || !strings.HasPrefix(pe.Reason, c.refused) {
+				t.Errorf("Parse(%q, %s) = %d, %v; want refused: %s…", c.in, c.currency, got, err, c.refused)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // defaultLineID is the id sequence of an invoice's implicit single line;
@@ -231,10 +232,16 @@ func (s *Server) invoiceAction(c *call, allowed ...uint8) (int32, *apiError) {
 	switch st {
 	case invPaid:
 		return 0, invalidCode("invoice_already_paid", "", "Invoice is already paid")
-	case invVoid:
-		return 0, invalidCode("invoice_not_editable", "", "You can only pay an invoice that is open or uncollectible. This invoice is void.")
 	}
-	return 0, invalidRequest("", "This invoice is %s and cannot be changed in this way.", invStatusNames[st])
+	// Stripe's state rules (docs: invoicing/integration/workflow-transitions):
+	// a draft is finalized or deleted, never paid, voided or marked; a void
+	// or uncollectible invoice accepts only what its allowed list says.
+	var can []string
+	for _, a := range allowed {
+		can = append(can, invStatusNames[a])
+	}
+	return 0, invalidCode("invoice_not_editable", "", "This invoice is %s: this action applies only to %s invoices.",
+		invStatusNames[st], strings.Join(can, " or "))
 }
 
 func (s *Server) payInvoice(c *call) (any, *apiError) {
@@ -263,7 +270,7 @@ func (s *Server) payInvoice(c *call) (any, *apiError) {
 }
 
 func (s *Server) voidInvoice(c *call) (any, *apiError) {
-	i, e := s.invoiceAction(c, invOpen, invUncollectible, invDraft)
+	i, e := s.invoiceAction(c, invOpen, invUncollectible)
 	if e != nil {
 		return nil, e
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -53,8 +54,10 @@ type Flow struct {
 
 	plan    *billing.Plan
 	preview *billing.Preview
-	// armed: the first Enter of a ConfirmTwice plan was given.
-	armed bool
+	// typed is what the operator typed on the confirmation of an
+	// irreversible plan: it is sent only once that is the plan's
+	// ConfirmWord, so no quick double Enter can send it.
+	typed string
 	// refused: Stripe refused the plan; sending it again would only
 	// replay the refusal, so Enter does nothing until the form changes.
 	refused bool
@@ -65,7 +68,10 @@ type Flow struct {
 	// double-Enter guard read it).
 	sent int
 
-	result  billing.Result
+	result billing.Result
+	// earlier words an earlier request of this action on this target
+	// that Stripe shows applied: the page is done, nothing was sent.
+	earlier string
 	webhook string // type of the event that updated the cache after success
 	// early is the type of an event about the target that arrived while
 	// the call was on its way: Stripe can deliver the webhook before its
@@ -190,13 +196,44 @@ func (f *Flow) Sent() int { return f.sent }
 
 // CapturingInput: a focused form field takes every key (q and 1-8 type
 // into it), and so does the page while Stripe is being called, so that
-// the outcome is not left unseen.
+// the outcome is not left unseen, and while the word confirming an
+// irreversible plan is typed.
 func (f *Flow) CapturingInput() bool {
 	switch f.st {
 	case stForm, stLoading, stPreparing, stExecuting:
 		return true
+	case stConfirm:
+		return f.deliberate()
 	}
 	return false
+}
+
+// deliberate reports whether the confirmation asks for a typed word.
+func (f *Flow) deliberate() bool {
+	return f.plan != nil && !f.refused && f.plan.ConfirmWord() != ""
+}
+
+// typeWord handles a key on a confirmation that asks for a typed word;
+// done is false for keys it leaves to the confirmation (enter, esc, and
+// e on an empty word to edit).
+func (f *Flow) typeWord(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
+	switch msg.Type {
+	case tea.KeyRunes:
+		if f.typed == "" && msg.String() == "e" {
+			return nil, false
+		}
+		f.typed += string(msg.Runes)
+		return nil, true
+	case tea.KeySpace:
+		f.typed += " "
+		return nil, true
+	case tea.KeyBackspace:
+		if r := []rune(f.typed); len(r) > 0 {
+			f.typed = string(r[:len(r)-1])
+		}
+		return nil, true
+	}
+	return nil, false
 }
 
 // SetSize fits the form below the page's own lines.
@@ -284,6 +321,11 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 			return common.Pop()
 		}
 	case stConfirm:
+		if f.deliberate() {
+			if cmd, done := f.typeWord(msg); done {
+				return cmd
+			}
+		}
 		switch {
 		case key.Matches(msg, f.keys.Confirm):
 			return f.confirm()
@@ -355,7 +397,7 @@ func (f *Flow) updateForm(msg tea.Msg) tea.Cmd {
 
 func (f *Flow) startPrepare() tea.Cmd {
 	f.st = stPreparing
-	f.fe, f.errText, f.armed, f.refused, f.expired = nil, "", false, false, false
+	f.fe, f.errText, f.typed, f.refused, f.expired = nil, "", "", false, false
 	c, form := f.c, f.form
 	return tea.Batch(f.spin.Tick, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), prepareTimeout)
@@ -366,6 +408,14 @@ func (f *Flow) startPrepare() tea.Cmd {
 }
 
 func (f *Flow) onPrepared(msg preparedMsg) tea.Cmd {
+	var ee *billing.EarlierError
+	if errors.Is(msg.err, billing.ErrEarlierApplied) && errors.As(msg.err, &ee) {
+		// A re-run after a lost answer: the earlier request went through.
+		f.result, f.earlier, f.errText, f.plan = ee.Result, billing.ExplainAction(msg.err), "", nil
+		f.result.Replayed = true
+		f.st = stDone
+		return common.Toast(common.ToastInfo, string(ee.Result.Action)+" "+ee.Result.Target+": the earlier request went through, nothing sent again")
+	}
 	if msg.err != nil {
 		f.errText = billing.ExplainAction(msg.err)
 		if fe, ok := billing.AsFieldError(msg.err); ok {
@@ -388,8 +438,8 @@ func (f *Flow) confirm() tea.Cmd {
 	if p == nil || f.refused {
 		return nil
 	}
-	if p.ConfirmTwice && !f.armed {
-		f.armed = true
+	if w := p.ConfirmWord(); w != "" && !strings.EqualFold(strings.TrimSpace(f.typed), w) {
+		f.errText = "This cannot be undone: type " + w + " and press enter to send it."
 		return nil
 	}
 	if err := f.c.AuthorizeNow(p.Action); err != nil {
@@ -427,7 +477,7 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 		return f.toForm()
 	}
 	f.st = stConfirm
-	f.armed = false
+	f.typed = ""
 	f.errText = billing.ExplainAction(msg.err)
 	switch {
 	case errors.Is(msg.err, billing.ErrOutcomeUnknown):

@@ -129,6 +129,33 @@ func TestCancelAtPeriodEndEndToEnd(t *testing.T) {
 	lastAudit(t, e, f)
 }
 
+// TestCancelNowNeedsItsWord: ending a subscription now cannot be undone:
+// Enter alone sends nothing, typing "cancel" does, once.
+func TestCancelNowNeedsItsWord(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	sub := activeSub(e, "")
+	f := open(t, e.Session(actenv.Admin), billing.ActionCancel, sub)
+	tm, _ := run(t, e, f)
+	focus(t, f, "mode")
+	press(tm, tea.KeyDown)
+	press(tm, tea.KeyEnter)
+	focus(t, f, "comment")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "IRREVERSIBLE", "Type cancel")
+	press(tm, tea.KeyEnter)
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "type cancel and press enter")
+	if f.Sent() != 0 || actenv.Str(e.Object(storage.KindSubscription, sub.ID), "status") != "active" {
+		t.Fatal("cancel now was sent without its word")
+	}
+	typeText(tm, "cancel")
+	sendConfirmed(t, tm, f)
+	if st := actenv.Str(e.Object(storage.KindSubscription, sub.ID), "status"); st != "canceled" || f.Sent() != 1 {
+		t.Fatalf("after the word: status %s, sent %d", st, f.Sent())
+	}
+}
+
 func TestPauseEndToEnd(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{})
@@ -195,7 +222,14 @@ func TestInvoiceActionsEndToEnd(t *testing.T) {
 		}
 		f := push.Page.(*actions.Flow)
 		tm, _ := run(t, e, f)
-		waitFor(t, tm, "Press enter to send.")
+		waitState(t, f, "confirm")
+		if w := f.Plan().ConfirmWord(); w != "" {
+			// Void and mark uncollectible cannot be undone: the word is typed.
+			waitFor(t, tm, "IRREVERSIBLE", "Type "+w)
+			typeText(tm, w)
+		} else {
+			waitFor(t, tm, "Press enter to send.")
+		}
 		sendConfirmed(t, tm, f)
 		if got := actenv.Str(e.Object(storage.KindInvoice, inv.ID), "status"); got != c.status {
 			t.Fatalf("%s: sandbox status %s, want %s", c.act, got, c.status)
@@ -206,13 +240,10 @@ func TestInvoiceActionsEndToEnd(t *testing.T) {
 		lastAudit(t, e, f)
 		_ = tm.Quit()
 	}
-	// A paid invoice cannot be paid again: the page says why, nothing is sent.
+	// A paid invoice cannot be paid again: no form opens, the toast says why.
 	msg := actions.OpenAction(e.Session(actenv.Admin), billing.ActionInvoicePay, open4[0].ID)()
-	f := msg.(common.PushPageMsg).Page.(*actions.Flow)
-	tm, _ := run(t, e, f)
-	waitFor(t, tm, "it can be paid only when")
-	if f.Sent() != 0 {
-		t.Fatal("a refused invoice action was sent")
+	if toast, ok := msg.(common.ToastMsg); !ok || !strings.Contains(toast.Text, "invoice is paid") {
+		t.Fatalf("retry on a paid invoice: %#v", msg)
 	}
 }
 
@@ -284,12 +315,18 @@ func TestEvidenceDraftThenSubmit(t *testing.T) {
 	tabTo(t, tm, f, "submit")
 	press(tm, tea.KeyDown)
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Press enter, then enter again")
+	waitFor(t, tm, "IRREVERSIBLE", "Type submit")
+	// Two quick Enters do not send it: the word must be typed.
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "FINAL: press enter again")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "type submit and press enter")
+	typeText(tm, "sub")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "> sub_")
 	if f.Sent() != 0 || actenv.Num(e.Object(storage.KindDispute, dp.ID), "evidence_details.submission_count") != 0 {
-		t.Fatal("the first Enter of a submission sent it")
+		t.Fatal("a submission was sent without its word typed")
 	}
+	typeText(tm, "mit")
 	press(tm, tea.KeyEnter)
 	waitState(t, f, "done")
 	if n := actenv.Num(e.Object(storage.KindDispute, dp.ID), "evidence_details.submission_count"); n != 1 {

@@ -3,7 +3,7 @@ package actions
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -73,24 +73,17 @@ func Register(a *common.Actions) error {
 	return nil
 }
 
-// kindsOf are the cached kinds an action may target, by id prefix.
+// kindOf is the kind of target among those the action's description
+// (billing.ActionSpec.Kinds) names, by the id's prefix; else its first.
 func kindOf(a billing.Action, target string) (storage.Kind, bool) {
-	switch a {
-	case billing.ActionRefund:
-		if strings.HasPrefix(target, "pi_") {
-			return storage.KindPaymentIntent, true
-		}
-		return storage.KindCharge, true
-	case billing.ActionCredit:
-		return storage.KindCustomer, true
-	case billing.ActionPlanChange, billing.ActionCancel, billing.ActionPause:
-		return storage.KindSubscription, true
-	case billing.ActionInvoicePay, billing.ActionInvoiceVoid, billing.ActionInvoiceUncollect, billing.ActionInvoiceSend:
-		return storage.KindInvoice, true
-	case billing.ActionDisputeEvidence:
-		return storage.KindDispute, true
+	s, ok := billing.Spec(a)
+	if !ok || len(s.Kinds) == 0 {
+		return "", false
 	}
-	return "", false
+	if k, ok := storage.KindOfID(target); ok && slices.Contains(s.Kinds, k) {
+		return k, true
+	}
+	return s.Kinds[0], true
 }
 
 // OpenAction looks target up in the cache and opens the form of action a

@@ -86,10 +86,9 @@ func (f *Flow) confirmView() string {
 		b.WriteString("  " + s.Muted.Render("Nothing was sent to Stripe."))
 	case f.refused:
 		b.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
-	case p.ConfirmTwice && f.armed:
-		b.WriteString("  " + s.Bad.Render("FINAL: press enter again to send. This cannot be undone.") + "  " + s.Muted.Render("esc cancel"))
-	case p.ConfirmTwice:
-		b.WriteString("  " + s.Warn.Render("This is final. Press enter, then enter again to confirm.") + "  " + s.Muted.Render("e edit · esc cancel"))
+	case p.ConfirmWord() != "":
+		b.WriteString("  " + s.Bad.Render("IRREVERSIBLE: this cannot be undone. Type "+p.ConfirmWord()+" and press enter to send.") + "\n")
+		b.WriteString("  " + s.Value.Render("> "+f.typed+"_") + "  " + s.Muted.Render("e edit (before typing) · esc cancel"))
 	default:
 		b.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render("e edit · esc cancel"))
 	}
@@ -106,6 +105,9 @@ func (f *Flow) doneView() string {
 		what = "Already sent earlier (stored outcome, not sent again)"
 	}
 	b.WriteString("  " + s.Good.Render("✓ "+what) + "\n")
+	if f.earlier != "" {
+		b.WriteString(strings.Join(wrapLines(s.Info.Render(f.earlier), f.w, "  "), "\n") + "\n")
+	}
 	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target},
 		{Label: "Idempotency key", Value: r.Key}, {Label: "Request id", Value: orDash(r.RequestID)}}
 	if r.Detail != "" {

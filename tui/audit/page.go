@@ -49,6 +49,7 @@ type Page struct {
 	err     error
 
 	confirming string // key of the intent waiting for enter
+	abandoning bool   // the confirmation is to abandon, not resolve
 	resolving  string // key being resolved
 	note       string // outcome of the last resolution
 
@@ -57,7 +58,7 @@ type Page struct {
 }
 
 type keyMap struct {
-	Up, Down, Next, Prev, Open, Toggle, Resolve, Cancel key.Binding
+	Up, Down, Next, Prev, Open, Toggle, Resolve, Abandon, Cancel key.Binding
 }
 
 var _ common.Page = (*Page)(nil)
@@ -72,6 +73,7 @@ func New(c *common.Common) common.Page {
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
 		Toggle:  key.NewBinding(key.WithKeys("p", "tab"), key.WithHelp("p", "log/pending")),
 		Resolve: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resolve pending")),
+		Abandon: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "abandon if never sent")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep")),
 	}}
 }
@@ -198,7 +200,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Open):
 			return p.resolve(p.confirming)
 		case key.Matches(msg, k.Cancel):
-			p.confirming = ""
+			p.confirming, p.abandoning = "", false
 		}
 		return nil
 	}
@@ -225,7 +227,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		p.reload()
 	case key.Matches(msg, k.Open):
 		return p.open()
-	case key.Matches(msg, k.Resolve):
+	case key.Matches(msg, k.Resolve), key.Matches(msg, k.Abandon):
 		if p.mode != modePending || p.sel >= len(p.pending) || p.resolving != "" {
 			return nil
 		}
@@ -233,7 +235,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		if err := p.check(billing.Action(in.Action)); err != nil {
 			return common.Toast(common.ToastWarn, "resolve unavailable: "+err.Error())
 		}
-		p.confirming = in.Key
+		p.confirming, p.abandoning = in.Key, key.Matches(msg, k.Abandon)
 	}
 	return nil
 }
@@ -250,7 +252,8 @@ func (p *Page) check(a billing.Action) error {
 }
 
 func (p *Page) resolve(k string) tea.Cmd {
-	p.confirming = ""
+	abandon := p.abandoning
+	p.confirming, p.abandoning = "", false
 	var in storage.Intent
 	for _, x := range p.pending {
 		if x.Key == k {
@@ -265,6 +268,11 @@ func (p *Page) resolve(k string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), resumeTimeout)
 		defer cancel()
+		if abandon {
+			// Looked up on Stripe first: given up only when it never happened.
+			r, err := acts.Abandon(ctx, op, k)
+			return resolvedMsg{key: k, result: r, err: err}
+		}
 		r, err := acts.Resume(ctx, op, k)
 		return resolvedMsg{key: k, result: r, err: err}
 	}
@@ -292,10 +300,14 @@ func (p *Page) open() tea.Cmd {
 func (p *Page) ShortHelp() []key.Binding {
 	k := p.keys
 	if p.confirming != "" {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "resolve")), k.Cancel}
+		verb := "resolve"
+		if p.abandoning {
+			verb = "abandon"
+		}
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", verb)), k.Cancel}
 	}
 	if p.mode == modePending {
-		return []key.Binding{k.Up, k.Down, k.Open, k.Resolve, k.Toggle}
+		return []key.Binding{k.Up, k.Down, k.Open, k.Resolve, k.Abandon, k.Toggle}
 	}
 	return []key.Binding{k.Up, k.Down, k.Next, k.Prev, k.Open, k.Toggle}
 }

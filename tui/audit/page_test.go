@@ -230,3 +230,30 @@ func TestPagingAndDetail(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "Audit record #6", "opf")
 }
+
+// TestAbandonPending: A on a pending refund Stripe never saw asks, looks
+// it up, gives it up and audits it; nothing is sent.
+func TestAbandonPending(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	p := seed(t, e)
+	tm, _ := run(t, e.Session(actenv.Admin))
+	waitFor(t, tm, "Pending (1)")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")})
+	waitFor(t, tm, p.Target)
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("A")})
+	waitFor(t, tm, "Abandon", "as ada@desk?")
+	e.Reqs.Reset()
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "resolved: failed")
+	in, err := e.Store.Intent(p.Key)
+	if err != nil || in.State != storage.IntentFailed || !strings.Contains(in.Error, "abandoned by ada@desk") {
+		t.Fatalf("intent after abandoning: %+v %v", in, err)
+	}
+	if n := e.Reqs.Count("POST"); n != 0 {
+		t.Fatalf("%d POSTs while abandoning, want none", n)
+	}
+	if rec := e.Audit(1)[0]; rec.Key != p.Key || rec.Outcome != billing.OutcomeAbandoned {
+		t.Fatalf("audit after abandoning %+v", rec)
+	}
+}

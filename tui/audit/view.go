@@ -96,6 +96,9 @@ func (p *Page) View() string {
 		b.WriteString("  " + s.Muted.Render("older records: pgdn") + "\n")
 	}
 	switch {
+	case p.confirming != "" && p.abandoning:
+		b.WriteString("\n  " + s.Warn.Render("Abandon "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?") +
+			" " + s.Muted.Render("Stripe is asked first; it is given up (and audited) only if Stripe shows no trace of it. enter abandon · esc keep"))
 	case p.confirming != "":
 		b.WriteString("\n  " + s.Warn.Render("Resolve "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?") +
 			" " + s.Muted.Render("Stripe is asked first; the request is sent again with its key only if needed. enter resolve · esc keep"))

@@ -21,7 +21,7 @@ var ErrNotConfirmed = errors.New("nothing was sent: add --yes to send")
 func Refund(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.RefundRequest, yes bool, out io.Writer) error {
 	p, err := acts.PrepareRefund(ctx, op, req)
 	if err != nil {
-		return explained(err)
+		return earlierOr(err, out)
 	}
 	return send(ctx, acts, p, yes, out)
 }
@@ -31,9 +31,25 @@ func Refund(ctx context.Context, acts *billing.Actions, op billing.Operator, req
 func Credit(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.CreditRequest, yes bool, out io.Writer) error {
 	p, err := acts.PrepareCredit(ctx, op, req)
 	if err != nil {
-		return explained(err)
+		return earlierOr(err, out)
 	}
 	return send(ctx, acts, p, yes, out)
+}
+
+// earlierOr handles a prepare error: when an earlier intent of the same
+// action on the same target turned out applied on Stripe (a re-run after
+// a lost answer), it says so on out and succeeds, since what was asked
+// for has happened and nothing was sent again; any other error is
+// worded for the terminal.
+func earlierOr(err error, out io.Writer) error {
+	var ee *billing.EarlierError
+	if !errors.Is(err, billing.ErrEarlierApplied) || !errors.As(err, &ee) {
+		return explained(err)
+	}
+	r := ee.Result
+	_, werr := fmt.Fprintf(out, "%s\nnot sent again: %s %s -> %s (%s)\nidempotency key %s\n",
+		sanitize(billing.ExplainAction(err)), r.Action, sanitize(r.Target), dash(sanitize(r.ResultID)), r.State, r.Key)
+	return werr
 }
 
 func send(ctx context.Context, acts *billing.Actions, p *billing.Plan, yes bool, out io.Writer) error {

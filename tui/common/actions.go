@@ -77,11 +77,35 @@ func (a *Actions) For(kind storage.Kind) []ActionSpec {
 	return out
 }
 
+// ForObject lists the specs of env's kind whose action env's state allows
+// (billing.NotApplicable, Stripe's state rules): the keys a page offers
+// for that object.
+func (a *Actions) ForObject(env storage.Envelope) []ActionSpec {
+	var out []ActionSpec
+	if env.Deleted {
+		return nil // Stripe refuses every action on a deleted object
+	}
+	for _, s := range a.For(env.Kind) {
+		if billing.NotApplicable(s.Action, env.Kind, env.Raw) == "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Start runs the spec for env: a toast with the reason when the session
-// may not act, an error toast when the page cannot be built, else a push.
+// may not act or the object's state does not allow the action (as Stripe
+// would refuse it), an error toast when the page cannot be built, else a
+// push.
 func (s ActionSpec) Start(c *Common, env storage.Envelope) tea.Cmd {
 	if ok, why := c.CanAct(s.Action); !ok {
 		return Toast(ToastWarn, s.Label+" unavailable: "+why)
+	}
+	if env.Deleted {
+		return Toast(ToastWarn, s.Label+" not possible: "+env.ID+" was deleted in Stripe")
+	}
+	if why := billing.NotApplicable(s.Action, env.Kind, env.Raw); why != "" {
+		return Toast(ToastWarn, s.Label+" not possible: "+why)
 	}
 	p, err := s.Open(c, env)
 	if err != nil {

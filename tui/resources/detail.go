@@ -262,17 +262,18 @@ func (d *Detail) FullHelp() [][]key.Binding {
 	return groups
 }
 
+// actionBindings are the money actions offered here: only those the
+// object's (and the selected related object's) state allows.
 func (d *Detail) actionBindings() []key.Binding {
 	var out []key.Binding
-	for _, a := range d.c.Actions.For(d.kind) {
-		if d.env.Deleted {
-			break
-		}
+	for _, a := range d.c.Actions.ForObject(d.env) {
 		out = append(out, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
 	}
-	if l, ok := d.selected(); ok {
-		for _, a := range d.c.Actions.For(l.kind) {
-			out = append(out, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label+" "+shortKind(l.kind))))
+	if l, ok := d.selected(); ok && len(d.c.Actions.For(l.kind)) > 0 {
+		if env, err := d.c.Store.Get(l.kind, l.id); err == nil {
+			for _, a := range d.c.Actions.ForObject(env) {
+				out = append(out, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label+" "+shortKind(l.kind))))
+			}
 		}
 	}
 	return out

@@ -393,9 +393,12 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Open, k.Raw, k.Copy, k.Refetch},
 		m.offered([]key.Binding{k.Filter, k.Clear, k.Status, k.Sort}),
 	}
+	// Money actions: those the selected row's state allows.
 	var actions []key.Binding
-	for _, a := range m.c.Actions.For(m.d.Kind) {
-		actions = append(actions, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
+	if env, ok := m.Selected(); ok {
+		for _, a := range m.c.Actions.ForObject(env) {
+			actions = append(actions, key.NewBinding(key.WithKeys(a.Key), key.WithHelp(a.Key, a.Label)))
+		}
 	}
 	if len(actions) > 0 {
 		groups = append(groups, actions)

@@ -140,7 +140,8 @@ func Objects() []map[string]any {
 		customer("cus_F", "Finn Holt", "finn@example.com"),
 
 		sub("sub_A", "cus_A", "past_due", "in_A", 0, nil, line{monthly, 2}),
-		sub("sub_B", "cus_B", "unpaid", "in_B", 0, nil, line{yearly, 1}, line{weekly, 1}),
+		// sub_B's newest invoice is the next period's draft; what it owes is in_B.
+		sub("sub_B", "cus_B", "unpaid", "in_B2", 0, nil, line{yearly, 1}, line{weekly, 1}),
 		sub("sub_C", "cus_C", "active", "in_C", 0, nil, line{monthly, 1}),
 		sub("sub_D", "cus_D", "canceled", "in_D", D(3, 10), "payment_failed", line{quarterly, 1}),
 		sub("sub_E", "cus_E", "canceled", "", D(4, 0), "cancellation_requested", line{monthly, 1}),
@@ -152,6 +153,8 @@ func Objects() []map[string]any {
 			created: D(1, 0), amountDue: 4000, attempts: 2, next: D(9, 1)}),
 		invoice(inv{id: "in_B", cus: "cus_B", name: "Bob Stone", sub: "sub_B", status: "open", currency: "usd", charge: "ch_B4",
 			created: D(-14, 0), amountDue: 26500, attempts: 4}),
+		invoice(inv{id: "in_B2", cus: "cus_B", name: "Bob Stone", sub: "sub_B", status: "draft", currency: "usd",
+			created: D(6, 5), amountDue: 26500}),
 		invoice(inv{id: "in_C", cus: "cus_C", name: "Chen Wu", sub: "sub_C", status: "paid", currency: "usd", charge: "ch_C3",
 			created: D(0, 0), amountDue: 5000, amountPaid: 5000, attempts: 3, paidAt: D(5, 1)}),
 		invoice(inv{id: "in_D", cus: "cus_D", name: "Dora Diaz", sub: "sub_D", status: "uncollectible", currency: "usd", charge: "ch_D3",

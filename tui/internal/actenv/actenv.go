@@ -48,11 +48,13 @@ var Admin = billing.Operator{Name: "ada@desk", Role: billing.RoleAdmin}
 type Env struct {
 	t       testing.TB
 	Sandbox *sandbox.Server
-	Store   *storage.Store
-	Client  *billing.Client
-	Acts    *billing.Actions
-	Bus     *webhookd.Bus
-	Reqs    *RequestLog
+	// Base is the sandbox's API base URL ("http://127.0.0.1:PORT").
+	Base   string
+	Store  *storage.Store
+	Client *billing.Client
+	Acts   *billing.Actions
+	Bus    *webhookd.Bus
+	Reqs   *RequestLog
 	// Drop loses Stripe's answers to chosen requests (see Dropper).
 	Drop *Dropper
 }
@@ -80,7 +82,7 @@ func New(t testing.TB, o Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Sandbox = sb
+	e.Sandbox, e.Base = sb, base
 	t.Cleanup(func() { _ = sb.Close() })
 	store, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"),
 		webhookd.StoreOptions(storage.Options{Timeout: 2 * time.Second, Now: Clock}))
