@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
-	"github.com/paydesk/paydesk/internal/lostanswer"
+	"github.com/paydesk/paydesk/billing/sandbox/lostanswer"
 )
 
 // childArgsEnv carries a command line to TestCLIChild, which runs it as

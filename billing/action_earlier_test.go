@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paydesk/paydesk/internal/lostanswer"
+	"github.com/paydesk/paydesk/billing/sandbox/lostanswer"
 	"github.com/paydesk/paydesk/storage"
 )
 

@@ -10,7 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/internal/lostanswer"
+	"github.com/paydesk/paydesk/billing/sandbox/lostanswer"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/common"

@@ -19,7 +19,7 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/paydesk/paydesk/billing/dunning"
-	"github.com/paydesk/paydesk/internal/realdata"
+	"github.com/paydesk/paydesk/billing/sandbox/realdata"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/cli"
