@@ -348,7 +348,7 @@ func TestRouteMessages(t *testing.T) {
 	m := start(session(nil, func(c *common.Common) { c.Actions, c.Billing = actions, fx.Billing }), 120, 36)
 	// Ids come from the cache: which objects the seeded account has depends
 	// on the anchor date.
-	inv, ch := firstCached(t, storage.KindInvoice), firstCached(t, storage.KindCharge)
+	inv, ch := firstCached(t, storage.KindInvoice, "open"), firstCached(t, storage.KindCharge, "")
 	drive(m, common.OpenObjectMsg{ID: inv})
 	if d, ok := m.Active().(*resources.Detail); !ok || d.ID() != inv || !strings.Contains(d.Title(), "Invoice") {
 		t.Fatalf("OpenObjectMsg opened %T %q", m.Active(), m.Active().Title())
@@ -446,11 +446,16 @@ func TestMoreOpensCustomerList(t *testing.T) {
 	}
 }
 
-// firstCached returns the id of the oldest cached object of kind.
-func firstCached(t *testing.T, kind storage.Kind) string {
+// firstCached returns the id of the oldest cached object of kind (in
+// status, when not empty).
+func firstCached(t *testing.T, kind storage.Kind, status string) string {
 	t.Helper()
 	var id string
-	err := fx.Store.Walk(storage.Range{Kind: kind}, func(e storage.Envelope) error {
+	r := storage.Range{Kind: kind}
+	if status != "" {
+		r.By, r.Group = storage.ByStatus, status
+	}
+	err := fx.Store.Walk(r, func(e storage.Envelope) error {
 		id = e.ID
 		return storage.ErrStopWalk
 	})

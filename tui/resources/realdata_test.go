@@ -390,7 +390,7 @@ func TestLateLinksAndClosedDisputes(t *testing.T) {
 	mustContain(t, "customer page", page, "dp_case_late", "dp_case_closed")
 	mustNotContain(t, "customer page", page, "y ago")
 	mustMatch(t, "customer page", page, regexp.MustCompile(`dp_case_closed +won +\$70\.00 +fraudulent +-`))
-	mustMatch(t, "disputes list", k.list(resources.Disputes(), 0), regexp.MustCompile(`dp_case_late .*cus_case_late`))
+	mustMatch(t, "disputes list", k.list(resources.Disputes(), 0), regexp.MustCompile(`dp_case_late .*lee\.late@example\.test`)) // the late-linked customer, by email
 }
 
 // TestGuestAndCustomerExtras: a charge without a customer says guest
