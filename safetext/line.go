@@ -104,3 +104,16 @@ func pad(s string, n int) string {
 	}
 	return strings.Repeat("0", n-len(s)) + s
 }
+
+// Text is Line for multi-line text (evidence, descriptions in a text
+// area): LF stays a line break, everything else unsafe is escaped.
+func Text(s string) string {
+	if !strings.ContainsRune(s, '\n') {
+		return Line(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Line(l)
+	}
+	return strings.Join(lines, "\n")
+}

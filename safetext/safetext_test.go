@@ -28,13 +28,13 @@ func TestLineCorpus(t *testing.T) {
 
 func TestLineVisible(t *testing.T) {
 	cases := map[string]string{
-		"Eve \x1b]0;pwned\x07":  `Eve \u001b]0;pwned\u0007`,
-		"c1\u009b2J":            `c1\u009b2J`,
-		"a\u202Eb":              `a\u202eb`,
-		"two\nlines\r\t":        `two\u000alines\u000d\u0009`,
-		"bad\xffutf8":           `bad\xffutf8`,
-		"tag\U000E0041":         `tag\U000e0041`,
-		"👨\u200d👩 Zoë 山田": "👨\u200d👩 Zoë 山田",
+		"Eve \x1b]0;pwned\x07": `Eve \u001b]0;pwned\u0007`,
+		"c1\u009b2J":           `c1\u009b2J`,
+		"a\u202Eb":             `a\u202eb`,
+		"two\nlines\r\t":       `two\u000alines\u000d\u0009`,
+		"bad\xffutf8":          `bad\xffutf8`,
+		"tag\U000E0041":        `tag\U000e0041`,
+		"👨\u200d👩 Zoë 山田":      "👨\u200d👩 Zoë 山田",
 	}
 	for in, want := range cases {
 		if got := safetext.Line(in); got != want {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
@@ -91,10 +92,10 @@ func (p *Page) View() string {
 	}
 	switch {
 	case p.confirming != "":
-		b.WriteString("\n  " + s.Warn.Render("Resolve "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?") +
+		b.WriteString("\n  " + s.Warn.Render(safetext.Line("Resolve "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?")) +
 			" " + s.Muted.Render("Stripe is asked first; the request is sent again with its key only if needed. enter resolve · esc keep"))
 	case p.resolving != "":
-		b.WriteString("\n  " + s.Info.Render("resolving "+p.resolving+" with Stripe…"))
+		b.WriteString("\n  " + s.Info.Render(safetext.Line("resolving "+p.resolving+" with Stripe…")))
 	case p.note != "":
 		b.WriteString("\n  " + p.note)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/paydesk/paydesk/safetext"
 )
 
 // gap separates columns; the first cell of a row is the cursor marker.
@@ -71,6 +72,7 @@ func layout(cols []Column, width int) (shown []int, widths []int) {
 
 // fitCell truncates s to w cells (with an ellipsis) and pads it.
 func fitCell(s string, w int, right bool) string {
+	s = safetext.Line(s)
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
