@@ -8,9 +8,9 @@ import (
 	"github.com/paydesk/paydesk/storage"
 )
 
-// Created is the created stamp (unix seconds, UTC 2026-11-30 ~08:53) of the
+// Created is the created stamp (unix seconds: 2026-11-22 12:00 UTC) of the
 // first seeded object; set i is created i seconds later.
-const Created int64 = 1796028800
+const Created int64 = 1795348800
 
 // Set names the objects seeded for one string.
 type Set struct {
