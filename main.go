@@ -30,6 +30,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/sandbox"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui"
 	"github.com/paydesk/paydesk/tui/actions"
@@ -114,10 +115,12 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "paydesk %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, safetext.Text(err.Error()))
 		return 2
 	default:
-		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, explain(err))
+		// Errors carry Stripe's messages and ids: they pass the same
+		// boundary as everything else printed.
+		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, safetext.Text(explain(err)))
 		return 1
 	}
 }
