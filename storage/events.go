@@ -329,7 +329,7 @@ func trimLog(log, meta *bolt.Bucket, counter Kind, limit int, onDelete func(k, v
 // Event returns a stored event's raw payload.
 func (s *Store) Event(id string) (json.RawMessage, error) {
 	var out json.RawMessage
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := root(tx).Bucket(bucketEvents).Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("event %s: %w", id, ErrNotFound)
@@ -344,7 +344,7 @@ func (s *Store) Event(id string) (json.RawMessage, error) {
 // id or, for a customer id, any object of that customer.
 func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
 	var out []EventSummary
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		r := root(tx)
 		evIdx := r.Bucket(bucketIdx).Bucket(idxEventsKind)
 		b := evIdx.Bucket(idxEventsObject)
@@ -374,7 +374,7 @@ func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
 // RecentEvents lists up to limit events applied before seq (0: the newest), newest first.
 func (s *Store) RecentEvents(beforeSeq uint64, limit int) ([]EventSummary, error) {
 	var out []EventSummary
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketEventLog).Cursor()
 		for k, v := seekBefore(c, beforeSeq); k != nil && len(out) < limit; k, v = c.Prev() {
 			var sum EventSummary

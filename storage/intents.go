@@ -41,7 +41,7 @@ func (s *Store) CreateIntent(in Intent) error {
 	if in.Key == "" {
 		return fmt.Errorf("create intent: empty key")
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		r := root(tx)
 		b := r.Bucket(bucketIntents)
 		if b.Get([]byte(in.Key)) != nil {
@@ -69,7 +69,7 @@ func (s *Store) CreateIntent(in Intent) error {
 
 // UpdateIntent rewrites an existing intent (state, attempts, outcome).
 func (s *Store) UpdateIntent(in Intent) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketIntents)
 		if b.Get([]byte(in.Key)) == nil {
 			return fmt.Errorf("update intent %s: %w", in.Key, ErrNotFound)
@@ -82,7 +82,7 @@ func (s *Store) UpdateIntent(in Intent) error {
 // Intent returns the intent stored under key.
 func (s *Store) Intent(key string) (Intent, error) {
 	var in Intent
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketIntents)
 		if b.Get([]byte(key)) == nil {
 			return fmt.Errorf("intent %s: %w", key, ErrNotFound)
@@ -95,7 +95,7 @@ func (s *Store) Intent(key string) (Intent, error) {
 // Intents lists up to limit intents, newest first; with state set, only those.
 func (s *Store) Intents(state IntentState, limit int) ([]Intent, error) {
 	var out []Intent
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		r := root(tx)
 		b := r.Bucket(bucketIntents)
 		c := r.Bucket(bucketIntentLog).Cursor()
@@ -131,7 +131,7 @@ type AuditRecord struct {
 // AppendAudit adds a record; At defaults to now.
 func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
 	var seq uint64
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketAudit)
 		var err error
 		if seq, err = b.NextSequence(); err != nil {
@@ -152,7 +152,7 @@ func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
 // Audit lists up to limit records before seq (0: the newest), newest first.
 func (s *Store) Audit(beforeSeq uint64, limit int) ([]AuditRecord, error) {
 	var out []AuditRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketAudit).Cursor()
 		for k, v := seekBefore(c, beforeSeq); k != nil && len(out) < limit; k, v = c.Prev() {
 			var rec AuditRecord
