@@ -79,6 +79,9 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open cache: create %s: %w", dir, err)
 		}
 	}
+	if err := precheck(path, opts.ReadOnly); err != nil {
+		return nil, fmt.Errorf("open cache: %w", err)
+	}
 	var db *bolt.DB
 	err := guard(path, func() (err error) {
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
