@@ -2,48 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/paydesk/paydesk/internal/damage"
-	"github.com/paydesk/paydesk/storage"
 )
-
-// smallCache writes a cache with a few customers, invoices and deliveries
-// and returns its bytes.
-func smallCache(t *testing.T) []byte {
-	t.Helper()
-	db := filepath.Join(t.TempDir(), "small.db")
-	store, err := storage.Open(db, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 6 {
-		for _, obj := range []string{
-			fmt.Sprintf(`{"id":"cus_%d","object":"customer","created":%d,"name":"Customer %d","email":"c%d@example.test"}`, i, 1795000000+i, i, i),
-			fmt.Sprintf(`{"id":"in_%d","object":"invoice","created":%d,"customer":"cus_%d","status":"open","amount_due":%d,"currency":"usd"}`, i, 1795000000+i, i, 100*i),
-		} {
-			ev := fmt.Sprintf(`{"id":"evt_%d_%d","object":"event","type":"x.updated","created":%d,"api_version":"2023-10-16","data":{"object":%s}}`,
-				i, len(obj), 1795000000+i, obj)
-			if _, err := store.ApplyEvent([]byte(ev), &storage.Delivery{At: int64(1795000000+i) * 1e9, Source: "webhook", Status: 200}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := store.Close(); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// bbolt grows the file ahead of use; what lies past its pages is not
-	// part of the cache.
-	return b[:damage.HighWater(b)*damage.PageSize(b)]
-}
 
 // TestDamagedCacheNeverPanics runs ls, get, events and events --follow on
 // every page-header byte flip and several truncations of a small cache.
@@ -52,7 +17,10 @@ func smallCache(t *testing.T) []byte {
 // an error about damage says what to do.
 func TestDamagedCacheNeverPanics(t *testing.T) {
 	clearEnv(t)
-	clean := smallCache(t)
+	clean, err := damage.SmallCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	variants := append(damage.Flips(clean), damage.Truncations(clean)...)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "damaged.db")

@@ -6,6 +6,10 @@ package damage
 import (
 	"encoding/binary"
 	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/paydesk/paydesk/storage"
 )
 
 // PageHeader is the size of a bbolt page header (id 8, flags 2, count 2,
@@ -69,4 +73,36 @@ func Truncations(file []byte) []Variant {
 		out = append(out, Variant{Name: fmt.Sprintf("truncated to %d of %d bytes", n, len(file)), Bytes: append([]byte(nil), file[:n]...)})
 	}
 	return out
+}
+
+// SmallCache writes a cache with six customers, six invoices, their events
+// and delivery receipts into dir and returns its bytes up to its last page
+// in use (bbolt grows the file ahead of use; the rest is not the cache's).
+func SmallCache(dir string) ([]byte, error) {
+	db := filepath.Join(dir, "small.db")
+	store, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		return nil, err
+	}
+	for i := range 6 {
+		for j, obj := range []string{
+			fmt.Sprintf(`{"id":"cus_%d","object":"customer","created":%d,"name":"Customer %d","email":"c%d@example.test"}`, i, 1795000000+i, i, i),
+			fmt.Sprintf(`{"id":"in_%d","object":"invoice","created":%d,"customer":"cus_%d","status":"open","amount_due":%d,"currency":"usd"}`, i, 1795000000+i, i, 100*i),
+		} {
+			ev := fmt.Sprintf(`{"id":"evt_%d_%d","object":"event","type":"x.updated","created":%d,"api_version":"2023-10-16","data":{"object":%s}}`,
+				i, j, 1795000000+i, obj)
+			if _, err := store.ApplyEvent([]byte(ev), &storage.Delivery{At: int64(1795000000+i) * 1e9, Source: "webhook", Status: 200}); err != nil {
+				store.Close()
+				return nil, err
+			}
+		}
+	}
+	if err := store.Close(); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(db)
+	if err != nil {
+		return nil, err
+	}
+	return b[:HighWater(b)*PageSize(b)], nil
 }
