@@ -101,4 +101,6 @@ func TestDamagedCacheConsole(t *testing.T) {
 	t.Logf("damaged files: %d; console opened on %d, %d refused at open as damaged; 0 panics", len(variants), opened, refused)
 }
 
-func itoa(n int) string { return string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10)) }
+func itoa(n int) string {
+	return string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10))
+}
