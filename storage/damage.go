@@ -57,11 +57,21 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {
-	return guard(s.path, func() error { return s.db.Update(fn) })
+	var fnErr error
+	err := guard(s.path, func() error {
+		return s.db.Update(func(tx *bolt.Tx) error { fnErr = fn(tx); return fnErr })
+	})
+	s.health.record(err, fnErr)
+	return err
 }
 
 func (s *Store) batch(fn func(*bolt.Tx) error) error {
-	return guard(s.path, func() error { return s.db.Batch(fn) })
+	var fnErr error
+	err := guard(s.path, func() error {
+		return s.db.Batch(func(tx *bolt.Tx) error { fnErr = fn(tx); return fnErr })
+	})
+	s.health.record(err, fnErr)
+	return err
 }
 
 // verify reads every page the file's tree reaches (every bucket, nested

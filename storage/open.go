@@ -51,9 +51,10 @@ var ErrLocked = errors.New("cache in use")
 
 // Store is an open cache file.
 type Store struct {
-	db   *bolt.DB
-	path string
-	opts Options
+	db     *bolt.DB
+	path   string
+	opts   Options
+	health writeHealth
 }
 
 // Open opens or creates the cache at path, applies pending migrations and
