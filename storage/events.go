@@ -167,8 +167,18 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 	switch {
 	case ferr != nil || !f.Kind.Cached():
 		res.Verdict = VerdictRecorded
-		if ferr != nil {
+		var fe *FieldError
+		switch {
+		case errors.As(ferr, &fe):
+			// The receipt keeps the id and names the field.
+			res.Kind, res.ObjectID = fe.Kind, fe.ID
+			res.Reason = "field " + fe.Field + " undecodable: " + fe.Err.Error()
+		case errors.Is(ferr, errNoID):
 			res.Reason = "object has no id" // invoice.upcoming and the like
+		case ferr != nil:
+			res.Reason = ferr.Error()
+		}
+		if ferr != nil {
 			var ref struct {
 				Customer json.RawMessage `json:"customer"`
 			}
