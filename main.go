@@ -776,7 +776,7 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 	if c.WebhookSecrets != "" {
 		secrets, err := webhookd.ParseSecrets(c.WebhookSecrets)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", webhookd.SecretEnv, err)
+			return nil, fmt.Errorf("webhooks: %w", err) // err names the variable
 		}
 		rx, err := startReceiver(ctx, webhookd.Config{Addr: whAddr, Secrets: secrets, Logger: logger}, store, logger)
 		if err != nil {
