@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"encoding/base64"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,7 +66,8 @@ func screenCheck(t *testing.T, m *Model, what string, w int) string {
 // objects that carry it, on a 120x36 terminal, and scans each screen.
 func TestHostileCorpusConsole(t *testing.T) {
 	store := hostileStore(t)
-	c := session(&bytes.Buffer{}, func(c *common.Common) { c.Store = store })
+	var clip bytes.Buffer // where the OSC 52 copies land
+	c := session(&clip, func(c *common.Common) { c.Store = store })
 	const w, h = 120, 36
 	m := start(c, w, h)
 	defer m.Close()
@@ -93,6 +95,14 @@ func TestHostileCorpusConsole(t *testing.T) {
 			checked += 2
 		}
 	}
+	// y copies the id: what lands on the clipboard is safe text too.
+	bad := hostile.Sets()[len(hostile.Sets())-1]
+	drive(m, keyMsg("1"), common.OpenObjectMsg{Kind: storage.KindCustomer, ID: bad.Customer}, keyMsg("y"))
+	copied := clipboard(t, clip.String())
+	if fs := safetext.Scan([]byte(copied)); len(fs) > 0 || !strings.HasPrefix(copied, `cus_\u001b]0;id`) {
+		t.Errorf("copied id %q holds %v", copied, fs)
+	}
+
 	// Webhooks: every delivery (newest first), its event JSON and its diff.
 	drive(m, keyMsg("7"))
 	n, _ := store.Deliveries(0, 1)
@@ -106,6 +116,25 @@ func TestHostileCorpusConsole(t *testing.T) {
 	}
 	screens += checked
 	t.Logf("hostile corpus: %d strings (+all, +hostile ids) x %d console screens scanned", len(hostile.Corpus), screens)
+}
+
+// clipboard decodes the last OSC 52 copy written to a session's output.
+func clipboard(t *testing.T, out string) string {
+	t.Helper()
+	i := strings.LastIndex(out, "\x1b]52;c;")
+	if i < 0 {
+		t.Fatalf("no OSC 52 copy in %q", out)
+	}
+	rest := out[i+len("\x1b]52;c;"):]
+	end := strings.IndexAny(rest, "\x07\x1b")
+	if end < 0 {
+		end = len(rest)
+	}
+	b, err := base64.StdEncoding.DecodeString(rest[:end])
+	if err != nil {
+		t.Fatalf("OSC 52 payload %q: %v", rest[:end], err)
+	}
+	return string(b)
 }
 
 // TestHostileGolden keeps the layout of the hostile customers list and of
