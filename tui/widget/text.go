@@ -8,8 +8,14 @@ import (
 )
 
 // Trunc passes s through safetext.Line and cuts it to at most w cells by
-// grapheme cluster, ending it with "…" when it was longer.
-func Trunc(s string, w int) string { return safetext.Cell(s, w) }
+// grapheme cluster, ending it with "…" when it was longer (a column with no
+// room still shows "…" when s has something).
+func Trunc(s string, w int) string {
+	if w <= 0 && s != "" {
+		return "…"
+	}
+	return safetext.Cell(s, w)
+}
 
 // Cell fits s into a column w cells wide: made safe and truncated, then
 // padded on the right (or, for a right-aligned column, on the left).
