@@ -99,12 +99,15 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
-	// Every reachable page is read once here, in this goroutine: a damaged
-	// file is refused with what to do, before any command or the receiver
-	// relies on it.
-	if err := verify(path, db); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open cache: %w", err)
+	// A file up to walkLimit has every reachable page read once here, in
+	// this goroutine: a damaged file is refused with what to do before any
+	// command or the receiver relies on it (precheck scanned the page
+	// headers of larger ones).
+	if fi, err := os.Stat(path); err == nil && fi.Size() <= walkLimit {
+		if err := verify(path, db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open cache: %w", err)
+		}
 	}
 	if opts.BatchDelay > 0 {
 		db.MaxBatchDelay = opts.BatchDelay

@@ -83,13 +83,52 @@ func precheck(path string, readOnly bool) error {
 	if m.root < 2 || m.root >= m.pgid {
 		return damaged("root page %d outside the file's %d pages", m.root, m.pgid)
 	}
-	if m.freelist == boltNoFreelist {
-		return nil
+	free := map[uint64]bool{}
+	if m.freelist != boltNoFreelist {
+		if m.freelist < 2 || m.freelist >= m.pgid {
+			return damaged("freelist page %d outside the file's %d pages", m.freelist, m.pgid)
+		}
+		if free, err = checkFreelist(f, m, damaged); err != nil {
+			return err
+		}
 	}
-	if m.freelist < 2 || m.freelist >= m.pgid {
-		return damaged("freelist page %d outside the file's %d pages", m.freelist, m.pgid)
+	if size > walkLimit {
+		return scanHeaders(f, m, free, damaged)
 	}
-	return checkFreelist(f, m, damaged)
+	return nil
+}
+
+// walkLimit is the file size up to which Open reads every key of every
+// bucket (verify, about 10 ms per MiB); larger files get scanHeaders, one
+// 16-byte read per page, and the guard on every transaction for the rest.
+var walkLimit int64 = 64 << 20
+
+// scanHeaders checks every page in use: its header names its own place and
+// a page type bbolt knows; pages on the freelist are skipped, and so are
+// the continuation pages of a page that overflows.
+func scanHeaders(f io.ReaderAt, m meta, free map[uint64]bool, damaged func(string, ...any) error) error {
+	hdr := make([]byte, boltPageHeader)
+	for id := uint64(2); id < m.pgid; {
+		if free[id] {
+			id++
+			continue
+		}
+		if _, err := f.ReadAt(hdr, int64(id)*m.pageSize); err != nil {
+			return damaged("page %d unreadable", id)
+		}
+		got, flags := binary.LittleEndian.Uint64(hdr[0:]), binary.LittleEndian.Uint16(hdr[8:])
+		overflow := uint64(binary.LittleEndian.Uint32(hdr[12:]))
+		switch {
+		case got != id:
+			return damaged("page %d says it is page %d", id, got)
+		case flags != 0x01 && flags != 0x02 && flags != boltFreelistFlag:
+			return damaged("page %d has unknown type %#x", id, flags)
+		case id+overflow >= m.pgid:
+			return damaged("page %d overflows past the file's %d pages", id, m.pgid)
+		}
+		id += overflow + 1
+	}
+	return nil
 }
 
 type meta struct {
@@ -112,23 +151,23 @@ func readMeta(b []byte) (meta, bool) {
 }
 
 // checkFreelist checks the freelist page's header and that every page id
-// it lists is one of the file's pages.
-func checkFreelist(f io.ReaderAt, m meta, damaged func(string, ...any) error) error {
+// it lists is one of the file's pages, and returns those ids.
+func checkFreelist(f io.ReaderAt, m meta, damaged func(string, ...any) error) (map[uint64]bool, error) {
 	hdr := make([]byte, boltPageHeader)
 	if _, err := f.ReadAt(hdr, int64(m.freelist)*m.pageSize); err != nil {
-		return damaged("freelist page %d unreadable", m.freelist)
+		return nil, damaged("freelist page %d unreadable", m.freelist)
 	}
 	id, flags := binary.LittleEndian.Uint64(hdr[0:]), binary.LittleEndian.Uint16(hdr[8:])
 	count, overflow := uint64(binary.LittleEndian.Uint16(hdr[10:])), uint64(binary.LittleEndian.Uint32(hdr[12:]))
 	if id != m.freelist || flags != boltFreelistFlag {
-		return damaged("freelist page %d says it is page %d with flags %#x", m.freelist, id, flags)
+		return nil, damaged("freelist page %d says it is page %d with flags %#x", m.freelist, id, flags)
 	}
 	if m.freelist+overflow >= m.pgid {
-		return damaged("freelist page %d overflows past the file's %d pages", m.freelist, m.pgid)
+		return nil, damaged("freelist page %d overflows past the file's %d pages", m.freelist, m.pgid)
 	}
 	body := make([]byte, int64(overflow+1)*m.pageSize-boltPageHeader)
 	if _, err := f.ReadAt(body, int64(m.freelist)*m.pageSize+boltPageHeader); err != nil {
-		return damaged("freelist page %d unreadable", m.freelist)
+		return nil, damaged("freelist page %d unreadable", m.freelist)
 	}
 	ids := body
 	if count == 0xFFFF {
@@ -136,12 +175,15 @@ func checkFreelist(f io.ReaderAt, m meta, damaged func(string, ...any) error) er
 		ids = body[8:]
 	}
 	if count > uint64(len(ids)/8) {
-		return damaged("freelist page %d lists %d pages, more than it holds", m.freelist, count)
+		return nil, damaged("freelist page %d lists %d pages, more than it holds", m.freelist, count)
 	}
+	free := make(map[uint64]bool, count)
 	for i := uint64(0); i < count; i++ {
-		if p := binary.LittleEndian.Uint64(ids[i*8:]); p < 2 || p >= m.pgid {
-			return damaged("freelist page %d lists page %d, outside the file's %d pages", m.freelist, p, m.pgid)
+		p := binary.LittleEndian.Uint64(ids[i*8:])
+		if p < 2 || p >= m.pgid {
+			return nil, damaged("freelist page %d lists page %d, outside the file's %d pages", m.freelist, p, m.pgid)
 		}
+		free[p] = true
 	}
-	return nil
+	return free, nil
 }
