@@ -30,6 +30,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/sandbox"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui"
 	"github.com/paydesk/paydesk/tui/actions"
@@ -116,10 +117,12 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "paydesk %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, safetext.Text(err.Error()))
 		return 2
 	default:
-		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, explain(err))
+		// Errors carry Stripe's messages and ids: they pass the same
+		// boundary as everything else printed.
+		fmt.Fprintf(stderr, "paydesk %s: %s\n", cmd, safetext.Text(explain(err)))
 		return 1
 	}
 }
@@ -730,6 +733,14 @@ func cmdTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *offline && *readOnly {
+		deps, done, err := browseOnly(c)
+		if err != nil {
+			return err
+		}
+		defer done()
+		return runConsole(ctx, deps)
+	}
 	own, err := ownCache(ctx, c, "paydesk tui", *whAddr, *offline, nil)
 	if err != nil {
 		return err
@@ -740,6 +751,23 @@ func cmdTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		store: store, client: rt.client, bus: rt.bus, offline: rt.offline, readOnly: *readOnly,
 		account: rt.account, mode: rt.mode, logger: logger,
 	})
+}
+
+// browseOnly opens the cache for `paydesk tui --offline --read-only`:
+// bbolt read-only (a file the user may only read, or one another reader
+// has open, still opens), no webhook receiver, no sync and no Stripe
+// client — nothing in the process writes. done closes the cache.
+func browseOnly(c config) (consoleDeps, func(), error) {
+	store, err := openCacheReader(c)
+	if err != nil {
+		return consoleDeps{}, nil, err
+	}
+	deps := consoleDeps{store: store, offline: true, readOnly: true, account: accountName(store, ""),
+		logger: slog.New(slog.DiscardHandler)}
+	if acct, err := store.Account(); err == nil {
+		deps.mode = acct.Mode
+	}
+	return deps, func() { store.Close() }, nil
 }
 
 // owned is a cache this process owns and what runs beside it.
@@ -818,7 +846,7 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 	if c.WebhookSecrets != "" {
 		secrets, err := webhookd.ParseSecrets(c.WebhookSecrets)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", webhookd.SecretEnv, err)
+			return nil, fmt.Errorf("webhooks: %w", err) // err names the variable
 		}
 		rx, err := startReceiver(ctx, webhookd.Config{Addr: whAddr, Secrets: secrets, Logger: logger}, store, logger)
 		if err != nil {
@@ -1087,6 +1115,20 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 	if err := registerActions(); err != nil {
 		return err
 	}
+	m := consoleModel(d)
+	defer m.Close()
+	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx)).Run()
+	if err != nil && ctx.Err() != nil {
+		return nil // interrupted: a clean exit
+	}
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}
+
+// consoleModel builds the root model of the local console over d.
+func consoleModel(d consoleDeps) *tui.Model {
 	op := localOperator(d.readOnly)
 	c := common.New(common.Common{
 		Store: d.store, Billing: d.client, Bus: d.bus, Now: orWall(d.now), Wall: orWall(d.wall),
@@ -1097,16 +1139,7 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
 		Account: d.account, Mode: d.mode, Logger: d.logger,
 	})
-	m := tui.New(c)
-	defer m.Close()
-	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx)).Run()
-	if err != nil && ctx.Err() != nil {
-		return nil // interrupted: a clean exit
-	}
-	if err != nil {
-		return fmt.Errorf("console: %w", err)
-	}
-	return nil
+	return tui.New(c)
 }
 
 // localOperator is the person at this terminal: user@host, an admin unless

@@ -14,7 +14,7 @@ import (
 // (see ApplyEvent), so webhooks do not move it from then on.
 func (s *Store) CatchUpMark() (EventMark, error) {
 	var m EventMark
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		m, _, err = catchUpMark(root(tx).Bucket(bucketMeta))
 		return err
@@ -25,7 +25,7 @@ func (s *Store) CatchUpMark() (EventMark, error) {
 // SetCatchUpMark moves the catch-up mark, only forward: a mark created
 // before the current one (CatchUpMark, fallback included) is ignored.
 func (s *Store) SetCatchUpMark(m EventMark) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		meta := root(tx).Bucket(bucketMeta)
 		cur, _, err := catchUpMark(meta)
 		if err != nil {
@@ -43,7 +43,7 @@ func (s *Store) SetCatchUpMark(m EventMark) error {
 // resync), whose mark may name an event Stripe no longer has or a time that
 // is ahead of Stripe's clock.
 func (s *Store) ResetCatchUpMark(m EventMark) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		return putJSON(root(tx).Bucket(bucketMeta), metaCatchUp, m)
 	})
 }

@@ -14,7 +14,7 @@ func (s *Store) CountOfCustomer(kind Kind, customer string, limit int) (n int, a
 	if customer == "" {
 		return 0, false, fmt.Errorf("count %s of customer: empty customer id", kind)
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		set, err := kindOf(tx, kind)
 		if err != nil {
 			return err

@@ -52,7 +52,7 @@ func seekBefore(c *bolt.Cursor, seq uint64) ([]byte, []byte) {
 // writers share one fsync (fn may then run twice and must be idempotent).
 func (s *Store) write(fn func(*bolt.Tx) error) error {
 	if s.opts.Batch {
-		return s.db.Batch(fn)
+		return s.batch(fn)
 	}
-	return s.db.Update(fn)
+	return s.update(fn)
 }

@@ -74,7 +74,7 @@ func appendDelivery(r *bolt.Bucket, d Delivery, limit int) (uint64, error) {
 // Deliveries lists up to limit receipts logged before seq (0: the newest), newest first.
 func (s *Store) Deliveries(beforeSeq uint64, limit int) ([]Delivery, error) {
 	var out []Delivery
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketDeliveries).Cursor()
 		for k, v := seekBefore(c, beforeSeq); k != nil && len(out) < limit; k, v = c.Prev() {
 			var d Delivery
@@ -91,7 +91,7 @@ func (s *Store) Deliveries(beforeSeq uint64, limit int) ([]Delivery, error) {
 // DeliveriesAfter lists up to limit receipts logged after seq, oldest first (a tail).
 func (s *Store) DeliveriesAfter(afterSeq uint64, limit int) ([]Delivery, error) {
 	var out []Delivery
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketDeliveries).Cursor()
 		for k, v := c.Seek(be64(afterSeq + 1)); k != nil && len(out) < limit; k, v = c.Next() {
 			var d Delivery

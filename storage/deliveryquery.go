@@ -85,7 +85,7 @@ func (s *Store) QueryDeliveries(q DeliveryQuery) (DeliveryPage, error) {
 		q.MaxVisit = 200 * q.Limit
 	}
 	var page DeliveryPage
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketDeliveries).Cursor()
 		k, v := seekBefore(c, q.Before)
 		var last uint64

@@ -56,7 +56,7 @@ func (s *Store) DeliveryStats(q StatsQuery) (DeliveryStats, error) {
 	}
 	since := q.Since.UnixNano()
 	var lat []int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketDeliveries).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			if q.Last > 0 && st.Count == q.Last {

@@ -190,8 +190,18 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 		res.Verdict, res.Reason, res.Customer = VerdictRecorded, connectReason(res.Account), ""
 	case ferr != nil || !f.Kind.Cached():
 		res.Verdict = VerdictRecorded
-		if ferr != nil {
+		var fe *FieldError
+		switch {
+		case errors.As(ferr, &fe):
+			// The receipt keeps the id and names the field.
+			res.Kind, res.ObjectID = fe.Kind, fe.ID
+			res.Reason = "field " + fe.Field + " undecodable: " + fe.Err.Error()
+		case errors.Is(ferr, errNoID):
 			res.Reason = "object has no id" // invoice.upcoming and the like
+		case ferr != nil:
+			res.Reason = ferr.Error()
+		}
+		if ferr != nil {
 			var ref struct {
 				Customer json.RawMessage `json:"customer"`
 			}
@@ -355,7 +365,7 @@ func trimLog(log, meta *bolt.Bucket, counter Kind, limit int, onDelete func(k, v
 // Event returns a stored event's raw payload.
 func (s *Store) Event(id string) (json.RawMessage, error) {
 	var out json.RawMessage
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := root(tx).Bucket(bucketEvents).Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("event %s: %w", id, ErrNotFound)
@@ -370,7 +380,7 @@ func (s *Store) Event(id string) (json.RawMessage, error) {
 // id or, for a customer id, any object of that customer.
 func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
 	var out []EventSummary
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		r := root(tx)
 		evIdx := r.Bucket(bucketIdx).Bucket(idxEventsKind)
 		b := evIdx.Bucket(idxEventsObject)
@@ -400,7 +410,7 @@ func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
 // RecentEvents lists up to limit events applied before seq (0: the newest), newest first.
 func (s *Store) RecentEvents(beforeSeq uint64, limit int) ([]EventSummary, error) {
 	var out []EventSummary
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketEventLog).Cursor()
 		for k, v := seekBefore(c, beforeSeq); k != nil && len(out) < limit; k, v = c.Prev() {
 			var sum EventSummary

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -73,14 +74,42 @@ type rawObject struct {
 	} `json:"items"`
 }
 
-// ExtractFields decodes the indexed fields of a raw Stripe object.
+// errNoID is ExtractFields' error for an object without an id
+// (invoice.upcoming and the like).
+var errNoID = errors.New("no id")
+
+// FieldError is ExtractFields' error for an object that has an id but a
+// field of the wrong shape (e.g. "created": "yesterday"): it names the
+// object and the field, so a receipt says what is wrong and with what.
+type FieldError struct {
+	ID    string
+	Kind  Kind
+	Field string // dotted JSON path, e.g. "status_transitions.paid_at"
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("decode object %s: field %s undecodable: %v", e.ID, e.Field, e.Err)
+}
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// ExtractFields decodes the indexed fields of a raw Stripe object. An
+// object with an id whose field has the wrong type fails with a
+// *FieldError; one without an id with "no id".
 func ExtractFields(raw []byte) (Fields, error) {
 	var o rawObject
 	if err := json.Unmarshal(raw, &o); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && o.ID != "" {
+			// encoding/json goes on after a type error: the id is there.
+			return Fields{}, &FieldError{ID: o.ID, Kind: Kind(o.Object), Field: te.Field,
+				Err: fmt.Errorf("%s where Stripe sends %s", te.Value, te.Type)}
+		}
 		return Fields{}, fmt.Errorf("decode object: %w", err)
 	}
 	if o.ID == "" {
-		return Fields{}, fmt.Errorf("decode object: no id")
+		return Fields{}, fmt.Errorf("decode object: %w", errNoID)
 	}
 	if o.Object == "" {
 		return Fields{}, fmt.Errorf("decode object %s: no object type", o.ID)

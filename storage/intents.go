@@ -44,7 +44,7 @@ func (s *Store) CreateIntent(in Intent) error {
 	if in.Key == "" {
 		return fmt.Errorf("create intent: empty key")
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		r := root(tx)
 		b := r.Bucket(bucketIntents)
 		if b.Get([]byte(in.Key)) != nil {
@@ -72,7 +72,7 @@ func (s *Store) CreateIntent(in Intent) error {
 
 // UpdateIntent rewrites an existing intent (state, attempts, outcome).
 func (s *Store) UpdateIntent(in Intent) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketIntents)
 		if b.Get([]byte(in.Key)) == nil {
 			return fmt.Errorf("update intent %s: %w", in.Key, ErrNotFound)
@@ -85,7 +85,7 @@ func (s *Store) UpdateIntent(in Intent) error {
 // Intent returns the intent stored under key.
 func (s *Store) Intent(key string) (Intent, error) {
 	var in Intent
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketIntents)
 		if b.Get([]byte(key)) == nil {
 			return fmt.Errorf("intent %s: %w", key, ErrNotFound)
@@ -104,7 +104,7 @@ func (s *Store) Intents(state IntentState, limit int) ([]Intent, error) {
 		return s.intentsIn(state, limit)
 	}
 	var out []Intent
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		r := root(tx)
 		b := r.Bucket(bucketIntents)
 		c := r.Bucket(bucketIntentLog).Cursor()
@@ -171,7 +171,7 @@ type AuditRecord struct {
 // AppendAudit adds a record; At defaults to now.
 func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
 	var seq uint64
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketAudit)
 		var err error
 		if seq, err = b.NextSequence(); err != nil {
@@ -192,7 +192,7 @@ func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
 // Audit lists up to limit records before seq (0: the newest), newest first.
 func (s *Store) Audit(beforeSeq uint64, limit int) ([]AuditRecord, error) {
 	var out []AuditRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketAudit).Cursor()
 		for k, v := seekBefore(c, beforeSeq); k != nil && len(out) < limit; k, v = c.Prev() {
 			var rec AuditRecord

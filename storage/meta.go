@@ -26,7 +26,7 @@ type Cursor struct {
 // left alone. It returns how many objects it wrote.
 func (s *Store) PutPage(kind Kind, objs []json.RawMessage, fetchedAt int64, cur Cursor) (int, error) {
 	var written int
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		written = 0
 		for _, raw := range objs {
 			ok, err := s.putFetched(tx, raw, fetchedAt)
@@ -49,7 +49,7 @@ func (s *Store) PutPage(kind Kind, objs []json.RawMessage, fetchedAt int64, cur 
 // Cursor returns the stored backfill cursor of kind (zero when none).
 func (s *Store) Cursor(kind Kind) (Cursor, error) {
 	var c Cursor
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return getJSON(root(tx).Bucket(bucketMeta), []byte(metaCursor+string(kind)), &c)
 	})
 	return c, err
@@ -58,14 +58,14 @@ func (s *Store) Cursor(kind Kind) (Cursor, error) {
 // SetCursor overwrites kind's backfill cursor (used to mark a kind done
 // when it has no list endpoint, or to restart it).
 func (s *Store) SetCursor(kind Kind, c Cursor) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		return putJSON(root(tx).Bucket(bucketMeta), []byte(metaCursor+string(kind)), c)
 	})
 }
 
 // ResetCursors forgets every backfill position, for a full resync.
 func (s *Store) ResetCursors() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		meta := root(tx).Bucket(bucketMeta)
 		for _, k := range Kinds {
 			if err := meta.Delete([]byte(metaCursor + string(k))); err != nil {
@@ -88,7 +88,7 @@ type Account struct {
 
 // SetAccount records the account this cache mirrors.
 func (s *Store) SetAccount(a Account) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		return putJSON(root(tx).Bucket(bucketMeta), metaAccount, a)
 	})
 }
@@ -96,7 +96,7 @@ func (s *Store) SetAccount(a Account) error {
 // Account returns the recorded account (zero when never synced).
 func (s *Store) Account() (Account, error) {
 	var a Account
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return getJSON(root(tx).Bucket(bucketMeta), metaAccount, &a)
 	})
 	return a, err
@@ -115,7 +115,7 @@ type EventMark struct {
 // resumes: see CatchUpMark.
 func (s *Store) LastEvent() (EventMark, error) {
 	var m EventMark
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return getJSON(root(tx).Bucket(bucketMeta), metaLastEvent, &m)
 	})
 	return m, err
@@ -123,7 +123,7 @@ func (s *Store) LastEvent() (EventMark, error) {
 
 // SetLastEvent moves the newest-applied-event mark (only forward).
 func (s *Store) SetLastEvent(m EventMark) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		return advanceLastEvent(root(tx).Bucket(bucketMeta), m)
 	})
 }

@@ -16,7 +16,7 @@ var ErrNotFound = errors.New("not in cache")
 // Get returns the cached copy of kind/id.
 func (s *Store) Get(kind Kind, id string) (Envelope, error) {
 	var env Envelope
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		set, err := kindOf(tx, kind)
 		if err != nil {
 			return err
@@ -49,7 +49,7 @@ func (s *Store) Find(id string) (Envelope, error) {
 // Count is the number of live (not deleted) objects of kind.
 func (s *Store) Count(kind Kind) (int, error) {
 	var n int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		n = int(readCount(root(tx).Bucket(bucketMeta), kind))
 		return nil
 	})
@@ -60,7 +60,7 @@ func (s *Store) Count(kind Kind) (int, error) {
 // refetch of a stale one) as of fetchedAt (unix seconds). It is skipped when
 // the cache already holds a copy written by a later event.
 func (s *Store) PutObject(raw []byte, fetchedAt int64) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		_, err := s.putFetched(tx, raw, fetchedAt)
 		return err
 	})
@@ -214,7 +214,7 @@ func (s *Store) Stale(limit int) ([]StaleRef, error) {
 // caller can page past objects it could not refresh.
 func (s *Store) StaleAfter(ref StaleRef, limit int) ([]StaleRef, error) {
 	var out []StaleRef
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := root(tx).Bucket(bucketStale).Cursor()
 		k, v := c.First()
 		if ref.Kind != "" {

@@ -51,9 +51,10 @@ var ErrLocked = errors.New("cache in use")
 
 // Store is an open cache file.
 type Store struct {
-	db   *bolt.DB
-	path string
-	opts Options
+	db     *bolt.DB
+	path   string
+	opts   Options
+	health writeHealth
 }
 
 // Open opens or creates the cache at path, applies pending migrations and
@@ -79,12 +80,34 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open cache: create %s: %w", dir, err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	if err := precheck(path, opts.ReadOnly); err != nil {
+		return nil, fmt.Errorf("open cache: %w", err)
+	}
+	var db *bolt.DB
+	err := guard(path, func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+		return err
+	})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		switch {
+		case errors.Is(err, bolt.ErrTimeout):
 			return nil, fmt.Errorf("open cache %s: %w by %s; stop that process or set PAYDESK_DB to another file", path, ErrLocked, describeHolder(path))
+		case IsDamaged(err):
+			return nil, fmt.Errorf("open cache: %w", err)
+		case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+			return nil, fmt.Errorf("open cache: %w", &DamagedError{Path: path, Detail: err.Error()})
 		}
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	}
+	// A file up to walkLimit has every reachable page read once here, in
+	// this goroutine: a damaged file is refused with what to do before any
+	// command or the receiver relies on it (precheck scanned the page
+	// headers of larger ones).
+	if fi, err := os.Stat(path); err == nil && fi.Size() <= walkLimit {
+		if err := verify(path, db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open cache: %w", err)
+		}
 	}
 	if opts.BatchDelay > 0 {
 		db.MaxBatchDelay = opts.BatchDelay
@@ -120,7 +143,10 @@ func (s *Store) Path() string { return s.path }
 
 // Check runs bbolt's consistency check over the whole file.
 func (s *Store) Check() error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	if err := verify(s.path, s.db); err != nil {
+		return err
+	}
+	return s.view(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)

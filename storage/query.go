@@ -93,7 +93,7 @@ func (s *Store) List(q Query) (Page, error) {
 		return Page{}, fmt.Errorf("list %s: both After and Before set", q.Kind)
 	}
 	var page Page
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		set, err := kindOf(tx, q.Kind)
 		if err != nil {
 			return err

@@ -126,7 +126,7 @@ func addStatusAtIndexV3(root *bolt.Bucket) error {
 }
 
 func (s *Store) migrate() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		root, err := tx.CreateBucketIfNotExists(bucketRoot)
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
@@ -152,7 +152,7 @@ func (s *Store) migrate() error {
 // Schema reports the file's schema version.
 func (s *Store) Schema() (uint64, error) {
 	var v uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRoot).Bucket(bucketMeta).Get(metaSchema)
 		if len(b) != 8 {
 			return fmt.Errorf("schema: missing version")

@@ -44,7 +44,7 @@ func (s *Store) Walk(r Range, fn func(Envelope) error) error {
 	if r.By != ByCreated && r.Group == "" {
 		return fmt.Errorf("walk %s: index %d needs a group", r.Kind, r.By)
 	}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		set, err := kindOf(tx, r.Kind)
 		if err != nil {
 			return err

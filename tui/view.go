@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 )
@@ -34,7 +35,10 @@ func (m *Model) View() string {
 			body = t
 		}
 	}
-	return m.header() + "\n" + body + "\n" + m.footer()
+	// Pages pass Stripe text through safetext before laying it out; Frame
+	// is the last guard, so nothing that slipped past can act on the
+	// terminal (it keeps only SGR styling).
+	return safetext.Frame(m.header() + "\n" + body + "\n" + m.footer())
 }
 
 // toastLine is the current toast styled and cut to the width ("" when none).
@@ -50,7 +54,7 @@ func (m *Model) toastLine() string {
 	case common.ToastError:
 		st = s.ToastError
 	}
-	return ansi.Truncate(st.Render(m.toast.Text), m.c.Width, "…")
+	return ansi.Truncate(st.Render(safetext.Line(m.toast.Text)), m.c.Width, "…")
 }
 
 // fitLines cuts or pads s to exactly h lines no wider than w.
@@ -92,11 +96,11 @@ func (m *Model) header() string {
 func (m *Model) accountName() string {
 	switch {
 	case m.c.Account != "":
-		return m.c.Account
+		return safetext.Line(m.c.Account)
 	case m.account.Name != "":
-		return m.account.Name
+		return safetext.Line(m.account.Name)
 	case m.account.ID != "":
-		return m.account.ID
+		return safetext.Line(m.account.ID)
 	}
 	return "Stripe account"
 }
@@ -151,7 +155,7 @@ func (m *Model) nav() string {
 	if len(m.stack) > 1 {
 		crumbs := make([]string, 0, len(m.stack))
 		for _, p := range m.stack {
-			crumbs = append(crumbs, p.Title())
+			crumbs = append(crumbs, safetext.Line(p.Title()))
 		}
 		return s.HeaderDim.Render("esc ‹ ") + strings.Join(crumbs, s.HeaderDim.Render(" › "))
 	}
@@ -241,7 +245,7 @@ func (m *Model) fullHelp() string {
 	k := m.keys
 	groups = append(groups, []key.Binding{k.View, k.Command, k.Back, k.Help, k.Quit})
 	var b strings.Builder
-	b.WriteString(m.c.Styles.Title.Render("Keys · "+m.Active().Title()) + "\n\n")
+	b.WriteString(m.c.Styles.Title.Render("Keys · "+safetext.Line(m.Active().Title())) + "\n\n")
 	b.WriteString(m.help.FullHelpView(groups))
 	b.WriteString("\n\n" + m.c.Styles.Title.Render("Views") + "\n")
 	for _, v := range m.views.List() {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -127,7 +129,9 @@ func WriteDelivery(w io.Writer, d storage.Delivery, jsonOut bool) error {
 			ObjectID: d.ObjectID, Verdict: d.Verdict, Reason: d.Reason, Status: d.Status, LatencyUS: d.LatencyUS,
 			Source: d.Source, APIVersion: d.APIVersion})
 		if err == nil {
-			_, err = fmt.Fprintf(w, "%s\n", b)
+			// encoding/json leaves C1, bidi and format characters as
+			// they are; they are escaped so the line stays JSON and safe.
+			_, err = fmt.Fprintf(w, "%s\n", safetext.EscapeJSON(string(b)))
 		}
 	} else {
 		_, err = fmt.Fprintln(w, FormatDelivery(d))
@@ -140,14 +144,25 @@ func WriteDelivery(w io.Writer, d storage.Delivery, jsonOut bool) error {
 
 // FormatDelivery is the one-line text form of a delivery:
 // time (UTC, ms), verdict, type, object id, latency, source, then the reason.
+// Every field from the request passes safetext; the type and object id
+// columns are padded to 40 and 28 terminal cells and cut at maxCell ("…").
 func FormatDelivery(d storage.Delivery) string {
 	at := time.Unix(0, d.At).UTC().Format("2006-01-02T15:04:05.000Z")
-	line := fmt.Sprintf("%s  %-16s %-40s %-28s %8s  %s", at, d.Verdict, dash(d.Type), dash(d.ObjectID),
-		(time.Duration(d.LatencyUS) * time.Microsecond).String(), dash(d.Source))
+	line := fmt.Sprintf("%s  %s %s %s %8s  %s", at, cell(string(d.Verdict), 16), cell(dash(d.Type), 40),
+		cell(dash(d.ObjectID), 28), (time.Duration(d.LatencyUS) * time.Microsecond).String(), safetext.Line(dash(d.Source)))
 	if d.Reason != "" {
-		line += "  " + d.Reason
+		line += "  " + safetext.Line(d.Reason)
 	}
 	return line
+}
+
+// maxCell caps a column of the text form, in terminal cells.
+const maxCell = 64
+
+// cell is s made safe, cut to maxCell cells and padded to at least w.
+func cell(s string, w int) string {
+	s = safetext.Cell(s, maxCell)
+	return s + strings.Repeat(" ", max(0, w-safetext.Width(s)))
 }
 
 func dash(s string) string {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -117,9 +118,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// Deliveries answer 500 while the cache cannot be written; so does
+	// this, until a write commits again (Stripe's retry, or catch-up).
+	if since, err := s.store.WriteFailure(); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "unhealthy: cache writes fail since %s: %s\n", since.UTC().Format(time.RFC3339), safetext.Line(err.Error()))
+		return
+	}
 	if _, err := s.store.Schema(); err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "cache unavailable")
+		fmt.Fprintf(w, "cache unavailable: %s\n", safetext.Line(err.Error()))
 		return
 	}
 	fmt.Fprintln(w, "ok")

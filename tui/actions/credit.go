@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 )
@@ -32,6 +33,7 @@ func newCreditForm(env storage.Envelope) *creditForm {
 		Email    string `json:"email"`
 	}
 	_ = json.Unmarshal(env.Raw, &cu)
+	safetext.Walk(&cu)
 	name := cu.Name
 	if name == "" {
 		name = cu.Email

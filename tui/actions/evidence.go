@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -68,6 +69,9 @@ func newEvidenceForm(c *common.Common, env storage.Envelope) (*evidenceForm, err
 		was: map[string]string{}, text: map[string]*string{}, files: map[string]*string{}, mode: "draft"}
 	for _, k := range billing.EvidenceTextFields {
 		v, _ := d.Evidence[k].(string)
+		// Shown and compared as it is drawn: a field left as it was is
+		// not sent, so Stripe keeps its own text.
+		v = safetext.Text(v)
 		f.was[k] = v
 		f.text[k] = &v
 	}
@@ -94,7 +98,7 @@ func (f *evidenceForm) prefillCustomer(store *storage.Store, customer string) {
 	if err != nil {
 		return // not cached: nothing to prefill, the operator types it
 	}
-	for field, v := range map[string]string{"customer_name": cu.Name, "customer_email_address": cu.Email} {
+	for field, v := range map[string]string{"customer_name": safetext.Line(cu.Name), "customer_email_address": safetext.Line(cu.Email)} {
 		if p := f.text[field]; p != nil && *p == "" && f.was[field] == "" {
 			*p = v
 		}

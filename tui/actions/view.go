@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -13,12 +14,12 @@ import (
 // about the target, and the last failure.
 func (f *Flow) head() []string {
 	s := f.c.Styles
-	out := []string{s.Title.Render(f.form.heading())}
+	out := []string{s.Title.Render(safetext.Line(f.form.heading()))}
 	for _, l := range f.form.info(f.c) {
-		out = append(out, "  "+l)
+		out = append(out, "  "+safetext.Line(l))
 	}
 	if f.errText != "" && !(f.st == stForm && f.onField) {
-		out = append(out, wrapLines(s.Bad.Render("✗ "+f.errText), f.w, "  ")...)
+		out = append(out, wrapLines(s.Bad.Render("✗ "+safetext.Line(f.errText)), f.w, "  ")...)
 	}
 	return append(out, "")
 }
@@ -50,7 +51,7 @@ func (f *Flow) confirmView() string {
 	s := f.c.Styles
 	p := f.plan
 	var b strings.Builder
-	b.WriteString(s.Title.Render("Confirm: "+f.form.heading()) + "\n")
+	b.WriteString(s.Title.Render("Confirm: "+safetext.Line(f.form.heading())) + "\n")
 	b.WriteString("  " + s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
 		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+".") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
@@ -99,7 +100,7 @@ func (f *Flow) doneView() string {
 	s := f.c.Styles
 	r := f.result
 	var b strings.Builder
-	b.WriteString(s.Title.Render(f.form.heading()) + "\n\n")
+	b.WriteString(s.Title.Render(safetext.Line(f.form.heading())) + "\n\n")
 	what := "Sent to Stripe"
 	if r.Replayed {
 		what = "Already sent earlier (stored outcome, not sent again)"

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -66,7 +67,7 @@ func (d *detail) render(width int) {
 	pairs := func(title string, rows [][2]string) {
 		b.WriteString(s.Title.Render(title) + "\n")
 		for _, r := range rows {
-			v := r[1]
+			v := safetext.Line(r[1]) // targets, details and errors carry Stripe text
 			if v == "" {
 				continue
 			}

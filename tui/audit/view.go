@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
@@ -100,10 +101,10 @@ func (p *Page) View() string {
 		b.WriteString("\n  " + s.Warn.Render("Abandon "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?") +
 			" " + s.Muted.Render("Stripe is asked first; it is given up (and audited) only if Stripe shows no trace of it. enter abandon · esc keep"))
 	case p.confirming != "":
-		b.WriteString("\n  " + s.Warn.Render("Resolve "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?") +
+		b.WriteString("\n  " + s.Warn.Render(safetext.Line("Resolve "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?")) +
 			" " + s.Muted.Render("Stripe is asked first; the request is sent again with its key only if needed. enter resolve · esc keep"))
 	case p.resolving != "":
-		b.WriteString("\n  " + s.Info.Render("resolving "+p.resolving+" with Stripe…"))
+		b.WriteString("\n  " + s.Info.Render(safetext.Line("resolving "+p.resolving+" with Stripe…")))
 	case p.note != "":
 		b.WriteString("\n  " + p.note)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -18,10 +19,12 @@ func JSONLines(w io.Writer, items []storage.Envelope) error {
 	for _, e := range items {
 		buf.Reset()
 		if err := json.Compact(&buf, e.Raw); err != nil {
-			return fmt.Errorf("json %s: %w", e.ID, err)
+			return fmt.Errorf("json %s: %w", safetext.Line(e.ID), err)
 		}
-		buf.WriteByte('\n')
-		if _, err := bw.Write(buf.Bytes()); err != nil {
+		// Still the same JSON, with C1, bidi and format characters
+		// written as \u escapes so a terminal never receives them.
+		line := safetext.EscapeJSON(buf.String()) + "\n"
+		if _, err := bw.WriteString(line); err != nil {
 			return fmt.Errorf("write json: %w", err)
 		}
 	}
@@ -38,18 +41,18 @@ func Object(w io.Writer, e storage.Envelope, asJSON bool, stamp func(int64) stri
 	if asJSON {
 		return JSONLines(w, []storage.Envelope{e})
 	}
-	var pretty bytes.Buffer
-	if err := json.Indent(&pretty, e.Raw, "", "  "); err != nil {
-		return fmt.Errorf("json %s: %w", e.ID, err)
+	if !json.Valid(e.Raw) {
+		return fmt.Errorf("json %s: not valid JSON", safetext.Line(e.ID))
 	}
 	state := "fresh"
 	switch {
 	case e.Deleted:
 		state = "deleted in Stripe (last known details below)"
 	case e.Stale:
-		state = "stale (" + e.StaleReason + "): refetch with `paydesk sync` or `r` in the console"
+		state = "stale (" + safetext.Line(e.StaleReason) + "): refetch with `paydesk sync` or `r` in the console"
 	}
-	_, err := fmt.Fprintf(w, "# %s %s · cached %s · %s\n%s\n", e.Kind, e.ID, stamp(e.CachedAt), state, pretty.String())
+	_, err := fmt.Fprintf(w, "# %s %s · cached %s · %s\n%s\n", safetext.Line(string(e.Kind)), safetext.Line(e.ID),
+		stamp(e.CachedAt), state, safetext.JSON(e.Raw))
 	if err != nil {
 		return fmt.Errorf("write object: %w", err)
 	}

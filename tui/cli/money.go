@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/safetext"
 )
 
 // ErrNotConfirmed is returned (wrapped) by Refund and Credit without yes:
@@ -67,24 +68,24 @@ func send(ctx context.Context, acts *billing.Actions, p *billing.Plan, yes bool,
 		return explained(err)
 	}
 	_, err = fmt.Fprintf(out, "sent: %s %s -> %s (%s)\nidempotency key %s\nrequest id %s\nthe cache updates when the webhook arrives\n",
-		p.Action, sanitize(p.Target), dash(sanitize(r.ResultID)), r.State, r.Key, dash(r.RequestID))
+		p.Action, safetext.Line(p.Target), dash(safetext.Line(r.ResultID)), r.State, r.Key, dash(r.RequestID))
 	return err
 }
 
 // PrintPlan writes a plan's confirmation lines and warnings, aligned.
 func PrintPlan(out io.Writer, p *billing.Plan) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (as %s, read from Stripe at %s)\n", p.Action, sanitize(p.Target), sanitize(p.Operator.Name),
+	fmt.Fprintf(&b, "%s %s (as %s, read from Stripe at %s)\n", p.Action, safetext.Line(p.Target), safetext.Line(p.Operator.Name),
 		p.PreparedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 	w := 0
 	for _, l := range p.Lines {
 		w = max(w, len([]rune(l.Label)))
 	}
 	for _, l := range p.Lines {
-		fmt.Fprintf(&b, "  %-*s  %s\n", w, sanitize(l.Label), sanitize(l.Value))
+		fmt.Fprintf(&b, "  %-*s  %s\n", w, safetext.Line(l.Label), safetext.Line(l.Value))
 	}
 	for _, warn := range p.Warnings {
-		fmt.Fprintf(&b, "  ! %s\n", sanitize(warn))
+		fmt.Fprintf(&b, "  ! %s\n", safetext.Line(warn))
 	}
 	_, err := io.WriteString(out, b.String())
 	return err

@@ -5,9 +5,9 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/paydesk/paydesk/billing/stripejson"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 )
@@ -79,28 +79,34 @@ func dash(s string) string {
 	return s
 }
 
+// MaxColumn is the widest an ls column gets, in terminal cells; longer
+// values end in "…" (`get` shows the whole object).
+const MaxColumn = 40
+
 // Table writes items as an aligned table with a header row: text columns
-// left-aligned, money right-aligned, two spaces between columns.
+// left-aligned, money right-aligned, two spaces between columns. Every cell
+// passes safetext (escapes shown, never sent) and is measured in terminal
+// cells by grapheme cluster, at most MaxColumn wide.
 func Table(w io.Writer, kind storage.Kind, items []storage.Envelope, loc *time.Location) error {
 	cols := columnsFor(kind, loc)
 	cells := make([][]string, len(items))
 	widths := make([]int, len(cols))
 	for i, c := range cols {
-		widths[i] = utf8.RuneCountInString(c.title)
+		widths[i] = safetext.Width(c.title)
 	}
 	for r, e := range items {
 		cells[r] = make([]string, len(cols))
 		for i, c := range cols {
 			v := sanitize(c.cell(e))
 			cells[r][i] = v
-			widths[i] = max(widths[i], utf8.RuneCountInString(v))
+			widths[i] = max(widths[i], safetext.Width(v))
 		}
 	}
 	var b strings.Builder
 	writeRow := func(vals []string) {
 		line := make([]string, len(cols))
 		for i, v := range vals {
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(v))
+			pad := strings.Repeat(" ", max(0, widths[i]-safetext.Width(v)))
 			if cols[i].right {
 				line[i] = pad + v
 			} else {
@@ -124,13 +130,6 @@ func Table(w io.Writer, kind storage.Kind, items []storage.Envelope, loc *time.L
 	return nil
 }
 
-// sanitize keeps a cell on one line and free of terminal escapes that
-// customer-supplied text (names, descriptions) could carry.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// sanitize keeps a cell on one line, free of anything a terminal would act
+// on (shown as escapes) and at most MaxColumn cells wide.
+func sanitize(s string) string { return safetext.Cell(s, MaxColumn) }

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -63,6 +64,9 @@ func RefetchToast(m RefetchedMsg) ToastMsg {
 // operator's clipboard with an OSC 52 escape written to the session's
 // terminal (works over SSH, where the clipboard is the client's).
 func (c *Common) CopyID(text string) tea.Cmd {
+	// What lands on the clipboard is pasted into shells and tickets: it
+	// passes the same boundary as what is drawn.
+	text = safetext.Line(text)
 	out := c.Renderer.Output()
 	return func() tea.Msg {
 		out.Copy(text)

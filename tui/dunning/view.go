@@ -121,7 +121,7 @@ func (p *Page) top(declines int) []string {
 			break
 		}
 		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
-		out = append(out, fmt.Sprintf("  %-22s %4d  %-12s %s", widget.Trunc(d.Code, 22), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), money(d.Amount)))
+		out = append(out, fmt.Sprintf("  %s %4d  %-12s %s", widget.Cell(d.Code, 22, false), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), money(d.Amount)))
 	}
 	return append(out, "")
 }

@@ -3,14 +3,13 @@
 package raw
 
 import (
-	"bytes"
-	"encoding/json"
 	"regexp"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 )
@@ -43,20 +42,14 @@ func (p *Page) Init() tea.Cmd {
 func (p *Page) load() {
 	env, err := p.c.Store.Get(p.kind, p.id)
 	if err != nil {
-		p.vp.SetContent(p.c.Styles.Bad.Render("cannot read " + p.id + ": " + err.Error()))
+		p.vp.SetContent(p.c.Styles.Bad.Render(safetext.Line("cannot read " + p.id + ": " + err.Error())))
 		return
-	}
-	raw := env.Raw
-	var b bytes.Buffer
-	if err := json.Indent(&b, raw, "", "  "); err != nil {
-		b.Reset()
-		b.Write(raw)
 	}
 	head := ""
 	if env.Deleted {
 		head = p.c.Styles.Bad.Render("deleted in Stripe") + p.c.Styles.Muted.Render(": the last known JSON") + "\n"
 	}
-	p.vp.SetContent(head + redact(b.String()))
+	p.vp.SetContent(head + redact(safetext.JSON(env.Raw)))
 }
 
 // secretField matches the JSON fields whose values grant access (a
@@ -67,7 +60,7 @@ var secretField = regexp.MustCompile(`("client_secret":\s*)"[^"]*"`)
 func redact(s string) string { return secretField.ReplaceAllString(s, `$1"[redacted]"`) }
 
 // Title names the page.
-func (p *Page) Title() string { return p.id + " JSON" }
+func (p *Page) Title() string { return safetext.Line(p.id) + " JSON" }
 
 // SetSize fits the viewport.
 func (p *Page) SetSize(w, h int) {

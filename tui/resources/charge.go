@@ -15,7 +15,7 @@ func NewCharge(c *common.Common, id string) *Detail {
 }
 
 func chargeBody(d *Detail, b *sections) {
-	e := d.env
+	e := safeEnv(d.env)
 	cj := decode[chargeJSON](e.Raw)
 	refunded := b.money(cj.AmountRefunded, cj.Currency)
 	switch {

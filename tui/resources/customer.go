@@ -3,6 +3,7 @@ package resources
 import (
 	"fmt"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -20,7 +21,7 @@ func NewCustomer(c *common.Common, id string) *Detail {
 }
 
 func customerBody(d *Detail, b *sections) {
-	e := d.env
+	e := safeEnv(d.env)
 	cu := decode[customerJSON](e.Raw)
 	balance := format.Balance(e.Amount, e.Currency)
 	switch {
@@ -187,7 +188,7 @@ func cardLine(c *card) string {
 func cacheLine(d *Detail) string {
 	s := "written " + relUnix(d.c, d.env.EventCreated)
 	if d.env.Stale {
-		s += "  " + d.c.Styles.Warn.Render("stale: "+d.env.StaleReason)
+		s += "  " + d.c.Styles.Warn.Render("stale: "+safetext.Line(d.env.StaleReason))
 	}
 	return s
 }

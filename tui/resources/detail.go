@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -366,7 +367,7 @@ func (b *sections) heading(title string) {
 	if b.Len() > 0 {
 		b.line("")
 	}
-	b.line(b.d.c.Styles.Title.Render(title))
+	b.line(b.d.c.Styles.Title.Render(safetext.Line(title)))
 }
 
 // fields writes label/value pairs with aligned labels; empty values are skipped.

@@ -16,7 +16,7 @@ func NewDispute(c *common.Common, id string) *Detail {
 }
 
 func disputeBody(d *Detail, b *sections) {
-	e := d.env
+	e := safeEnv(d.env)
 	dp := decode[disputeJSON](e.Raw)
 	refundable := "no"
 	if dp.IsChargeRefundable {

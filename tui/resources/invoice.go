@@ -14,7 +14,7 @@ func NewInvoice(c *common.Common, id string) *Detail {
 }
 
 func invoiceBody(d *Detail, b *sections) {
-	e := d.env
+	e := safeEnv(d.env)
 	in := decode[invoiceJSON](e.Raw)
 	b.heading("Invoice " + orDash(in.Number) + "  " + e.ID)
 	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}, "Subscription": {kind: storage.KindSubscription, id: string(in.Subscription)}}

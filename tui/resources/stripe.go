@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing/stripejson"
+	"github.com/paydesk/paydesk/safetext"
+	"github.com/paydesk/paydesk/storage"
 )
 
 // The structs below decode the parts of Stripe's JSON that rows and detail
@@ -82,7 +84,7 @@ func paymentMethod(raw json.RawMessage) (id string, c *card) {
 	}
 	if raw[0] == '"' {
 		_ = json.Unmarshal(raw, &id)
-		return id, nil
+		return safetext.Line(id), nil
 	}
 	var pm struct {
 		ID   string `json:"id"`
@@ -91,6 +93,7 @@ func paymentMethod(raw json.RawMessage) (id string, c *card) {
 	if json.Unmarshal(raw, &pm) != nil {
 		return "", nil
 	}
+	safetext.Walk(&pm)
 	return pm.ID, pm.Card
 }
 
@@ -249,7 +252,7 @@ func (d disputeJSON) evidenceFields() []string {
 	var out []string
 	for k, v := range m {
 		if s := strings.TrimSpace(string(v)); s != "" && s != "null" && s != `""` {
-			out = append(out, k)
+			out = append(out, safetext.Line(k))
 		}
 	}
 	sortStrings(out)
@@ -266,9 +269,18 @@ type balanceTxnJSON struct {
 }
 
 // decode reads raw into v, leaving v zero on malformed input (a row then
-// shows dashes instead of failing the page).
+// shows dashes instead of failing the page). Every string in v has passed
+// safetext.Line: decoded Stripe text is safe to draw.
 func decode[T any](raw []byte) T {
 	var v T
 	_ = json.Unmarshal(raw, &v)
+	safetext.Walk(&v)
 	return v
+}
+
+// safeEnv is e with every display field (ids, name, email, number, status,
+// stale reason) passed through safetext.Line; e.Raw is left as cached.
+func safeEnv(e storage.Envelope) storage.Envelope {
+	safetext.Walk(&e)
+	return e
 }

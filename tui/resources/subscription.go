@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing/stripejson"
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -22,7 +23,7 @@ func NewSubscription(c *common.Common, id string) *Detail {
 }
 
 func subscriptionBody(d *Detail, b *sections) {
-	e := d.env
+	e := safeEnv(d.env)
 	s := decode[subscriptionJSON](e.Raw)
 	cancel := ""
 	switch {
@@ -111,12 +112,13 @@ func (b *sections) statusHistory() {
 		if json.Unmarshal(raw, &p) != nil {
 			continue
 		}
+		safetext.Walk(&p)
 		from, to := p.Data.Previous.Status, p.Data.Object.Status
 		change := to
 		if from != "" && from != to {
 			change = from + " → " + to
 		}
-		rows = append(rows, []string{format.Stamp(ev.Created, b.d.c.Loc), change, ev.Type})
+		rows = append(rows, []string{format.Stamp(ev.Created, b.d.c.Loc), change, safetext.Line(ev.Type)})
 	}
 	b.list(historyCols, rows, false, "no status changes cached (the history grows with webhook events)")
 }
@@ -126,10 +128,12 @@ func customerLabel(d *Detail, id string) string {
 	if id == "" {
 		return "-"
 	}
+	id = safetext.Line(id)
 	c, err := d.c.Store.Get(storage.KindCustomer, id)
 	if err != nil {
 		return id
 	}
+	c = safeEnv(c)
 	label := orDash(c.Name)
 	if c.Email != "" {
 		label += " <" + c.Email + ">"

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/paydesk/paydesk/safetext"
 )
 
 // gap separates columns; the first cell of a row is the cursor marker.
@@ -181,6 +182,7 @@ func Layout(cols []Column, width int, rows [][]string) (shown []int, widths []in
 
 // fitCell truncates s to w cells (with an ellipsis) and pads it.
 func fitCell(s string, w int, right bool) string {
+	s = safetext.Line(s)
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")

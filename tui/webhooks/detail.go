@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -248,6 +249,7 @@ func (p *DetailPage) render() {
 		}
 	}
 	p.match = min(p.match, len(p.matches)-1)
+	text = safetext.EscapeJSON(text) // error lines and non-JSON bodies too
 	if q == "" {
 		p.vp.SetContent(text)
 		return
@@ -273,7 +275,8 @@ func (p *DetailPage) render() {
 
 func (p *DetailPage) header() []string {
 	st := p.c.Styles
-	d := p.d
+	d := p.d // a copy: the page looks the event up by the raw ids
+	safetext.Walk(&d)
 	at := time.Unix(0, d.At).In(p.c.Loc)
 	l1 := fmt.Sprintf("%s  %s  %s  %s", st.Title.Render(dash(d.Type)), d.Verdict, dash(d.ObjectID), st.Muted.Render(dash(d.EventID)))
 	l2 := st.Muted.Render(fmt.Sprintf("seq %d · %s (%s) · %s · HTTP %d · %s · %d bytes · api %s",
@@ -293,7 +296,7 @@ func (p *DetailPage) header() []string {
 	if p.showing == 1 {
 		tabs = " event JSON  [diff]"
 		if p.diffOf != "" {
-			tabs += st.Muted.Render("  " + p.diffOf)
+			tabs += st.Muted.Render("  " + safetext.Line(p.diffOf))
 		}
 	}
 	out = append(out, tabs)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/paydesk/paydesk/safetext"
 )
 
 // maxDiffLines bounds each side of a diff (the LCS table is lines x lines).
@@ -17,13 +19,13 @@ func PrettyJSON(raw []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		return string(raw)
+		return safetext.EscapeJSON(string(raw))
 	}
 	out, err := json.MarshalIndent(v, "", "  ") // maps marshal with sorted keys
 	if err != nil {
-		return string(raw)
+		return safetext.EscapeJSON(string(raw))
 	}
-	return string(out)
+	return safetext.EscapeJSON(string(out))
 }
 
 // LineDiff compares two texts line by line (longest common subsequence) and

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
@@ -104,7 +105,7 @@ func (p *Page) statsLines() []string {
 	out := []string{
 		st.Label.Render(head),
 		spark,
-		fmt.Sprintf("%-12s%s", "rejects", st.Bad.Render(rejects)),
+		fmt.Sprintf("%-12s%s", "rejects", st.Bad.Render(safetext.Line(rejects))),
 	}
 	if w := quietWarning(s, now); w != "" {
 		out = append(out, st.Bad.Render(w))

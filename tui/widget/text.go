@@ -4,19 +4,21 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/paydesk/paydesk/safetext"
 )
 
-// Trunc cuts s to at most w cells, ending it with "…" when it was longer.
+// Trunc passes s through safetext.Line and cuts it to at most w cells by
+// grapheme cluster, ending it with "…" when it was longer (a column with no
+// room still shows "…" when s has something).
 func Trunc(s string, w int) string {
-	if lipgloss.Width(s) <= w {
-		return s
+	if w <= 0 && s != "" {
+		return "…"
 	}
-	r := []rune(s)
-	return string(r[:max(0, w-1)]) + "…"
+	return safetext.Cell(s, w)
 }
 
-// Cell fits s into a column w cells wide: truncated, then padded on the
-// right (or, for a right-aligned column, on the left).
+// Cell fits s into a column w cells wide: made safe and truncated, then
+// padded on the right (or, for a right-aligned column, on the left).
 func Cell(s string, w int, right bool) string {
 	s = Trunc(s, w)
 	pad := strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
