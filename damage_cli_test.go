@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paydesk/paydesk/internal/damage"
+	"github.com/paydesk/paydesk/storage/damage"
 )
 
 // TestDamagedCacheNeverPanics runs ls, get, events and events --follow on

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paydesk/paydesk/internal/hostile"
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
+	"github.com/paydesk/paydesk/storage/safetext/hostile"
 	"github.com/paydesk/paydesk/tui/cli"
 )
 

@@ -30,8 +30,8 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/sandbox"
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui"
 	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/cli"

@@ -10,8 +10,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/paydesk/paydesk/internal/damage"
-	"github.com/paydesk/paydesk/internal/rofile"
+	"github.com/paydesk/paydesk/storage/damage"
+	"github.com/paydesk/paydesk/storage/rofile"
 )
 
 // TestOfflineReadOnlyBrowsesReadOnlyFile: a cache file the user may only

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/paydesk/paydesk/internal/damage"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/damage"
 )
 
 // TestLargeFileHeaderScan opens every damaged copy of a small cache as if it

@@ -9,8 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/paydesk/paydesk/internal/damage"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/damage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
 )

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // FollowBacklog is how many recent matching deliveries Follow prints before

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paydesk/paydesk/internal/rofile"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/rofile"
 )
 
 // TestHealthzUnhealthyWhileFileReadOnly makes the open cache file

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paydesk/paydesk/internal/damage"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/damage"
 )
 
 // TestHealthzUnhealthyWhileWritesFail damages the open cache file's pages

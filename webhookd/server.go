@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // Sources of a delivery receipt.

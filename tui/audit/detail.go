@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 )

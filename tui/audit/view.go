@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/safetext"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )

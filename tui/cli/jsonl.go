@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // JSONLines writes each object's Stripe JSON compacted onto one line, so

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/safetext"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // ErrNotConfirmed is returned (wrapped) by Refund and Credit without yes:

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/stripejson"
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/format"
 )
 

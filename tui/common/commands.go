@@ -7,8 +7,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // OfflineReason says why this session browses the cache only, or "" when

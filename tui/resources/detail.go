@@ -11,8 +11,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/raw"

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing/stripejson"
-	"github.com/paydesk/paydesk/safetext"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // The structs below decode the parts of Stripe's JSON that rows and detail

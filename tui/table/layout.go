@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/paydesk/paydesk/safetext"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // gap separates columns; the first cell of a row is the cursor marker.

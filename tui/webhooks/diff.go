@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/paydesk/paydesk/safetext"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // maxDiffLines bounds each side of a diff (the LCS table is lines x lines).

@@ -20,4 +20,8 @@
 // still cannot move the cursor, retitle the window or write the clipboard.
 // Scan reports what in an output a terminal would act on besides SGR
 // styling; tests assert it finds nothing.
+//
+// It imports nothing of paydesk's and lives under storage, the bottom layer,
+// so that every layer that draws text (webhookd's events --follow, tui, the
+// CLI) can import it without an arrow pointing up.
 package safetext

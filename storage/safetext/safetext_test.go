@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paydesk/paydesk/internal/hostile"
-	"github.com/paydesk/paydesk/safetext"
+	"github.com/paydesk/paydesk/storage/safetext"
+	"github.com/paydesk/paydesk/storage/safetext/hostile"
 )
 
 func TestLineCorpus(t *testing.T) {
