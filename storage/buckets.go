@@ -18,6 +18,10 @@ type kindBucketSet struct {
 	balance *bolt.Bucket
 	// statusAt holds objects whose status time is known (schema v3).
 	statusAt *bolt.Bucket
+	// terms lists each object's search terms; amountCur is the amount
+	// index per currency (schema v4).
+	terms     *bolt.Bucket
+	amountCur *bolt.Bucket
 }
 
 // kindBuckets finds (or with create, makes) the buckets of kind k.
@@ -51,7 +55,7 @@ func kindBuckets(root *bolt.Bucket, k Kind, create bool) (*kindBucketSet, error)
 	for _, e := range []struct {
 		dst  **bolt.Bucket
 		name []byte
-	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}, {&set.statusAt, idxStatusAt}} {
+	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}, {&set.statusAt, idxStatusAt}, {&set.terms, idxTerms}, {&set.amountCur, idxAmountCur}} {
 		if *e.dst, err = get(idx, e.name); err != nil {
 			return nil, err
 		}

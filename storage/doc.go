@@ -19,7 +19,15 @@
 //	  idx/<kind>/status/          status | 0x00 | be64(created) | id       -> nil
 //	  idx/<kind>/customer/        customer id | 0x00 | be64(created) | id  -> nil
 //	  idx/<kind>/search/          lowercased term | 0x00 | id              -> nil
-//	                              (terms: id, email, name, invoice number)
+//	                              (terms: id, email, name, invoice number; from
+//	                              schema v4 also phone digits, card last4,
+//	                              description and metadata values, and the
+//	                              name, email and phone of the object's customer)
+//	  idx/<kind>/terms/           id -> its search terms joined by 0x00 (schema v4)
+//	  idx/<kind>/amount_cur/      currency | 0x00 | be64(amount ^ signbit) |
+//	                              be64(created) | id -> nil
+//	                              (every kind with an amount and a currency but
+//	                              customers and products; schema v4)
 //	  idx/customer/balance/       c|o | be64(balance ^ signbit) | id         -> nil
 //	                              (customers with a non-zero balance; schema v2)
 //	  idx/<kind>/status_at/       status | 0x00 | be64(status time) | id   -> nil

@@ -16,13 +16,15 @@ var (
 	bucketIntentLog  = []byte("intentlog")
 	bucketAudit      = []byte("audit")
 
-	idxCreated  = []byte("created")
-	idxAmount   = []byte("amount")
-	idxStatus   = []byte("status")
-	idxCustomer = []byte("customer")
-	idxSearch   = []byte("search")
-	idxBalance  = []byte("balance")
-	idxStatusAt = []byte("status_at")
+	idxCreated   = []byte("created")
+	idxAmount    = []byte("amount")
+	idxStatus    = []byte("status")
+	idxCustomer  = []byte("customer")
+	idxSearch    = []byte("search")
+	idxBalance   = []byte("balance")
+	idxStatusAt  = []byte("status_at")
+	idxTerms     = []byte("terms")
+	idxAmountCur = []byte("amount_cur")
 
 	idxEventsKind     = []byte("events")
 	idxEventsCustomer = []byte("customer")
@@ -66,6 +68,17 @@ func groupKey(group string, created int64, id string) []byte {
 
 func groupPrefix(group string) []byte {
 	return append([]byte(group), sep)
+}
+
+// amountCurKey is currency | 0x00 | be64(amount ^ signbit) | be64(created) | id:
+// one currency's objects in amount order, each amount's in created order.
+func amountCurKey(currency string, amount, created int64, id string) []byte {
+	k := make([]byte, 0, len(currency)+1+16+len(id))
+	k = append(k, currency...)
+	k = append(k, sep)
+	k = append(k, be64(uint64(amount)^(1<<63))...)
+	k = append(k, timeKey(created)...)
+	return append(k, id...)
 }
 
 func searchKey(term, id string) []byte {

@@ -38,8 +38,11 @@ type Query struct {
 	Kind     Kind
 	Status   string
 	Customer string
-	// Search matches, by prefix and case-insensitively, the id, email, name
-	// (any word) or invoice number. Search results come in term order.
+	// Search matches, by prefix and case-insensitively, any search term of
+	// the object (see Store.SearchTerms): id, email, name (any word),
+	// invoice number, phone, card last4, description and metadata values,
+	// and the name, email and phone of the object's customer. Search
+	// results come in term order.
 	Search string
 	// Balance walks idx/customer/balance (customers only), in balance
 	// order: largest first, or with Asc the largest credit first. Sort is
@@ -146,7 +149,7 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 		p.filters = append(p.filters, func(e *Envelope) bool { return matchesBalance(e, q.Balance) })
 	}
 	if search != "" && (q.Customer != "" || q.Status != "" || q.Balance != "") {
-		p.filters = append(p.filters, func(e *Envelope) bool { return matchesSearch(e, search) })
+		p.filters = append(p.filters, func(e *Envelope) bool { return matchesSearch(set, e, search) })
 	}
 	return p
 }
@@ -164,8 +167,8 @@ func matchesBalance(e *Envelope, f BalanceFilter) bool {
 	return e.Amount != 0
 }
 
-func matchesSearch(e *Envelope, search string) bool {
-	for _, t := range e.searchTerms() {
+func matchesSearch(set *kindBucketSet, e *Envelope, search string) bool {
+	for _, t := range storedTerms(set, e) {
 		if strings.HasPrefix(t, search) {
 			return true
 		}

@@ -15,6 +15,7 @@ var migrations = []migration{
 	createBucketsV1,
 	addBalanceIndexV2,
 	addStatusAtIndexV3,
+	addTermsAndAmountCurrencyV4,
 }
 
 // SchemaVersion is the version a file has after Open.
@@ -119,6 +120,57 @@ func addStatusAtIndexV3(root *bolt.Bucket) error {
 			if err := set.statusAt.Put(groupKey(env.Status, env.StatusAt, env.ID), nil); err != nil {
 				return fmt.Errorf("status_at index %s: %w", env.ID, err)
 			}
+		}
+	}
+	return nil
+}
+
+// addTermsAndAmountCurrencyV4 rebuilds idx/<kind>/search with the wider
+// terms of objectTerms (phone, last4, description and metadata values, the
+// customer's name and email on its objects), records each object's terms in
+// idx/<kind>/terms and fills idx/<kind>/amount_cur (amount per currency),
+// so the global search finds "$12.50" or "4242" from the indexes.
+// Customers go first: their children's terms read them.
+func addTermsAndAmountCurrencyV4(root *bolt.Bucket) error {
+	for _, k := range Kinds {
+		idx := root.Bucket(bucketIdx).Bucket([]byte(k))
+		if idx != nil && idx.Bucket(idxSearch) != nil {
+			if err := idx.DeleteBucket(idxSearch); err != nil {
+				return fmt.Errorf("rebuild search index %s: %w", k, err)
+			}
+		}
+		if _, err := kindBuckets(root, k, true); err != nil {
+			return err
+		}
+	}
+	order := append([]Kind{KindCustomer}, Kinds...)
+	done := map[Kind]bool{}
+	for _, k := range order {
+		if done[k] {
+			continue
+		}
+		done[k] = true
+		set, err := kindBuckets(root, k, false)
+		if err != nil {
+			return err
+		}
+		err = set.objects.ForEach(func(_, v []byte) error {
+			env, err := decodeEnvelope(v)
+			if err != nil || env.Deleted {
+				return nil // an unreadable copy is rewritten by its next event or refetch
+			}
+			if err := putTerms(set, env.ID, termsFor(root, &env)); err != nil {
+				return fmt.Errorf("search terms %s: %w", env.ID, err)
+			}
+			if amountSearchable(&env) {
+				if err := set.amountCur.Put(amountCurKey(env.Currency, env.Amount, env.Created, env.ID), nil); err != nil {
+					return fmt.Errorf("amount index %s: %w", env.ID, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

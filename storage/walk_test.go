@@ -126,8 +126,8 @@ func TestMigrateStatusAtV3(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Schema(); v != 3 {
-		t.Fatalf("schema %d, want 3", v)
+	if v, _ := s.Schema(); v != SchemaVersion {
+		t.Fatalf("schema %d, want %d", v, SchemaVersion)
 	}
 	if got := walkIDs(t, s, Range{Kind: KindInvoice, By: ByStatusAt, Group: "paid", From: 5000, To: 5001}); !slices.Equal(got, []string{"in_1"}) {
 		t.Fatalf("paid at 5000 after migration: %v", got)
