@@ -32,7 +32,7 @@ func seedSearch(t testing.TB, s *Store) {
 			"payment_method_details": map[string]any{"card": map[string]any{"last4": "4242", "brand": "visa"}}},
 		{"id": "ch_guest", "object": "charge", "created": 5000, "amount": 500, "currency": "jpy", "status": "succeeded",
 			"billing_details": map[string]any{"email": "walkin@example.com", "name": "Guest Person", "phone": "555 0100"},
-			"metadata": map[string]string{"order": "ORD-99812"}},
+			"metadata":        map[string]string{"order": "ORD-99812"}},
 		{"id": "ch_old", "object": "charge", "created": 100, "customer": "cus_chen", "amount": 1250, "currency": "usd", "status": "succeeded"},
 		{"id": "in_chen", "object": "invoice", "created": 1300, "customer": "cus_chen", "status": "open",
 			"amount_due": 1250, "currency": "usd", "number": "ABCD-0042"},
