@@ -28,7 +28,7 @@ func seeded(t testing.TB) *storage.Store {
 		{"id": "cus_Other", "object": "customer", "created": day(1), "email": "ola@example.com", "name": "Ola Nordmann"},
 		{"id": "sub_Chen", "object": "subscription", "created": day(2), "customer": "cus_Chen", "status": "active",
 			"metadata": map[string]string{"workspace": "orbit-labs"},
-			"items": map[string]any{"data": []any{map[string]any{"quantity": 1, "price": map[string]any{"unit_amount": 4900, "currency": "usd"}}}}},
+			"items":    map[string]any{"data": []any{map[string]any{"quantity": 1, "price": map[string]any{"unit_amount": 4900, "currency": "usd"}}}}},
 		{"id": "in_Chen", "object": "invoice", "created": day(3), "customer": "cus_Chen", "status": "open", "number": "7F3A2B-0007",
 			"amount_due": 4900, "currency": "usd", "description": "November seats"},
 		{"id": "ch_Nov10", "object": "charge", "created": day(10), "customer": "cus_Chen", "amount": 1250, "currency": "usd", "status": "succeeded",
