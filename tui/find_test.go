@@ -1,0 +1,153 @@
+package tui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/fixture"
+	"github.com/paydesk/paydesk/tui/resources"
+	"github.com/paydesk/paydesk/tui/search"
+	"github.com/paydesk/paydesk/tui/table"
+)
+
+// typeCommand types ":text" and enter.
+func typeCommand(m *Model, text string) {
+	drive(m, keyMsg(":"))
+	drive(m, keyMsg(text))
+	drive(m, keyMsg("enter"))
+}
+
+// firstOf is the newest cached object of kind in the fixture.
+func firstOf(t *testing.T, q storage.Query) storage.Envelope {
+	t.Helper()
+	q.Limit = 1
+	p, err := fx.Store.List(q)
+	if err != nil || len(p.Items) == 0 {
+		t.Fatalf("fixture has no %s: %v", q.Kind, err)
+	}
+	return p.Items[0]
+}
+
+// TestColonOpensPastedID: ":cus_…" used to answer "no view named"; every
+// kind paydesk caches opens its page from the cache.
+func TestColonOpensPastedID(t *testing.T) {
+	for _, k := range []storage.Kind{storage.KindCustomer, storage.KindSubscription, storage.KindInvoice, storage.KindCharge, storage.KindRefund, storage.KindDispute, storage.KindProduct, storage.KindPrice} {
+		env := firstOf(t, storage.Query{Kind: k})
+		m := start(session(nil, nil), 120, 36)
+		typeCommand(m, env.ID)
+		if len(m.stack) != 2 || !strings.Contains(m.View(), env.ID) {
+			t.Fatalf(":%s did not open its page (stack %d, toast %q):\n%s", env.ID, len(m.stack), m.toast.Text, m.View())
+		}
+	}
+}
+
+// TestColonIDNotCachedOffline: an id that is not cached, in a session
+// without Stripe, says so instead of failing or asking Stripe.
+func TestColonIDNotCachedOffline(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	typeCommand(m, "cus_NotInTheCache1")
+	if len(m.stack) != 1 || m.toast.Text != "cus_NotInTheCache1 is not in the cache (offline)" {
+		t.Fatalf("stack %d, toast %q", len(m.stack), m.toast.Text)
+	}
+	typeCommand(m, "evt_NotInTheCache1")
+	if len(m.stack) != 1 || m.toast.Text != "evt_NotInTheCache1 is not in the cache (offline)" {
+		t.Fatalf("event: stack %d, toast %q", len(m.stack), m.toast.Text)
+	}
+	typeCommand(m, "nosuchview")
+	if m.toast.Text != "no view named nosuchview" {
+		t.Fatalf("view name: toast %q", m.toast.Text)
+	}
+}
+
+// TestColonOpensStoredEvent: a pasted evt_ id opens the stored event with
+// the diff it made.
+func TestColonOpensStoredEvent(t *testing.T) {
+	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{Now: fixture.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ev := `{"id":"evt_Pasted1","object":"event","type":"customer.created","created":1790000000,"api_version":"` + storage.APIVersion +
+		`","data":{"object":{"id":"cus_Pasted1","object":"customer","created":1790000000,"name":"Pat Pasted"}}}`
+	if _, err := s.ApplyEvent([]byte(ev), nil); err != nil {
+		t.Fatal(err)
+	}
+	m := start(session(nil, func(c *common.Common) { c.Store = s }), 120, 36)
+	typeCommand(m, "evt_Pasted1")
+	if len(m.stack) != 2 || !strings.Contains(m.View(), "evt_Pasted1") || !strings.Contains(m.View(), "Pat Pasted") {
+		t.Fatalf("event page not opened (toast %q):\n%s", m.toast.Text, m.View())
+	}
+}
+
+// TestFindFromAnyView: ctrl+f from a view, type a customer's name, enter
+// opens the first hit's page.
+func TestFindFromAnyView(t *testing.T) {
+	cus := firstOf(t, storage.Query{Kind: storage.KindCustomer})
+	name := strings.Fields(cus.Name)[0]
+	m := start(session(nil, nil), 120, 36)
+	drive(m, keyMsg("3"))
+	drive(m, tea.KeyMsg{Type: tea.KeyCtrlF})
+	p, ok := m.Active().(*search.Page)
+	if !ok {
+		t.Fatalf("ctrl+f opened %T", m.Active())
+	}
+	drive(m, keyMsg(strings.ToLower(name)))
+	if r := p.Result(); r.Count() == 0 || r.Groups[0].Kind != storage.KindCustomer {
+		t.Fatalf("%q found %+v", name, r.Groups)
+	}
+	if !strings.Contains(m.View(), "Customers") {
+		t.Fatalf("results not grouped by kind:\n%s", m.View())
+	}
+	// q is text in the search line, not quit.
+	drive(m, keyMsg("q"))
+	drive(m, keyMsg("backspace"))
+	drive(m, keyMsg("enter"))
+	if _, ok := m.Active().(*resources.Detail); !ok {
+		t.Fatalf("enter opened %T, want a detail page", m.Active())
+	}
+}
+
+// TestSubscriptionsFilterByCustomerName is the "/chen" case: a list
+// filters by its customer's name as well as its own fields.
+func TestSubscriptionsFilterByCustomerName(t *testing.T) {
+	sub := firstOf(t, storage.Query{Kind: storage.KindSubscription})
+	cus, err := fx.Store.Get(storage.KindCustomer, sub.Customer)
+	if err != nil || cus.Name == "" {
+		t.Fatalf("customer of %s: %v", sub.ID, err)
+	}
+	last := strings.ToLower(strings.Fields(cus.Name)[len(strings.Fields(cus.Name))-1])
+	m := start(session(nil, nil), 160, 36)
+	drive(m, keyMsg("2"))
+	drive(m, keyMsg("/"))
+	drive(m, keyMsg(last))
+	drive(m, keyMsg("enter"))
+	if !strings.Contains(m.View(), sub.ID) {
+		t.Fatalf("/%s in Subscriptions does not show %s of %s:\n%s", last, sub.ID, cus.Name, m.View())
+	}
+}
+
+// TestPaymentsAndRefundsViews: 9 lists charges (t: payment intents),
+// :refunds lists refunds.
+func TestPaymentsAndRefundsViews(t *testing.T) {
+	m := start(session(nil, nil), 160, 36)
+	drive(m, keyMsg("9"))
+	ch := firstOf(t, storage.Query{Kind: storage.KindCharge})
+	if !strings.Contains(m.View(), "[9 Payments]") || !strings.Contains(m.View(), ch.ID) {
+		t.Fatalf("Payments view:\n%s", m.View())
+	}
+	drive(m, keyMsg("t"))
+	p := m.Active().(*resources.Payments)
+	if p.Active().Descriptor().Kind != storage.KindPaymentIntent {
+		t.Fatalf("t shows %s", p.Active().Descriptor().Kind)
+	}
+	typeCommand(m, "refunds")
+	re := firstOf(t, storage.Query{Kind: storage.KindRefund})
+	if tbl, ok := m.Active().(*table.Model); !ok || tbl.Title() != "Refunds" || !strings.Contains(m.View(), re.ID) {
+		t.Fatalf("Refunds view: %T\n%s", m.Active(), m.View())
+	}
+}
