@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/internal/stripemock"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -139,6 +140,7 @@ func benchCache(b *testing.B) *storage.Store {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stripemock.Stop()
 	if bench.store != nil {
 		bench.store.Close()
 		os.RemoveAll(bench.dir)
