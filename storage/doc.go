@@ -32,7 +32,8 @@
 //	                              (customers with a non-zero balance; schema v2)
 //	  idx/<kind>/status_at/       status | 0x00 | be64(status time) | id   -> nil
 //	                              (invoices: paid_at, voided_at, ...; canceled
-//	                              subscriptions: ended_at; schema v3)
+//	                              subscriptions: ended_at; schema v3; disputes
+//	                              that need a response: evidence due_by, schema v4)
 //	  stale/                      kind | 0x00 | id -> reason
 //	  events/                     event id -> raw event payload
 //	  eventlog/                   be64(seq) -> event summary JSON (retention order)

@@ -27,7 +27,9 @@ type Fields struct {
 	// StatusAt is when the object entered its current status, where Stripe
 	// says so (unix seconds, 0 when unknown): an invoice's paid_at,
 	// voided_at, marked_uncollectible_at or finalized_at; a canceled or
-	// expired subscription's ended_at (else canceled_at).
+	// expired subscription's ended_at (else canceled_at). For a dispute
+	// that needs a response it is the evidence deadline
+	// (evidence_details.due_by), so disputes list soonest deadline first.
 	StatusAt int64
 }
 
@@ -62,6 +64,9 @@ type rawObject struct {
 		VoidedAt              int64 `json:"voided_at"`
 		MarkedUncollectibleAt int64 `json:"marked_uncollectible_at"`
 	} `json:"status_transitions"`
+	Evidence *struct {
+		DueBy int64 `json:"due_by"`
+	} `json:"evidence_details"`
 	Items *struct {
 		Data []struct {
 			Quantity int64 `json:"quantity"`
@@ -111,6 +116,11 @@ func ExtractFields(raw []byte) (Fields, error) {
 		f.StatusAt = invoiceStatusAt(&o)
 	case KindPrice:
 		f.Amount = deref(o.UnitAmount)
+	case KindDispute:
+		f.Amount = deref(o.Amount)
+		if (o.Status == "needs_response" || o.Status == "warning_needs_response") && o.Evidence != nil {
+			f.StatusAt = o.Evidence.DueBy
+		}
 	case KindSubscription:
 		if o.Status == "canceled" || o.Status == "incomplete_expired" {
 			f.StatusAt = firstNonZero(o.EndedAt, o.CanceledAt)

@@ -16,6 +16,12 @@ const (
 	SortCreated Sort = iota
 	// SortAmount: largest first.
 	SortAmount
+	// SortStatusAt: by the time the object entered its status (Fields.
+	// StatusAt), walking idx/<kind>/status_at; it needs Status (without
+	// one, or for a status whose objects have no status time, it falls back
+	// to SortCreated). With Asc, disputes that need a response come soonest
+	// evidence deadline first.
+	SortStatusAt
 )
 
 // BalanceFilter narrows customers to those with a non-zero balance.
@@ -130,6 +136,10 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 		case BalanceOwed:
 			p.prefix = []byte{balanceOwed}
 		}
+	case q.Status != "" && q.Sort == SortStatusAt && hasKeyWithPrefix(set.statusAt, groupPrefix(q.Status)):
+		p.bucket, p.prefix = set.statusAt, groupPrefix(q.Status)
+		n := len(p.prefix)
+		p.idOf = func(k []byte) string { return idFromGroupKey(k, n) }
 	case q.Status != "":
 		p.bucket, p.prefix = set.status, groupPrefix(q.Status)
 		n := len(p.prefix)
@@ -152,6 +162,11 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 		p.filters = append(p.filters, func(e *Envelope) bool { return matchesSearch(set, e, search) })
 	}
 	return p
+}
+
+func hasKeyWithPrefix(b *bolt.Bucket, prefix []byte) bool {
+	k, _ := b.Cursor().Seek(prefix)
+	return k != nil && hasPrefix(k, prefix)
 }
 
 func matchesBalance(e *Envelope, f BalanceFilter) bool {

@@ -130,7 +130,9 @@ func addStatusAtIndexV3(root *bolt.Bucket) error {
 // customer's name and email on its objects), records each object's terms in
 // idx/<kind>/terms and fills idx/<kind>/amount_cur (amount per currency),
 // so the global search finds "$12.50" or "4242" from the indexes.
-// Customers go first: their children's terms read them.
+// Customers go first: their children's terms read them. Disputes that need
+// a response are rewritten with their evidence deadline as StatusAt and
+// indexed in idx/dispute/status_at (soonest deadline first).
 func addTermsAndAmountCurrencyV4(root *bolt.Bucket) error {
 	for _, k := range Kinds {
 		idx := root.Bucket(bucketIdx).Bucket([]byte(k))
@@ -154,10 +156,17 @@ func addTermsAndAmountCurrencyV4(root *bolt.Bucket) error {
 		if err != nil {
 			return err
 		}
+		var rewrite []Envelope
 		err = set.objects.ForEach(func(_, v []byte) error {
 			env, err := decodeEnvelope(v)
 			if err != nil || env.Deleted {
 				return nil // an unreadable copy is rewritten by its next event or refetch
+			}
+			if k == KindDispute {
+				if f, err := ExtractFields(env.Raw); err == nil && f.StatusAt != env.StatusAt {
+					env.StatusAt = f.StatusAt
+					rewrite = append(rewrite, env)
+				}
 			}
 			if err := putTerms(set, env.ID, termsFor(root, &env)); err != nil {
 				return fmt.Errorf("search terms %s: %w", env.ID, err)
@@ -171,6 +180,17 @@ func addTermsAndAmountCurrencyV4(root *bolt.Bucket) error {
 		})
 		if err != nil {
 			return err
+		}
+		for i := range rewrite {
+			env := &rewrite[i]
+			if err := set.objects.Put([]byte(env.ID), encodeEnvelope(env)); err != nil {
+				return fmt.Errorf("dispute deadline %s: %w", env.ID, err)
+			}
+			if env.Status != "" && env.StatusAt != 0 {
+				if err := set.statusAt.Put(groupKey(env.Status, env.StatusAt, env.ID), nil); err != nil {
+					return fmt.Errorf("dispute deadline index %s: %w", env.ID, err)
+				}
+			}
 		}
 	}
 	return nil

@@ -178,8 +178,27 @@ func TestMigrateSearchV4(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedSearch(t, s)
+	if err := s.PutObject(disputeJSON("dp_open", "needs_response", 100, 9000), 10); err != nil {
+		t.Fatal(err)
+	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		r := root(tx)
+		// v3 knew no dispute deadline.
+		dset, err := kindBuckets(r, KindDispute, false)
+		if err != nil {
+			return err
+		}
+		env, _, err := getEnvelope(dset, "dp_open")
+		if err != nil {
+			return err
+		}
+		if err := dset.statusAt.Delete(groupKey(env.Status, env.StatusAt, env.ID)); err != nil {
+			return err
+		}
+		env.StatusAt = 0
+		if err := dset.objects.Put([]byte(env.ID), encodeEnvelope(&env)); err != nil {
+			return err
+		}
 		for _, k := range Kinds {
 			idx := r.Bucket(bucketIdx).Bucket([]byte(k))
 			for _, name := range [][]byte{idxTerms, idxAmountCur, idxSearch} {
@@ -233,6 +252,9 @@ func TestMigrateSearchV4(t *testing.T) {
 	if got, _ := s.FindAmounts([]Kind{KindCharge}, []AmountMatch{{Currency: "jpy", Amount: 500}}, 0, 0, 10); !slices.Equal(envIDs(got), []string{"ch_guest"}) {
 		t.Fatalf("amount after migration: %v", envIDs(got))
 	}
+	if p, _ := s.List(Query{Kind: KindDispute, Status: "needs_response", Sort: SortStatusAt}); len(p.Items) != 1 || p.Items[0].StatusAt != 9000 {
+		t.Fatalf("dispute deadline after migration: %+v", p.Items)
+	}
 	// The old terms were replaced, not duplicated: deleting the invoice
 	// leaves nothing behind.
 	del := rawOf(t, map[string]any{"id": "in_chen", "object": "invoice", "created": 1300, "customer": "cus_chen", "deleted": true})
@@ -254,5 +276,45 @@ func TestMigrateSearchV4(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func disputeJSON(id, status string, created, due int64) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{"id": id, "object": "dispute", "created": created, "status": status,
+		"amount": 1000, "currency": "usd", "charge": "ch_x", "evidence_details": map[string]any{"due_by": due}})
+	return b
+}
+
+// TestDisputesSoonestDeadlineFirst: needs-response disputes list by their
+// evidence deadline, soonest first, whatever order they were created in;
+// a status without deadlines lists newest first.
+func TestDisputesSoonestDeadlineFirst(t *testing.T) {
+	s := openTest(t, Options{})
+	for _, d := range []json.RawMessage{
+		disputeJSON("dp_late", "needs_response", 100, 9000),
+		disputeJSON("dp_soon", "needs_response", 300, 5000),
+		disputeJSON("dp_mid", "needs_response", 200, 7000),
+		disputeJSON("dp_won", "won", 400, 1000),
+		disputeJSON("dp_won2", "won", 500, 1000),
+	} {
+		if err := s.PutObject(d, 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.List(Query{Kind: KindDispute, Status: "needs_response", Sort: SortStatusAt, Asc: true})
+	if err != nil || !slices.Equal(envIDs(p.Items), []string{"dp_soon", "dp_mid", "dp_late"}) {
+		t.Fatalf("deadline order: %v %v", envIDs(p.Items), err)
+	}
+	p, err = s.List(Query{Kind: KindDispute, Status: "won", Sort: SortStatusAt, Asc: true})
+	if err != nil || !slices.Equal(envIDs(p.Items), []string{"dp_won", "dp_won2"}) {
+		t.Fatalf("won (no deadline) falls back to created: %v %v", envIDs(p.Items), err)
+	}
+	// Responding moves it out of the deadline list.
+	if err := s.PutObject(disputeJSON("dp_soon", "under_review", 300, 5000), 20); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = s.List(Query{Kind: KindDispute, Status: "needs_response", Sort: SortStatusAt, Asc: true})
+	if !slices.Equal(envIDs(p.Items), []string{"dp_mid", "dp_late"}) {
+		t.Fatalf("after response: %v", envIDs(p.Items))
 	}
 }

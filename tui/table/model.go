@@ -419,6 +419,8 @@ func (m *Model) heading() string {
 		label := m.d.Sorts[m.sort].Label
 		if q := m.query(); q.Status != "" && q.Sort == storage.SortAmount {
 			label = "newest (status filter)"
+		} else if q.Status == "" && q.Sort == storage.SortStatusAt {
+			label = "newest (all statuses)"
 		}
 		if m.search != "" && searchOrders(m.query()) {
 			label = "match"
