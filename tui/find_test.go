@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,4 +153,43 @@ func TestPaymentsAndRefundsViews(t *testing.T) {
 	if tbl, ok := m.Active().(*table.Model); !ok || tbl.Title() != "Refunds" || !strings.Contains(m.View(), re.ID) {
 		t.Fatalf("Refunds view: %T\n%s", m.Active(), m.View())
 	}
+}
+
+// TestInvoiceLinksCopyable: the invoice page shows the hosted invoice URL
+// and the PDF link (they were only in the raw JSON); tab selects one and y
+// copies it with OSC 52.
+func TestInvoiceLinksCopyable(t *testing.T) {
+	inv := firstOf(t, storage.Query{Kind: storage.KindInvoice, Status: "open"})
+	var in struct {
+		Hosted string `json:"hosted_invoice_url"`
+		PDF    string `json:"invoice_pdf"`
+	}
+	if err := json.Unmarshal(inv.Raw, &in); err != nil || in.Hosted == "" || in.PDF == "" {
+		t.Fatalf("fixture invoice %s has no links: %v", inv.ID, err)
+	}
+	var out bytes.Buffer
+	m := start(session(&out, nil), 200, 60)
+	typeCommand(m, inv.ID)
+	if v := m.View(); !strings.Contains(v, in.Hosted) || !strings.Contains(v, in.PDF) {
+		t.Fatalf("links not shown:\n%s", v)
+	}
+	for _, want := range []string{in.Hosted, in.PDF} {
+		for i := 0; i < 10 && !strings.Contains(selectedLine(m.View()), want); i++ {
+			drive(m, keyMsg("tab"))
+		}
+		drive(m, keyMsg("y"))
+		osc := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(want))
+		if !strings.Contains(out.String(), osc) || m.toast.Text != "copied "+want {
+			t.Fatalf("y on %s: toast %q", want, m.toast.Text)
+		}
+	}
+}
+
+func selectedLine(view string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "> ") {
+			return l
+		}
+	}
+	return ""
 }
