@@ -34,6 +34,9 @@
 //	                              (invoices: paid_at, voided_at, ...; canceled
 //	                              subscriptions: ended_at; schema v3; disputes
 //	                              that need a response: evidence due_by, schema v4)
+//	  payment_methods/            customer id -> PaymentMethods JSON (the
+//	                              customer's payment methods as last read from
+//	                              Stripe; schema v4)
 //	  stale/                      kind | 0x00 | id -> reason
 //	  events/                     event id -> raw event payload
 //	  eventlog/                   be64(seq) -> event summary JSON (retention order)

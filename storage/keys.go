@@ -15,6 +15,8 @@ var (
 	bucketIntents    = []byte("intents")
 	bucketIntentLog  = []byte("intentlog")
 	bucketAudit      = []byte("audit")
+	// bucketPaymentMethods holds each customer's payment methods (schema v4).
+	bucketPaymentMethods = []byte("payment_methods")
 
 	idxCreated   = []byte("created")
 	idxAmount    = []byte("amount")

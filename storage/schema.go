@@ -132,8 +132,12 @@ func addStatusAtIndexV3(root *bolt.Bucket) error {
 // so the global search finds "$12.50" or "4242" from the indexes.
 // Customers go first: their children's terms read them. Disputes that need
 // a response are rewritten with their evidence deadline as StatusAt and
-// indexed in idx/dispute/status_at (soonest deadline first).
+// indexed in idx/dispute/status_at (soonest deadline first). The
+// payment_methods bucket is created for the customer page.
 func addTermsAndAmountCurrencyV4(root *bolt.Bucket) error {
+	if _, err := root.CreateBucketIfNotExists(bucketPaymentMethods); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketPaymentMethods, err)
+	}
 	for _, k := range Kinds {
 		idx := root.Bucket(bucketIdx).Bucket([]byte(k))
 		if idx != nil && idx.Bucket(idxSearch) != nil {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -316,5 +317,26 @@ func TestDisputesSoonestDeadlineFirst(t *testing.T) {
 	p, _ = s.List(Query{Kind: KindDispute, Status: "needs_response", Sort: SortStatusAt, Asc: true})
 	if !slices.Equal(envIDs(p.Items), []string{"dp_mid", "dp_late"}) {
 		t.Fatalf("after response: %v", envIDs(p.Items))
+	}
+}
+
+func TestPaymentMethodsCached(t *testing.T) {
+	s := openTest(t, Options{})
+	if _, err := s.PaymentMethods("cus_1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("never read: %v", err)
+	}
+	pm := json.RawMessage(`{"id":"pm_1","object":"payment_method","card":{"brand":"visa","last4":"4242","exp_month":1,"exp_year":2027}}`)
+	if err := s.PutPaymentMethods("cus_1", []json.RawMessage{pm}, 77); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PaymentMethods("cus_1")
+	if err != nil || got.FetchedAt != 77 || len(got.Data) != 1 || string(got.Data[0]) != string(pm) {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if err := s.PutPaymentMethods("cus_1", nil, 80); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.PaymentMethods("cus_1"); len(got.Data) != 0 || got.FetchedAt != 80 {
+		t.Fatalf("replaced: %+v", got)
 	}
 }
