@@ -19,7 +19,7 @@ func (s *Server) listPaymentMethods(c *call) (any, *apiError) {
 			"card": map[string]any{
 				"brand": pmBrand[cu.pm], "country": "US", "exp_month": 12, "exp_year": 2034, "funding": "credit",
 				"last4": pmLast4[cu.pm], "fingerprint": nil, "wallet": nil, "three_d_secure_usage": map[string]any{"supported": true},
-				"checks": map[string]any{"address_line1_check": nil, "address_postal_code_check": nil, "cvc_check": "pass"},
+				"checks":   map[string]any{"address_line1_check": nil, "address_postal_code_check": nil, "cvc_check": "pass"},
 				"networks": map[string]any{"available": []string{pmBrand[cu.pm]}, "preferred": nil},
 			},
 		})
