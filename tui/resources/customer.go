@@ -10,10 +10,13 @@ import (
 const relatedRows = 5
 
 // NewCustomer is the customer detail page: profile, balance, payment
-// method, and the customer's subscriptions, invoices, charges, refunds,
+// methods (read from Stripe when the page opens online, and cached), the
+// next bill (Stripe's upcoming invoice), and the customer's subscriptions, invoices, charges, refunds,
 // disputes and balance transactions from the cache's customer index.
 func NewCustomer(c *common.Common, id string) *Detail {
-	return newDetail(c, storage.KindCustomer, id, "Customer", customerBody)
+	d := newDetail(c, storage.KindCustomer, id, "Customer", customerBody)
+	d.fetch = fetchCustomerExtras
+	return d
 }
 
 func customerBody(d *Detail, b *sections) {
@@ -43,6 +46,9 @@ func customerBody(d *Detail, b *sections) {
 		"Payment", paymentLine(d, cu),
 		"Cached", cacheLine(d),
 	)
+
+	b.paymentMethodsSection(cu)
+	b.nextBillSection()
 
 	subs, more := b.related(storage.KindSubscription, e.ID, relatedRows, nil)
 	b.heading("Subscriptions")

@@ -45,6 +45,8 @@ type Detail struct {
 	// r and on live notices it cares about. upcoming holds that answer.
 	fetch    func(d *Detail) tea.Cmd
 	upcoming upcomingPreview
+	// pms is the customer page's read of the payment methods.
+	pms paymentMethodsState
 }
 
 // link is a related object a detail page can open, or (id empty,
@@ -236,6 +238,11 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return d, nil
 	case upcomingMsg:
 		if msg.d == d && d.upcoming.apply(msg) {
+			d.render()
+		}
+		return d, nil
+	case paymentMethodsMsg:
+		if msg.d == d && d.pms.apply(msg) {
 			d.render()
 		}
 		return d, nil
