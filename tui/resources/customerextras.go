@@ -219,4 +219,3 @@ func twoDigits(n int) string {
 	}
 	return itoa(int64(n))
 }
-
