@@ -18,7 +18,8 @@ type PaymentMethods struct {
 	Data []json.RawMessage `json:"data"`
 }
 
-// PutPaymentMethods replaces the cached payment methods of customer.
+// PutPaymentMethods replaces the cached payment methods of customer and
+// indexes their card last4 as search terms of the cached customer.
 func (s *Store) PutPaymentMethods(customer string, data []json.RawMessage, fetchedAt int64) error {
 	if customer == "" {
 		return fmt.Errorf("put payment methods: no customer")
@@ -31,7 +32,20 @@ func (s *Store) PutPaymentMethods(customer string, data []json.RawMessage, fetch
 		return fmt.Errorf("put payment methods of %s: %w", customer, err)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		return root(tx).Bucket(bucketPaymentMethods).Put([]byte(customer), v)
+		r := root(tx)
+		if err := r.Bucket(bucketPaymentMethods).Put([]byte(customer), v); err != nil {
+			return err
+		}
+		// The customer is found by its cards' last4 (global search).
+		set, err := kindBuckets(r, KindCustomer, false)
+		if err != nil {
+			return err
+		}
+		env, ok, err := getEnvelope(set, customer)
+		if err != nil || !ok || env.Deleted {
+			return err
+		}
+		return replaceTerms(set, &env, termsFor(r, &env))
 	})
 	if err != nil {
 		return fmt.Errorf("put payment methods of %s: %w", customer, err)

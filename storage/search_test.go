@@ -329,6 +329,29 @@ func TestPaymentMethodsCached(t *testing.T) {
 	if err := s.PutPaymentMethods("cus_1", []json.RawMessage{pm}, 77); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.PutObject(customerJSON("cus_pm", 1, "pm@x.io", "Card Holder", 0), 10); err != nil {
+		t.Fatal(err)
+	}
+	pm2 := json.RawMessage(`{"id":"pm_2","object":"payment_method","card":{"brand":"amex","last4":"8431","exp_month":1,"exp_year":2027}}`)
+	if err := s.PutPaymentMethods("cus_pm", []json.RawMessage{pm2}, 77); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := s.SearchTerms([]Kind{KindCustomer}, "8431", 5); !slices.Equal(envIDs(found), []string{"cus_pm"}) {
+		t.Fatalf("customer by its card's last4: %v", envIDs(found))
+	}
+	// A later write of the customer keeps the card's last4; a new card list replaces it.
+	if err := s.PutObject(customerJSON("cus_pm", 1, "pm@x.io", "Card Holder Renamed", 0), 20); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := s.SearchTerms([]Kind{KindCustomer}, "8431", 5); len(found) != 1 {
+		t.Fatalf("last4 lost on rewrite: %v", envIDs(found))
+	}
+	if err := s.PutPaymentMethods("cus_pm", nil, 90); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := s.SearchTerms([]Kind{KindCustomer}, "8431", 5); len(found) != 0 {
+		t.Fatalf("removed card still found: %v", envIDs(found))
+	}
 	got, err := s.PaymentMethods("cus_1")
 	if err != nil || got.FetchedAt != 77 || len(got.Data) != 1 || string(got.Data[0]) != string(pm) {
 		t.Fatalf("%+v %v", got, err)

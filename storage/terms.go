@@ -233,13 +233,51 @@ func customerTermsOf(r *bolt.Bucket, customer string) *customerTerms {
 	return &customerTerms{Name: c.Name, Email: c.Email, Phone: src.Phone}
 }
 
-// termsFor computes the terms of e as it is about to be written.
+// termsFor computes the terms of e as it is about to be written; a
+// customer also gets the last4 of its cached payment methods.
 func termsFor(r *bolt.Bucket, e *Envelope) []string {
-	var cust *customerTerms
 	if e.Kind != KindCustomer {
-		cust = customerTermsOf(r, e.Customer)
+		return objectTerms(e, customerTermsOf(r, e.Customer))
 	}
-	return objectTerms(e, cust)
+	terms := objectTerms(e, nil)
+	for _, l4 := range paymentMethodLast4(r, e.ID) {
+		if len(terms) < maxTerms && !slices.Contains(terms, l4) {
+			terms = append(terms, l4)
+		}
+	}
+	return terms
+}
+
+// paymentMethodLast4 lists the card last4 of a customer's cached payment
+// methods.
+func paymentMethodLast4(r *bolt.Bucket, customer string) []string {
+	b := r.Bucket(bucketPaymentMethods)
+	if b == nil {
+		return nil
+	}
+	v := b.Get([]byte(customer))
+	if v == nil {
+		return nil
+	}
+	var pms struct {
+		Data []struct {
+			Card *struct {
+				Last4 string `json:"last4"`
+			} `json:"card"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(v, &pms) != nil {
+		return nil
+	}
+	var out []string
+	for _, pm := range pms.Data {
+		if pm.Card != nil {
+			if l := normTerm(pm.Card.Last4); l != "" {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
 }
 
 // storedTerms are the terms indexed for id, or for copies indexed before

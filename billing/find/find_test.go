@@ -145,3 +145,17 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// TestLast4OfPaymentMethod: a card on file (cached from the customer page)
+// finds its customer by last4.
+func TestLast4OfPaymentMethod(t *testing.T) {
+	s := seeded(t)
+	pm := json.RawMessage(`{"id":"pm_1","object":"payment_method","type":"card","customer":"cus_Other","card":{"brand":"visa","last4":"1881","exp_month":4,"exp_year":2028}}`)
+	if err := s.PutPaymentMethods("cus_Other", []json.RawMessage{pm}, day(20)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Cache(s, Parse("1881", time.UTC), 10)
+	if err != nil || !slices.Equal(hitIDs(r), []string{"cus_Other"}) {
+		t.Fatalf("1881: %v %v", hitIDs(r), err)
+	}
+}
