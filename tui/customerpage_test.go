@@ -82,7 +82,7 @@ func TestCustomerPagePaymentMethodsAndNextBill(t *testing.T) {
 	m = start(session(nil, func(c *common.Common) { c.Store = store }), 160, 80)
 	typeCommand(m, cus.ID)
 	v = m.View()
-	for _, want := range []string{"default", "(no Stripe key configured)", "not shown: no Stripe key configured"} {
+	for _, want := range []string{"Payment methods", "default", ": no Stripe key configured)", "not shown: no Stripe key configured"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("offline page lacks %q:\n%s", want, v)
 		}

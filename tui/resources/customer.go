@@ -34,7 +34,7 @@ func customerBody(d *Detail, b *sections) {
 		delinquent = d.c.Styles.Bad.Render("yes")
 	}
 	b.heading("Customer " + e.ID)
-	b.fields(
+	pairs := []string{
 		"Name", orDash(e.Name),
 		"Email", orDash(e.Email),
 		"Phone", cu.Phone,
@@ -43,12 +43,10 @@ func customerBody(d *Detail, b *sections) {
 		"Currency", cu.Currency,
 		"Balance", balance,
 		"Delinquent", delinquent,
-		"Payment", paymentLine(d, cu),
-		"Cached", cacheLine(d),
-	)
-
-	b.paymentMethodsSection(cu)
-	b.nextBillSection()
+	}
+	pairs = append(pairs, b.paymentMethodFields(cu)...)
+	pairs = append(pairs, "Next bill", b.nextBill(), "Cached", cacheLine(d))
+	b.fields(pairs...)
 
 	subs, more := b.related(storage.KindSubscription, e.ID, relatedRows, nil)
 	b.heading("Subscriptions")

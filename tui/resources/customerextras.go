@@ -12,7 +12,6 @@ import (
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
-	"github.com/paydesk/paydesk/tui/table"
 )
 
 // PaymentMethodsTimeout bounds one read of a customer's payment methods.
@@ -99,78 +98,73 @@ type paymentMethodJSON struct {
 	Card *card  `json:"card"`
 }
 
-var pmCols = []table.Column{
-	{Title: "Brand", Width: 10},
-	{Title: "Last4", Width: 5},
-	{Title: "Expires", Width: 7},
-	{Title: "", Width: 12, Flex: true},
-	{Title: "ID", Width: 18, Priority: 1},
-}
-
-// paymentMethodsSection lists the customer's payment methods from the
-// cache (brand, last4, expiry, "expires soon", which is the default) and
-// says how fresh that list is.
-func (b *sections) paymentMethodsSection(cu customerJSON) {
+// paymentMethodFields are the customer's payment methods as field lines
+// ("Payment methods", then one unlabelled line per further method): brand,
+// last4, expiry, "expires soon", which is the default, and how fresh the
+// cached list is. Before the first read (offline) it is the default
+// payment method and the card last charged, from the cache.
+func (b *sections) paymentMethodFields(cu customerJSON) []string {
 	d := b.d
 	s := d.c.Styles
 	defaultID, _ := paymentMethod(cu.InvoiceSettings.DefaultPaymentMethod)
-	b.heading("Payment methods")
 	pms, err := d.c.Store.PaymentMethods(d.id)
-	var rows [][]string
-	if err == nil {
-		for _, raw := range pms.Data {
-			pj := decode[paymentMethodJSON](raw)
-			mark := []string{}
-			if pj.ID == defaultID {
-				mark = append(mark, "default")
-			}
-			brand, last4, exp := orDash(pj.Type), "-", "-"
-			if pj.Card != nil {
-				brand, last4 = orDash(pj.Card.Brand), orDash(pj.Card.Last4)
-				if pj.Card.ExpYear > 0 {
-					exp = twoDigits(pj.Card.ExpMonth) + "/" + itoa(int64(pj.Card.ExpYear))
-					switch expiry(pj.Card.ExpMonth, pj.Card.ExpYear, d.c.Now()) {
-					case "expired":
-						mark = append(mark, s.Bad.Render("expired"))
-					case "soon":
-						mark = append(mark, s.Warn.Render("expires soon"))
-					}
-				}
-			}
-			rows = append(rows, []string{brand, last4, exp, strings.Join(mark, " "), pj.ID})
-		}
-	}
-	if err == nil {
-		b.list(pmCols, rows, false, "none on file")
-	}
 	var note string
 	switch {
 	case d.pms.loading:
 		note = "reading from Stripe…"
 	case errors.Is(err, storage.ErrNotFound) && d.pms.reason != "":
-		note = "not read yet: " + d.pms.reason
+		// Never read and Stripe not asked (the next bill says why): the
+		// default payment method and the card last charged, as cached.
+		return []string{"Payment", paymentLine(d, cu)}
 	case err != nil && !errors.Is(err, storage.ErrNotFound):
 		note = "cannot read the cache: " + err.Error()
 	case err == nil && d.pms.reason != "":
-		note = "cached " + relUnix(d.c, pms.FetchedAt) + " (" + d.pms.reason + ")"
+		note = "cached " + relUnix(d.c, pms.FetchedAt) + ": " + d.pms.reason
 	case err == nil:
 		note = "read from Stripe " + relUnix(d.c, pms.FetchedAt)
 	}
-	if note != "" {
-		b.line("  " + s.Muted.Render(note))
+	note = s.Muted.Render("(" + note + ")")
+	if err != nil {
+		return []string{"Payment", paymentLine(d, cu) + "  " + note}
 	}
+	if len(pms.Data) == 0 {
+		return []string{"Payment methods", s.Muted.Render("none on file") + "  " + note}
+	}
+	out := []string{}
+	for i, raw := range pms.Data {
+		pj := decode[paymentMethodJSON](raw)
+		line := orDash(pj.Type) + " " + s.Muted.Render("("+pj.ID+")")
+		if pj.Card != nil {
+			line = cardLine(pj.Card)
+			switch expiry(pj.Card.ExpMonth, pj.Card.ExpYear, d.c.Now()) {
+			case "expired":
+				line += " " + s.Bad.Render("expired")
+			case "soon":
+				line += " " + s.Warn.Render("expires soon")
+			}
+		}
+		if pj.ID == defaultID {
+			line += " " + s.Good.Render("default")
+		}
+		label := ""
+		if i == 0 {
+			label = "Payment methods"
+			line += "  " + note
+		}
+		out = append(out, label, line)
+	}
+	return out
 }
 
-// nextBillSection is the customer's next bill from Stripe's upcoming
-// invoice, or why it is not shown.
-func (b *sections) nextBillSection() {
+// nextBill is the customer's next bill from Stripe's upcoming invoice, or
+// why it is not shown.
+func (b *sections) nextBill() string {
 	d := b.d
 	s := d.c.Styles
-	b.heading("Next bill")
 	u := d.upcoming
 	switch {
 	case u.state == upcomingLoaded && u.none:
-		b.line("  " + s.Muted.Render("none: no upcoming invoice"))
+		return s.Muted.Render("none: no upcoming invoice")
 	case u.state == upcomingLoaded:
 		at := u.inv.NextPaymentAttempt
 		if at == 0 {
@@ -183,17 +177,15 @@ func (b *sections) nextBillSection() {
 		if u.inv.AmountDue != u.inv.Total {
 			line += "  " + s.Muted.Render("total "+format.Money(u.inv.Total, u.inv.Currency)+", balance applied")
 		}
-		b.line("  " + line)
-		b.line("  " + s.Muted.Render("Stripe's upcoming invoice (r asks again)"))
+		return line + "  " + s.Muted.Render("(Stripe's upcoming invoice)")
 	case u.state == upcomingLoading:
-		b.line("  " + s.Muted.Render("asking Stripe…"))
-	default:
-		why := u.reason
-		if why == "" {
-			why = "Stripe not asked"
-		}
-		b.line("  " + s.Muted.Render("not shown: "+why))
+		return s.Muted.Render("asking Stripe…")
 	}
+	why := u.reason
+	if why == "" {
+		why = "Stripe not asked"
+	}
+	return s.Muted.Render("not shown: " + why)
 }
 
 // expiry says whether a card valid through month/year has expired or
@@ -211,11 +203,4 @@ func expiry(month, year int, now time.Time) string {
 		return "soon"
 	}
 	return ""
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + itoa(int64(n))
-	}
-	return itoa(int64(n))
 }

@@ -60,7 +60,7 @@ var (
 func New(c *common.Common, d *Descriptor) *Model {
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "id, email or name prefix"
+	in.Placeholder = "id, email, name, number, phone, last4, text prefix"
 	in.CharLimit = 64
 	return &Model{c: c, d: d, keys: DefaultKeyMap(), input: in, height: 20, width: 80}
 }
