@@ -31,11 +31,16 @@ type Fields struct {
 	// that needs a response it is the evidence deadline
 	// (evidence_details.due_by), so disputes list soonest deadline first.
 	StatusAt int64
+
+	// src holds what the search terms read beyond these fields, when the
+	// fields were just extracted from the raw JSON (nil on copies decoded
+	// from the cache: objectTerms then decodes the raw JSON).
+	src *termSource
 }
 
 // rawObject mirrors the handful of Stripe fields paydesk indexes; the
 // different kinds spell "amount" and "email" differently.
-type rawObject struct {
+type rawFields struct {
 	ID            string          `json:"id"`
 	Object        string          `json:"object"`
 	Created       int64           `json:"created"`
@@ -78,11 +83,25 @@ type rawObject struct {
 	} `json:"items"`
 }
 
-// ExtractFields decodes the indexed fields of a raw Stripe object.
+// rawObject is what one decode of a written object reads: the indexed
+// fields and the search terms' sources.
+type rawObject struct {
+	rawFields
+	termSource
+}
+
+// ExtractFields decodes the indexed fields of a raw Stripe object. A term
+// source of an unexpected shape (metadata that is not strings) costs only
+// the search terms, never the object.
 func ExtractFields(raw []byte) (Fields, error) {
 	var o rawObject
+	hasSrc := true
 	if err := json.Unmarshal(raw, &o); err != nil {
-		return Fields{}, fmt.Errorf("decode object: %w", err)
+		hasSrc = false
+		o = rawObject{}
+		if err := json.Unmarshal(raw, &o.rawFields); err != nil {
+			return Fields{}, fmt.Errorf("decode object: %w", err)
+		}
 	}
 	if o.ID == "" {
 		return Fields{}, fmt.Errorf("decode object: no id")
@@ -104,6 +123,10 @@ func ExtractFields(raw []byte) (Fields, error) {
 		Currency:     o.Currency,
 		Deleted:      o.Deleted,
 	}
+	if hasSrc {
+		src := o.termSource
+		f.src = &src
+	}
 	switch f.Kind {
 	case KindCustomer:
 		f.Customer = o.ID
@@ -113,7 +136,7 @@ func ExtractFields(raw []byte) (Fields, error) {
 		}
 	case KindInvoice:
 		f.Amount = deref(o.AmountDue)
-		f.StatusAt = invoiceStatusAt(&o)
+		f.StatusAt = invoiceStatusAt(&o.rawFields)
 	case KindPrice:
 		f.Amount = deref(o.UnitAmount)
 	case KindDispute:
@@ -140,7 +163,7 @@ func ExtractFields(raw []byte) (Fields, error) {
 }
 
 // invoiceStatusAt is the status_transitions time matching an invoice's status.
-func invoiceStatusAt(o *rawObject) int64 {
+func invoiceStatusAt(o *rawFields) int64 {
 	if o.Transitions == nil {
 		return 0
 	}

@@ -363,3 +363,16 @@ func TestPaymentMethodsCached(t *testing.T) {
 		t.Fatalf("replaced: %+v", got)
 	}
 }
+
+// TestOddTermSourcesKeepTheObject: metadata of another shape loses only
+// its terms; the object is cached and found by its other terms.
+func TestOddTermSourcesKeepTheObject(t *testing.T) {
+	s := openTest(t, Options{})
+	raw := json.RawMessage(`{"id":"cus_odd","object":"customer","created":1,"email":"odd@x.io","metadata":{"n":5},"phone":{"x":1}}`)
+	if err := s.PutObject(raw, 10); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.SearchTerms([]Kind{KindCustomer}, "odd@", 5); !slices.Equal(envIDs(got), []string{"cus_odd"}) {
+		t.Fatalf("%v", envIDs(got))
+	}
+}

@@ -66,7 +66,11 @@ type customerTerms struct{ Name, Email, Phone string }
 // objects of a customer, that customer's name, email and phone.
 func objectTerms(e *Envelope, cust *customerTerms) []string {
 	var src termSource
-	_ = json.Unmarshal(e.Raw, &src) // a field of another shape only loses its terms
+	if e.src != nil {
+		src = *e.src
+	} else {
+		_ = json.Unmarshal(e.Raw, &src) // a field of another shape only loses its terms
+	}
 	t := termList{}
 	t.add(e.ID)
 	t.addEmail(e.Email)
@@ -293,11 +297,23 @@ func storedTerms(set *kindBucketSet, e *Envelope) []string {
 // customer (subscriptions, invoices, charges...) after the customer's name,
 // email or phone changed, walking each kind's customer index.
 func reindexChildren(r *bolt.Bucket, customer string) error {
-	cust := customerTermsOf(r, customer)
+	var cust *customerTerms
+	loaded := false
 	prefix := groupPrefix(customer)
+	idx := r.Bucket(bucketIdx)
 	for _, k := range Kinds {
 		if k == KindCustomer {
 			continue
+		}
+		// Most customers written have no cached objects yet (backfill
+		// writes customers first): one seek per kind tells.
+		if kb := idx.Bucket([]byte(k)); kb != nil {
+			if cb := kb.Bucket(idxCustomer); cb != nil && !hasKeyWithPrefix(cb, prefix) {
+				continue
+			}
+		}
+		if !loaded {
+			cust, loaded = customerTermsOf(r, customer), true
 		}
 		set, err := kindBuckets(r, k, false)
 		if err != nil {
