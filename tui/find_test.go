@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
@@ -192,4 +196,66 @@ func selectedLine(view string) string {
 		}
 	}
 	return ""
+}
+
+// TestColonFetchesWhenOnline: an id the cache lacks is retrieved from
+// Stripe (the sandbox) into the cache and opened; an unknown one says what
+// Stripe answered; an event is shown as Stripe sent it.
+func TestColonFetchesWhenOnline(t *testing.T) {
+	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{Now: fixture.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cus := firstOf(t, storage.Query{Kind: storage.KindCustomer})
+	m := start(session(nil, func(c *common.Common) { c.Store, c.Billing = s, fx.Billing }), 120, 36)
+	typeCommand(m, cus.ID)
+	if len(m.stack) != 2 || !strings.Contains(m.View(), "Customer "+cus.ID) {
+		t.Fatalf("not opened (toast %q):\n%s", m.toast.Text, m.View())
+	}
+	if _, err := s.Get(storage.KindCustomer, cus.ID); err != nil {
+		t.Fatalf("not cached: %v", err)
+	}
+	drive(m, keyMsg("esc"))
+	typeCommand(m, "cus_NoSuchCustomer1")
+	if len(m.stack) != 1 || !strings.Contains(m.toast.Text, "cus_NoSuchCustomer1") {
+		t.Fatalf("unknown id: stack %d toast %q", len(m.stack), m.toast.Text)
+	}
+}
+
+// TestColonFetchesEventWhenOnline: an event the cache never received is
+// retrieved from Stripe (a sandbox of its own, whose clock emitted it) and
+// shown as sent, not applied.
+func TestColonFetchesEventWhenOnline(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{Seed: 5, Customers: 20, Now: fixture.Clock, WebhookClock: fixture.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := sb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	bc, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, UploadsBase: base,
+		RateLimit: 10000, Now: fixture.Clock, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := sb.Advance(72 * time.Hour)
+	if len(evs) == 0 {
+		t.Fatal("the sandbox emitted no event in 72h")
+	}
+	s, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{Now: fixture.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m := start(session(nil, func(c *common.Common) { c.Store, c.Billing = s, bc }), 120, 36)
+	typeCommand(m, evs[0])
+	if v := m.View(); len(m.stack) != 2 || !strings.Contains(v, "from Stripe") || !strings.Contains(v, evs[0]) {
+		t.Fatalf("event not shown (toast %q):\n%s", m.toast.Text, v)
+	}
+	if _, err := s.Event(evs[0]); err == nil {
+		t.Fatal("a fetched event was applied to the cache")
+	}
 }

@@ -229,6 +229,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.openObject(msg)
 	case fetchedIDMsg:
 		return m, m.openFetched(msg)
+	case fetchedEventMsg:
+		return m, m.openFetchedEvent(msg)
 	case common.ActionRequestMsg:
 		return m, m.requestAction(msg)
 	case common.PopPageMsg:

@@ -118,18 +118,25 @@ func (m *Model) openFetched(msg fetchedIDMsg) tea.Cmd {
 }
 
 // openEvent opens a stored event with the diff it made, as the Webhooks
-// view does. Events are kept in the cache as they arrive; one that is not
-// there is not fetched (its object may be newer in the cache than in it).
+// view does; one that is not stored is retrieved from Stripe when online
+// and shown as Stripe sent it (never applied: the cached objects may be
+// newer than it).
 func (m *Model) openEvent(id string) tea.Cmd {
 	raw, err := m.c.Store.Event(id)
-	if err != nil {
-		text := id + " is not in the cache"
-		if !m.c.Online() {
-			text += " (offline)"
-		} else if !errors.Is(err, storage.ErrNotFound) {
-			text = "cannot read " + id + ": " + err.Error()
-		}
-		return m.showToast(common.ToastMsg{Level: common.ToastWarn, Text: text})
+	switch {
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return m.showToast(common.ToastMsg{Level: common.ToastError, Text: "cannot read " + id + ": " + err.Error()})
+	case err != nil && !m.c.Online():
+		return m.showToast(common.ToastMsg{Level: common.ToastWarn, Text: id + " is not in the cache (offline)"})
+	case err != nil:
+		bc := m.c.Billing
+		toast := m.showToast(common.ToastMsg{Level: common.ToastInfo, Text: id + " is not in the cache: asking Stripe…"})
+		return tea.Batch(toast, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), common.RefetchTimeout)
+			defer cancel()
+			raw, err := bc.Retrieve(ctx, billing.KindEvent, id)
+			return fetchedEventMsg{id: id, raw: raw, err: err}
+		})
 	}
 	var ev struct {
 		Type string `json:"type"`
@@ -144,4 +151,18 @@ func (m *Model) openEvent(id string) tea.Cmd {
 	d := storage.Delivery{EventID: id, Type: ev.Type, Kind: storage.Kind(ev.Data.Object.Object),
 		ObjectID: ev.Data.Object.ID, Verdict: storage.VerdictApplied}
 	return m.push(webhooks.NewDetail(m.c, d))
+}
+
+// fetchedEventMsg is an event retrieved by openEvent.
+type fetchedEventMsg struct {
+	id  string
+	raw []byte
+	err error
+}
+
+func (m *Model) openFetchedEvent(msg fetchedEventMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.showToast(common.ToastMsg{Level: common.ToastError, Text: msg.id + ": " + billing.Explain(msg.err)})
+	}
+	return m.push(newFetchedEventPage(m.c, msg.id, msg.raw))
 }
