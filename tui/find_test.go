@@ -259,3 +259,19 @@ func TestColonFetchesEventWhenOnline(t *testing.T) {
 		t.Fatal("a fetched event was applied to the cache")
 	}
 }
+
+// TestFindNothingOffline: a line with no hit in the cache of an offline
+// session says Stripe was not asked, and enter keeps the page.
+func TestFindNothingOffline(t *testing.T) {
+	m := start(session(nil, nil), 120, 36)
+	drive(m, tea.KeyMsg{Type: tea.KeyCtrlF})
+	drive(m, keyMsg("zzzz-nothing"))
+	drive(m, keyMsg("enter"))
+	if _, ok := m.Active().(*search.Page); !ok || !strings.Contains(m.View(), "nothing in the cache matches (offline: Stripe not asked)") {
+		t.Fatalf("%T:\n%s", m.Active(), m.View())
+	}
+	drive(m, keyMsg("esc"))
+	if len(m.stack) != 1 {
+		t.Fatalf("esc left %d pages", len(m.stack))
+	}
+}
