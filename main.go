@@ -358,11 +358,12 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	commonFlags(fs, &c)
 	status := fs.String("status", "", "only objects in this status (active, past_due, open, ...)")
 	customer := fs.String("customer", "", "only objects of this customer id")
-	filter := fs.String("filter", "", "id, email, name or number prefix")
+	filter := fs.String("filter", "", "prefix of any search term: id, email, name, number, phone, last4, description, metadata value, the customer's name or email")
 	limit := fs.Int("limit", 50, "rows to print")
 	sortBy := fs.String("sort", "created", "created or amount")
 	asc := fs.Bool("asc", false, "oldest (or smallest) first")
 	asJSON := fs.Bool("json", false, "one Stripe object per line (for jq)")
+	asCSV := fs.Bool("csv", false, "RFC 4180 CSV: the table's columns plus ids, amount in minor units and currency")
 	kindArg, rest := splitPositional(args)
 	if err := fs.Parse(rest); err != nil {
 		return err
@@ -404,8 +405,14 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 		}
 		q.After = page.Next
 	}
+	if *asJSON && *asCSV {
+		return usageErr("--json and --csv are exclusive")
+	}
 	if *asJSON {
 		return cli.JSONLines(stdout, items)
+	}
+	if *asCSV {
+		return cli.CSV(stdout, kind, items, time.Local)
 	}
 	return cli.Table(stdout, kind, items, time.Local)
 }

@@ -20,6 +20,10 @@ type kindBucketSet struct {
 	statusAt *bolt.Bucket
 	// currencyAmount orders by currency, then amount (schema v4).
 	currencyAmount *bolt.Bucket
+	// terms lists each object's search terms; amountCur is the amount
+	// index per currency (schema v5).
+	terms     *bolt.Bucket
+	amountCur *bolt.Bucket
 }
 
 // kindBuckets finds (or with create, makes) the buckets of kind k.
@@ -53,7 +57,7 @@ func kindBuckets(root *bolt.Bucket, k Kind, create bool) (*kindBucketSet, error)
 	for _, e := range []struct {
 		dst  **bolt.Bucket
 		name []byte
-	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}, {&set.statusAt, idxStatusAt}, {&set.currencyAmount, idxCurrencyAmount}} {
+	}{{&set.created, idxCreated}, {&set.amount, idxAmount}, {&set.status, idxStatus}, {&set.customer, idxCustomer}, {&set.search, idxSearch}, {&set.balance, idxBalance}, {&set.statusAt, idxStatusAt}, {&set.currencyAmount, idxCurrencyAmount}, {&set.terms, idxTerms}, {&set.amountCur, idxAmountCur}} {
 		if *e.dst, err = get(idx, e.name); err != nil {
 			return nil, err
 		}

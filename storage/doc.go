@@ -19,15 +19,29 @@
 //	  idx/<kind>/status/          status | 0x00 | be64(created) | id       -> nil
 //	  idx/<kind>/customer/        customer id | 0x00 | be64(created) | id  -> nil
 //	  idx/<kind>/search/          lowercased term | 0x00 | id              -> nil
-//	                              (terms: id, email, name, invoice number)
+//	                              (terms: id, email, name, invoice number; from
+//	                              schema v5 also phone digits, card last4,
+//	                              description and metadata values, and the
+//	                              name, email and phone of the object's customer)
+//	  idx/<kind>/terms/           id -> its search terms joined by 0x00 (schema v5)
+//	  idx/<kind>/amount_cur/      currency | 0x00 | be64(amount ^ signbit) |
+//	                              be64(created) | id -> nil
+//	                              (amount per currency, for search: every kind
+//	                              with an amount and a currency but customers
+//	                              and products; schema v5)
 //	  idx/customer/balance/       c|o | currency | 0x00 | be64(balance ^ signbit) | id -> nil
 //	                              (customers with a non-zero balance; schema v2,
 //	                              currency added in v4)
 //	  idx/<kind>/currency_amount/ currency ("~": none) | 0x00 | be64(^(amount ^ signbit)) | id -> nil
-//	                              (by currency, largest first within it; schema v4)
+//	                              (by currency, largest first within it, for
+//	                              sorting; schema v4)
 //	  idx/<kind>/status_at/       status | 0x00 | be64(status time) | id   -> nil
 //	                              (invoices: paid_at, voided_at, ...; canceled
-//	                              subscriptions: ended_at; schema v3)
+//	                              subscriptions: ended_at; schema v3; disputes
+//	                              that need a response: evidence due_by, schema v5)
+//	  payment_methods/            customer id -> PaymentMethods JSON (the
+//	                              customer's payment methods as last read from
+//	                              Stripe; schema v5)
 //	  stale/                      kind | 0x00 | id -> reason
 //	  latelinks/                  charge or payment intent id | 0x00 | kind | 0x00 | id -> nil
 //	                              (refunds and disputes cached before the charge or payment

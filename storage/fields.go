@@ -28,13 +28,20 @@ type Fields struct {
 	// StatusAt is when the object entered its current status, where Stripe
 	// says so (unix seconds, 0 when unknown): an invoice's paid_at,
 	// voided_at, marked_uncollectible_at or finalized_at; a canceled or
-	// expired subscription's ended_at (else canceled_at).
+	// expired subscription's ended_at (else canceled_at). For a dispute
+	// that needs a response it is the evidence deadline
+	// (evidence_details.due_by), so disputes list soonest deadline first.
 	StatusAt int64
+
+	// src holds what the search terms read beyond these fields, when the
+	// fields were just extracted from the raw JSON (nil on copies decoded
+	// from the cache: objectTerms then decodes the raw JSON).
+	src *termSource
 }
 
 // rawObject mirrors the handful of Stripe fields paydesk indexes; the
 // different kinds spell "amount" and "email" differently.
-type rawObject struct {
+type rawFields struct {
 	ID            string          `json:"id"`
 	Object        string          `json:"object"`
 	Created       int64           `json:"created"`
@@ -63,6 +70,9 @@ type rawObject struct {
 		VoidedAt              int64 `json:"voided_at"`
 		MarkedUncollectibleAt int64 `json:"marked_uncollectible_at"`
 	} `json:"status_transitions"`
+	Evidence *struct {
+		DueBy int64 `json:"due_by"`
+	} `json:"evidence_details"`
 	Items *struct {
 		Data []struct {
 			Quantity int64 `json:"quantity"`
@@ -94,19 +104,33 @@ func (e *FieldError) Error() string {
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// ExtractFields decodes the indexed fields of a raw Stripe object. An
-// object with an id whose field has the wrong type fails with a
-// *FieldError; one without an id with "no id".
+// rawObject is what one decode of a written object reads: the indexed
+// fields and the search terms' sources.
+type rawObject struct {
+	rawFields
+	termSource
+}
+
+// ExtractFields decodes the indexed fields of a raw Stripe object. A term
+// source of an unexpected shape (metadata that is not strings) costs only
+// the search terms, never the object. An object with an id whose indexed
+// field has the wrong type fails with a *FieldError; one without an id with
+// "no id".
 func ExtractFields(raw []byte) (Fields, error) {
 	var o rawObject
+	hasSrc := true
 	if err := json.Unmarshal(raw, &o); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && o.ID != "" {
-			// encoding/json goes on after a type error: the id is there.
-			return Fields{}, &FieldError{ID: o.ID, Kind: Kind(o.Object), Field: te.Field,
-				Err: fmt.Errorf("%s where Stripe sends %s", te.Value, te.Type)}
+		hasSrc = false
+		o = rawObject{}
+		if err := json.Unmarshal(raw, &o.rawFields); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) && o.ID != "" {
+				// encoding/json goes on after a type error: the id is there.
+				return Fields{}, &FieldError{ID: o.ID, Kind: Kind(o.Object), Field: te.Field,
+					Err: fmt.Errorf("%s where Stripe sends %s", te.Value, te.Type)}
+			}
+			return Fields{}, fmt.Errorf("decode object: %w", err)
 		}
-		return Fields{}, fmt.Errorf("decode object: %w", err)
 	}
 	if o.ID == "" {
 		return Fields{}, fmt.Errorf("decode object: %w", errNoID)
@@ -128,6 +152,10 @@ func ExtractFields(raw []byte) (Fields, error) {
 		Currency:     o.Currency,
 		Deleted:      o.Deleted,
 	}
+	if hasSrc {
+		src := o.termSource
+		f.src = &src
+	}
 	switch f.Kind {
 	case KindCustomer:
 		f.Customer = o.ID
@@ -137,9 +165,14 @@ func ExtractFields(raw []byte) (Fields, error) {
 		}
 	case KindInvoice:
 		f.Amount = deref(o.AmountDue)
-		f.StatusAt = invoiceStatusAt(&o)
+		f.StatusAt = invoiceStatusAt(&o.rawFields)
 	case KindPrice:
 		f.Amount = deref(o.UnitAmount)
+	case KindDispute:
+		f.Amount = deref(o.Amount)
+		if (o.Status == "needs_response" || o.Status == "warning_needs_response") && o.Evidence != nil {
+			f.StatusAt = o.Evidence.DueBy
+		}
 	case KindSubscription:
 		if o.Status == "canceled" || o.Status == "incomplete_expired" {
 			f.StatusAt = firstNonZero(o.EndedAt, o.CanceledAt)
@@ -159,7 +192,7 @@ func ExtractFields(raw []byte) (Fields, error) {
 }
 
 // invoiceStatusAt is the status_transitions time matching an invoice's status.
-func invoiceStatusAt(o *rawObject) int64 {
+func invoiceStatusAt(o *rawFields) int64 {
 	if o.Transitions == nil {
 		return 0
 	}

@@ -15,6 +15,8 @@ var (
 	bucketIntents    = []byte("intents")
 	bucketIntentLog  = []byte("intentlog")
 	bucketAudit      = []byte("audit")
+	// bucketPaymentMethods holds each customer's payment methods (schema v5).
+	bucketPaymentMethods = []byte("payment_methods")
 
 	idxCreated  = []byte("created")
 	idxAmount   = []byte("amount")
@@ -25,6 +27,10 @@ var (
 	idxStatusAt = []byte("status_at")
 	// idxCurrencyAmount orders by currency, then amount (schema v4).
 	idxCurrencyAmount = []byte("currency_amount")
+	// idxTerms lists each object's search terms; idxAmountCur is the amount
+	// index per currency for search (schema v5).
+	idxTerms     = []byte("terms")
+	idxAmountCur = []byte("amount_cur")
 
 	idxEventsKind     = []byte("events")
 	idxEventsCustomer = []byte("customer")
@@ -68,6 +74,17 @@ func groupKey(group string, created int64, id string) []byte {
 
 func groupPrefix(group string) []byte {
 	return append([]byte(group), sep)
+}
+
+// amountCurKey is currency | 0x00 | be64(amount ^ signbit) | be64(created) | id:
+// one currency's objects in amount order, each amount's in created order.
+func amountCurKey(currency string, amount, created int64, id string) []byte {
+	k := make([]byte, 0, len(currency)+1+16+len(id))
+	k = append(k, currency...)
+	k = append(k, sep)
+	k = append(k, be64(uint64(amount)^(1<<63))...)
+	k = append(k, timeKey(created)...)
+	return append(k, id...)
 }
 
 func searchKey(term, id string) []byte {

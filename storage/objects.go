@@ -94,8 +94,10 @@ func (s *Store) writeEnvelope(tx *bolt.Tx, set *kindBucketSet, env *Envelope, ol
 	r := root(tx)
 	s.resolveCustomer(r, env)
 	wasLive := false
+	var prev Envelope
 	if old != nil {
-		prev, err := decodeEnvelope(old)
+		var err error
+		prev, err = decodeEnvelope(old)
 		if err != nil {
 			return fmt.Errorf("write %s %s: old copy: %w", env.Kind, env.ID, err)
 		}
@@ -112,6 +114,14 @@ func (s *Store) writeEnvelope(tx *bolt.Tx, set *kindBucketSet, env *Envelope, ol
 	if !env.Deleted {
 		if err := putIndexes(set, env); err != nil {
 			return err
+		}
+		if err := putTerms(set, env.ID, termsFor(r, env)); err != nil {
+			return fmt.Errorf("index %s %s: %w", env.Kind, env.ID, err)
+		}
+	}
+	if env.Kind == KindCustomer && customerTermsChanged(&prev, env, old != nil) {
+		if err := reindexChildren(r, env.ID); err != nil {
+			return fmt.Errorf("reindex objects of %s: %w", env.ID, err)
 		}
 	}
 	if err := markStale(r, env); err != nil {
@@ -140,14 +150,6 @@ func (s *Store) resolveCustomer(r *bolt.Bucket, env *Envelope) {
 		return
 	}
 	customerOfParent(r, env)
-}
-
-func putIndexes(set *kindBucketSet, e *Envelope) error {
-	return eachIndexKey(set, e, func(b *bolt.Bucket, k []byte) error { return b.Put(k, nil) })
-}
-
-func deleteIndexes(set *kindBucketSet, e *Envelope) error {
-	return eachIndexKey(set, e, func(b *bolt.Bucket, k []byte) error { return b.Delete(k) })
 }
 
 func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte) error) error {
@@ -180,12 +182,51 @@ func eachIndexKey(set *kindBucketSet, e *Envelope, fn func(*bolt.Bucket, []byte)
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 		}
 	}
-	for _, t := range e.searchTerms() {
-		if err := fn(set.search, searchKey(t, e.ID)); err != nil {
+	if amountSearchable(e) {
+		if err := fn(set.amountCur, amountCurKey(e.Currency, e.Amount, e.Created, e.ID)); err != nil {
 			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
 		}
 	}
 	return nil
+}
+
+// amountSearchable reports whether e is found by its amount: every kind that
+// carries a payment-like amount in a currency (not customers' balances).
+func amountSearchable(e *Envelope) bool {
+	return e.Currency != "" && e.Kind != KindCustomer && e.Kind != KindProduct
+}
+
+// putIndexes writes e's index entries except the search terms (putTerms).
+func putIndexes(set *kindBucketSet, e *Envelope) error {
+	return eachIndexKey(set, e, func(b *bolt.Bucket, k []byte) error { return b.Put(k, nil) })
+}
+
+// deleteIndexes removes every index entry of e, search terms included.
+func deleteIndexes(set *kindBucketSet, e *Envelope) error {
+	for _, t := range storedTerms(set, e) {
+		if err := set.search.Delete(searchKey(t, e.ID)); err != nil {
+			return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
+		}
+	}
+	if err := set.terms.Delete([]byte(e.ID)); err != nil {
+		return fmt.Errorf("index %s %s: %w", e.Kind, e.ID, err)
+	}
+	return eachIndexKey(set, e, func(b *bolt.Bucket, k []byte) error { return b.Delete(k) })
+}
+
+// customerTermsChanged reports whether a customer's write changes what its
+// children inherit (name, email, phone, or the customer appearing or going).
+func customerTermsChanged(prev, env *Envelope, hadOld bool) bool {
+	if !hadOld || prev.Deleted != env.Deleted {
+		return true
+	}
+	if prev.Name != env.Name || prev.Email != env.Email {
+		return true
+	}
+	var a, b termSource
+	_ = json.Unmarshal(prev.Raw, &a)
+	_ = json.Unmarshal(env.Raw, &b)
+	return a.Phone != b.Phone
 }
 
 func markStale(r *bolt.Bucket, e *Envelope) error {

@@ -21,6 +21,12 @@ const (
 	// within each (with Asc: the reverse), so amounts in different
 	// currencies are never ranked against each other.
 	SortCurrencyAmount
+	// SortStatusAt: by the time the object entered its status (Fields.
+	// StatusAt), walking idx/<kind>/status_at; it needs Status (without
+	// one, or for a status whose objects have no status time, it falls back
+	// to SortCreated). With Asc, disputes that need a response come soonest
+	// evidence deadline first.
+	SortStatusAt
 )
 
 // BalanceFilter narrows customers to those with a non-zero balance.
@@ -43,8 +49,11 @@ type Query struct {
 	Kind     Kind
 	Status   string
 	Customer string
-	// Search matches, by prefix and case-insensitively, the id, email, name
-	// (any word) or invoice number. Search results come in term order.
+	// Search matches, by prefix and case-insensitively, any search term of
+	// the object (see Store.SearchTerms): id, email, name (any word),
+	// invoice number, phone, card last4, description and metadata values,
+	// and the name, email and phone of the object's customer. Search
+	// results come in term order.
 	Search string
 	// Balance walks idx/customer/balance (customers only), in balance
 	// order: largest first, or with Asc the largest credit first. Sort is
@@ -132,6 +141,10 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 		case BalanceOwed:
 			p.prefix = []byte{balanceOwed}
 		}
+	case q.Status != "" && q.Sort == SortStatusAt && hasKeyWithPrefix(set.statusAt, groupPrefix(q.Status)):
+		p.bucket, p.prefix = set.statusAt, groupPrefix(q.Status)
+		n := len(p.prefix)
+		p.idOf = func(k []byte) string { return idFromGroupKey(k, n) }
 	case q.Status != "":
 		p.bucket, p.prefix = set.status, groupPrefix(q.Status)
 		n := len(p.prefix)
@@ -153,9 +166,14 @@ func plan(set *kindBucketSet, q Query) walkPlan {
 		p.filters = append(p.filters, func(e *Envelope) bool { return matchesBalance(e, q.Balance) })
 	}
 	if search != "" && (q.Customer != "" || q.Status != "" || q.Balance != "") {
-		p.filters = append(p.filters, func(e *Envelope) bool { return matchesSearch(e, search) })
+		p.filters = append(p.filters, func(e *Envelope) bool { return matchesSearch(set, e, search) })
 	}
 	return p
+}
+
+func hasKeyWithPrefix(b *bolt.Bucket, prefix []byte) bool {
+	k, _ := b.Cursor().Seek(prefix)
+	return k != nil && hasPrefix(k, prefix)
 }
 
 func matchesBalance(e *Envelope, f BalanceFilter) bool {
@@ -171,8 +189,8 @@ func matchesBalance(e *Envelope, f BalanceFilter) bool {
 	return e.Amount != 0
 }
 
-func matchesSearch(e *Envelope, search string) bool {
-	for _, t := range e.searchTerms() {
+func matchesSearch(set *kindBucketSet, e *Envelope, search string) bool {
+	for _, t := range storedTerms(set, e) {
 		if strings.HasPrefix(t, search) {
 			return true
 		}

@@ -16,6 +16,7 @@ var migrations = []migration{
 	addBalanceIndexV2,
 	addStatusAtIndexV3,
 	addCurrencyAmountIndexV4,
+	addTermsAndAmountCurrencyV5,
 }
 
 // SchemaVersion is the version a file has after Open.
@@ -119,6 +120,81 @@ func addStatusAtIndexV3(root *bolt.Bucket) error {
 			}
 			if err := set.statusAt.Put(groupKey(env.Status, env.StatusAt, env.ID), nil); err != nil {
 				return fmt.Errorf("status_at index %s: %w", env.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// addTermsAndAmountCurrencyV5 rebuilds idx/<kind>/search with the wider
+// terms of objectTerms (phone, last4, description and metadata values, the
+// customer's name and email on its objects), records each object's terms in
+// idx/<kind>/terms and fills idx/<kind>/amount_cur (amount per currency),
+// so the global search finds "$12.50" or "4242" from the indexes.
+// Customers go first: their children's terms read them. Disputes that need
+// a response are rewritten with their evidence deadline as StatusAt and
+// indexed in idx/dispute/status_at (soonest deadline first). The
+// payment_methods bucket is created for the customer page.
+func addTermsAndAmountCurrencyV5(root *bolt.Bucket) error {
+	if _, err := root.CreateBucketIfNotExists(bucketPaymentMethods); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketPaymentMethods, err)
+	}
+	for _, k := range Kinds {
+		idx := root.Bucket(bucketIdx).Bucket([]byte(k))
+		if idx != nil && idx.Bucket(idxSearch) != nil {
+			if err := idx.DeleteBucket(idxSearch); err != nil {
+				return fmt.Errorf("rebuild search index %s: %w", k, err)
+			}
+		}
+		if _, err := kindBuckets(root, k, true); err != nil {
+			return err
+		}
+	}
+	order := append([]Kind{KindCustomer}, Kinds...)
+	done := map[Kind]bool{}
+	for _, k := range order {
+		if done[k] {
+			continue
+		}
+		done[k] = true
+		set, err := kindBuckets(root, k, false)
+		if err != nil {
+			return err
+		}
+		var rewrite []Envelope
+		err = set.objects.ForEach(func(_, v []byte) error {
+			env, err := decodeEnvelope(v)
+			if err != nil || env.Deleted {
+				return nil // an unreadable copy is rewritten by its next event or refetch
+			}
+			if k == KindDispute {
+				if f, err := ExtractFields(env.Raw); err == nil && f.StatusAt != env.StatusAt {
+					env.StatusAt = f.StatusAt
+					rewrite = append(rewrite, env)
+				}
+			}
+			if err := putTerms(set, env.ID, termsFor(root, &env)); err != nil {
+				return fmt.Errorf("search terms %s: %w", env.ID, err)
+			}
+			if amountSearchable(&env) {
+				if err := set.amountCur.Put(amountCurKey(env.Currency, env.Amount, env.Created, env.ID), nil); err != nil {
+					return fmt.Errorf("amount index %s: %w", env.ID, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := range rewrite {
+			env := &rewrite[i]
+			if err := set.objects.Put([]byte(env.ID), encodeEnvelope(env)); err != nil {
+				return fmt.Errorf("dispute deadline %s: %w", env.ID, err)
+			}
+			if env.Status != "" && env.StatusAt != 0 {
+				if err := set.statusAt.Put(groupKey(env.Status, env.StatusAt, env.ID), nil); err != nil {
+					return fmt.Errorf("dispute deadline index %s: %w", env.ID, err)
+				}
 			}
 		}
 	}

@@ -212,3 +212,35 @@ func reportMemory(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenPastedID: ":" + a pasted customer id + enter opens its page
+// from the cache (prefix to kind, one read, the detail page's Init and
+// first View), then esc; ids spread over the whole cache.
+func BenchmarkOpenPastedID(b *testing.B) {
+	store := bigCache(b)
+	m := start(benchSession(store), 120, 36)
+	n := benchObjects()
+	colon, enter, esc := keyMsg(":"), keyMsg("enter"), keyMsg("esc")
+	var fr frames
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := fmt.Sprintf("cus_b%09d", (i*7919)%n)
+		t0 := time.Now()
+		m.Update(colon)
+		m.Update(keyMsg(id))
+		_, cmd := m.Update(enter)
+		if cmd != nil {
+			if msg := cmd(); msg != nil {
+				m.Update(msg)
+			}
+		}
+		if v := m.View(); !strings.Contains(v, id) {
+			b.Fatalf("%s not opened:\n%s", id, v)
+		}
+		fr = append(fr, time.Since(t0))
+		m.Update(esc)
+	}
+	b.StopTimer()
+	fr.report(b)
+}

@@ -53,6 +53,7 @@ import (
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/audit"
 	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/search"
 	"github.com/paydesk/paydesk/webhookd"
 )
 
@@ -123,7 +124,7 @@ func New(c *common.Common) *Model {
 func NewWith(c *common.Common, views *Registry) *Model {
 	in := textinput.New()
 	in.Prompt = ":"
-	in.Placeholder = "customers, subs, invoices, disputes, credit, dunning, webhooks, audit"
+	in.Placeholder = "customers, subs, invoices, disputes, credit, dunning, webhooks, audit, payments, refunds, or a pasted id"
 	h := help.New()
 	h.Styles.ShortKey = c.Styles.Help.Bold(true)
 	h.Styles.ShortDesc = c.Styles.Help
@@ -226,6 +227,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.OpenObjectMsg:
 		return m, m.openObject(msg)
+	case fetchedIDMsg:
+		return m, m.openFetched(msg)
+	case fetchedEventMsg:
+		return m, m.openFetchedEvent(msg)
 	case common.ActionRequestMsg:
 		return m, m.requestAction(msg)
 	case common.PopPageMsg:
@@ -360,6 +365,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.commanding = true
 		m.cmdline.SetValue("")
 		return m.cmdline.Focus()
+	case key.Matches(msg, k.Find):
+		m.showHelp = false
+		return m.push(search.New(m.c, ""))
 	case key.Matches(msg, k.Back) && (len(m.stack) > 1 || m.showHelp):
 		if m.showHelp {
 			m.showHelp = false
@@ -394,6 +402,9 @@ func (m *Model) updateCommand(msg tea.KeyMsg) tea.Cmd {
 		}
 		if v, ok := m.views.Lookup(name); ok {
 			return m.switchTo(v)
+		}
+		if isStripeID(name) {
+			return m.openID(name)
 		}
 		return m.showToast(common.ToastMsg{Level: common.ToastWarn, Text: "no view named " + name})
 	}

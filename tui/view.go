@@ -243,7 +243,7 @@ func (m *Model) footer() string {
 func (m *Model) fullHelp() string {
 	groups := append([][]key.Binding{}, m.Active().FullHelp()...)
 	k := m.keys
-	groups = append(groups, []key.Binding{k.View, k.Command, k.Back, k.Help, k.Quit})
+	groups = append(groups, []key.Binding{k.View, k.Command, k.Find, k.Back, k.Help, k.Quit})
 	var b strings.Builder
 	b.WriteString(m.c.Styles.Title.Render("Keys · "+safetext.Line(m.Active().Title())) + "\n\n")
 	b.WriteString(m.help.FullHelpView(groups))

@@ -36,8 +36,9 @@ type Registry struct {
 // Views is the registry tui.New uses.
 var Views = DefaultViews()
 
-// DefaultViews returns the eight views: the five resource tables,
-// Dunning, Webhooks and Audit.
+// DefaultViews returns the views: the five resource tables, Dunning,
+// Webhooks, Audit, Payments (charges and payment intents) and Refunds
+// (`:refunds`, no digit).
 func DefaultViews() *Registry {
 	r := &Registry{}
 	tableView := func(k string, d func() *table.Descriptor, aliases ...string) View {
@@ -55,6 +56,9 @@ func DefaultViews() *Registry {
 	r.Register(View{Key: "7", Name: "webhooks", Aliases: []string{"wh", "events"}, Title: "Webhooks",
 		New: func(c *common.Common) common.Page { return webhooks.New(c) }})
 	r.Register(View{Key: "8", Name: "audit", Aliases: []string{"au"}, Title: "Audit", New: audit.New})
+	r.Register(View{Key: "9", Name: "payments", Aliases: []string{"pay", "charges", "ch", "intents", "pi"}, Title: "Payments",
+		New: func(c *common.Common) common.Page { return resources.NewPayments(c) }})
+	r.Register(tableView("", resources.Refunds, "re", "refund"))
 	return r
 }
 

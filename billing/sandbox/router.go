@@ -51,6 +51,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /v1/customers/{id}/balance_transactions", s.listBalanceTxns)
 	h("POST /v1/customers/{id}/balance_transactions", s.createBalanceTxn)
 	h("GET /v1/customers/{id}/balance_transactions/{txn}", s.getBalanceTxn)
+	h("GET /v1/customers/{id}/payment_methods", s.listPaymentMethods)
 
 	h("GET /v1/products", s.listProducts)
 	h("GET /v1/products/{id}", s.getProduct)

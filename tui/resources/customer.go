@@ -14,10 +14,13 @@ import (
 const relatedRows = 5
 
 // NewCustomer is the customer detail page: profile, balance, payment
-// method, and the customer's subscriptions, invoices, charges, refunds,
+// methods (read from Stripe when the page opens online, and cached), the
+// next bill (Stripe's upcoming invoice), and the customer's subscriptions, invoices, charges, refunds,
 // disputes and balance transactions from the cache's customer index.
 func NewCustomer(c *common.Common, id string) *Detail {
-	return newDetail(c, storage.KindCustomer, id, "Customer", customerBody)
+	d := newDetail(c, storage.KindCustomer, id, "Customer", customerBody)
+	d.fetch = fetchCustomerExtras
+	return d
 }
 
 func customerBody(d *Detail, b *sections) {
@@ -43,7 +46,7 @@ func customerBody(d *Detail, b *sections) {
 	if e.Deleted {
 		state = d.c.Styles.Bad.Render("deleted in Stripe")
 	}
-	b.fields(
+	pairs := []string{
 		"State", state,
 		"Name", orDash(e.Name),
 		"Email", orDash(e.Email),
@@ -53,12 +56,15 @@ func customerBody(d *Detail, b *sections) {
 		"Currency", cu.Currency,
 		"Balance", balance,
 		"Delinquent", delinquent,
-		"Payment", paymentLine(d, cu),
+	}
+	pairs = append(pairs, b.paymentMethodFields(cu)...)
+	pairs = append(pairs,
 		"Card (source)", sourceLine(cu),
 		"Discount", discountLine(b, cu.Discount),
 		"Test clock", string(cu.TestClock),
-		"Cached", cacheLine(d),
-	)
+		"Next bill", b.nextBill(),
+		"Cached", cacheLine(d))
+	b.fields(pairs...)
 
 	subs, more := b.related(storage.KindSubscription, e.ID, relatedRows, nil)
 	b.heading("Subscriptions")

@@ -134,9 +134,16 @@ func Disputes() *table.Descriptor {
 			}
 			return []string{e.ID, e.Status, orDash(d.Reason), format.Money(e.Amount, e.Currency), due, customerEmail(c, e.Customer), date(c, e.Created)}
 		},
-		Filters: statusFilters("needs_response", "warning_needs_response", "under_review", "warning_under_review", "won", "lost", "warning_closed"),
-		Sorts:   table.DefaultSorts,
-		Detail:  func(c *common.Common, e storage.Envelope) common.Page { return NewDispute(c, e.ID) },
+		// Default: the disputes that need a response, soonest evidence
+		// deadline first (idx/dispute/status_at holds evidence due_by).
+		Filters: append([]table.Filter{{Label: "needs_response", Status: "needs_response"}},
+			statusFilters("warning_needs_response", "under_review", "warning_under_review", "won", "lost", "warning_closed")...),
+		Sorts: []table.SortSpec{
+			{Label: "deadline", Sort: storage.SortStatusAt, Asc: true},
+			{Label: "newest", Sort: storage.SortCreated},
+			{Label: "amount", Sort: storage.SortAmount},
+		},
+		Detail: func(c *common.Common, e storage.Envelope) common.Page { return NewDispute(c, e.ID) },
 	}
 }
 

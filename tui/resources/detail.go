@@ -46,6 +46,8 @@ type Detail struct {
 	// r and on live notices it cares about. upcoming holds that answer.
 	fetch    func(d *Detail) tea.Cmd
 	upcoming upcomingPreview
+	// pms is the customer page's read of the payment methods.
+	pms paymentMethodsState
 }
 
 // link is a related object a detail page can open, or (id empty,
@@ -55,6 +57,9 @@ type link struct {
 	kind     storage.Kind
 	id       string
 	customer string
+	// url, when set, is a web address (an invoice's hosted page or PDF):
+	// y and enter copy it (OSC 52) instead of opening a page.
+	url string
 }
 
 // isList reports whether the link opens a customer's list, not an object.
@@ -184,6 +189,9 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, d.keys.Raw):
 			return d, common.Push(raw.New(d.c, d.kind, d.id))
 		case key.Matches(msg, d.keys.Copy):
+			if l, ok := d.selectedURL(); ok {
+				return d, d.c.CopyID(l.url)
+			}
 			return d, d.c.CopyID(d.id)
 		case key.Matches(msg, d.keys.Refetch):
 			return d, tea.Batch(d.c.Refetch(d.kind, d.id), d.fetchCmd())
@@ -200,6 +208,9 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, d.keys.Open):
 			if d.sel >= 0 && d.sel < len(d.links) {
 				l := d.links[d.sel]
+				if l.url != "" {
+					return d, d.c.CopyID(l.url)
+				}
 				if l.isList() {
 					if p, ok := CustomerList(d.c, l.kind, l.customer); ok {
 						return d, common.Push(p)
@@ -234,6 +245,11 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			d.render()
 		}
 		return d, nil
+	case paymentMethodsMsg:
+		if msg.d == d && d.pms.apply(msg) {
+			d.render()
+		}
+		return d, nil
 	case common.RefreshMsg:
 		d.reload()
 		return d, nil
@@ -245,6 +261,14 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 
 // View draws the viewport.
 func (d *Detail) View() string { return d.vp.View() }
+
+// selectedURL is the web-address link under the tab selection, if any.
+func (d *Detail) selectedURL() (link, bool) {
+	if d.sel >= 0 && d.sel < len(d.links) && d.links[d.sel].url != "" {
+		return d.links[d.sel], true
+	}
+	return link{}, false
+}
 
 // ShortHelp is the footer's help.
 func (d *Detail) ShortHelp() []key.Binding {
@@ -342,7 +366,7 @@ func (b *sections) line(s string) {
 // linked writes a line (starting with two spaces) that opens l, marked
 // when it is the selected link.
 func (b *sections) linked(s string, l link) {
-	if l.id == "" && !l.isList() {
+	if l.id == "" && !l.isList() && l.url == "" {
 		b.line(s)
 		return
 	}

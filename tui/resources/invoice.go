@@ -1,6 +1,8 @@
 package resources
 
 import (
+	"strings"
+
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -46,6 +48,12 @@ func invoiceBody(d *Detail, b *sections) {
 		"Last error", lastPaymentError(d, in),
 		"Payment", string(in.PaymentIntent),
 	)
+
+	if hosted, pdf := webURL(in.HostedInvoiceURL), webURL(in.InvoicePDF); hosted != "" || pdf != "" {
+		b.heading("Links  " + d.c.Styles.Muted.Render("(tab selects, y copies)"))
+		b.fieldLinks = map[string]link{"Hosted invoice": {url: hosted}, "PDF": {url: pdf}}
+		b.fields("Hosted invoice", hosted, "PDF", pdf)
+	}
 
 	b.heading("Lines")
 	rows := make([][]string, 0, len(in.Lines.Data))
@@ -114,3 +122,18 @@ var (
 		{Title: "At", Width: 16, Priority: 1},
 	}
 )
+
+// webURL keeps an https address Stripe gave (hosted invoice page, PDF) and
+// drops anything else: it is shown and copied to the operator's clipboard,
+// so it may carry no control characters or escapes.
+func webURL(s string) string {
+	if !strings.HasPrefix(s, "https://") {
+		return ""
+	}
+	for _, r := range s {
+		if r <= 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ""
+		}
+	}
+	return s
+}

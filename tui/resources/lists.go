@@ -31,14 +31,28 @@ func descriptorOf(kind storage.Kind) *table.Descriptor {
 		return Charges()
 	case storage.KindRefund:
 		return Refunds()
+	case storage.KindPaymentIntent:
+		return PaymentIntents()
 	case storage.KindBalanceTransaction:
 		return BalanceTransactions()
 	}
 	return nil
 }
 
-// Charges lists charges with a status filter (not a view of its own: the
-// customer lists of detail pages use it).
+// payer is who paid: the customer id, or for a guest payment (no customer)
+// "guest" and the billing or receipt email Stripe holds.
+func payer(e storage.Envelope) string {
+	if e.Customer != "" {
+		return e.Customer
+	}
+	if e.Email != "" {
+		return "guest " + e.Email
+	}
+	return "guest"
+}
+
+// Charges lists charges (and py_ payments) with a status filter: the
+// Payments view and the customer lists of detail pages.
 func Charges() *table.Descriptor {
 	return &table.Descriptor{
 		Name: "charges", Title: "Charges", Kind: storage.KindCharge,
@@ -47,11 +61,11 @@ func Charges() *table.Descriptor {
 			{Title: "Status", Width: 10, Status: true},
 			{Title: "Amount", Width: 11, Right: true},
 			{Title: "Outcome", Width: 16, Flex: true, Priority: 2},
-			{Title: "Customer", Width: 18, Priority: 3},
+			{Title: "Customer", Width: 18, Flex: true, Priority: 3},
 			{Title: "Created", Width: 10, Priority: 1},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
-			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), failure(decode[chargeJSON](e.Raw)), orDash(e.Customer), date(c, e.Created)}
+			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), failure(decode[chargeJSON](e.Raw)), payer(e), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "failed", "pending"),
 		Sorts:   table.DefaultSorts,
@@ -59,7 +73,34 @@ func Charges() *table.Descriptor {
 	}
 }
 
-// Refunds lists refunds (enter shows the raw JSON: refunds have no page).
+// PaymentIntents lists payment intents with a status filter (enter shows
+// the raw JSON), guest payments included.
+func PaymentIntents() *table.Descriptor {
+	return &table.Descriptor{
+		Name: "payment-intents", Title: "Payment intents", Kind: storage.KindPaymentIntent,
+		Columns: []table.Column{
+			{Title: "ID", Width: 18},
+			{Title: "Status", Width: 16, Status: true},
+			{Title: "Amount", Width: 11, Right: true},
+			{Title: "Last error", Width: 16, Flex: true, Priority: 2},
+			{Title: "Customer", Width: 18, Flex: true, Priority: 3},
+			{Title: "Created", Width: 10, Priority: 1},
+		},
+		Row: func(c *common.Common, e storage.Envelope) []string {
+			pj := decode[paymentIntentJSON](e.Raw)
+			last := "-"
+			if pj.LastPaymentError != nil {
+				last = orDash(firstNonEmpty(pj.LastPaymentError.DeclineCode, pj.LastPaymentError.Code))
+			}
+			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), last, payer(e), date(c, e.Created)}
+		},
+		Filters: statusFilters("succeeded", "requires_payment_method", "requires_action", "processing", "requires_capture", "canceled"),
+		Sorts:   table.DefaultSorts,
+	}
+}
+
+// Refunds lists refunds (enter shows the raw JSON: refunds have no page):
+// the Refunds view and the customer lists of detail pages.
 func Refunds() *table.Descriptor {
 	return &table.Descriptor{
 		Name: "refunds", Title: "Refunds", Kind: storage.KindRefund,
@@ -69,11 +110,12 @@ func Refunds() *table.Descriptor {
 			{Title: "Amount", Width: 11, Right: true},
 			{Title: "Reason", Width: 14, Flex: true, Priority: 2},
 			{Title: "Charge", Width: 18, Priority: 3},
+			{Title: "Customer", Width: 18, Priority: 4},
 			{Title: "Created", Width: 10, Priority: 1},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			rj := decode[refundJSON](e.Raw)
-			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), orDash(rj.Reason), string(rj.Charge), date(c, e.Created)}
+			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), orDash(rj.Reason), string(rj.Charge), orDash(e.Customer), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "pending", "failed", "canceled"),
 		Sorts:   table.DefaultSorts,
@@ -93,3 +135,4 @@ func BalanceTransactions() *table.Descriptor {
 		Sorts: table.DefaultSorts,
 	}
 }
+

@@ -159,6 +159,7 @@ type invoiceJSON struct {
 	PaymentIntent      stripejson.Ref `json:"payment_intent"`
 	CollectionMethod   string         `json:"collection_method"`
 	HostedInvoiceURL   string         `json:"hosted_invoice_url"`
+	InvoicePDF         string         `json:"invoice_pdf"`
 	Lines              struct {
 		Data []struct {
 			Description string `json:"description"`

@@ -35,6 +35,8 @@ const (
 type upcomingPreview struct {
 	state upcomingState
 	inv   upcomingInvoiceJSON
+	// none: Stripe says there is no upcoming invoice (customer page).
+	none bool
 	// reason says why the cache's estimate is shown (offline, error).
 	reason string
 	// gen numbers the requests; only the answer to the latest is kept.
@@ -48,6 +50,8 @@ type upcomingMsg struct {
 	gen int
 	raw json.RawMessage
 	err error
+	// none: Stripe answered invoice_upcoming_none.
+	none bool
 }
 
 // StackWide marks upcomingMsg as a common.StackMsg.
@@ -107,6 +111,11 @@ func fetchUpcoming(d *Detail) tea.Cmd {
 func (u *upcomingPreview) apply(msg upcomingMsg) bool {
 	if msg.gen != u.gen {
 		return false
+	}
+	u.none = msg.none
+	if msg.none {
+		u.state, u.inv, u.reason = upcomingLoaded, upcomingInvoiceJSON{}, ""
+		return true
 	}
 	if msg.err != nil {
 		u.state, u.reason = upcomingFailed, billing.Explain(msg.err)

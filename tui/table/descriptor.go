@@ -75,6 +75,14 @@ func (d *Descriptor) OfCustomer(customer string) *Descriptor {
 	n.Customer = customer
 	n.Title = d.Title + " of " + customer
 	n.Sorts = []SortSpec{{Label: "newest", Sort: storage.SortCreated}}
+	// A customer's list starts unfiltered even where the view starts on a
+	// status (Disputes start on needs_response).
+	for i, f := range d.Filters {
+		if i > 0 && f.Status == "" && f.Balance == "" {
+			n.Filters = append(append([]Filter{f}, d.Filters[:i]...), d.Filters[i+1:]...)
+			break
+		}
+	}
 	n.Empty = "nothing cached for " + customer
 	return &n
 }

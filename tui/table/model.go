@@ -60,7 +60,7 @@ var (
 func New(c *common.Common, d *Descriptor) *Model {
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "id, email or name prefix"
+	in.Placeholder = "id, email, name, number, phone, last4, text prefix"
 	in.CharLimit = 64
 	return &Model{c: c, d: d, keys: DefaultKeyMap(), input: in, height: 20, width: 80}
 }
@@ -422,6 +422,8 @@ func (m *Model) heading() string {
 		label := m.d.Sorts[m.sort].Label
 		if q := m.query(); q.Status != "" && (q.Sort == storage.SortAmount || q.Sort == storage.SortCurrencyAmount) {
 			label = "newest (status filter)"
+		} else if q.Status == "" && q.Sort == storage.SortStatusAt {
+			label = "newest (all statuses)"
 		}
 		if m.search != "" && searchOrders(m.query()) {
 			label = "match"
