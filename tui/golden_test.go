@@ -82,11 +82,11 @@ func TestGolden(t *testing.T) {
 		{"customers_80x24", 80, 24, nil},
 		{"invoices_80x24", 80, 24, []step{{"3", "Invoices  status:all"}}},
 		{"subscriptions_80x24", 80, 24, []step{{"2", "Subscriptions  status:all"}}},
-		{"disputes_80x24", 80, 24, []step{{"4", "Disputes  status:all"}}},
+		{"disputes_80x24", 80, 24, []step{{"4", "Disputes  status:needs_response  sort:deadline"}}},
 		{"credit_80x24", 80, 24, []step{{"5", "Credit  balance:non-zero"}}},
 		{"customer_detail_80x24", 80, 24, []step{{"/", ""}, {"type:kenji.novak", "kenji.novak4"}, {"enter", ""}, {"enter", "Customer cus_GukRSUbzPKzxgR"}}},
 		{"subscription_detail_80x24", 80, 24, []step{{"2", "Subscriptions  status:all"}, {"f", "status:active"}, {"f", "status:trialing"}, {"f", "status:past_due"}, {"enter", "Subscription sub_3nuYO1EqExcpou"}}},
-		{"dispute_detail_80x24", 80, 24, []step{{"4", "Disputes  status:all"}, {"enter", "Dispute dp_6tFwwCozqOXZbQ"}}},
+		{"dispute_detail_80x24", 80, 24, []step{{"4", "Disputes  status:needs_response"}, {"down", "> dp_6tFwwCozqOXZbQ"}, {"enter", "Dispute dp_6tFwwCozqOXZbQ"}}},
 		{"help_80x24", 80, 24, []step{{"?", "Keys · Customers"}}},
 		{"invoice_detail_80x24", 80, 24, []step{{"3", "Invoices  status:all"}, {"/", ""}, {"type:56ik0blg-0018", "56ik0bLg-0018"}, {"enter", ""}, {"enter", "Invoice in_A4ORpsjOYHJ4uI"}}},
 	}
