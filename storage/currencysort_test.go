@@ -115,8 +115,8 @@ func TestMigrateCurrencyAmountV4(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Schema(); v != 4 {
-		t.Fatalf("schema %d, want 4", v)
+	if v, _ := s.Schema(); v != SchemaVersion {
+		t.Fatalf("schema %d, want %d", v, SchemaVersion)
 	}
 	checkCurrencyOrders(t, s)
 }

@@ -241,8 +241,8 @@ func TestMigrateSearchV4(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Schema(); v != 4 {
-		t.Fatalf("schema %d, want 4", v)
+	if v, _ := s.Schema(); v != SchemaVersion {
+		t.Fatalf("schema %d, want %d", v, SchemaVersion)
 	}
 	if got, _ := s.SearchTerms([]Kind{KindCharge}, "4242", 10); !slices.Equal(envIDs(got), []string{"ch_card"}) {
 		t.Fatalf("last4 after migration: %v", envIDs(got))

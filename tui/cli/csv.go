@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // CSV writes items as RFC 4180 CSV (encoding/csv: a header row, CRLF line
@@ -49,7 +50,7 @@ func CSV(w io.Writer, kind storage.Kind, items []storage.Envelope, loc *time.Loc
 	}
 	for _, e := range items {
 		for i, c := range keep {
-			v := sanitize(c.cell(e))
+			v := safetext.Line(c.cell(e)) // controls escaped visibly, never cut
 			if v == "-" {
 				v = ""
 			}

@@ -72,7 +72,7 @@ func TestCSVEveryKind(t *testing.T) {
 		if k != storage.KindCustomer && field("CUSTOMER") != p.Items[0].Customer {
 			t.Fatalf("%s: customer %q", k, field("CUSTOMER"))
 		}
-		if k == storage.KindCustomer && field("NAME") != "Suzuki, \"Chen\" line2" {
+		if k == storage.KindCustomer && field("NAME") != `Suzuki, "Chen"\u000aline2` { // the newline escaped visibly
 			t.Fatalf("name field %q", field("NAME"))
 		}
 	}

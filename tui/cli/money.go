@@ -49,7 +49,7 @@ func earlierOr(err error, out io.Writer) error {
 	}
 	r := ee.Result
 	_, werr := fmt.Fprintf(out, "%s\nnot sent again: %s %s -> %s (%s)\nidempotency key %s\n",
-		sanitize(billing.ExplainAction(err)), r.Action, sanitize(r.Target), dash(sanitize(r.ResultID)), r.State, r.Key)
+		safetext.Line(billing.ExplainAction(err)), r.Action, safetext.Line(r.Target), dash(safetext.Line(r.ResultID)), r.State, r.Key)
 	return werr
 }
 

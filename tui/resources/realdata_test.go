@@ -136,6 +136,21 @@ func (k *corpus) list(d *table.Descriptor, sortIdx int) string {
 	return m.View()
 }
 
+// listAll draws d's table with its "all" status filter (Disputes start on
+// needs_response).
+func (k *corpus) listAll(d *table.Descriptor) string {
+	m := table.New(k.c, d)
+	m.SetSize(160, 60)
+	m.Init()
+	for range d.Filters {
+		if strings.Contains(m.View(), "status:all") || len(d.Filters) == 0 {
+			break
+		}
+		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("f")})
+	}
+	return m.View()
+}
+
 // ls is `paydesk ls KIND` over the cache.
 func (k *corpus) ls(t *testing.T, kind storage.Kind, sort storage.Sort) string {
 	t.Helper()
@@ -454,7 +469,7 @@ func TestStripeMockFixturesCorpus(t *testing.T) {
 		ls := k.ls(t, kind, storage.SortCreated)
 		var list string
 		if d := views[kind]; d != nil {
-			list = k.list(d, 0)
+			list = k.listAll(d)
 		}
 		for _, e := range p.Items {
 			page := k.page(kind, e.ID)
