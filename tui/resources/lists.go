@@ -135,4 +135,3 @@ func BalanceTransactions() *table.Descriptor {
 		Sorts: table.DefaultSorts,
 	}
 }
-
