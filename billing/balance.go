@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,11 @@ import (
 // in the cache's amount index without loading the customer bucket: phase 0
 // walks it from the largest balance down and stops at the first balance
 // <= 0; phase 1 walks it from the most negative up and stops at the first
-// balance >= 0. Customers with a zero balance are never visited.
+// balance >= 0. Phase 2 visits the customers whose balance is zero but who
+// have cached transactions: a balance that went back to zero since the last
+// backfill (credit applied to an invoice) leaves transactions the cache has
+// not seen, and Stripe keeps them. Customers that never had a balance are
+// never visited.
 //
 // The kind's cursor.After holds "phase|page token|last customer done": a
 // resumed run reopens the cache page it was working on and skips the
@@ -33,7 +38,7 @@ func parseBalanceCursor(s string) balanceCursor {
 		return balanceCursor{}
 	}
 	phase, err := strconv.Atoi(parts[0])
-	if err != nil || phase < 0 || phase > 1 {
+	if err != nil || phase < 0 || phase > 2 {
 		return balanceCursor{}
 	}
 	return balanceCursor{phase: phase, token: parts[1], last: parts[2]}
@@ -87,6 +92,25 @@ func (r *backfillRun) balances(ctx context.Context, cur storage.Cursor) error {
 			pos.token, pos.last = page.Next, ""
 		}
 	}
+	if pos.phase == 2 {
+		ids, err := r.zeroBalanceWithTxns()
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if pos.last != "" && id <= pos.last {
+				continue // done before an interruption (ids are sorted)
+			}
+			n, err := r.customerBalance(ctx, id, pos, &cur)
+			if err != nil {
+				return err
+			}
+			pages += n
+			pos.last = id
+			cur.After = pos.String()
+			r.report(storage.KindBalanceTransaction, pages, cur, false)
+		}
+	}
 	// Mark the kind done (an empty page carries the final cursor).
 	cur.After = ""
 	if err := r.write(storage.KindBalanceTransaction, nil, r.c.now().Unix(), &cur, true); err != nil {
@@ -124,4 +148,29 @@ func (r *backfillRun) customerBalance(ctx context.Context, customer string, pos 
 			return pages, err
 		}
 	}
+}
+
+// zeroBalanceWithTxns returns, sorted, the customers with cached balance
+// transactions whose cached balance is zero (phases 0 and 1 visit the rest).
+func (r *backfillRun) zeroBalanceWithTxns() ([]string, error) {
+	seen := map[string]bool{}
+	err := r.store.Walk(storage.Range{Kind: storage.KindBalanceTransaction}, func(e storage.Envelope) error {
+		if e.Customer != "" {
+			seen[e.Customer] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walk cached balance transactions: %w", err)
+	}
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		cu, err := r.store.Get(storage.KindCustomer, id)
+		if err != nil || cu.Amount != 0 {
+			continue // not cached (its list fails the same way) or visited already
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
