@@ -536,7 +536,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		_, err := client.CatchUp(ctx, store, rx.server)
 		return err
 	}, func(err error) { logger.Warn("catch-up", "err", billing.Explain(err)) })
-	go keepFresh(ctx, client, store, rx.server.Bus(), logger)
+	go keepFresh(ctx, client, store, logger)
 	if *tick > 0 {
 		go runDemoClock(ctx, sb, *tick, *step, logger)
 	}
@@ -549,7 +549,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	}
 	return runConsole(ctx, consoleDeps{
-		store: store, client: client, bus: rx.server.Bus(), now: sb.Now, wall: wall,
+		store: store, client: client, receiving: true, now: sb.Now, wall: wall,
 		account: accountName(store, "Demo account"), mode: "demo", logger: logger,
 	})
 }
@@ -633,7 +633,7 @@ type receiver struct {
 // startReceiver listens on cfg.Addr and serves webhooks until stop.
 func startReceiver(ctx context.Context, cfg webhookd.Config, store *storage.Store, logger *slog.Logger) (*receiver, error) {
 	cfg.Now = orWall(cfg.Now)
-	srv, err := webhookd.New(cfg, store, nil)
+	srv, err := webhookd.New(cfg, store)
 	if err != nil {
 		return nil, fmt.Errorf("webhook receiver: %w", err)
 	}
@@ -682,7 +682,7 @@ func cmdTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer own.close()
 	store, rt, logger := own.store, own.rt, own.logger
 	return runConsole(ctx, consoleDeps{
-		store: store, client: rt.client, bus: rt.bus, offline: rt.offline, readOnly: *readOnly,
+		store: store, client: rt.client, receiving: rt.receiving, offline: rt.offline, readOnly: *readOnly,
 		account: rt.account, mode: rt.mode, logger: logger,
 	})
 }
@@ -742,7 +742,7 @@ func fileLogger(path string) (*slog.Logger, func(), error) {
 type runtime struct {
 	webhookURL string // "" without a receiver
 	client     *billing.Client
-	bus        *webhookd.Bus
+	receiving  bool // a webhook receiver feeds the cache
 	offline    bool
 	account    string
 	mode       string
@@ -753,7 +753,7 @@ type runtime struct {
 // with a key and not offline, a background backfill + catch-up every five
 // minutes.
 func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr string, offline bool, logger *slog.Logger) (*runtime, error) {
-	rt := &runtime{bus: webhookd.NewBus(), offline: offline, stop: func() {}}
+	rt := &runtime{offline: offline, stop: func() {}}
 	client, err := newClient(c, logger, nil)
 	if err != nil {
 		return nil, err
@@ -769,7 +769,7 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 		if err != nil {
 			return nil, err
 		}
-		rt.bus, apply, rt.stop, rt.webhookURL = rx.server.Bus(), rx.server, rx.stop, rx.url
+		rt.receiving, apply, rt.stop, rt.webhookURL = true, rx.server, rx.stop, rx.url
 		logger.Info("webhooks", "url", rx.url)
 	}
 	rt.account = accountName(store, "")
@@ -796,7 +796,7 @@ func startRuntime(ctx context.Context, c config, store *storage.Store, whAddr st
 				_, err := backfillAndCatchUp(ctx, client, store, apply, io.Discard, false, "")
 				return err
 			}, func(err error) { logger.Warn("sync", "err", billing.Explain(err)) })
-			go keepFresh(ctx, client, store, rt.bus, logger)
+			go keepFresh(ctx, client, store, logger)
 		}
 	}
 	return rt, nil
@@ -853,7 +853,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}, func(sess pdssh.Session) (tea.Model, error) {
 		op := sess.Operator()
 		cm := common.New(common.Common{
-			Store: store, Billing: rt.client, Bus: rt.bus, Offline: rt.offline, Money: money, Now: wallClock, Wall: wallClock,
+			Store: store, Billing: rt.client, Receiving: rt.receiving, Offline: rt.offline, Money: money, Now: wallClock, Wall: wallClock,
 			Operator: op, ReadOnly: op.Role == billing.RoleViewer, Authorize: sess.Authorize,
 			Account: rt.account, Mode: rt.mode, Logger: logger.With("operator", op.Name),
 			Renderer: sess.Renderer, Width: sess.Width, Height: sess.Height,
@@ -918,7 +918,7 @@ func cmdEvents(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		defer own.close()
-		return webhookd.Follow(ctx, own.store, own.rt.bus, f, stdout, *asJSON)
+		return webhookd.Follow(ctx, own.store, f, stdout, *asJSON)
 	}
 	store, err := openCacheReader(c)
 	if err != nil {
@@ -1015,16 +1015,16 @@ func withMoney(c config, holder string, fn func(*billing.Actions) error) error {
 
 // consoleDeps is what the console needs from the process.
 type consoleDeps struct {
-	store    *storage.Store
-	client   *billing.Client
-	bus      *webhookd.Bus
-	now      func() time.Time // account time (nil: wall clock)
-	wall     func() time.Time // transport time (nil: now)
-	offline  bool
-	readOnly bool
-	account  string
-	mode     string
-	logger   *slog.Logger
+	store     *storage.Store
+	client    *billing.Client
+	receiving bool             // a webhook receiver feeds the cache
+	now       func() time.Time // account time (nil: wall clock)
+	wall      func() time.Time // transport time (nil: now)
+	offline   bool
+	readOnly  bool
+	account   string
+	mode      string
+	logger    *slog.Logger
 }
 
 // runConsole runs the full-screen console until the operator quits.
@@ -1034,7 +1034,7 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 	}
 	op := localOperator(d.readOnly)
 	c := common.New(common.Common{
-		Store: d.store, Billing: d.client, Bus: d.bus, Now: orWall(d.now), Wall: orWall(d.wall),
+		Store: d.store, Billing: d.client, Receiving: d.receiving, Now: orWall(d.now), Wall: orWall(d.wall),
 		// Money actions run on the wall clock: plan lifetimes and Stripe's
 		// 24 h idempotency-key expiry are real time, even in the demo whose
 		// account clock runs ahead.
@@ -1101,10 +1101,11 @@ func accountName(store *storage.Store, def string) string {
 
 // keepFresh refetches stale objects: soon after an applied event leaves
 // one stale (a same-second conflict, another API version), and every
-// minute. The bus subscription turns notices into wake-ups.
-func keepFresh(ctx context.Context, client *billing.Client, store *storage.Store, bus *webhookd.Bus, logger *slog.Logger) {
+// minute. The store's feed turns changes into wake-ups, whichever path
+// (webhook or catch-up) applied the event.
+func keepFresh(ctx context.Context, client *billing.Client, store *storage.Store, logger *slog.Logger) {
 	wake := make(chan struct{}, 1)
-	sub := bus.Subscribe(256)
+	sub := store.Subscribe(256)
 	go func() {
 		<-ctx.Done()
 		sub.Close()

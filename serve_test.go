@@ -748,7 +748,7 @@ func busWaiters() int {
 	for {
 		n := goruntime.Stack(buf, true)
 		if n < len(buf) {
-			return strings.Count(string(buf[:n]), "webhookd.(*Subscription).Next")
+			return strings.Count(string(buf[:n]), "storage.(*Subscription).Next")
 		}
 		buf = make([]byte, 2*len(buf))
 	}
@@ -814,7 +814,7 @@ func TestServeConcurrentSessionsGetLiveEvent(t *testing.T) {
 		}
 	}
 
-	// Sessions whose client just goes away release their live-bus queue:
+	// Sessions whose client just goes away release their feed queue:
 	// the goroutines waiting on it return.
 	waiting := busWaiters()
 	for _, sc := range screens[:sessions/2] {
@@ -825,7 +825,7 @@ func TestServeConcurrentSessionsGetLiveEvent(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if n := busWaiters(); n > waiting-sessions/2 {
-		t.Fatalf("%d goroutines wait on the live bus after %d of %d sessions dropped, want at most %d",
+		t.Fatalf("%d goroutines wait on the change feed after %d of %d sessions dropped, want at most %d",
 			n, sessions/2, sessions, waiting-sessions/2)
 	}
 	screens = screens[sessions/2:]

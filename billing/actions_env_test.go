@@ -84,7 +84,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 	if o.webhooks {
 		secret := "whsec_" + randHex(16)
 		srv, err := webhookd.New(webhookd.Config{Addr: "127.0.0.1:0", Secrets: []string{secret}, Now: testclock.Running(),
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.store, nil)
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.store)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -54,6 +54,7 @@ type Store struct {
 	db   *bolt.DB
 	path string
 	opts Options
+	feed *Feed
 }
 
 // Open opens or creates the cache at path, applies pending migrations and
@@ -92,7 +93,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.BatchSize > 0 {
 		db.MaxBatchSize = opts.BatchSize
 	}
-	s := &Store{db: db, path: path, opts: opts}
+	s := &Store{db: db, path: path, opts: opts, feed: newFeed()}
 	if !opts.ReadOnly {
 		if err := s.migrate(); err != nil {
 			db.Close()

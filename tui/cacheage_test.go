@@ -8,7 +8,6 @@ import (
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // TestCacheAgeAfterLiveNotice: in the demo the account clock runs hours
@@ -26,7 +25,7 @@ func TestCacheAgeAfterLiveNotice(t *testing.T) {
 	if h := header(); !strings.Contains(h, "cache 5h ago") {
 		t.Fatalf("before any notice: %q", h)
 	}
-	drive(m, noticeMsg{n: webhookd.Notice{Result: storage.ApplyResult{
+	drive(m, noticeMsg{n: storage.Change{Op: storage.OpEvent, Result: storage.ApplyResult{
 		Type: "customer.updated", Created: fixture.Now.Add(time.Hour).Unix()}}})
 	if h := header(); !strings.Contains(h, "cache just now") {
 		t.Fatalf("right after a notice: %q", h)

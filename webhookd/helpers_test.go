@@ -46,7 +46,6 @@ func (s *syncBuffer) String() string {
 type testEnv struct {
 	srv   *Server
 	store *storage.Store
-	bus   *Bus
 	url   string // webhook endpoint
 	base  string // server root
 	logs  *syncBuffer
@@ -82,8 +81,7 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	bus := NewBus()
-	srv, err := New(cfg, st, bus)
+	srv, err := New(cfg, st)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
@@ -92,7 +90,7 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 		hs.Close()
 		st.Close()
 	})
-	return &testEnv{srv: srv, store: st, bus: bus, url: hs.URL + DefaultPath, base: hs.URL, logs: logs}
+	return &testEnv{srv: srv, store: st, url: hs.URL + DefaultPath, base: hs.URL, logs: logs}
 }
 
 // eventJSON builds a Stripe event carrying a customer object, in the compact

@@ -49,8 +49,8 @@ func run(t *testing.T, e *actenv.Env, p common.Page) (*teatest.TestModel, *paget
 	h := pagetest.New(p)
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))
 	t.Cleanup(func() { _ = tm.Quit() })
-	if e != nil && e.Bus != nil {
-		sub := e.Bus.Subscribe(256)
+	if e != nil && e.Receiving {
+		sub := e.Store.Subscribe(256)
 		t.Cleanup(sub.Close)
 		go func() {
 			for {
@@ -58,7 +58,7 @@ func run(t *testing.T, e *actenv.Env, p common.Page) (*teatest.TestModel, *paget
 				if !ok {
 					return
 				}
-				tm.Send(common.LiveMsg{Notice: n})
+				tm.Send(common.LiveMsg{Change: n})
 			}
 		}()
 	}

@@ -1,5 +1,5 @@
 // Package common holds what every page of one console session shares: the
-// dependencies (cache, Stripe client, live bus, clock), the operator and the
+// dependencies (cache and its change feed, Stripe client, clock), the operator and the
 // session's styles. One Common is built per session (local terminal or SSH
 // connection), never shared between sessions and never a package global,
 // because each SSH session has its own renderer and colour profile.
@@ -15,14 +15,16 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // Common is the per-session context handed to every page and component.
 type Common struct {
-	Store   *storage.Store
+	Store   *storage.Store  // its feed (Store.Subscribe) announces every cache change
 	Billing *billing.Client // nil when no key is configured (offline only)
-	Bus     *webhookd.Bus   // nil when no webhook receiver runs in this process
+	// Receiving is true when a webhook receiver feeds this process's cache
+	// (the header shows the event rate instead of "no webhooks"). Pages
+	// learn of every cache change from Store's feed either way.
+	Receiving bool
 
 	// Now is the session clock; tests inject a fixed one. It is the
 	// account's business time: due dates, retries, periods.

@@ -21,7 +21,6 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/dunning"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 func loadedStore(t *testing.T) *storage.Store {
@@ -178,7 +177,7 @@ func TestLiveRecompute(t *testing.T) {
 	if err != nil || res.Verdict != storage.VerdictApplied {
 		t.Fatalf("apply: %+v %v", res, err)
 	}
-	tm.Send(common.LiveMsg{Notice: webhookd.Notice{Result: res}})
+	tm.Send(common.LiveMsg{Change: storage.Change{Result: res}})
 	waitFor(t, tm, "2 subscriptions  ¥3,000 · $41.67")
 	view := final(t, tm)
 	if strings.Contains(view, "sub_A") || !strings.Contains(view, "inv  in_A") || !strings.Contains(view, "Worklist · 4 in dunning") {

@@ -218,10 +218,10 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 	case common.LiveMsg:
 		cus := d.env.Customer
-		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Notice.Result.Customer == cus) {
+		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Change.Result.Customer == cus) {
 			d.reload()
 		}
-		if d.fetch != nil && upcomingTouched(d, msg.Notice.Result, msg.Notice.Reload) {
+		if d.fetch != nil && upcomingTouched(d, msg.Change.Result, msg.Change.Reload) {
 			return d, d.fetchCmd()
 		}
 		return d, nil

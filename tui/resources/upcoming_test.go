@@ -16,7 +16,6 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 const upcomingPath = "GET /v1/invoices/upcoming"
@@ -131,7 +130,7 @@ func TestUpcomingInvoiceRefetch(t *testing.T) {
 	}
 
 	notice := func(kind storage.Kind, id string) common.LiveMsg {
-		return common.LiveMsg{Notice: webhookd.Notice{Result: storage.ApplyResult{
+		return common.LiveMsg{Change: storage.Change{Result: storage.ApplyResult{
 			EventID: "evt_test", Type: "customer.subscription.updated", Kind: kind, ObjectID: id,
 			Customer: sub.Customer, Verdict: storage.VerdictApplied}}}
 	}

@@ -22,7 +22,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/webhookd"
+	"github.com/paydesk/paydesk/storage"
 )
 
 // testKey is a client key pair and its identity.
@@ -286,7 +286,7 @@ type testModel struct {
 }
 
 type noticeMsg struct {
-	n  webhookd.Notice
+	n  storage.Change
 	ok bool
 }
 
@@ -367,4 +367,25 @@ func (m *testModel) View() string {
 		rows[i] = fmt.Sprintf("%04d %s %s", i, status, strings.Repeat(fmt.Sprint(m.notices%10), m.width))
 	}
 	return strings.Join(rows, "\n")
+}
+
+// openFeedStore opens a cache in a temp dir whose change feed the sessions
+// subscribe to.
+func openFeedStore(t testing.TB) *storage.Store {
+	t.Helper()
+	st, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// announce logs one delivery of an invoice.paid event, a committed write
+// the store announces to every subscribed session.
+func announce(t testing.TB, st *storage.Store, eventID string) {
+	t.Helper()
+	if _, err := st.AppendDelivery(storage.Delivery{Type: "invoice.paid", EventID: eventID, Verdict: storage.VerdictRejected}); err != nil {
+		t.Fatal(err)
+	}
 }

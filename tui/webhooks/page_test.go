@@ -15,7 +15,6 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 	"github.com/paydesk/paydesk/tui/webhooks"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 var now = at(12, 0, 0)
@@ -205,7 +204,10 @@ func TestReplay(t *testing.T) {
 	}
 }
 
-func webhookNotice() webhookd.Notice { return webhookd.Notice{} }
+// webhookNotice is the change a logged delivery announces.
+func webhookNotice() storage.Change {
+	return storage.Change{Op: storage.OpDelivery, Delivery: storage.Delivery{Seq: 99}}
+}
 
 // TestQuietWarning: two hours after the last delivery the panel says so; an
 // empty log says no webhook ever arrived.

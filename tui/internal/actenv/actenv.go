@@ -1,7 +1,7 @@
 // Package actenv builds what the money-action tests of the console need:
 // a seeded billing/sandbox on loopback, a real cache file backfilled from
 // it, webhookd receiving the sandbox's signed webhooks into that cache
-// (publishing on a live bus), billing.Actions over them and a session
+// (whose feed announces them), billing.Actions over them and a session
 // Common, all on a fixed business clock.
 package actenv
 
@@ -51,8 +51,9 @@ type Env struct {
 	Store   *storage.Store
 	Client  *billing.Client
 	Acts    *billing.Actions
-	Bus     *webhookd.Bus
-	Reqs    *RequestLog
+	// Receiving is true when a webhook receiver feeds Store (Options.NoWebhooks unset).
+	Receiving bool
+	Reqs      *RequestLog
 	// Drop loses Stripe's answers to chosen requests (see Dropper).
 	Drop *Dropper
 }
@@ -99,10 +100,10 @@ func New(t testing.TB, o Options) *Env {
 		t.Fatalf("backfill: %v", err)
 	}
 	if !o.NoWebhooks {
-		e.Bus = webhookd.NewBus()
+		e.Receiving = true
 		secret := "whsec_" + randHex(16)
 		srv, err := webhookd.New(webhookd.Config{Addr: "127.0.0.1:0", Secrets: []string{secret},
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store, e.Bus)
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store)
 		if err != nil {
 			t.Fatal(err)
 		}
