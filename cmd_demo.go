@@ -101,7 +101,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		return fmt.Errorf("demo sandbox: %w", err)
 	}
 	rt, err := Open(ctx, RuntimeConfig{Path: path, Holder: "paydesk demo", Key: sb.APIKey(), APIBase: apiBase, Rate: 5000,
-		WebhookSecrets: []string{secret}, WebhookAddr: o.whAddr, Now: sb.Now, Wall: wall,
+		WebhookSecrets: []string{secret}, WebhookAddr: o.whAddr, Clocks: billing.Clocks{Account: sb.Now, Wall: wall},
 		FirstSync: stderr, FirstSyncTTY: isTerminal(stderr), Mode: "demo", Logger: logger})
 	if err != nil {
 		sb.Close()
@@ -135,7 +135,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		return nil
 	}
 	return runConsole(ctx, consoleDeps{
-		store: store, client: client, receiving: true, now: sb.Now, wall: wall,
+		store: store, client: client, receiving: true, clocks: billing.Clocks{Account: sb.Now, Wall: wall},
 		account: cmp.Or(rt.Account, "Demo account"), mode: "demo", logger: logger,
 	})
 }

@@ -21,9 +21,8 @@ import (
 type consoleDeps struct {
 	store     *storage.Store
 	client    *billing.Client
-	receiving bool             // a webhook receiver feeds the cache
-	now       func() time.Time // account time (nil: wall clock)
-	wall      func() time.Time // transport time (nil: now)
+	receiving bool           // a webhook receiver feeds the cache
+	clocks    billing.Clocks // unset clocks are the process's wall clock
 	offline   bool
 	readOnly  bool
 	account   string
@@ -37,12 +36,13 @@ func runConsole(ctx context.Context, d consoleDeps) error {
 		return err
 	}
 	op := localOperator(d.readOnly)
+	clocks := billing.Clocks{Account: orWall(d.clocks.Account), Wall: orWall(d.clocks.Wall)}
 	c := common.New(common.Common{
-		Store: d.store, Billing: d.client, Receiving: d.receiving, Now: orWall(d.now), Wall: orWall(d.wall),
+		Store: d.store, Billing: d.client, Receiving: d.receiving, Clocks: clocks,
 		// Money actions run on the wall clock: plan lifetimes and Stripe's
 		// 24 h idempotency-key expiry are real time, even in the demo whose
 		// account clock runs ahead.
-		Money:    moneyActions(d.client, d.store, orWall(d.wall)),
+		Money:    moneyActions(d.client, d.store, clocks.Wall),
 		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
 		Account: d.account, Mode: d.mode, Logger: d.logger,
 	})

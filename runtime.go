@@ -31,10 +31,10 @@ type RuntimeConfig struct {
 	WebhookAddr    string
 	// Offline never calls Stripe (no ping, no background sync).
 	Offline bool
-	// Now is the account's clock: cache stamps and the client (nil: the
-	// process's wall clock). Wall is the transport's: receipts and the
-	// signature tolerance (nil: the process's wall clock).
-	Now, Wall func() time.Time
+	// Clocks: Account stamps the cache and drives the client, Wall the
+	// receiver's receipts and signature tolerance (nil: the process's wall
+	// clock).
+	Clocks billing.Clocks
 	// SyncEvery is the period of the background backfill + catch-up
 	// (default 5 minutes); stale objects are refetched every minute and on
 	// each change the feed announces that left one stale.
@@ -96,20 +96,20 @@ func Open(ctx context.Context, c RuntimeConfig) (*Runtime, error) {
 		r.closes = append(r.closes, closeLog)
 	}
 	logger := r.Logger
-	store, err := openStore(c.Path, c.Holder, true, c.Now)
+	store, err := openStore(c.Path, c.Holder, true, c.Clocks.Account)
 	if err != nil {
 		return nil, err
 	}
 	r.Store = store
 	r.closes = append(r.closes, func() { store.Close() })
 	if c.Key != "" {
-		if r.Client, err = billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Now: orWall(c.Now)}); err != nil {
+		if r.Client, err = billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Now: orWall(c.Clocks.Account)}); err != nil {
 			return nil, err
 		}
 	}
-	r.apply = billing.StoreApplier{Store: store, Now: orWall(c.Wall)}
+	r.apply = billing.StoreApplier{Store: store, Now: orWall(c.Clocks.Wall)}
 	if len(c.WebhookSecrets) > 0 {
-		rx, err := startReceiver(ctx, webhookd.Config{Addr: c.WebhookAddr, Secrets: c.WebhookSecrets, Logger: logger, Now: c.Wall}, store, logger)
+		rx, err := startReceiver(ctx, webhookd.Config{Addr: c.WebhookAddr, Secrets: c.WebhookSecrets, Logger: logger, Now: c.Clocks.Wall}, store, logger)
 		if err != nil {
 			return nil, err
 		}

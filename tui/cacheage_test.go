@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
@@ -18,8 +19,7 @@ func TestCacheAgeAfterLiveNotice(t *testing.T) {
 	wall := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	ahead := func() time.Time { return fixture.Now.Add(5 * time.Hour) }
 	m := start(session(nil, func(c *common.Common) {
-		c.Now = ahead
-		c.Wall = func() time.Time { return wall }
+		c.Clocks = billing.Clocks{Account: ahead, Wall: func() time.Time { return wall }}
 	}), 120, 36)
 	header := func() string { return strings.SplitN(m.View(), "\n", 2)[0] }
 	if h := header(); !strings.Contains(h, "cache 5h ago") {

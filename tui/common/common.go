@@ -26,13 +26,12 @@ type Common struct {
 	// learn of every cache change from Store's feed either way.
 	Receiving bool
 
-	// Now is the session clock; tests inject a fixed one. It is the
-	// account's business time: due dates, retries, periods.
-	Now func() time.Time
-	// Wall is the clock of transport: webhook receipts, event rates, the
-	// age of the last delivery. It is Now everywhere except the demo, whose
-	// account clock runs ahead of the wall (default: Now).
-	Wall func() time.Time
+	// Clocks are the session's account time (due dates, retries, periods:
+	// Now) and wall time (webhook receipts, event rates, the age of the last
+	// delivery: Wall); tests inject fixed ones. Wall is Account everywhere
+	// except the demo, whose account clock runs ahead (default: Account,
+	// itself time.Now by default).
+	Clocks billing.Clocks
 	// Loc is the zone times are shown in.
 	Loc *time.Location
 
@@ -68,12 +67,7 @@ type Common struct {
 // New fills the defaults a session may leave out: clock, zone, logger,
 // renderer and the styles built from that renderer.
 func New(c Common) *Common {
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.Wall == nil {
-		c.Wall = c.Now
-	}
+	c.Clocks = c.Clocks.WithDefaults()
 	if c.Loc == nil {
 		c.Loc = time.Local
 	}
@@ -164,3 +158,9 @@ func Pop() tea.Cmd { return func() tea.Msg { return PopPageMsg{} } }
 func Toast(level ToastLevel, text string) tea.Cmd {
 	return func() tea.Msg { return ToastMsg{Text: text, Level: level} }
 }
+
+// Now is the session's account time (Clocks.Account).
+func (c *Common) Now() time.Time { return c.Clocks.Account() }
+
+// Wall is the session's real time (Clocks.Wall).
+func (c *Common) Wall() time.Time { return c.Clocks.Wall() }

@@ -70,7 +70,7 @@ func TestStreamFromReceiver(t *testing.T) {
 	url := "http://" + ln.Addr().String() + webhookd.DefaultPath
 
 	c := pagetest.Session(store, streamNow())
-	c.Now = streamNow
+	c.Clocks.Account = streamNow
 	c.Receiving = true
 	h := pagetest.New(webhooks.New(c))
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))

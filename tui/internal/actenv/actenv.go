@@ -135,7 +135,7 @@ func randHex(n int) string {
 func (e *Env) Session(op billing.Operator) *common.Common {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	r.SetColorProfile(termenv.Ascii)
-	return common.New(common.Common{Store: e.Store, Billing: e.Client, Money: e.Acts, Now: Clock, Loc: testclock.Zone(),
+	return common.New(common.Common{Store: e.Store, Billing: e.Client, Money: e.Acts, Clocks: billing.Clocks{Account: Clock}, Loc: testclock.Zone(),
 		Renderer: r, Operator: op, Account: "Paydesk Test", Mode: "test", Actions: &common.Actions{}})
 }
 

@@ -32,7 +32,7 @@ const (
 func Session(store *storage.Store, now time.Time) *common.Common {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	return common.New(common.Common{
-		Store: store, Now: func() time.Time { return now }, Loc: testclock.Zone(), Renderer: r,
+		Store: store, Clocks: billing.Clocks{Account: func() time.Time { return now }}, Loc: testclock.Zone(), Renderer: r,
 		Operator: billing.Operator{Name: "test@paydesk", Role: billing.RoleAdmin},
 		Account:  "Paydesk Test", Mode: "test",
 	})
