@@ -9,6 +9,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/cli"
+	"github.com/paydesk/paydesk/tui/common"
 )
 
 // getOptions holds get's flags and its ID argument.
@@ -49,7 +50,7 @@ func runGet(o getOptions, stdout, stderr io.Writer) error {
 	defer store.Close()
 	env, err := store.Find(id)
 	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("%s is not in the cache: check the id, or run `paydesk sync`", id)
+		return fmt.Errorf("%s: check the id, or run `paydesk sync`", common.NotCached(id))
 	}
 	if err != nil {
 		return fmt.Errorf("get %s: %w", id, err)

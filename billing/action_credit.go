@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
 )
@@ -89,10 +90,10 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 	}
 	p.Lines = []Line{
 		{"Customer", target + nameSuffix(str(cus, "name"), str(cus, "email"))},
-		{"Adjustment", dirWord(dir) + " " + FormatAmount(amount, cur)},
+		{"Adjustment", dirWord(dir) + " " + money.Format(amount, cur)},
 		{"Balance before", BalanceWords(before, cur)},
 		{"Balance after", BalanceWords(before+signed, cur)},
-		{"Sent as amount", FormatAmount(signed, cur) + " (negative credits the customer)"},
+		{"Sent as amount", money.Format(signed, cur) + " (negative credits the customer)"},
 		{"Description", orDash(desc)},
 		{"Idempotency key", p.Key},
 	}
@@ -104,11 +105,11 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 func BalanceWords(balance int64, currency string) string {
 	switch {
 	case balance < 0:
-		return FormatAmount(-balance, currency) + " credit"
+		return money.Format(-balance, currency) + " credit"
 	case balance > 0:
-		return FormatAmount(balance, currency) + " owed"
+		return money.Format(balance, currency) + " owed"
 	}
-	return FormatAmount(0, currency)
+	return money.Format(0, currency)
 }
 
 func dirWord(dir string) string {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 
 	"github.com/paydesk/paydesk/storage"
@@ -55,7 +56,7 @@ func TestActionRefundEndToEnd(t *testing.T) {
 	if got := lineValue(p, "Refund"); got != "$5.25 (partial)" {
 		t.Fatalf("Refund line %q", got)
 	}
-	if got := lineValue(p, "Refundable after"); got != FormatAmount(charged-525, "usd") {
+	if got := lineValue(p, "Refundable after"); got != money.Format(charged-525, "usd") {
 		t.Fatalf("Refundable after line %q, charged %d", got, charged)
 	}
 	for _, want := range []string{"amount=525", "charge=" + ch, "reason=requested_by_customer", "metadata[paydesk_intent]=" + p.Key, "metadata[paydesk_note]=goodwill, ticket 42"} {
@@ -94,7 +95,7 @@ func TestActionRefundDoubleExecuteOneRefund(t *testing.T) {
 	ch := e.refundableCharge("")
 	p := mustPlan(t)(e.acts.PrepareRefund(context.Background(), admin, RefundRequest{Target: ch}))
 	cur := p.Currency
-	if full := lineValue(p, "Refund"); !strings.HasSuffix(full, "(full)") || full != FormatAmount(p.Amount, cur)+" (full)" {
+	if full := lineValue(p, "Refund"); !strings.HasSuffix(full, "(full)") || full != money.Format(p.Amount, cur)+" (full)" {
 		t.Fatalf("full refund line %q", full)
 	}
 	// Two Enters at once, then a third later.
@@ -308,10 +309,10 @@ func TestActionRefundValidation(t *testing.T) {
 	if err != nil || rf.Refundable <= 0 || rf.Currency != "usd" || rf.Charge != ch {
 		t.Fatalf("refundable %+v %v", rf, err)
 	}
-	over := FormatAmount(rf.Refundable+1, "usd")[1:] // "12.35" without the $
+	over := money.Format(rf.Refundable+1, "usd")[1:] // "12.35" without the $
 	_, err = e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: over})
 	fe := wantField(t, err, "amount")
-	if !strings.Contains(fe.Message, FormatAmount(rf.Refundable, "usd")) {
+	if !strings.Contains(fe.Message, money.Format(rf.Refundable, "usd")) {
 		t.Fatalf("message %q does not show the refundable amount", fe.Message)
 	}
 	wantField(t, errOf(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1.234"})), "amount")

@@ -22,8 +22,9 @@
 // # Views
 //
 // Views 1-5 are resource tables (tui/table with the descriptors of
-// tui/resources); 6-8 (Dunning, Webhooks, Audit) are placeholders until
-// their packages register a page in Views, once before the first session:
+// tui/resources); 6-8 are the Dunning, Webhooks and Audit pages of their
+// packages. DefaultViews registers all eight; a build may register another
+// view (or replace one by Name) in Views, once before the first session:
 //
 //	tui.Views.Register(tui.View{Key: "6", Name: "dunning", Aliases: []string{"dun"},
 //		Title: "Dunning", New: func(c *common.Common) common.Page { return dunning.New(c) }})

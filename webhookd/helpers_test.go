@@ -61,8 +61,6 @@ func withBatch() envOption {
 	return func(_ *Config, o *storage.Options) { *o = StoreOptions(*o) }
 }
 
-func withMaxBody(n int64) envOption { return func(c *Config, _ *storage.Options) { c.MaxBody = n } }
-
 // newEnv opens a real bbolt file in t.TempDir and serves webhookd over real
 // HTTP on 127.0.0.1.
 func newEnv(t testing.TB, opts ...envOption) *testEnv {

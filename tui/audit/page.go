@@ -244,7 +244,7 @@ func (p *Page) check(a billing.Action) error {
 		return fmt.Errorf("%s", why)
 	}
 	if p.c.Money == nil {
-		return fmt.Errorf("money actions are not wired in this session")
+		return common.ErrNoMoney
 	}
 	return p.c.AuthorizeNow(a)
 }

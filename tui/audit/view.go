@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
@@ -38,7 +39,7 @@ func amount(minor int64, cur string) string {
 	if minor == 0 {
 		return "—"
 	}
-	return format.Money(minor, cur)
+	return money.Format(minor, cur)
 }
 
 // View draws the list of the current mode.
@@ -106,7 +107,7 @@ func (p *Page) describe(k string) string {
 		if in.Key == k {
 			a := in.Action + " " + in.Target
 			if in.Amount != 0 {
-				a += " " + format.Money(in.Amount, in.Currency)
+				a += " " + money.Format(in.Amount, in.Currency)
 			}
 			return a + " (" + k + ")"
 		}

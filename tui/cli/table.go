@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 )
@@ -28,7 +29,7 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 		if e.Currency == "" && e.Amount == 0 {
 			return "-"
 		}
-		return format.Money(e.Amount, e.Currency)
+		return money.Format(e.Amount, e.Currency)
 	}}
 	stale := column{title: "", cell: func(e storage.Envelope) string {
 		if e.Stale {
@@ -41,7 +42,7 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 		return []column{id,
 			{title: "EMAIL", cell: func(e storage.Envelope) string { return dash(e.Email) }},
 			{title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }},
-			{title: "BALANCE", right: true, cell: func(e storage.Envelope) string { return format.Money(e.Amount, e.Currency) }},
+			{title: "BALANCE", right: true, cell: func(e storage.Envelope) string { return money.Format(e.Amount, e.Currency) }},
 			created, stale}
 	case storage.KindProduct:
 		return []column{id, {title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }}, status, created, stale}

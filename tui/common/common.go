@@ -95,7 +95,7 @@ func (c *Common) CanAct(a billing.Action) (bool, string) {
 	case c.Billing == nil:
 		return false, "no Stripe key configured: set STRIPE_SECRET_KEY"
 	case c.Offline:
-		return false, "offline: Stripe is unreachable, browsing the cache"
+		return false, offlineWords
 	}
 	if err := c.Operator.Authorize(a); err != nil {
 		return false, err.Error()

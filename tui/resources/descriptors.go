@@ -6,6 +6,7 @@ package resources
 import (
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -42,7 +43,7 @@ func Customers() *table.Descriptor {
 			if e.Deleted {
 				state = "deleted"
 			}
-			balance := format.Money(e.Amount, e.Currency)
+			balance := money.Format(e.Amount, e.Currency)
 			if e.Currency == "" && e.Amount == 0 {
 				balance = "-" // never billed: no currency, "0.00" would read as an amount
 			}
@@ -76,7 +77,7 @@ func Subscriptions() *table.Descriptor {
 			if s.CancelAtPeriodEnd {
 				end += "*"
 			}
-			return []string{e.ID, e.Status, s.plan(), format.Money(e.Amount, e.Currency), e.Customer, end, date(c, e.Created)}
+			return []string{e.ID, e.Status, s.plan(), money.Format(e.Amount, e.Currency), e.Customer, end, date(c, e.Created)}
 		},
 		Filters: statusFilters("active", "trialing", "past_due", "unpaid", "paused", "incomplete", "incomplete_expired", "canceled"),
 		Sorts:   table.DefaultSorts,
@@ -104,7 +105,7 @@ func Invoices() *table.Descriptor {
 			if who == "" {
 				who = e.Customer
 			}
-			return []string{orDash(e.Number), e.Status, format.Money(e.Amount, e.Currency), who,
+			return []string{orDash(e.Number), e.Status, money.Format(e.Amount, e.Currency), who,
 				itoa(in.AttemptCount), relUnix(c, in.NextPaymentAttempt), e.ID, date(c, e.Created)}
 		},
 		Filters: statusFilters("open", "paid", "draft", "uncollectible", "void"),
@@ -132,7 +133,7 @@ func Disputes() *table.Descriptor {
 			if !needsResponse(e.Status) {
 				due = "-"
 			}
-			return []string{e.ID, e.Status, orDash(d.Reason), format.Money(e.Amount, e.Currency), due, orDash(e.Customer), date(c, e.Created)}
+			return []string{e.ID, e.Status, orDash(d.Reason), money.Format(e.Amount, e.Currency), due, orDash(e.Customer), date(c, e.Created)}
 		},
 		Filters: statusFilters("needs_response", "warning_needs_response", "under_review", "warning_under_review", "won", "lost", "warning_closed"),
 		Sorts:   table.DefaultSorts,
@@ -162,7 +163,7 @@ func Credit() *table.Descriptor {
 			if bal < 0 {
 				side = "credit"
 			}
-			return []string{e.ID, orDash(e.Name), orDash(e.Email), format.Money(bal, e.Currency), side, lastTxn(c, e.ID)}
+			return []string{e.ID, orDash(e.Name), orDash(e.Email), money.Format(bal, e.Currency), side, lastTxn(c, e.ID)}
 		},
 		Filters: []table.Filter{
 			{Label: "non-zero", Balance: storage.BalanceNonZero},
@@ -187,7 +188,7 @@ func lastTxn(c *common.Common, customer string) string {
 	}
 	t := p.Items[0]
 	tj := decode[balanceTxnJSON](t.Raw)
-	s := format.Money(t.Amount, t.Currency) + " " + date(c, t.Created)
+	s := money.Format(t.Amount, t.Currency) + " " + date(c, t.Created)
 	if tj.Description != "" {
 		s += " " + tj.Description
 	}

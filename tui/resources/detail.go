@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -128,7 +129,7 @@ func (d *Detail) render() {
 	d.links, d.selLine = d.links[:0], -1
 	if d.err != nil {
 		if errors.Is(d.err, storage.ErrNotFound) {
-			b.line(d.c.Styles.Warn.Render(d.id + " is not in the cache"))
+			b.line(d.c.Styles.Warn.Render(common.NotCached(d.id)))
 		} else {
 			b.line(d.c.Styles.Bad.Render("cannot read " + d.id + ": " + d.err.Error()))
 		}
@@ -295,7 +296,7 @@ func (d *Detail) linkAction(k string) (tea.Cmd, bool) {
 		}
 		env, err := d.c.Store.Get(l.kind, l.id)
 		if err != nil {
-			return common.Toast(common.ToastWarn, a.Label+": "+l.id+" is not in the cache"), true
+			return common.Toast(common.ToastWarn, a.Label+": "+common.NotCached(l.id)), true
 		}
 		return a.Start(d.c, env), true
 	}
@@ -475,7 +476,7 @@ func (b *sections) status(s string) string {
 	return b.d.c.Styles.Status(s).Render(s)
 }
 
-func (b *sections) money(minor int64, currency string) string { return format.Money(minor, currency) }
+func (b *sections) money(minor int64, currency string) string { return money.Format(minor, currency) }
 
 // when prints a unix time with minutes and how far it is from now.
 func (b *sections) when(unix int64) string {

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
@@ -219,7 +220,7 @@ func upcomingEstimateLine(d *Detail, s subscriptionJSON, e storage.Envelope) str
 	if e.Status == "trialing" && s.TrialEnd != 0 {
 		at = s.TrialEnd
 	}
-	return "about " + format.Money(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
+	return "about " + money.Format(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
 		" " + d.c.Styles.Muted.Render("("+relUnix(d.c, at)+", from the items; prorations and balance not included)")
 }
 
