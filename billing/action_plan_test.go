@@ -61,7 +61,7 @@ func TestActionPlanChangeEndToEnd(t *testing.T) {
 	if credit >= 0 || debit <= 0 || pv.Prorations != credit+debit || pv.Currency != cur {
 		t.Fatalf("preview prorations: %+v", pv)
 	}
-	if e.reqs.count("POST") != 0 {
+	if e.reqs.Count("POST") != 0 {
 		t.Fatal("a preview must not change anything")
 	}
 	p := mustPlan(t)(e.acts.PreparePlanChange(ctx, finance, req))
@@ -117,7 +117,7 @@ func TestActionPlanChangeValidation(t *testing.T) {
 	if _, err := e.acts.PreparePlanChange(ctx, support, PlanChangeRequest{Subscription: subID, Quantity: 2}); err == nil {
 		t.Fatal("support may not change plans")
 	}
-	if e.reqs.count("POST") != 0 {
+	if e.reqs.Count("POST") != 0 {
 		t.Fatal("validation failures sent a POST")
 	}
 	// Quantity only, billed now.

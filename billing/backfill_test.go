@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -53,7 +54,7 @@ func assertMirrors(t *testing.T, c *Client, store *storage.Store) {
 func TestBackfillSandbox(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 7, Customers: 300})
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	c := newSandboxClient(t, sb, base, logs)
 	store := newTestStore(t)
 

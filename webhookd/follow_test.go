@@ -9,11 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 	"github.com/paydesk/paydesk/storage"
 )
 
 // waitLines polls out until it holds n lines or the deadline passes.
-func waitLines(t *testing.T, out *syncBuffer, n int) []string {
+func waitLines(t *testing.T, out *testkit.SyncBuffer, n int) []string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -31,9 +32,9 @@ func waitLines(t *testing.T, out *syncBuffer, n int) []string {
 	}
 }
 
-func runFollow(t *testing.T, e *testEnv, f storage.DeliveryFilter, jsonOut bool) (*syncBuffer, func()) {
+func runFollow(t *testing.T, e *testEnv, f storage.DeliveryFilter, jsonOut bool) (*testkit.SyncBuffer, func()) {
 	t.Helper()
-	out := &syncBuffer{}
+	out := &testkit.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Follow(ctx, e.store, f, out, jsonOut) }()
@@ -117,7 +118,7 @@ func TestFollowJSONFiltered(t *testing.T) {
 			t.Fatalf("line %d: %v", i, l)
 		}
 	}
-	if err := Follow(context.Background(), e.store, storage.DeliveryFilter{Type: "["}, &syncBuffer{}, false); err == nil {
+	if err := Follow(context.Background(), e.store, storage.DeliveryFilter{Type: "["}, &testkit.SyncBuffer{}, false); err == nil {
 		t.Fatal("bad glob accepted")
 	}
 }

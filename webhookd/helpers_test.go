@@ -10,10 +10,10 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76/webhook"
 )
@@ -25,30 +25,12 @@ const (
 	testBadSecret = "whsec_test_attacker_1111111111111111111"
 )
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type testEnv struct {
 	srv   *Server
 	store *storage.Store
 	url   string // webhook endpoint
 	base  string // server root
-	logs  *syncBuffer
+	logs  *testkit.SyncBuffer
 }
 
 type envOption func(*Config, *storage.Options)
@@ -65,7 +47,7 @@ func withBatch() envOption {
 // HTTP on 127.0.0.1.
 func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	cfg := Config{
 		Now:     testNow,
 		Secrets: []string{testSecret},

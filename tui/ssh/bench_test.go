@@ -209,7 +209,7 @@ func TestHelperSSHClients(t *testing.T) {
 	}
 	for _, want := range []string{"notices=0 ", "notices=1 "} {
 		for _, tm := range terms {
-			if !tm.out.waitFor(want, 30*time.Second) {
+			if !tm.out.WaitFor(want, 30*time.Second) {
 				fail(fmt.Errorf("a session never drew %q", want))
 			}
 		}

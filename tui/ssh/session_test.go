@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -29,7 +30,7 @@ func TestSessionWithoutPTYGetsMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.SyncBuffer
 	sess.Stdout, sess.Stderr = &stdout, &stderr
 	err = sess.Run("")
 	if st := exitStatus(err); st != 1 {

@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -18,11 +17,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -53,9 +52,9 @@ type Env struct {
 	Acts    *billing.Actions
 	// Receiving is true when a webhook receiver feeds Store (Options.NoWebhooks unset).
 	Receiving bool
-	Reqs      *RequestLog
-	// Drop loses Stripe's answers to chosen requests (see Dropper).
-	Drop *Dropper
+	Reqs      *testkit.RequestLog
+	// Drop loses Stripe's answers to chosen requests.
+	Drop *testkit.Dropper
 }
 
 // Options size an env.
@@ -71,7 +70,7 @@ func New(t testing.TB, o Options) *Env {
 	if o.Customers == 0 {
 		o.Customers = 40
 	}
-	e := &Env{t: t, Reqs: &RequestLog{}, Drop: &Dropper{base: http.DefaultTransport}}
+	e := &Env{t: t, Reqs: &testkit.RequestLog{}, Drop: &testkit.Dropper{Base: http.DefaultTransport}}
 	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: o.Customers, Now: Clock, Logger: slog.New(e.Reqs),
 		WebhookBackoff: 50 * time.Millisecond})
 	if err != nil {
@@ -239,90 +238,4 @@ func Path(v any, path string) any {
 		}
 	}
 	return v
-}
-
-// RequestLog records the sandbox's one log line per request.
-type RequestLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *RequestLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l *RequestLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *RequestLog) WithGroup(string) slog.Handler            { return l }
-func (l *RequestLog) Handle(_ context.Context, r slog.Record) error {
-	var method, path string
-	r.Attrs(func(a slog.Attr) bool {
-		switch a.Key {
-		case "method":
-			method = a.Value.String()
-		case "path":
-			path = a.Value.String()
-		}
-		return true
-	})
-	if method != "" {
-		l.mu.Lock()
-		l.lines = append(l.lines, method+" "+path)
-		l.mu.Unlock()
-	}
-	return nil
-}
-
-// Reset forgets the requests seen so far.
-func (l *RequestLog) Reset() {
-	l.mu.Lock()
-	l.lines = nil
-	l.mu.Unlock()
-}
-
-// Count returns how many requests started with prefix ("POST /v1/refunds").
-func (l *RequestLog) Count(prefix string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, s := range l.lines {
-		if strings.HasPrefix(s, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
-// Dropper forwards requests to the sandbox, but for armed requests it
-// throws Stripe's answer away and reports a network error: the call
-// reached Stripe, the client never learnt its outcome (a dropped
-// connection, a killed process).
-type Dropper struct {
-	base  http.RoundTripper
-	mu    sync.Mutex
-	match string
-	left  int
-}
-
-// Arm drops the answers of the next n requests matching "METHOD /path".
-func (d *Dropper) Arm(match string, n int) {
-	d.mu.Lock()
-	d.match, d.left = match, n
-	d.mu.Unlock()
-}
-
-// RoundTrip implements http.RoundTripper.
-func (d *Dropper) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := d.base.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	d.mu.Lock()
-	hit := d.left > 0 && req.Method+" "+req.URL.Path == d.match
-	if hit {
-		d.left--
-	}
-	d.mu.Unlock()
-	if !hit {
-		return resp, nil
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer (test: answer dropped)")}
 }
