@@ -1,7 +1,6 @@
 package actions_test
 
 import (
-	"bytes"
 	"os"
 	"regexp"
 	"testing"
@@ -65,19 +64,8 @@ func run(t *testing.T, e *actenv.Env, p common.Page) (*teatest.TestModel, *paget
 	return tm, h
 }
 
-// waitFor waits until the output read since the last wait holds every s.
-func waitFor(t *testing.T, tm *teatest.TestModel, s ...string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		for _, x := range s {
-			if !bytes.Contains(b, []byte(x)) {
-				return false
-			}
-		}
-		return true
-	},
-		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 // waitState polls the flow's state (set on the program's goroutine).
 func waitState(t *testing.T, f *actions.Flow, want string) {

@@ -1,7 +1,6 @@
 package dunning_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
@@ -44,11 +43,8 @@ func start(t *testing.T, c *common.Common) (*teatest.TestModel, *pagetest.Harnes
 	return tm, h
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 func key(tm *teatest.TestModel, k string) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})

@@ -27,11 +27,8 @@ func start(t *testing.T, c *common.Common) (*teatest.TestModel, *pagetest.Harnes
 	return tm, h
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 func typeKeys(tm *teatest.TestModel, s string) {
 	for _, r := range s {
