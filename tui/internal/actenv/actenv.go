@@ -15,13 +15,12 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/billing/sandbox/testkit"
+	"github.com/paydesk/paydesk/billing/stripejson"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -216,26 +215,10 @@ func (e *Env) Audit(n int) []storage.AuditRecord {
 	return recs
 }
 
-// Str, Num and Bool read a dotted path of decoded JSON.
-func Str(m map[string]any, path string) string { s, _ := Path(m, path).(string); return s }
-func Num(m map[string]any, path string) int64  { f, _ := Path(m, path).(float64); return int64(f) }
-func Bool(m map[string]any, path string) bool  { b, _ := Path(m, path).(bool); return b }
-
-// Path walks "a.b.0.c" in decoded JSON.
-func Path(v any, path string) any {
-	for _, part := range strings.Split(path, ".") {
-		switch t := v.(type) {
-		case map[string]any:
-			v = t[part]
-		case []any:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil
-			}
-			v = t[i]
-		default:
-			return nil
-		}
-	}
-	return v
-}
+// Str, Num, Bool and Path read decoded Stripe JSON through stripejson.
+var (
+	Str  = stripejson.String
+	Num  = stripejson.Int
+	Bool = stripejson.Bool
+	Path = stripejson.Lookup
+)
