@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stripe/stripe-go/v76"
@@ -71,30 +71,6 @@ func (k sshKey) line(role string) string {
 
 func (k sshKey) fingerprint() string { return gossh.FingerprintSHA256(k.signer.PublicKey()) }
 
-// lockedBuffer is a bytes.Buffer safe for one writer and many readers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *lockedBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Len()
-}
-
 // served is one running `paydesk serve` over a seeded sandbox.
 type served struct {
 	t          *testing.T
@@ -106,8 +82,8 @@ type served struct {
 	sshAddr    string
 	hostFP     string
 	webhookURL string
-	stdout     *lockedBuffer
-	stderr     *lockedBuffer
+	stdout     *testkit.SyncBuffer
+	stderr     *testkit.SyncBuffer
 	stop       func() // cancels serve and checks it returned cleanly; idempotent
 }
 
@@ -133,7 +109,7 @@ func startServe(t *testing.T, keyLines ...string) *served {
 		t.Fatal(err)
 	}
 	s := &served{t: t, sb: sb, api: client.New(sb.APIKey(), sb.Backends()),
-		secret: "whsec_" + hex.EncodeToString(secretBytes), stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+		secret: "whsec_" + hex.EncodeToString(secretBytes), stdout: &testkit.SyncBuffer{}, stderr: &testkit.SyncBuffer{}}
 	t.Setenv("STRIPE_SECRET_KEY", sb.APIKey())
 	t.Setenv("STRIPE_API_BASE", base)
 	t.Setenv("STRIPE_WEBHOOK_SECRET", s.secret)
@@ -225,8 +201,8 @@ type screen struct {
 	client *gossh.Client
 	sess   *gossh.Session
 	stdin  io.WriteCloser
-	out    *lockedBuffer
-	errOut *lockedBuffer
+	out    *testkit.SyncBuffer
+	errOut *testkit.SyncBuffer
 	waited chan error
 }
 
@@ -245,7 +221,7 @@ func (s *served) openScreen(k sshKey, w, h int) (*screen, error) {
 		c.Close()
 		return nil, fmt.Errorf("new session: %w", err)
 	}
-	sc := &screen{t: s.t, name: k.comment, client: c, sess: sess, out: &lockedBuffer{}, errOut: &lockedBuffer{}, waited: make(chan error, 1)}
+	sc := &screen{t: s.t, name: k.comment, client: c, sess: sess, out: &testkit.SyncBuffer{}, errOut: &testkit.SyncBuffer{}, waited: make(chan error, 1)}
 	stdout, err := sess.StdoutPipe()
 	if err == nil {
 		sc.stdin, err = sess.StdinPipe()
@@ -477,7 +453,7 @@ func TestServeAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr lockedBuffer
+	var stdout, stderr testkit.SyncBuffer
 	sess.Stdout, sess.Stderr = &stdout, &stderr
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
@@ -723,7 +699,7 @@ func TestServeRemovedKeyRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr lockedBuffer
+	var stderr testkit.SyncBuffer
 	sess.Stderr = &stderr
 	if err := sess.RequestPty("xterm", 40, 120, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
@@ -751,7 +727,7 @@ func busWaiters() int {
 	for {
 		n := goruntime.Stack(buf, true)
 		if n < len(buf) {
-			return strings.Count(string(buf[:n]), "webhookd.(*Subscription).Next")
+			return strings.Count(string(buf[:n]), "storage.(*Subscription).Next")
 		}
 		buf = make([]byte, 2*len(buf))
 	}
@@ -817,7 +793,7 @@ func TestServeConcurrentSessionsGetLiveEvent(t *testing.T) {
 		}
 	}
 
-	// Sessions whose client just goes away release their live-bus queue:
+	// Sessions whose client just goes away release their feed queue:
 	// the goroutines waiting on it return.
 	waiting := busWaiters()
 	for _, sc := range screens[:sessions/2] {
@@ -828,7 +804,7 @@ func TestServeConcurrentSessionsGetLiveEvent(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if n := busWaiters(); n > waiting-sessions/2 {
-		t.Fatalf("%d goroutines wait on the live bus after %d of %d sessions dropped, want at most %d",
+		t.Fatalf("%d goroutines wait on the change feed after %d of %d sessions dropped, want at most %d",
 			n, sessions/2, sessions, waiting-sessions/2)
 	}
 	screens = screens[sessions/2:]

@@ -57,7 +57,7 @@ func TestActionCancelNowDroppedAnswer(t *testing.T) {
 	ctx := context.Background()
 	subID := e.activeSubscription()
 	p := mustPlan(t)(e.acts.PrepareCancel(ctx, admin, CancelRequest{Subscription: subID, Mode: CancelNow}))
-	e.drop.arm("DELETE "+p.Call.Path, 1)
+	e.drop.Arm("DELETE "+p.Call.Path, 1)
 	if _, err := e.acts.Execute(ctx, p); !IsOffline(err) {
 		t.Fatalf("want a dropped answer, got %v", err)
 	}
@@ -65,7 +65,7 @@ func TestActionCancelNowDroppedAnswer(t *testing.T) {
 	if err != nil || r.State != storage.IntentSucceeded || r.ResultID != subID {
 		t.Fatalf("resume %+v %v", r, err)
 	}
-	if n := e.reqs.count("DELETE"); n != 2 {
+	if n := e.reqs.Count("DELETE"); n != 2 {
 		t.Fatalf("sandbox saw %d DELETEs, want 2", n)
 	}
 	if rec := e.audit(1)[0]; rec.Outcome != OutcomeSucceeded || !strings.Contains(rec.Detail, "applied") {

@@ -93,7 +93,7 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 		{"Adjustment", BalanceWords(signed, cur)},
 		{"Balance before", BalanceWords(before, cur)},
 		{"Balance after", BalanceWords(before+signed, cur)},
-		{"Sent as amount", FormatAmount(signed, cur) + " (negative credits the customer)"},
+		{"Sent as amount", money.Format(signed, cur) + " (negative credits the customer)"},
 		{"Description", orDash(desc)},
 		{"Idempotency key", p.Key},
 	}

@@ -54,7 +54,7 @@ func TestActionCreditEndToEnd(t *testing.T) {
 	if d.Amount != 200 || lineValue(d, "Balance before") != BalanceWords(before-1250, "usd") {
 		t.Fatalf("debit plan %d / %q", d.Amount, lineValue(d, "Balance before"))
 	}
-	e.drop.arm("POST "+d.Call.Path, 1)
+	e.drop.Arm("POST "+d.Call.Path, 1)
 	if _, err := e.acts.Execute(ctx, d); !IsOffline(err) {
 		t.Fatalf("want a dropped answer, got %v", err)
 	}

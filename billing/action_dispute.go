@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
 )
@@ -111,7 +112,7 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 	}
 	head := []Line{
 		{"Dispute", p.Target + " on charge " + str(dp, "charge")},
-		{"Disputed amount", FormatAmount(p.Amount, p.Currency)},
+		{"Disputed amount", money.Format(p.Amount, p.Currency)},
 		{"Reason", str(dp, "reason")},
 		{"Status", status},
 		{"Due by", due.UTC().Format(time.DateTime) + " UTC (" + untilWords(due.Sub(a.now())) + ")"},

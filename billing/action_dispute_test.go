@@ -71,9 +71,9 @@ func TestActionDisputeEvidenceEndToEnd(t *testing.T) {
 		t.Fatalf("the intent does not record the uploaded file id: %s", in.Params)
 	}
 	// A second Enter neither uploads nor updates again.
-	e.reqs.reset()
-	if r2 := mustExec(t, e.acts, p); !r2.Replayed || len(e.reqs.all()) != 0 {
-		t.Fatalf("second execute %+v %v", r2, e.reqs.all())
+	e.reqs.Reset()
+	if r2 := mustExec(t, e.acts, p); !r2.Replayed || len(e.reqs.All()) != 0 {
+		t.Fatalf("second execute %+v %v", r2, e.reqs.All())
 	}
 
 	// Submit, after the second confirmation.
@@ -91,10 +91,10 @@ func TestActionDisputeEvidenceEndToEnd(t *testing.T) {
 	e.checkAudit(s, r, OutcomeSucceeded)
 
 	// Blocked after submission, before anything is sent.
-	e.reqs.reset()
+	e.reqs.Reset()
 	fe := wantField(t, errOf(e.acts.PrepareEvidence(ctx, support, EvidenceRequest{Dispute: dp, Text: map[string]string{"uncategorized_text": "more"}})), "dispute")
-	if !strings.Contains(fe.Message, "already submitted") || e.reqs.count("POST") != 0 {
-		t.Fatalf("after submission: %q %v", fe.Message, e.reqs.all())
+	if !strings.Contains(fe.Message, "already submitted") || e.reqs.Count("POST") != 0 {
+		t.Fatalf("after submission: %q %v", fe.Message, e.reqs.All())
 	}
 	// Stripe's own refusal (a plan prepared before the submission) is
 	// explained in words.
@@ -130,7 +130,7 @@ func TestActionDisputeEvidenceValidation(t *testing.T) {
 	if _, err := e.acts.PrepareEvidence(ctx, viewer, req(map[string]string{"uncategorized_text": "x"}, nil)); err == nil {
 		t.Fatal("a viewer may not answer disputes")
 	}
-	if e.reqs.count("POST") != 0 {
+	if e.reqs.Count("POST") != 0 {
 		t.Fatal("validation sent a POST")
 	}
 }
@@ -143,12 +143,12 @@ func TestActionDisputeUploadDroppedOneFile(t *testing.T) {
 	dp := e.openDispute()
 	p := mustPlan(t)(e.acts.PrepareEvidence(ctx, support, EvidenceRequest{Dispute: dp,
 		Files: map[string]string{"customer_communication": writeFile(t, "emails.pdf", 100)}}))
-	e.drop.arm("POST /v1/files", 1)
+	e.drop.Arm("POST /v1/files", 1)
 	r, err := e.acts.Execute(ctx, p)
 	if !IsOffline(err) || r.State != storage.IntentPending {
 		t.Fatalf("dropped upload: %+v %v", r, err)
 	}
-	if n := e.reqs.count("POST /v1/disputes"); n != 0 {
+	if n := e.reqs.Count("POST /v1/disputes"); n != 0 {
 		t.Fatal("the dispute was updated without its file")
 	}
 	mustExec(t, e.acts, p)
@@ -168,8 +168,8 @@ func TestActionDisputeUploadDroppedOneFile(t *testing.T) {
 			n++
 		}
 	}
-	if n != 1 || e.reqs.count("POST /v1/files") != 2 {
-		t.Fatalf("%d files named emails.pdf after %d uploads, want 1", n, e.reqs.count("POST /v1/files"))
+	if n != 1 || e.reqs.Count("POST /v1/files") != 2 {
+		t.Fatalf("%d files named emails.pdf after %d uploads, want 1", n, e.reqs.Count("POST /v1/files"))
 	}
 	if !strings.HasPrefix(str(e.obj(storage.KindDispute, dp), "evidence.customer_communication"), "file_") {
 		t.Fatal("evidence does not name the file")
@@ -192,9 +192,9 @@ func TestEvidenceFileGoesWhereTheAPIGoes(t *testing.T) {
 	dp := e.openDispute()
 	p := mustPlan(t)(a.PrepareEvidence(ctx, support, EvidenceRequest{Dispute: dp,
 		Files: map[string]string{"receipt": writeFile(t, "receipt.pdf", 512)}}))
-	e.reqs.reset()
+	e.reqs.Reset()
 	mustExec(t, a, p)
-	if e.reqs.count("POST /v1/files") != 1 || !strings.HasPrefix(str(e.obj(storage.KindDispute, dp), "evidence.receipt"), "file_") {
-		t.Fatalf("upload did not reach the sandbox: %v", e.reqs.all())
+	if e.reqs.Count("POST /v1/files") != 1 || !strings.HasPrefix(str(e.obj(storage.KindDispute, dp), "evidence.receipt"), "file_") {
+		t.Fatalf("upload did not reach the sandbox: %v", e.reqs.All())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -58,7 +59,7 @@ func (e *EarlierError) Unwrap() []error {
 func describeIntent(in storage.Intent) string {
 	amount := ""
 	if in.Amount != 0 && in.Currency != "" {
-		amount = " of " + FormatAmount(in.Amount, in.Currency)
+		amount = " of " + money.Format(in.Amount, in.Currency)
 	}
 	return fmt.Sprintf("an earlier %s%s on %s (key %s, started %s by %s)", actionName(Action(in.Action)), amount, in.Target,
 		in.Key, time.Unix(in.CreatedAt, 0).UTC().Format(time.DateTime+" UTC"), in.Operator)
@@ -126,7 +127,7 @@ func (a *Actions) settleOne(ctx context.Context, op Operator, key string) (*Plan
 		{"Target", in.Target},
 	}
 	if in.Amount != 0 && in.Currency != "" {
-		p.Lines = append(p.Lines, Line{"Amount", FormatAmount(in.Amount, in.Currency)})
+		p.Lines = append(p.Lines, Line{"Amount", money.Format(in.Amount, in.Currency)})
 	}
 	p.Lines = append(p.Lines,
 		Line{"Request", call.String()},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
 )
@@ -67,8 +68,8 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 		{"Invoice", target + numberSuffix(str(inv, "number"))},
 		{"Customer", str(inv, "customer") + nameSuffix(str(inv, "customer_name"), str(inv, "customer_email"))},
 		{"Status", status + arrow(spec.to)},
-		{"Total", FormatAmount(num(inv, "total"), cur)},
-		{"Amount remaining", FormatAmount(remaining, cur)},
+		{"Total", money.Format(num(inv, "total"), cur)},
+		{"Amount remaining", money.Format(remaining, cur)},
 		{"Payment attempts so far", fmt.Sprint(num(inv, "attempt_count"))},
 		{"Idempotency key", p.Key},
 	}

@@ -8,15 +8,8 @@ import (
 )
 
 // Money in the money actions: amounts are int64 minor units with their
-// currency's exponent; the rules live in billing/money, which the screens
-// use too.
-
-// CurrencyExponent is the number of minor-unit digits of a currency.
-func CurrencyExponent(currency string) int { return money.Exponent(currency) }
-
-// FormatAmount renders minor units of currency for a confirmation line:
-// FormatAmount(4250, "usd") is "$42.50", FormatAmount(1200, "jpy") "¥1,200".
-func FormatAmount(minor int64, currency string) string { return money.Format(minor, currency) }
+// currency's exponent; the rules and the one formatter (money.Format) live
+// in billing/money, which the screens use too.
 
 // parseAmount reads what an operator typed ("12.50", "1,200") into minor
 // units of currency. Failures are *FieldError on field, worded for a form.

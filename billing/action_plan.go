@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
 )
@@ -228,16 +229,16 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 	}
 	for _, l := range pv.Lines {
 		if l.Proration {
-			p.Lines = append(p.Lines, Line{"  " + l.Description, FormatAmount(l.Amount, pv.Currency)})
+			p.Lines = append(p.Lines, Line{"  " + l.Description, money.Format(l.Amount, pv.Currency)})
 		}
 	}
 	if pv.Currency != "" {
 		p.Lines = append(p.Lines,
-			Line{"Prorations", FormatAmount(pv.Prorations, pv.Currency)},
-			Line{"Next invoice total", FormatAmount(pv.Total, pv.Currency)},
-			Line{"Next invoice amount due", FormatAmount(pv.AmountDue, pv.Currency)})
+			Line{"Prorations", money.Format(pv.Prorations, pv.Currency)},
+			Line{"Next invoice total", money.Format(pv.Total, pv.Currency)},
+			Line{"Next invoice amount due", money.Format(pv.AmountDue, pv.Currency)})
 		if pc.proration == "always_invoice" && pv.Prorations != 0 {
-			p.Lines = append(p.Lines, Line{"Invoiced now", FormatAmount(pv.Prorations, pv.Currency)})
+			p.Lines = append(p.Lines, Line{"Invoiced now", money.Format(pv.Prorations, pv.Currency)})
 		}
 	}
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
@@ -263,7 +264,7 @@ func (a *Actions) priceWords(pr map[string]any, qty int64) string {
 	if name == "" {
 		name = str(pr, "id")
 	}
-	return fmt.Sprintf("%d × %s at %s / %s (%s)", qty, name, FormatAmount(num(pr, "unit_amount"), str(pr, "currency")),
+	return fmt.Sprintf("%d × %s at %s / %s (%s)", qty, name, money.Format(num(pr, "unit_amount"), str(pr, "currency")),
 		a.priceInterval(pr), str(pr, "id"))
 }
 
@@ -324,7 +325,7 @@ func (a *Actions) PriceOptions(currency string, limit int) ([]PriceOption, error
 			if o.Nickname != "" {
 				name += " (" + o.Nickname + ")"
 			}
-			o.Label = fmt.Sprintf("%s — %s / %s", name, FormatAmount(o.UnitAmount, o.Currency), o.Interval)
+			o.Label = fmt.Sprintf("%s — %s / %s", name, money.Format(o.UnitAmount, o.Currency), o.Interval)
 			out = append(out, o)
 			if len(out) == limit {
 				break

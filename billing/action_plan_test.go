@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -41,7 +42,7 @@ func TestActionPlanChangeEndToEnd(t *testing.T) {
 			next = o
 		}
 	}
-	if next.ID == "" || next.ProductName == "" || !strings.Contains(next.Label, FormatAmount(next.UnitAmount, cur)) {
+	if next.ID == "" || next.ProductName == "" || !strings.Contains(next.Label, money.Format(next.UnitAmount, cur)) {
 		t.Fatalf("no upgrade among %+v", opts)
 	}
 	req := PlanChangeRequest{Subscription: subID, Price: next.ID, Quantity: 2}
@@ -60,14 +61,14 @@ func TestActionPlanChangeEndToEnd(t *testing.T) {
 	if credit >= 0 || debit <= 0 || pv.Prorations != credit+debit || pv.Currency != cur {
 		t.Fatalf("preview prorations: %+v", pv)
 	}
-	if e.reqs.count("POST") != 0 {
+	if e.reqs.Count("POST") != 0 {
 		t.Fatal("a preview must not change anything")
 	}
 	p := mustPlan(t)(e.acts.PreparePlanChange(ctx, finance, req))
 	if p.Amount != pv.Prorations || p.Currency != cur {
 		t.Fatalf("plan amount %d %s, preview prorations %d", p.Amount, p.Currency, pv.Prorations)
 	}
-	if lineValue(p, "Prorations") != FormatAmount(pv.Prorations, cur) || !strings.Contains(lineValue(p, "New"), "2 × "+next.ProductName) {
+	if lineValue(p, "Prorations") != money.Format(pv.Prorations, cur) || !strings.Contains(lineValue(p, "New"), "2 × "+next.ProductName) {
 		t.Fatalf("lines %+v", p.Lines)
 	}
 	for _, want := range []string{"items[0][price]=" + next.ID, "items[0][quantity]=2", "proration_behavior=create_prorations", "proration_date=", "metadata[paydesk_intent]=" + p.Key} {
@@ -116,12 +117,12 @@ func TestActionPlanChangeValidation(t *testing.T) {
 	if _, err := e.acts.PreparePlanChange(ctx, support, PlanChangeRequest{Subscription: subID, Quantity: 2}); err == nil {
 		t.Fatal("support may not change plans")
 	}
-	if e.reqs.count("POST") != 0 {
+	if e.reqs.Count("POST") != 0 {
 		t.Fatal("validation failures sent a POST")
 	}
 	// Quantity only, billed now.
 	p := mustPlan(t)(e.acts.PreparePlanChange(ctx, admin, PlanChangeRequest{Subscription: subID, Quantity: 3, Proration: "always_invoice"}))
-	if p.Amount <= 0 || lineValue(p, "Invoiced now") != FormatAmount(p.Amount, cur) {
+	if p.Amount <= 0 || lineValue(p, "Invoiced now") != money.Format(p.Amount, cur) {
 		t.Fatalf("always_invoice plan %d %+v", p.Amount, p.Lines)
 	}
 	mustExec(t, e.acts, p)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
 )
@@ -122,7 +123,7 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 	case rf.Status != "succeeded":
 		return nil, fieldErrf("target", "charge %s did not succeed (status %s): there is nothing to refund", rf.Charge, rf.Status)
 	case rf.Refundable <= 0:
-		return nil, fieldErrf("amount", "charge %s is already fully refunded (%s)", rf.Charge, FormatAmount(rf.Refunded, cur))
+		return nil, fieldErrf("amount", "charge %s is already fully refunded (%s)", rf.Charge, money.Format(rf.Refunded, cur))
 	}
 	if c := strings.ToLower(strings.TrimSpace(req.Currency)); c != "" && c != cur {
 		return nil, fieldErrf("currency", "the charge is in %s, not %s", strings.ToUpper(cur), strings.ToUpper(c))
@@ -134,7 +135,7 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		}
 		if amount > rf.Refundable {
 			return nil, fieldErrf("amount", "at most %s can be refunded (charged %s, already refunded %s)",
-				FormatAmount(rf.Refundable, cur), FormatAmount(rf.Charged, cur), FormatAmount(rf.Refunded, cur))
+				money.Format(rf.Refundable, cur), money.Format(rf.Charged, cur), money.Format(rf.Refunded, cur))
 		}
 	}
 	reason := strings.TrimSpace(req.Reason)
@@ -157,12 +158,12 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		kind = "everything left"
 	}
 	p.Lines = []Line{
-		{"Refund", FormatAmount(amount, cur) + " (" + kind + ")"},
+		{"Refund", money.Format(amount, cur) + " (" + kind + ")"},
 		{"Charge", rf.Charge + cardSuffix(rf.Card)},
 		{"Customer", orDash(rf.Customer)},
-		{"Charged", FormatAmount(rf.Charged, cur)},
-		{"Already refunded", FormatAmount(rf.Refunded, cur)},
-		{"Refundable after", FormatAmount(rf.Refundable-amount, cur)},
+		{"Charged", money.Format(rf.Charged, cur)},
+		{"Already refunded", money.Format(rf.Refunded, cur)},
+		{"Refundable after", money.Format(rf.Refundable-amount, cur)},
 		{"Reason", orDash(reason)},
 		{"Internal note", orDash(note)},
 		{"Idempotency key", p.Key},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 
 	"github.com/paydesk/paydesk/storage"
@@ -55,7 +56,7 @@ func TestActionRefundEndToEnd(t *testing.T) {
 	if got := lineValue(p, "Refund"); got != "$5.25 (partial)" {
 		t.Fatalf("Refund line %q", got)
 	}
-	if got := lineValue(p, "Refundable after"); got != FormatAmount(charged-525, "usd") {
+	if got := lineValue(p, "Refundable after"); got != money.Format(charged-525, "usd") {
 		t.Fatalf("Refundable after line %q, charged %d", got, charged)
 	}
 	for _, want := range []string{"amount=525", "charge=" + ch, "reason=requested_by_customer", "metadata[paydesk_intent]=" + p.Key, "metadata[paydesk_note]=goodwill, ticket 42"} {
@@ -63,8 +64,8 @@ func TestActionRefundEndToEnd(t *testing.T) {
 			t.Fatalf("call %s lacks %s", p.Call, want)
 		}
 	}
-	if len(e.reqs.all()) == 0 || e.reqs.count("POST") != 0 {
-		t.Fatalf("prepare must read fresh state and send nothing: %v", e.reqs.all())
+	if len(e.reqs.All()) == 0 || e.reqs.Count("POST") != 0 {
+		t.Fatalf("prepare must read fresh state and send nothing: %v", e.reqs.All())
 	}
 
 	r := mustExec(t, e.acts, p)
@@ -94,7 +95,7 @@ func TestActionRefundDoubleExecuteOneRefund(t *testing.T) {
 	ch := e.refundableCharge("")
 	p := mustPlan(t)(e.acts.PrepareRefund(context.Background(), admin, RefundRequest{Target: ch}))
 	cur := p.Currency
-	if full := lineValue(p, "Refund"); !strings.HasSuffix(full, "(full)") || full != FormatAmount(p.Amount, cur)+" (full)" {
+	if full := lineValue(p, "Refund"); !strings.HasSuffix(full, "(full)") || full != money.Format(p.Amount, cur)+" (full)" {
 		t.Fatalf("full refund line %q", full)
 	}
 	// Two Enters at once, then a third later.
@@ -118,7 +119,7 @@ func TestActionRefundDoubleExecuteOneRefund(t *testing.T) {
 	if !third.Replayed || (results[0].Replayed == results[1].Replayed) {
 		t.Fatalf("exactly one call must reach Stripe: %+v %+v %+v", results[0], results[1], third)
 	}
-	if n := e.reqs.count("POST /v1/refunds"); n != 1 {
+	if n := e.reqs.Count("POST /v1/refunds"); n != 1 {
 		t.Fatalf("sandbox saw %d refund POSTs, want 1", n)
 	}
 	if n := e.refundsOf(ch, p.Key); n != 1 {
@@ -135,7 +136,7 @@ func TestActionRefundDroppedResponseRetrySameKey(t *testing.T) {
 	ch := e.refundableCharge("")
 	ctx := context.Background()
 	p := mustPlan(t)(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1"}))
-	e.drop.arm("POST /v1/refunds", 1)
+	e.drop.Arm("POST /v1/refunds", 1)
 	r, err := e.acts.Execute(ctx, p)
 	if err == nil || !IsOffline(err) || r.State != storage.IntentPending {
 		t.Fatalf("dropped answer: %+v %v", r, err)
@@ -157,7 +158,7 @@ func TestActionRefundDroppedResponseRetrySameKey(t *testing.T) {
 	if n := e.refundsOf(ch, p.Key); n != 1 {
 		t.Fatalf("retry with the same key: %d refunds, want 1", n)
 	}
-	if n := e.reqs.count("POST /v1/refunds"); n != 2 {
+	if n := e.reqs.Count("POST /v1/refunds"); n != 2 {
 		t.Fatalf("sandbox saw %d refund POSTs, want 2 (one replayed)", n)
 	}
 	in, _ := e.store.Intent(p.Key)
@@ -173,7 +174,7 @@ func TestActionRefundCrashThenResume(t *testing.T) {
 	ch := e.refundableCharge("")
 	ctx := context.Background()
 	p := mustPlan(t)(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "2"}))
-	e.drop.arm("POST /v1/refunds", 1)
+	e.drop.Arm("POST /v1/refunds", 1)
 	if _, err := e.acts.Execute(ctx, p); !IsOffline(err) {
 		t.Fatalf("want a network error, got %v", err)
 	}
@@ -201,9 +202,9 @@ func TestActionRefundCrashThenResume(t *testing.T) {
 		t.Fatalf("audit %+v", rec)
 	}
 	// Resuming a finished intent answers from the cache file.
-	before := len(e.reqs.all())
+	before := len(e.reqs.All())
 	r2, err := e.acts.Resume(ctx, finance, p.Key)
-	if err != nil || !r2.Replayed || r2.ResultID != r.ResultID || len(e.reqs.all()) != before {
+	if err != nil || !r2.Replayed || r2.ResultID != r.ResultID || len(e.reqs.All()) != before {
 		t.Fatalf("second resume %+v %v", r2, err)
 	}
 }
@@ -214,19 +215,19 @@ func TestActionResumeAfterKeyExpiryLooksUp(t *testing.T) {
 	ch := e.refundableCharge("")
 	ctx := context.Background()
 	p := mustPlan(t)(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "3"}))
-	e.drop.arm("POST /v1/refunds", 1)
+	e.drop.Arm("POST /v1/refunds", 1)
 	if _, err := e.acts.Execute(ctx, p); !IsOffline(err) {
 		t.Fatalf("want a network error, got %v", err)
 	}
 	// A day later Stripe has forgotten the key: look the refund up instead.
 	later := NewActions(e.client, e.store, func() time.Time { return testclock.Running()().Add(25 * time.Hour) })
-	e.reqs.reset()
+	e.reqs.Reset()
 	r, err := later.Resume(ctx, admin, p.Key)
 	if err != nil || r.State != storage.IntentSucceeded || !strings.HasPrefix(r.ResultID, "re_") {
 		t.Fatalf("resume %+v %v", r, err)
 	}
-	if n := e.reqs.count("POST"); n != 0 || e.reqs.count("GET /v1/refunds") == 0 {
-		t.Fatalf("an expired intent found on Stripe must not be sent again: %v", e.reqs.all())
+	if n := e.reqs.Count("POST"); n != 0 || e.reqs.Count("GET /v1/refunds") == 0 {
+		t.Fatalf("an expired intent found on Stripe must not be sent again: %v", e.reqs.All())
 	}
 	if n := e.refundsOf(ch, p.Key); n != 1 {
 		t.Fatalf("%d refunds, want 1", n)
@@ -237,18 +238,18 @@ func TestActionResumeAfterKeyExpiryLooksUp(t *testing.T) {
 
 	// An expired intent that never reached Stripe is sent again.
 	p2 := mustPlan(t)(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1"}))
-	e.drop.base = failingTransport{}
+	e.drop.Base = failingTransport{}
 	if _, err := e.acts.Execute(ctx, p2); !IsOffline(err) {
 		t.Fatalf("want a network error, got %v", err)
 	}
-	e.drop.base = http.DefaultTransport
-	e.reqs.reset()
+	e.drop.Base = http.DefaultTransport
+	e.reqs.Reset()
 	r, err = later.Resume(ctx, admin, p2.Key)
 	if err != nil || r.State != storage.IntentSucceeded || r.Replayed {
 		t.Fatalf("resume of an unsent intent %+v %v", r, err)
 	}
-	if n := e.reqs.count("POST /v1/refunds"); n != 1 {
-		t.Fatalf("want the refund sent once after the lookup found nothing: %v", e.reqs.all())
+	if n := e.reqs.Count("POST /v1/refunds"); n != 1 {
+		t.Fatalf("want the refund sent once after the lookup found nothing: %v", e.reqs.All())
 	}
 	if n := e.refundsOf(ch, p2.Key); n != 1 {
 		t.Fatalf("%d refunds for the second intent, want 1", n)
@@ -266,19 +267,19 @@ func TestActionRefundRoleRefusedSendsNothing(t *testing.T) {
 			t.Fatalf("%s: %v", op.Role, err)
 		}
 	}
-	if got := e.reqs.all(); len(got) != 0 {
+	if got := e.reqs.All(); len(got) != 0 {
 		t.Fatalf("refused prepares reached the sandbox: %v", got)
 	}
 	// A client that skips the form: a plan prepared by finance, executed
 	// as a viewer.
 	p := mustPlan(t)(e.acts.PrepareRefund(ctx, finance, RefundRequest{Target: ch, Amount: "1"}))
 	p.Operator = viewer
-	e.reqs.reset()
+	e.reqs.Reset()
 	r, err := e.acts.Execute(ctx, p)
 	if !errors.Is(err, ErrForbidden) || r.State != "" {
 		t.Fatalf("viewer execute: %+v %v", r, err)
 	}
-	if got := e.reqs.all(); len(got) != 0 {
+	if got := e.reqs.All(); len(got) != 0 {
 		t.Fatalf("refused execute reached the sandbox: %v", got)
 	}
 	if _, err := e.store.Intent(p.Key); !errors.Is(err, storage.ErrNotFound) {
@@ -294,7 +295,7 @@ func TestActionRefundRoleRefusedSendsNothing(t *testing.T) {
 	if _, err := e.acts.Execute(ctx, p); !errors.Is(err, ErrBadPlan) {
 		t.Fatalf("forged plan: %v", err)
 	}
-	if got := e.reqs.count("POST"); got != 0 {
+	if got := e.reqs.Count("POST"); got != 0 {
 		t.Fatalf("forged plan reached the sandbox")
 	}
 }
@@ -308,10 +309,10 @@ func TestActionRefundValidation(t *testing.T) {
 	if err != nil || rf.Refundable <= 0 || rf.Currency != "usd" || rf.Charge != ch {
 		t.Fatalf("refundable %+v %v", rf, err)
 	}
-	over := FormatAmount(rf.Refundable+1, "usd")[1:] // "12.35" without the $
+	over := money.Format(rf.Refundable+1, "usd")[1:] // "12.35" without the $
 	_, err = e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: over})
 	fe := wantField(t, err, "amount")
-	if !strings.Contains(fe.Message, FormatAmount(rf.Refundable, "usd")) {
+	if !strings.Contains(fe.Message, money.Format(rf.Refundable, "usd")) {
 		t.Fatalf("message %q does not show the refundable amount", fe.Message)
 	}
 	wantField(t, errOf(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1.234"})), "amount")
@@ -322,7 +323,7 @@ func TestActionRefundValidation(t *testing.T) {
 	wantField(t, errOf(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Note: strings.Repeat("x", 501)})), "note")
 	wantField(t, errOf(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: "cus_123"})), "target")
 	wantField(t, errOf(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ""})), "target")
-	if got := e.reqs.count("POST"); got != 0 {
+	if got := e.reqs.Count("POST"); got != 0 {
 		t.Fatalf("validation failures sent %d POSTs", got)
 	}
 	// Zero-decimal currency: yen have no minor units.
@@ -355,9 +356,9 @@ func TestActionRefundValidation(t *testing.T) {
 	}
 	e.checkAudit(p1, r, OutcomeFailed)
 	// A second Enter on the failed plan does not call Stripe again.
-	e.reqs.reset()
-	if _, err := e.acts.Execute(ctx, p1); !errors.Is(err, ErrAlreadyFailed) || len(e.reqs.all()) != 0 {
-		t.Fatalf("re-execute of a failed plan: %v %v", err, e.reqs.all())
+	e.reqs.Reset()
+	if _, err := e.acts.Execute(ctx, p1); !errors.Is(err, ErrAlreadyFailed) || len(e.reqs.All()) != 0 {
+		t.Fatalf("re-execute of a failed plan: %v %v", err, e.reqs.All())
 	}
 }
 
@@ -370,7 +371,7 @@ func TestActionPlanExpires(t *testing.T) {
 	if _, err := e.acts.Execute(context.Background(), p); !errors.Is(err, ErrPlanExpired) {
 		t.Fatalf("old plan: %v", err)
 	}
-	if e.reqs.count("POST") != 0 {
+	if e.reqs.Count("POST") != 0 {
 		t.Fatal("an expired plan was sent")
 	}
 }
@@ -397,10 +398,10 @@ func TestActionPrepareShowsDriftAndOffline(t *testing.T) {
 	if lineValue(p, "Already refunded") != "$1.00" {
 		t.Fatalf("the plan must show Stripe's state: %q", lineValue(p, "Already refunded"))
 	}
-	e.drop.base = failingTransport{}
+	e.drop.Base = failingTransport{}
 	_, err := e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "1"})
 	if !IsOffline(err) || !strings.Contains(ExplainAction(err), "nothing was sent") {
 		t.Fatalf("offline prepare: %v / %s", err, ExplainAction(err))
 	}
-	e.drop.base = http.DefaultTransport
+	e.drop.Base = http.DefaultTransport
 }

@@ -101,15 +101,15 @@ func (e *actionEnv) refusedLikeStripe(t *testing.T, cases []stateCase) {
 			if why := NotApplicable(c.act, c.kind, raw); why == "" {
 				t.Fatalf("%s is offered on %s", c.act, c.id)
 			}
-			e.reqs.reset()
+			e.reqs.Reset()
 			prep := c.prepare
 			if prep == nil {
 				prep = func() error {
 					return errOf(e.acts.PrepareInvoice(ctx, finance, InvoiceRequest{Invoice: c.id, Action: c.act}))
 				}
 			}
-			if _, ok := AsFieldError(prep()); !ok || e.reqs.count("POST") != 0 || e.reqs.count("DELETE") != 0 {
-				t.Fatalf("prepare did not refuse before sending: %v", e.reqs.all())
+			if _, ok := AsFieldError(prep()); !ok || e.reqs.Count("POST") != 0 || e.reqs.Count("DELETE") != 0 {
+				t.Fatalf("prepare did not refuse before sending: %v", e.reqs.All())
 			}
 			_, _, err = e.acts.do(ctx, c.call, "pd_"+randHex(12))
 			se := stripeError(err)

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/form"
@@ -552,24 +553,14 @@ func (a *Actions) drift(kind storage.Kind, id string, fresh map[string]any, path
 	return out
 }
 
-// lookupPath walks a dotted path ("items.data.0.price.id") in decoded JSON.
-func lookupPath(v any, path string) any {
-	for _, part := range strings.Split(path, ".") {
-		switch t := v.(type) {
-		case map[string]any:
-			v = t[part]
-		case []any:
-			i := 0
-			if _, err := fmt.Sscan(part, &i); err != nil || i < 0 || i >= len(t) {
-				return nil
-			}
-			v = t[i]
-		default:
-			return nil
-		}
-	}
-	return v
-}
+// lookupPath, str, num and boolean read decoded Stripe JSON through
+// stripejson, the one reader of it.
+var (
+	lookupPath = stripejson.Lookup
+	str        = stripejson.String
+	num        = stripejson.Int
+	boolean    = stripejson.Bool
+)
 
 func render(v any) string {
 	switch t := v.(type) {
@@ -583,21 +574,6 @@ func render(v any) string {
 		b, _ := json.Marshal(t)
 		return string(b)
 	}
-}
-
-func str(obj map[string]any, path string) string {
-	s, _ := lookupPath(obj, path).(string)
-	return s
-}
-
-func num(obj map[string]any, path string) int64 {
-	f, _ := lookupPath(obj, path).(float64)
-	return int64(f)
-}
-
-func boolean(obj map[string]any, path string) bool {
-	b, _ := lookupPath(obj, path).(bool)
-	return b
 }
 
 // formOf encodes typed stripe-go params into the ordered form they are

@@ -13,11 +13,11 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -34,9 +34,9 @@ type actionEnv struct {
 	store  *storage.Store
 	client *Client
 	acts   *Actions
-	reqs   *requestLog
+	reqs   *testkit.RequestLog
 	hooks  *webhookd.Server
-	drop   *dropper
+	drop   *testkit.Dropper
 }
 
 var (
@@ -56,7 +56,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 	if o.customers == 0 {
 		o.customers = 60
 	}
-	e := &actionEnv{t: t, reqs: &requestLog{}, drop: &dropper{base: http.DefaultTransport}}
+	e := &actionEnv{t: t, reqs: &testkit.RequestLog{}, drop: &testkit.Dropper{Base: http.DefaultTransport}}
 	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: o.customers, Logger: slog.New(e.reqs),
 		WebhookBackoff: 50 * time.Millisecond, Now: testclock.Running(), WebhookClock: testclock.Running()})
 	if err != nil {
@@ -84,7 +84,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 	if o.webhooks {
 		secret := "whsec_" + randHex(16)
 		srv, err := webhookd.New(webhookd.Config{Addr: "127.0.0.1:0", Secrets: []string{secret}, Now: testclock.Running(),
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.store, nil)
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.store)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 		e.hooks = srv
 	}
 	e.acts = NewActions(e.client, e.store, testclock.Running())
-	e.reqs.reset()
+	e.reqs.Reset()
 	return e
 }
 
@@ -235,94 +235,6 @@ func (e *actionEnv) checkAudit(p *Plan, r Result, outcome string) storage.AuditR
 		e.t.Fatalf("audit request id %q, result request id %q", a.RequestID, r.RequestID)
 	}
 	return a
-}
-
-// requestLog records the sandbox's one line per request.
-type requestLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *requestLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l *requestLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *requestLog) WithGroup(string) slog.Handler            { return l }
-func (l *requestLog) Handle(_ context.Context, r slog.Record) error {
-	var method, path string
-	r.Attrs(func(a slog.Attr) bool {
-		switch a.Key {
-		case "method":
-			method = a.Value.String()
-		case "path":
-			path = a.Value.String()
-		}
-		return true
-	})
-	if method != "" {
-		l.mu.Lock()
-		l.lines = append(l.lines, method+" "+path)
-		l.mu.Unlock()
-	}
-	return nil
-}
-
-func (l *requestLog) reset() {
-	l.mu.Lock()
-	l.lines = nil
-	l.mu.Unlock()
-}
-
-// count returns how many requests started with prefix ("POST /v1/refunds").
-func (l *requestLog) count(prefix string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, s := range l.lines {
-		if strings.HasPrefix(s, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
-func (l *requestLog) all() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.lines...)
-}
-
-// dropper forwards requests to the sandbox, but for requests matching arm
-// it throws the answer away and reports a network error: the call reached
-// Stripe, the client never learnt its outcome.
-type dropper struct {
-	base  http.RoundTripper
-	mu    sync.Mutex
-	match string // "POST /v1/refunds"
-	left  int    // answers still to drop
-}
-
-func (d *dropper) arm(match string, n int) {
-	d.mu.Lock()
-	d.match, d.left = match, n
-	d.mu.Unlock()
-}
-
-func (d *dropper) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := d.base.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	d.mu.Lock()
-	hit := d.left > 0 && req.Method+" "+req.URL.Path == d.match
-	if hit {
-		d.left--
-	}
-	d.mu.Unlock()
-	if !hit {
-		return resp, nil
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer (test: answer dropped)")}
 }
 
 // mustPlan(t)(a.PrepareX(...)) fails the test when preparing failed.

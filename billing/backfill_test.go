@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -80,7 +81,7 @@ func cachedTxnCustomers(t *testing.T, store *storage.Store) []string {
 func TestBackfillSandbox(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 7, Customers: 300})
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	c := newSandboxClient(t, sb, base, logs)
 	store := newTestStore(t)
 

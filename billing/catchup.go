@@ -24,8 +24,9 @@ const SourceCatchUp = "catch-up"
 // maxTimeWindowEvents bounds the events buffered when the mark has no id.
 const maxTimeWindowEvents = 100_000
 
-// Applier applies one raw event (webhookd's server also publishes it on the
-// live bus).
+// Applier applies one raw event: StoreApplier, or webhookd's server, which
+// also counts it in its metrics. Either way the store announces the change
+// on its feed.
 type Applier interface {
 	ApplyEvent(raw []byte, source string) (storage.ApplyResult, error)
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -20,7 +21,7 @@ const liveKey = "sk_" + "live_51LiveSecretDoNotLeak7" // split so secret scanner
 
 // checkSecrets fails when an error, its explanation or the log holds key
 // material.
-func checkSecrets(t *testing.T, err error, logs *syncBuffer) {
+func checkSecrets(t *testing.T, err error, logs *testkit.SyncBuffer) {
 	t.Helper()
 	assertNoKey(t, err.Error())
 	assertNoKey(t, Explain(err))
@@ -35,7 +36,7 @@ func checkSecrets(t *testing.T, err error, logs *syncBuffer) {
 func TestWrongKeyAgainstSandbox(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 1, Customers: 5})
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	// A live key the sandbox does not accept: Stripe answers 401.
 	c := newSandboxClient(t, sb, base, logs, func(cfg *Config) { cfg.SecretKey = liveKey })
 	if c.Mode() != ModeLive || c.KeyHint() != "sk_live_…" {
@@ -73,7 +74,7 @@ func TestStripeMaskedKeyRedacted(t *testing.T) {
 		io.WriteString(w, `{"error":{"message":"Invalid API Key provided: sk_live_*********************eak7","type":"invalid_request_error"}}`)
 	}))
 	defer srv.Close()
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.SecretKey = liveKey; cfg.Logger = newBufferLogger(logs) })
 	_, err := c.Retrieve(context.Background(), storage.KindCustomer, "cus_1")
 	if !IsAuth(err) {
@@ -94,7 +95,7 @@ func TestOfflineClosedPort(t *testing.T) {
 	}
 	base := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens there any more
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	c := newTestClient(t, base, func(cfg *Config) { cfg.Logger = newBufferLogger(logs) })
 
 	err = c.Ping(context.Background())
@@ -150,7 +151,7 @@ func TestRestrictedKeyPermission(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	c := newSandboxClient(t, sb, srv.URL, logs, func(cfg *Config) { cfg.SecretKey = "rk_test_51RestrictedSecretKey9" })
 	store := newTestStore(t)
 	err := c.Backfill(context.Background(), store, BackfillOptions{})

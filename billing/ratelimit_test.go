@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -197,7 +198,7 @@ func recordSleeps(c *Client) *[]time.Duration {
 
 func TestRateLimitedAfterBackoff(t *testing.T) {
 	srv, hits := throttlingServer(t, -1, "")
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	// stripe-go keeps its default network retries: they must not multiply
 	// the transport's 429 retries.
 	c := newTestClient(t, srv.URL, func(cfg *Config) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -58,7 +59,7 @@ func firstCached(t *testing.T, store *storage.Store, q storage.Query) storage.En
 func TestRefreshStaleRewritesFromAPI(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 12, Customers: 60})
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	c := newSandboxClient(t, sb, base, logs)
 	store := newTestStore(t)
 	ctx := context.Background()

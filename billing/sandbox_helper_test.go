@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
@@ -40,7 +41,7 @@ func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Server, string) 
 // newSandboxClient builds a Client for the sandbox on the sandbox's clock
 // (fetch stamps and event times then come from one clock, as with Stripe),
 // with the rate limit out of the way and its log kept in logs (when not nil).
-func newSandboxClient(t testing.TB, sb *sandbox.Server, base string, logs *syncBuffer, mods ...func(*Config)) *Client {
+func newSandboxClient(t testing.TB, sb *sandbox.Server, base string, logs *testkit.SyncBuffer, mods ...func(*Config)) *Client {
 	t.Helper()
 	return newTestClient(t, base, append([]func(*Config){func(c *Config) {
 		c.Now = sb.Now
@@ -51,26 +52,8 @@ func newSandboxClient(t testing.TB, sb *sandbox.Server, base string, logs *syncB
 }
 
 // newBufferLogger logs every level into buf.
-func newBufferLogger(buf *syncBuffer) *slog.Logger {
+func newBufferLogger(buf *testkit.SyncBuffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // countingTransport counts the requests that reach the network per path

@@ -56,7 +56,8 @@ func keepLastKnown(env *Envelope, old []byte) error {
 // an id not in the cache is left alone. It reports whether it wrote.
 func (s *Store) MarkDeleted(kind Kind, id string, at int64) (bool, error) {
 	wrote := false
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	var customer string
+	err := s.update(func(tx *bolt.Tx) error {
 		set, err := kindOf(tx, kind)
 		if err != nil {
 			return err
@@ -78,11 +79,14 @@ func (s *Store) MarkDeleted(kind Kind, id string, at int64) (bool, error) {
 		if kind == KindCustomer {
 			env.Status = "deleted"
 		}
-		wrote = true
+		wrote, customer = true, env.Customer
 		return s.writeEnvelope(tx, set, &env, old)
 	})
 	if err != nil {
 		return false, fmt.Errorf("mark deleted %s %s: %w", kind, id, err)
+	}
+	if wrote {
+		s.feed.publish(Change{Op: OpObject, Result: ApplyResult{Kind: kind, ObjectID: id, Customer: customer, Verdict: VerdictApplied}})
 	}
 	return wrote, nil
 }

@@ -40,7 +40,8 @@ func (d *Delivery) fill(r ApplyResult) {
 	}
 }
 
-// AppendDelivery logs a request that applied nothing (a rejected webhook).
+// AppendDelivery logs a request that applied nothing (a rejected webhook)
+// and announces it (OpDelivery).
 func (s *Store) AppendDelivery(d Delivery) (uint64, error) {
 	var seq uint64
 	err := s.write(func(tx *bolt.Tx) error {
@@ -51,6 +52,9 @@ func (s *Store) AppendDelivery(d Delivery) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("append delivery: %w", err)
 	}
+	d.Seq = seq
+	s.feed.publish(Change{Op: OpDelivery, Delivery: d, Result: ApplyResult{EventID: d.EventID, Type: d.Type,
+		APIVersion: d.APIVersion, Kind: d.Kind, ObjectID: d.ObjectID, Verdict: d.Verdict, Reason: d.Reason}})
 	return seq, nil
 }
 

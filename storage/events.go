@@ -103,7 +103,9 @@ func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
 // appended to the delivery log in the same transaction; after the commit d
 // holds the receipt exactly as logged (Seq, verdict, ids). Safe to call again
 // with the same event: the second call is a duplicate and changes nothing.
-// A new event moves LastEvent (any source) but never CatchUpMark.
+// A new event moves LastEvent (any source) but never CatchUpMark. After the
+// commit the event is announced on the feed (OpEvent, with the receipt); a
+// malformed event whose receipt is logged is announced as OpDelivery.
 func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 	head, obj, err := ParseEvent(raw)
 	if err != nil {
@@ -123,6 +125,7 @@ func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("apply event %s: %w", head.EventID, err)
 	}
+	s.announceEvent(res, d)
 	return res, nil
 }
 
@@ -156,6 +159,15 @@ func (s *Store) writeApplied(d *Delivery, apply func(tx *bolt.Tx) (ApplyResult, 
 		*d = logged
 	}
 	return res, nil
+}
+
+// announceEvent publishes an applied event with its receipt (d nil: none).
+func (s *Store) announceEvent(res ApplyResult, d *Delivery) {
+	c := Change{Op: OpEvent, Result: res}
+	if d != nil {
+		c.Delivery = *d
+	}
+	s.feed.publish(c)
 }
 
 func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error {

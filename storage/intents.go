@@ -39,12 +39,13 @@ type Intent struct {
 }
 
 // CreateIntent stores a new intent; it fails if the key exists, so two
-// submissions of one form can never become two intents.
+// submissions of one form can never become two intents. A stored intent is
+// announced (OpIntent).
 func (s *Store) CreateIntent(in Intent) error {
 	if in.Key == "" {
 		return fmt.Errorf("create intent: empty key")
 	}
-	return s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		r := root(tx)
 		b := r.Bucket(bucketIntents)
 		if b.Get([]byte(in.Key)) != nil {
@@ -68,11 +69,14 @@ func (s *Store) CreateIntent(in Intent) error {
 		}
 		return putJSON(b, []byte(in.Key), in)
 	})
+	s.announceIntent(in.Key, err)
+	return err
 }
 
-// UpdateIntent rewrites an existing intent (state, attempts, outcome).
+// UpdateIntent rewrites an existing intent (state, attempts, outcome) and
+// announces it (OpIntent).
 func (s *Store) UpdateIntent(in Intent) error {
-	return s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketIntents)
 		if b.Get([]byte(in.Key)) == nil {
 			return fmt.Errorf("update intent %s: %w", in.Key, ErrNotFound)
@@ -80,6 +84,14 @@ func (s *Store) UpdateIntent(in Intent) error {
 		in.UpdatedAt = s.now()
 		return putJSON(b, []byte(in.Key), in)
 	})
+	s.announceIntent(in.Key, err)
+	return err
+}
+
+func (s *Store) announceIntent(key string, err error) {
+	if err == nil {
+		s.feed.publish(Change{Op: OpIntent, Intent: key})
+	}
 }
 
 // Intent returns the intent stored under key.
@@ -129,7 +141,7 @@ func (s *Store) intentsIn(state IntentState, limit int) ([]Intent, error) {
 	// encoding/json writes the field exactly so; a stray match is decoded
 	// and filtered like any other.
 	want := []byte(`"state":"` + string(state) + `"`)
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return root(tx).Bucket(bucketIntents).ForEach(func(k, v []byte) error {
 			if !bytes.Contains(v, want) {
 				return nil
@@ -168,7 +180,7 @@ type AuditRecord struct {
 	Detail    string `json:"detail,omitempty"`
 }
 
-// AppendAudit adds a record; At defaults to now.
+// AppendAudit adds a record (At defaults to now) and announces it (OpAudit).
 func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
 	var seq uint64
 	err := s.update(func(tx *bolt.Tx) error {
@@ -186,6 +198,7 @@ func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("append audit: %w", err)
 	}
+	s.feed.publish(Change{Op: OpAudit})
 	return seq, nil
 }
 

@@ -162,7 +162,9 @@ func staleKey(kind Kind, id string) []byte {
 	return append(append([]byte(kind), sep), id...)
 }
 
-// idFromKey returns the id stored after the last separator or fixed header.
+// idFromCreatedKey returns the id after a created-index key's 8-byte time
+// header (createdKey); idFromGroupKey the one after a group key's prefix and
+// time header; idFromSearchKey the one after the last separator.
 func idFromCreatedKey(k []byte) string { return string(k[8:]) }
 
 func idFromGroupKey(k []byte, prefixLen int) string { return string(k[prefixLen+8:]) }

@@ -23,7 +23,8 @@ type Cursor struct {
 // PutPage writes one backfill page and the cursor after it in a single
 // transaction, so an interrupted backfill resumes exactly after the last
 // page that reached the disk. Objects already written by a later event are
-// left alone. It returns how many objects it wrote.
+// left alone. It returns how many objects it wrote; a page that wrote any
+// is announced (OpPage).
 func (s *Store) PutPage(kind Kind, objs []json.RawMessage, fetchedAt int64, cur Cursor) (int, error) {
 	var written int
 	err := s.update(func(tx *bolt.Tx) error {
@@ -42,6 +43,9 @@ func (s *Store) PutPage(kind Kind, objs []json.RawMessage, fetchedAt int64, cur 
 	})
 	if err != nil {
 		return 0, fmt.Errorf("put page: %w", err)
+	}
+	if written > 0 {
+		s.feed.publish(Change{Op: OpPage, Result: ApplyResult{Kind: kind, Verdict: VerdictApplied}})
 	}
 	return written, nil
 }

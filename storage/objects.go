@@ -58,12 +58,22 @@ func (s *Store) Count(kind Kind) (int, error) {
 
 // PutObject writes a freshly fetched object (a backfill page row or a
 // refetch of a stale one) as of fetchedAt (unix seconds). It is skipped when
-// the cache already holds a copy written by a later event.
+// the cache already holds a copy written by a later event. A written object
+// is announced (OpObject).
 func (s *Store) PutObject(raw []byte, fetchedAt int64) error {
-	return s.update(func(tx *bolt.Tx) error {
-		_, err := s.putFetched(tx, raw, fetchedAt)
+	var written bool
+	err := s.update(func(tx *bolt.Tx) error {
+		var err error
+		written, err = s.putFetched(tx, raw, fetchedAt)
 		return err
 	})
+	if err != nil || !written {
+		return err
+	}
+	if f, ferr := ExtractFields(raw); ferr == nil {
+		s.feed.publish(Change{Op: OpObject, Result: ApplyResult{Kind: f.Kind, ObjectID: f.ID, Customer: f.Customer, Verdict: VerdictApplied}})
+	}
+	return nil
 }
 
 // putFetched upserts a fetched object; it reports whether it was written.

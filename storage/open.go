@@ -55,6 +55,7 @@ type Store struct {
 	path   string
 	opts   Options
 	health writeHealth
+	feed   *Feed
 }
 
 // Open opens or creates the cache at path, applies pending migrations and
@@ -115,7 +116,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.BatchSize > 0 {
 		db.MaxBatchSize = opts.BatchSize
 	}
-	s := &Store{db: db, path: path, opts: opts}
+	s := &Store{db: db, path: path, opts: opts, feed: newFeed()}
 	if !opts.ReadOnly {
 		if err := s.migrate(); err != nil {
 			db.Close()

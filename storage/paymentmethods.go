@@ -31,7 +31,7 @@ func (s *Store) PutPaymentMethods(customer string, data []json.RawMessage, fetch
 	if err != nil {
 		return fmt.Errorf("put payment methods of %s: %w", customer, err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		r := root(tx)
 		if err := r.Bucket(bucketPaymentMethods).Put([]byte(customer), v); err != nil {
 			return err
@@ -57,7 +57,7 @@ func (s *Store) PutPaymentMethods(customer string, data []json.RawMessage, fetch
 // wrapping ErrNotFound when they were never read.
 func (s *Store) PaymentMethods(customer string) (PaymentMethods, error) {
 	var out PaymentMethods
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := root(tx).Bucket(bucketPaymentMethods).Get([]byte(customer))
 		if v == nil {
 			return fmt.Errorf("payment methods of %s: %w", customer, ErrNotFound)

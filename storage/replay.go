@@ -14,7 +14,8 @@ import (
 // often the one this event wrote) is written again and marked stale so that
 // billing refetches it; an older or missing copy is replaced (applied). The
 // event store and the event log are not touched; the receipt d (nil: none)
-// is appended to the delivery log in the same transaction, with its Seq.
+// is appended to the delivery log in the same transaction, with its Seq,
+// and the replay is announced on the feed (OpEvent).
 func (s *Store) ReplayEvent(id string, d *Delivery) (ApplyResult, error) {
 	raw, err := s.Event(id)
 	if err != nil {
@@ -45,5 +46,6 @@ func (s *Store) ReplayEvent(id string, d *Delivery) (ApplyResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("replay %s: %w", id, err)
 	}
+	s.announceEvent(res, d)
 	return res, nil
 }

@@ -28,7 +28,7 @@ func (s *Store) SearchTerms(kinds []Kind, prefix string, perKind int) ([]Envelop
 		return nil, nil
 	}
 	var out []Envelope
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		for _, k := range kinds {
 			set, err := kindOf(tx, k)
 			if err != nil {
@@ -77,7 +77,7 @@ func (s *Store) FindAmounts(kinds []Kind, amounts []AmountMatch, from, to int64,
 		return nil, nil
 	}
 	var out []Envelope
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		for _, k := range kinds {
 			set, err := kindOf(tx, k)
 			if err != nil {
@@ -147,7 +147,7 @@ func amountWalk(set *kindBucketSet, a AmountMatch, from, to int64, limit int) ([
 func (s *Store) Currencies() ([]string, error) {
 	seen := map[string]struct{}{}
 	var out []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		for _, k := range Kinds {
 			set, err := kindOf(tx, k)
 			if err != nil {

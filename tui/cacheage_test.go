@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // TestCacheAgeAfterLiveNotice: in the demo the account clock runs hours
@@ -19,14 +19,13 @@ func TestCacheAgeAfterLiveNotice(t *testing.T) {
 	wall := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	ahead := func() time.Time { return fixture.Now.Add(5 * time.Hour) }
 	m := start(session(nil, func(c *common.Common) {
-		c.Now = ahead
-		c.Wall = func() time.Time { return wall }
+		c.Clocks = billing.Clocks{Account: ahead, Wall: func() time.Time { return wall }}
 	}), 120, 36)
 	header := func() string { return strings.SplitN(m.View(), "\n", 2)[0] }
 	if h := header(); !strings.Contains(h, "cache 5h ago") {
 		t.Fatalf("before any notice: %q", h)
 	}
-	drive(m, noticeMsg{n: webhookd.Notice{Result: storage.ApplyResult{
+	drive(m, noticeMsg{n: storage.Change{Op: storage.OpEvent, Result: storage.ApplyResult{
 		Type: "customer.updated", Created: fixture.Now.Add(time.Hour).Unix()}}})
 	if h := header(); !strings.Contains(h, "cache just now") {
 		t.Fatalf("right after a notice: %q", h)

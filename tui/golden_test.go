@@ -1,13 +1,13 @@
 package tui
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/paydesk/paydesk/tui/internal/goldens"
+	"github.com/paydesk/paydesk/tui/internal/pagetest"
 
 	"github.com/paydesk/paydesk/tui/common"
 )
@@ -25,11 +25,8 @@ func program(t *testing.T, c *common.Common, w, h int) *teatest.TestModel {
 	return tm
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, want string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 func play(t *testing.T, tm *teatest.TestModel, steps []step) {
 	t.Helper()

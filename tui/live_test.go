@@ -65,17 +65,16 @@ func withField(t *testing.T, raw json.RawMessage, field string, v any) json.RawM
 }
 
 // liveFixture is a seeded cache with a real webhookd receiver on loopback
-// feeding bus; url is where signed events are POSTed.
-func liveFixture(t *testing.T) (*fixture.Fixture, *webhookd.Bus, string) {
+// writing to it; url is where signed events are POSTed.
+func liveFixture(t *testing.T) (*fixture.Fixture, string) {
 	t.Helper()
 	f, err := fixture.Build(fixture.Options{Seed: 11, Customers: 12, Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.Close)
-	bus := webhookd.NewBus()
 	srv, err := webhookd.New(webhookd.Config{Secrets: []string{liveSecret}, Now: fixture.Clock,
-		Logger: slog.New(slog.DiscardHandler)}, f.Store, bus)
+		Logger: slog.New(slog.DiscardHandler)}, f.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,16 +85,16 @@ func liveFixture(t *testing.T) (*fixture.Fixture, *webhookd.Bus, string) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	url := "http://" + ln.Addr().String() + webhookd.DefaultPath
-	return f, bus, url
+	return f, url
 }
 
 // TestLiveUpdate: a signed customer.updated POSTed to a real webhookd on
 // loopback changes the customer's row on screen, the header counts it,
 // and a failed payment toasts.
 func TestLiveUpdate(t *testing.T) {
-	f, bus, url := liveFixture(t)
+	f, url := liveFixture(t)
 
-	c := session(nil, func(c *common.Common) { c.Store, c.Bus = f.Store, bus })
+	c := session(nil, func(c *common.Common) { c.Store, c.Receiving = f.Store, true })
 	tm := program(t, c, 120, 36)
 
 	p, err := f.Store.List(storage.Query{Kind: storage.KindCustomer, Limit: 3})
@@ -128,7 +127,7 @@ func TestLiveUpdate(t *testing.T) {
 	if !strings.Contains(view, "2 ev/min") {
 		t.Fatalf("header does not count the two events:\n%s", strings.SplitN(view, "\n", 2)[0])
 	}
-	if got := fmt.Sprint(bus.Subscribers()); got != "0" {
+	if got := fmt.Sprint(f.Store.Feed().Subscribers()); got != "0" {
 		t.Fatalf("quitting left %s bus subscribers", got)
 	}
 }

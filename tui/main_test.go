@@ -46,7 +46,7 @@ func session(out *bytes.Buffer, mod func(*common.Common)) *common.Common {
 	r := lipgloss.NewRenderer(out, termenv.WithProfile(termenv.Ascii))
 	r.SetColorProfile(termenv.Ascii)
 	c := common.Common{
-		Store: fx.Store, Now: fixture.Clock, Loc: testclock.Zone(), Renderer: r,
+		Store: fx.Store, Clocks: billing.Clocks{Account: fixture.Clock}, Loc: testclock.Zone(), Renderer: r,
 		Account: "Paydesk Demo", Mode: "demo",
 		Operator: billing.Operator{Name: "test@host", Role: billing.RoleAdmin},
 		Actions:  &common.Actions{},

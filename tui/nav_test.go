@@ -302,7 +302,7 @@ func TestRelatedNavigation(t *testing.T) {
 // and the empty-cache warning.
 func TestHeader(t *testing.T) {
 	later := func() time.Time { return fixture.Now.Add(3 * time.Hour) }
-	m := start(session(nil, func(c *common.Common) { c.Now, c.Mode, c.Account = later, "", "" }), 120, 36)
+	m := start(session(nil, func(c *common.Common) { c.Clocks.Account, c.Mode, c.Account = later, "", "" }), 120, 36)
 	h := strings.SplitN(m.View(), "\n", 2)[0]
 	// Without Account and Mode the header reads the cached account's name
 	// (or id, or a generic label) and mode ("test", from the sandbox key).

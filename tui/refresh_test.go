@@ -9,7 +9,6 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
 	"github.com/paydesk/paydesk/tui/resources"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // TestLiveRefreshPages: a notice refreshes the detail page of the object
@@ -28,7 +27,7 @@ func TestLiveRefreshPages(t *testing.T) {
 		if err != nil || !res.Changed() {
 			t.Fatalf("apply: %+v %v", res, err)
 		}
-		return common.LiveMsg{Notice: webhookd.Notice{Result: res}}
+		return common.LiveMsg{Change: storage.Change{Result: res}}
 	}
 	p, _ := f.Store.List(storage.Query{Kind: storage.KindCustomer, Limit: 12})
 	var target storage.Envelope
@@ -66,8 +65,8 @@ func TestLiveRefreshPages(t *testing.T) {
 }
 
 func TestNoticeToasts(t *testing.T) {
-	n := func(typ string, v storage.Verdict) webhookd.Notice {
-		return webhookd.Notice{Result: storage.ApplyResult{Type: typ, ObjectID: "dp_1", Customer: "cus_1", Verdict: v}}
+	n := func(typ string, v storage.Verdict) storage.Change {
+		return storage.Change{Result: storage.ApplyResult{Type: typ, ObjectID: "dp_1", Customer: "cus_1", Verdict: v}}
 	}
 	if ts, ok := noticeToast(n("charge.dispute.created", storage.VerdictApplied)); !ok || ts.Text != "new dispute: dp_1 (cus_1)" || ts.Level != common.ToastError {
 		t.Fatalf("dispute toast %+v %v", ts, ok)

@@ -5,23 +5,26 @@
 //
 // # Wiring (main.go, tui/ssh)
 //
-//	c := common.New(common.Common{Store: store, Billing: bc, Bus: srv.Bus(),
+//	c := common.New(common.Common{Store: store, Billing: bc, Receiving: rx != nil,
 //		Operator: op, Mode: "demo", Offline: pingFailed})
 //	m := tui.New(c) // *tui.Model, a tea.Model
-//	defer m.Close() // releases the live-bus subscription
+//	defer m.Close() // releases the store feed subscription
 //	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion()).Run()
 //
 // Billing nil or Offline set: every view browses the cache, the header says
 // "offline" with the cache's age and `r` explains why it cannot refetch.
-// Bus nil: no live updates and the header says "no webhooks". For SSH, build
+// Every cache change (webhook, catch-up, backfill page, refetch, intent,
+// audit) reaches the pages through the store's feed; without Receiving the
+// header says "no webhooks" instead of the event rate. For SSH, build
 // Renderer from the session (bm.MakeRenderer) before common.New, so styles,
 // NO_COLOR and the OSC 52 copy go to that session.
 //
 // # Views
 //
 // Views 1-5 are resource tables (tui/table with the descriptors of
-// tui/resources); 6-8 (Dunning, Webhooks, Audit) are placeholders until
-// their packages register a page in Views, once before the first session:
+// tui/resources); 6-8 are the Dunning, Webhooks and Audit pages of their
+// packages. DefaultViews registers all eight; a build may register another
+// view (or replace one by Name) in Views, once before the first session:
 //
 //	tui.Views.Register(tui.View{Key: "6", Name: "dunning", Aliases: []string{"dun"},
 //		Title: "Dunning", New: func(c *common.Common) common.Page { return dunning.New(c) }})
@@ -32,7 +35,7 @@
 // SetSize then Init on a pushed page; esc pops (except on a view's own page,
 // where the page gets it); q, ?, :, 1-9 are global unless the page
 // implements common.InputCapturer and is capturing (forms, filters).
-// common.LiveMsg (one per applied webhook or catch-up event) and
+// common.LiveMsg (one per change the store announces) and
 // common.RefreshMsg go to every page on the stack, and so do messages that
 // implement common.StackMsg (a page's own background answers); everything
 // else only to the active page. resources.Open(c, kind, id) opens the detail page of a
@@ -54,7 +57,6 @@ import (
 	"github.com/paydesk/paydesk/tui/audit"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/search"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // headerLines and footerLines frame the page body.
@@ -63,8 +65,8 @@ const (
 	footerLines = 1
 	// toastFor is how long a toast stays in the footer.
 	toastFor = 4 * time.Second
-	// busBuffer is the session's live-bus queue; a session that falls
-	// further behind gets a Reload notice instead.
+	// busBuffer is the session's queue on the store's feed; a session that
+	// falls further behind gets a Reload change instead.
 	busBuffer = 512
 )
 
@@ -85,7 +87,7 @@ type Model struct {
 	toast    common.ToastMsg
 	toastSeq int
 
-	sub     *webhookd.Subscription
+	sub     *storage.Subscription
 	arrived []time.Time // notice times of the last minute (wall clock)
 
 	account   storage.Account
@@ -96,8 +98,8 @@ type Model struct {
 	heard time.Time
 }
 
-// noticeMsg is one live-bus notice read by listen.
-type noticeMsg struct{ n webhookd.Notice }
+// noticeMsg is one change of the store's feed read by listen.
+type noticeMsg struct{ n storage.Change }
 
 // tickMsg redraws the header (cache age, event rate) and rereads the
 // account's sync mark.
@@ -114,8 +116,8 @@ func tick() tea.Cmd {
 type toastExpiredMsg struct{ seq int }
 
 // New builds the root model of a session over c, starting on the first
-// registered view (Customers). It subscribes to c.Bus when there is one;
-// call Close when the program ends.
+// registered view (Customers). It subscribes to c.Store's change feed; call
+// Close when the program ends.
 func New(c *common.Common) *Model {
 	return NewWith(c, Views)
 }
@@ -133,13 +135,13 @@ func NewWith(c *common.Common, views *Registry) *Model {
 	h.Styles.FullDesc = c.Styles.Help
 	h.Styles.FullSeparator = c.Styles.Help
 	m := &Model{c: c, views: views, keys: defaultRootKeys(), help: h, cmdline: in}
-	if c.Bus != nil {
-		m.sub = c.Bus.Subscribe(busBuffer)
+	if c.Store != nil {
+		m.sub = c.Store.Subscribe(busBuffer)
 	}
 	return m
 }
 
-// Close releases the live-bus subscription.
+// Close releases the feed subscription.
 func (m *Model) Close() {
 	if m.sub != nil {
 		m.sub.Close()
@@ -295,15 +297,18 @@ func (m *Model) showToast(t common.ToastMsg) tea.Cmd {
 	return tea.Tick(toastFor, func(time.Time) tea.Msg { return toastExpiredMsg{seq: seq} })
 }
 
-// onNotice counts the notice, toasts what staff must see and hands it to
-// every page.
-func (m *Model) onNotice(n webhookd.Notice) tea.Cmd {
-	now := m.c.Wall()
-	m.arrived = append(m.arrived, now)
-	if n.Result.Verdict != storage.VerdictRejected {
-		m.heard = now
+// onNotice counts a delivered event (webhook, catch-up, replay, rejected
+// request) in the event rate, toasts what staff must see and hands every
+// change to every page.
+func (m *Model) onNotice(n storage.Change) tea.Cmd {
+	if n.Op == storage.OpEvent || n.Op == storage.OpDelivery {
+		now := m.c.Wall()
+		m.arrived = append(m.arrived, now)
+		if n.Result.Verdict != storage.VerdictRejected {
+			m.heard = now
+		}
+		m.trimRate(now)
 	}
-	m.trimRate(now)
 	if n.Result.Created > m.lastEvent {
 		m.lastEvent = n.Result.Created
 	}
@@ -311,13 +316,13 @@ func (m *Model) onNotice(n webhookd.Notice) tea.Cmd {
 	if t, ok := noticeToast(n); ok {
 		cmds = append(cmds, m.showToast(t))
 	}
-	cmds = append(cmds, m.broadcast(common.LiveMsg{Notice: n}))
+	cmds = append(cmds, m.broadcast(common.LiveMsg{Change: n}))
 	return tea.Batch(cmds...)
 }
 
 // noticeToast words the events that need a human: failed payments and
 // new disputes.
-func noticeToast(n webhookd.Notice) (common.ToastMsg, bool) {
+func noticeToast(n storage.Change) (common.ToastMsg, bool) {
 	r := n.Result
 	if r.Verdict == storage.VerdictDuplicate || r.Verdict == storage.VerdictRejected {
 		return common.ToastMsg{}, false

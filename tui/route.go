@@ -53,7 +53,7 @@ func (m *Model) lookup(kind storage.Kind, id string) (storage.Envelope, error) {
 	}
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return env, errors.New(id + " is not in the cache")
+		return env, errors.New(common.NotCached(id))
 	case err != nil:
 		return env, errors.New("cannot read " + id + ": " + err.Error())
 	}

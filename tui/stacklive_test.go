@@ -14,13 +14,13 @@ import (
 // after esc, and the tail keeps following later ones (its background
 // loads must reach it under another page, or it stays "loading").
 func TestWebhooksTailFollowsUnderDetail(t *testing.T) {
-	f, bus, url := liveFixture(t)
+	f, url := liveFixture(t)
 
 	cus, err := f.Store.List(storage.Query{Kind: storage.KindCustomer, Limit: 3})
 	if err != nil || len(cus.Items) < 3 {
 		t.Fatalf("fixture customers: %v", err)
 	}
-	c := session(nil, func(c *common.Common) { c.Store, c.Bus = f.Store, bus })
+	c := session(nil, func(c *common.Common) { c.Store, c.Receiving = f.Store, true })
 	tm := program(t, c, 120, 36)
 	post(t, url, liveEvent(t, "evt_tail_1", "customer.updated", 60, withField(t, cus.Items[0].Raw, "name", "First Tail")))
 	play(t, tm, []step{{"7", "evt_tail_1"}, {"enter", "Delivery evt_tail_1"}})
@@ -41,13 +41,13 @@ func TestWebhooksTailFollowsUnderDetail(t *testing.T) {
 // is on the third row appears on top; the cursor stays on the customer it
 // was on instead of sliding to the one above it.
 func TestCursorStaysOnRowWhenRowsArrive(t *testing.T) {
-	f, bus, url := liveFixture(t)
+	f, url := liveFixture(t)
 
 	cus, err := f.Store.List(storage.Query{Kind: storage.KindCustomer, Limit: 3})
 	if err != nil || len(cus.Items) < 3 {
 		t.Fatalf("fixture customers: %v", err)
 	}
-	c := session(nil, func(c *common.Common) { c.Store, c.Bus = f.Store, bus })
+	c := session(nil, func(c *common.Common) { c.Store, c.Receiving = f.Store, true })
 	tm := program(t, c, 120, 36)
 	play(t, tm, []step{{"down", ""}, {"down", "> " + cus.Items[2].ID}})
 	fresh := withField(t, cus.Items[0].Raw, "id", "cus_ArrivedOnTop01")

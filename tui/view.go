@@ -142,7 +142,7 @@ func (m *Model) cacheAge() string {
 }
 
 func (m *Model) rate() string {
-	if m.c.Bus == nil {
+	if !m.c.Receiving {
 		return m.c.Styles.HeaderDim.Render("no webhooks")
 	}
 	m.trimRate(m.c.Wall())

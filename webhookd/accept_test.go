@@ -13,7 +13,7 @@ import (
 
 func TestAcceptedEventIsCachedLoggedAndPublished(t *testing.T) {
 	e := newEnv(t)
-	sub := e.bus.Subscribe(8)
+	sub := e.store.Subscribe(8)
 	defer sub.Close()
 	body := eventJSON("evt_ok_1", "cus_ok", testNow().Unix(), storage.APIVersion, "Ada")
 	r := postSigned(t, e, body, testSecret)

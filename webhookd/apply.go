@@ -11,7 +11,7 @@ import (
 
 // ApplyEvent applies an event fetched from the Events API (source
 // "catch-up") or replayed by an operator ("replay") through the same
-// storage path as a webhook, logs its receipt and publishes it on the bus.
+// storage path as a webhook and logs its receipt; the store announces it.
 // It has the shape of billing.Applier, so billing never needs webhookd.
 func (s *Server) ApplyEvent(raw []byte, source string) (storage.ApplyResult, error) {
 	if source == "" {
@@ -31,12 +31,10 @@ func (s *Server) ApplyEvent(raw []byte, source string) (storage.ApplyResult, err
 			d.Reason = code + ": " + err.Error()
 		}
 		s.logDelivery(slog.LevelWarn, "event not applied", d, time.Since(start))
-		s.bus.Publish(Notice{Delivery: d, Result: res})
 		return res, fmt.Errorf("webhookd apply %s event: %w", source, err)
 	}
 	latency := time.Since(start)
 	s.metrics.observeAccepted(source, string(res.Verdict), s.cfg.Now(), latency)
 	s.logDelivery(slog.LevelDebug, "event applied", d, latency)
-	s.bus.Publish(Notice{Delivery: d, Result: res})
 	return res, nil
 }

@@ -90,7 +90,7 @@ func startBenchServer(b *testing.B, m benchMode) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
+	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: discardLogger()}, st)
 	if err != nil {
 		b.Fatal(err)
 	}

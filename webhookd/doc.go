@@ -3,9 +3,9 @@
 // two-sided timestamp tolerance, applies the event to the bbolt cache in one
 // transaction that dedupes by event id and appends the delivery receipt, and
 // answers 2xx only after that transaction is on disk. Every request —
-// accepted, duplicate or rejected — lands in the delivery log and on the
-// live Bus. Secrets and signature values never reach logs, receipts or the
-// bus.
+// accepted, duplicate or rejected — lands in the delivery log, and the
+// store announces it on its change feed (storage.Store.Subscribe). Secrets
+// and signature values never reach logs, receipts or the feed.
 //
 // Status codes: 200 applied, duplicate, older, recorded or version-mismatched
 // (a genuine event is never refused, or Stripe would retry it for days);
@@ -18,7 +18,7 @@
 //
 //	secrets, err := webhookd.ParseSecrets(os.Getenv(webhookd.SecretEnv))
 //	store, err := storage.Open(path, webhookd.StoreOptions(storage.Options{Holder: "paydesk serve"}))
-//	srv, err := webhookd.New(webhookd.Config{Secrets: secrets, Logger: log}, store, bus)
+//	srv, err := webhookd.New(webhookd.Config{Secrets: secrets, Logger: log}, store)
 //	go webhookd.RunPeriodic(ctx, 5*time.Minute, syncer.CatchUp, func(err error) { log.Warn("catch-up", "err", err) })
 //	err = srv.ListenAndServe(ctx)
 //

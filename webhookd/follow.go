@@ -17,40 +17,39 @@ import (
 // it starts tailing.
 const FollowBacklog = 20
 
-// FollowPoll is how often Follow rereads the delivery log when it has no bus.
-const FollowPoll = 500 * time.Millisecond
-
 // Follow prints the delivery log for `paydesk events --follow`: the last
 // FollowBacklog deliveries that pass f, oldest first, then every new one as
 // it is logged, until ctx ends (it then returns nil). Each line is read back
 // from the store's log in seq order, so the output is the committed log, in
-// order, without gaps or repeats even when the bus drops notices; the bus
-// (nil: poll every FollowPoll) only says when to look. jsonOut prints one
+// order, without gaps or repeats even when the store's feed drops changes;
+// the feed only says when to look. jsonOut prints one
 // JSON object per line instead of text. Receipts hold no secret or signature,
 // and the remote address is left out.
 //
 // The process that owns the cache must run Follow (bbolt allows one): the
 // CLI runs it in the process that embeds the receiver.
-func Follow(ctx context.Context, store *storage.Store, bus *Bus, f storage.DeliveryFilter, w io.Writer, jsonOut bool) error {
+func Follow(ctx context.Context, store *storage.Store, f storage.DeliveryFilter, w io.Writer, jsonOut bool) error {
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("follow: %w", err)
 	}
 	wake := make(chan struct{}, 1)
-	if bus != nil {
-		sub := bus.Subscribe(256)
-		defer sub.Close()
-		go func() {
-			for {
-				if _, ok := sub.Next(); !ok {
-					return
-				}
-				select {
-				case wake <- struct{}{}:
-				default:
-				}
+	sub := store.Subscribe(256)
+	defer sub.Close()
+	go func() {
+		for {
+			c, ok := sub.Next()
+			if !ok {
+				return
 			}
-		}()
-	}
+			if c.Op != storage.OpEvent && c.Op != storage.OpDelivery && !c.Reload {
+				continue
+			}
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		}
+	}()
 	newest, err := store.Deliveries(0, 1)
 	if err != nil {
 		return fmt.Errorf("follow: %w", err)
@@ -69,18 +68,11 @@ func Follow(ctx context.Context, store *storage.Store, bus *Bus, f storage.Deliv
 			}
 		}
 	}
-	var tick <-chan time.Time
-	if bus == nil {
-		t := time.NewTicker(FollowPoll)
-		defer t.Stop()
-		tick = t.C
-	}
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-wake:
-		case <-tick:
 		}
 		for {
 			ds, err := store.DeliveriesAfter(last, 500)

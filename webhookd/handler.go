@@ -51,7 +51,6 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 	latency := time.Since(start)
 	s.metrics.observeAccepted(SourceWebhook, string(res.Verdict), s.cfg.Now(), latency)
 	s.logDelivery(slog.LevelDebug, "webhook accepted", d, latency)
-	s.bus.Publish(Notice{Delivery: d, Result: res})
 	writeJSON(w, http.StatusOK, map[string]any{"received": true, "verdict": res.Verdict})
 }
 
@@ -89,8 +88,8 @@ func (s *Server) check(r *http.Request, body []byte, d *storage.Delivery) ([]byt
 	return body, nil
 }
 
-// refuse logs the request as rejected (nothing applied), counts and
-// publishes it, and answers rej's status.
+// refuse logs the request as rejected (nothing applied; the store announces
+// the receipt), counts it, and answers rej's status.
 func (s *Server) refuse(w http.ResponseWriter, d *storage.Delivery, start time.Time, rej *Rejection) {
 	d.Verdict, d.Reason, d.Status = storage.VerdictRejected, rej.Error(), rej.Status()
 	d.LatencyUS = time.Since(start).Microseconds()
@@ -105,7 +104,6 @@ func (s *Server) refuse(w http.ResponseWriter, d *storage.Delivery, start time.T
 		level = slog.LevelError
 	}
 	s.logDelivery(level, "webhook rejected", *d, time.Since(start))
-	s.bus.Publish(Notice{Delivery: *d, Result: storage.ApplyResult{EventID: d.EventID, Type: d.Type, Verdict: storage.VerdictRejected, Reason: d.Reason}})
 	writeJSON(w, rej.Status(), map[string]any{"error": rej.Error()})
 }
 

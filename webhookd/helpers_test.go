@@ -10,10 +10,10 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76/webhook"
 )
@@ -25,31 +25,12 @@ const (
 	testBadSecret = "whsec_test_attacker_1111111111111111111"
 )
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type testEnv struct {
 	srv   *Server
 	store *storage.Store
-	bus   *Bus
 	url   string // webhook endpoint
 	base  string // server root
-	logs  *syncBuffer
+	logs  *testkit.SyncBuffer
 }
 
 type envOption func(*Config, *storage.Options)
@@ -62,13 +43,11 @@ func withBatch() envOption {
 	return func(_ *Config, o *storage.Options) { *o = StoreOptions(*o) }
 }
 
-func withMaxBody(n int64) envOption { return func(c *Config, _ *storage.Options) { c.MaxBody = n } }
-
 // newEnv opens a real bbolt file in t.TempDir and serves webhookd over real
 // HTTP on 127.0.0.1.
 func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	cfg := Config{
 		Now:     testNow,
 		Secrets: []string{testSecret},
@@ -82,8 +61,7 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	bus := NewBus()
-	srv, err := New(cfg, st, bus)
+	srv, err := New(cfg, st)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}
@@ -92,7 +70,7 @@ func newEnv(t testing.TB, opts ...envOption) *testEnv {
 		hs.Close()
 		st.Close()
 	})
-	return &testEnv{srv: srv, store: st, bus: bus, url: hs.URL + DefaultPath, base: hs.URL, logs: logs}
+	return &testEnv{srv: srv, store: st, url: hs.URL + DefaultPath, base: hs.URL, logs: logs}
 }
 
 // eventJSON builds a Stripe event carrying a customer object, in the compact

@@ -36,7 +36,7 @@ func runCrashChild(path string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, st, nil)
+	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, st)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (m *metrics) observeRejected(code string) {
 }
 
 // write renders every series; now dates the last-event age, busDropped and
-// subscribers come from the Bus.
+// subscribers come from the store's change feed.
 func (m *metrics) write(w io.Writer, now time.Time, busDropped uint64, subscribers int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -100,9 +100,9 @@ func (m *metrics) write(w io.Writer, now time.Time, busDropped uint64, subscribe
 		age = max(now.Sub(m.lastEvent).Seconds(), 0)
 	}
 	fmt.Fprintf(&b, "paydesk_webhook_last_event_age_seconds %g\n", age)
-	header("paydesk_bus_dropped_total", "counter", "Live-bus notices lost to full subscriber queues.")
+	header("paydesk_bus_dropped_total", "counter", "Change-feed notices lost to full subscriber queues.")
 	fmt.Fprintf(&b, "paydesk_bus_dropped_total %d\n", busDropped)
-	header("paydesk_bus_subscribers", "gauge", "Live-bus subscribers (open screens).")
+	header("paydesk_bus_subscribers", "gauge", "Change-feed subscribers (open screens, refreshers).")
 	fmt.Fprintf(&b, "paydesk_bus_subscribers %d\n", subscribers)
 	_, err := io.WriteString(w, b.String())
 	return err

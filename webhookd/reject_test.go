@@ -139,7 +139,7 @@ func TestBadRequestsRejectedAndLogged(t *testing.T) {
 		t.Fatalf("seed event: %d %s", r.status, r.body)
 	}
 	before := cacheState(t, e.store)
-	sub := e.bus.Subscribe(1024)
+	sub := e.store.Subscribe(1024)
 	defer sub.Close()
 
 	cases := badRequests(now)

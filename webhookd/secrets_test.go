@@ -16,7 +16,7 @@ import (
 // hold neither a secret nor any signature value that was sent.
 func TestSecretsNeverInOutput(t *testing.T) {
 	e := newEnv(t, withSecrets(testOldSecret, testSecret))
-	sub := e.bus.Subscribe(256)
+	sub := e.store.Subscribe(256)
 	defer sub.Close()
 	now := testNow()
 	var sent []string // every Stripe-Signature value and v1 hex sent
@@ -52,7 +52,7 @@ func TestSecretsNeverInOutput(t *testing.T) {
 		t.Fatalf("%d deliveries, %v", len(ds), err)
 	}
 	deliveries, _ := json.Marshal(ds)
-	var notices []Notice
+	var notices []storage.Change
 	for range 11 {
 		n, ok := sub.Next()
 		if !ok {

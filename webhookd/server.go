@@ -14,24 +14,24 @@ import (
 
 // Sources of a delivery receipt.
 const (
-	SourceWebhook = "webhook"
-	SourceCatchUp = "catch-up"
-	SourceReplay  = "replay"
+	SourceWebhook = storage.SourceWebhook
+	SourceCatchUp = storage.SourceCatchUp
+	SourceReplay  = storage.SourceReplay
 )
 
 // Server is the webhook receiver. It also applies catch-up events handed to
-// it by billing (ApplyEvent), so both paths share storage and the live bus.
+// it by billing (ApplyEvent), so both paths share storage; the store
+// announces what they commit on its feed.
 type Server struct {
 	cfg     Config
 	store   *storage.Store
-	bus     *Bus
 	metrics *metrics
 	http    *http.Server
 }
 
-// New validates cfg and builds a Server over store, publishing to bus (a
-// fresh Bus when nil). It refuses to build without a usable signing secret.
-func New(cfg Config, store *storage.Store, bus *Bus) (*Server, error) {
+// New validates cfg and builds a Server over store. It refuses to build
+// without a usable signing secret.
+func New(cfg Config, store *storage.Store) (*Server, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -39,10 +39,7 @@ func New(cfg Config, store *storage.Store, bus *Bus) (*Server, error) {
 	if store == nil {
 		return nil, errors.New("webhookd: nil store")
 	}
-	if bus == nil {
-		bus = NewBus()
-	}
-	s := &Server{cfg: cfg, store: store, bus: bus, metrics: newMetrics()}
+	s := &Server{cfg: cfg, store: store, metrics: newMetrics()}
 	s.http = &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           s.Handler(),
@@ -55,9 +52,6 @@ func New(cfg Config, store *storage.Store, bus *Bus) (*Server, error) {
 	}
 	return s, nil
 }
-
-// Bus is the live bus notices go to.
-func (s *Server) Bus() *Bus { return s.bus }
 
 // Config is the effective configuration (defaults filled) with Secrets
 // removed, so it is safe to print.
@@ -136,7 +130,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.metrics.write(w, s.cfg.Now(), s.bus.Dropped(), s.bus.Subscribers()); err != nil {
+	if err := s.metrics.write(w, s.cfg.Now(), s.store.Feed().Dropped(), s.store.Feed().Subscribers()); err != nil {
 		s.cfg.Logger.Debug("metrics write", "err", err)
 	}
 }

@@ -44,7 +44,7 @@ func TestNewRefusesMissingOrMalformedSecrets(t *testing.T) {
 		{"second bad", []string{testSecret, "whsec_has space"}, "secret 2 of 2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := New(Config{Now: testNow, Secrets: c.secrets}, st, nil)
+			_, err := New(Config{Now: testNow, Secrets: c.secrets}, st)
 			if err == nil || !errors.Is(err, ErrNoSecret) || !strings.Contains(err.Error(), c.hint) {
 				t.Fatalf("err = %v, want ErrNoSecret mentioning %q", err, c.hint)
 			}
@@ -55,7 +55,7 @@ func TestNewRefusesMissingOrMalformedSecrets(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(Config{Now: testNow, Secrets: []string{testSecret}}, st, nil); err != nil {
+	if _, err := New(Config{Now: testNow, Secrets: []string{testSecret}}, st); err != nil {
 		t.Fatalf("valid secret refused: %v", err)
 	}
 }
@@ -112,7 +112,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	postSigned(t, e, body, testBadSecret)
 	postSigned(t, e, body, testBadSecret)
 	send(t, nil, http.MethodGet, e.url, nil, nil)
-	sub := e.bus.Subscribe(1)
+	sub := e.store.Subscribe(1)
 	defer sub.Close()
 	postSigned(t, e, eventJSON("evt_m3", "cus_m3", now, storage.APIVersion, "M3"), testSecret)
 	postSigned(t, e, eventJSON("evt_m4", "cus_m4", now, storage.APIVersion, "M4"), testSecret) // sub's queue full: dropped
@@ -153,7 +153,7 @@ func TestHealthAndMetrics(t *testing.T) {
 
 func TestApplyEventFromCatchUpReachesBusAndLog(t *testing.T) {
 	e := newEnv(t)
-	sub := e.bus.Subscribe(4)
+	sub := e.store.Subscribe(4)
 	defer sub.Close()
 	body := eventJSON("evt_catch", "cus_catch", testNow().Unix(), storage.APIVersion, "Catch")
 	res, err := e.srv.ApplyEvent(body, SourceCatchUp)
@@ -181,7 +181,7 @@ func TestApplyEventFromCatchUpReachesBusAndLog(t *testing.T) {
 // request is applied and acknowledged.
 func TestShutdownFinishesInFlight(t *testing.T) {
 	st := openStore(t)
-	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
+	srv, err := New(Config{Now: testNow, Secrets: []string{testSecret}, Logger: discardLogger()}, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 
 func TestListenAndServeStopsWithContext(t *testing.T) {
 	st := openStore(t)
-	srv, err := New(Config{Now: testNow, Addr: "127.0.0.1:0", Secrets: []string{testSecret}, Logger: discardLogger()}, st, nil)
+	srv, err := New(Config{Now: testNow, Addr: "127.0.0.1:0", Secrets: []string{testSecret}, Logger: discardLogger()}, st)
 	if err != nil {
 		t.Fatal(err)
 	}

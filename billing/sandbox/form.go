@@ -14,8 +14,6 @@ type params struct {
 	v url.Values
 }
 
-func (p params) has(key string) bool { _, ok := p.v[key]; return ok }
-
 func (p params) str(key string) string { return p.v.Get(key) }
 
 func (p params) strp(key string) (string, bool) {

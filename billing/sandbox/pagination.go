@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"fmt"
 	"sort"
 )
 
@@ -171,5 +170,3 @@ func linked(head int32, prev func(i int32) int32) func(yield func(int) bool) {
 		}
 	}
 }
-
-func fmtURL(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
@@ -117,7 +118,7 @@ func (f *evidenceForm) info(c *common.Common) []string {
 		due = "due by " + format.Stamp(f.dueBy, c.Loc) + " (" + format.Relative(time.Unix(f.dueBy, 0), c.Now()) + ")"
 	}
 	return []string{
-		fmt.Sprintf("%s on charge %s · %s · %s · %s", format.Money(f.amount, f.currency), orDash(f.charge), f.reason, f.status, due),
+		fmt.Sprintf("%s on charge %s · %s · %s · %s", money.Format(f.amount, f.currency), orDash(f.charge), f.reason, f.status, due),
 		"Save as a draft as often as needed; submitting is final (Stripe takes one submission).",
 	}
 }

@@ -290,11 +290,11 @@ func (f *Flow) update(msg tea.Msg) tea.Cmd {
 		return f.onExecuted(msg)
 	case common.LiveMsg:
 		if f.st == stExecuting && f.early == "" && msg.Touches("", f.form.target()) {
-			f.early = cmp.Or(msg.Notice.Result.Type, "a reload")
+			f.early = cmp.Or(msg.Change.Result.Type, "a reload")
 		}
 		if f.st == stDone && f.webhook == "" && f.result.State == storage.IntentSucceeded &&
 			(msg.Touches("", f.form.target()) || (f.result.ResultID != "" && msg.Touches("", f.result.ResultID))) {
-			f.webhook = msg.Notice.Result.Type
+			f.webhook = msg.Change.Result.Type
 			if f.webhook == "" {
 				f.webhook = "a reload"
 			}

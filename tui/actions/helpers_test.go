@@ -1,7 +1,6 @@
 package actions_test
 
 import (
-	"bytes"
 	"os"
 	"regexp"
 	"testing"
@@ -49,8 +48,8 @@ func run(t *testing.T, e *actenv.Env, p common.Page) (*teatest.TestModel, *paget
 	h := pagetest.New(p)
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))
 	t.Cleanup(func() { _ = tm.Quit() })
-	if e != nil && e.Bus != nil {
-		sub := e.Bus.Subscribe(256)
+	if e != nil && e.Receiving {
+		sub := e.Store.Subscribe(256)
 		t.Cleanup(sub.Close)
 		go func() {
 			for {
@@ -58,26 +57,15 @@ func run(t *testing.T, e *actenv.Env, p common.Page) (*teatest.TestModel, *paget
 				if !ok {
 					return
 				}
-				tm.Send(common.LiveMsg{Notice: n})
+				tm.Send(common.LiveMsg{Change: n})
 			}
 		}()
 	}
 	return tm, h
 }
 
-// waitFor waits until the output read since the last wait holds every s.
-func waitFor(t *testing.T, tm *teatest.TestModel, s ...string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		for _, x := range s {
-			if !bytes.Contains(b, []byte(x)) {
-				return false
-			}
-		}
-		return true
-	},
-		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 // waitState polls the flow's state (set on the program's goroutine).
 func waitState(t *testing.T, f *actions.Flow, want string) {

@@ -6,9 +6,9 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/tui/format"
 )
 
 // invoiceForm is an invoice action: nothing to type, straight to the
@@ -33,7 +33,7 @@ func (f *invoiceForm) load(context.Context, *common.Common) (func(), error) { re
 
 func (f *invoiceForm) info(*common.Common) []string {
 	e := f.env
-	l := "cached: " + orDash(e.Status) + " · " + format.Money(e.Amount, e.Currency)
+	l := "cached: " + orDash(e.Status) + " · " + money.Format(e.Amount, e.Currency)
 	if e.Customer != "" {
 		l += " · customer " + e.Customer
 	}

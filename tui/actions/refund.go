@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/tui/format"
 )
 
 // refundForm refunds a charge or a payment intent, in full or in part.
@@ -38,8 +38,8 @@ func (r *refundForm) info(*common.Common) []string {
 		return nil
 	}
 	rf := r.rf
-	line := "Charged " + format.Money(rf.Charged, rf.Currency) + " · already refunded " + format.Money(rf.Refunded, rf.Currency) +
-		" · refundable " + format.Money(rf.Refundable, rf.Currency)
+	line := "Charged " + money.Format(rf.Charged, rf.Currency) + " · already refunded " + money.Format(rf.Refunded, rf.Currency) +
+		" · refundable " + money.Format(rf.Refundable, rf.Currency)
 	who := "charge " + rf.Charge
 	if rf.Card != "" {
 		who += " (" + rf.Card + ")"
@@ -58,11 +58,11 @@ func (r *refundForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 	cur := strings.ToUpper(r.rf.Currency)
 	amountDesc := "empty refunds everything still refundable"
 	if r.loaded {
-		amountDesc = "at most " + format.Money(r.rf.Refundable, r.rf.Currency) + "; empty refunds all of it"
+		amountDesc = "at most " + money.Format(r.rf.Refundable, r.rf.Currency) + "; empty refunds all of it"
 	}
 	return []huh.Field{
 		huh.NewInput().Key("amount").Title("Amount (" + cur + ")").Value(&r.amount).
-			Placeholder("all " + format.Decimal(r.rf.Refundable, format.Exponent(r.rf.Currency))).
+			Placeholder("all " + money.Decimal(r.rf.Refundable, money.Exponent(r.rf.Currency))).
 			Description(describe(c, amountDesc, "amount", fe)),
 		huh.NewSelect[string]().Key("reason").Title("Reason").
 			Options(optionsOf("none", billing.RefundReasons...)...).Value(&r.reason).

@@ -12,16 +12,13 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 )
 
-// errNoMoney: the session has a Stripe client but main gave it no Actions.
-var errNoMoney = errors.New("money actions are not wired in this session")
-
 // opener builds an action's page for a cached object.
 type opener func(c *common.Common, env storage.Envelope) (actionForm, error)
 
 func flowOf(open opener) func(*common.Common, storage.Envelope) (common.Page, error) {
 	return func(c *common.Common, env storage.Envelope) (common.Page, error) {
 		if c.Money == nil {
-			return nil, errNoMoney
+			return nil, common.ErrNoMoney
 		}
 		f, err := open(c, env)
 		if err != nil {
@@ -62,8 +59,9 @@ func Specs() []common.ActionSpec {
 	}
 }
 
-// Register adds every money action to a (main passes
-// common.DefaultActions). It fails if a key is refused.
+// Register adds every money action to a (the process passes
+// common.DefaultActions, once, before its first session). It fails if a key
+// is refused.
 func Register(a *common.Actions) error {
 	for _, s := range Specs() {
 		if !a.Register(s) {
@@ -110,7 +108,7 @@ func OpenAction(c *common.Common, a billing.Action, target string) tea.Cmd {
 	env, err := c.Store.Get(kind, target)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
-			return common.Toast(common.ToastWarn, spec.Label+": "+target+" is not in the cache (press r on it to fetch it)")
+			return common.Toast(common.ToastWarn, spec.Label+": "+common.NotCached(target)+" (press r on it to fetch it)")
 		}
 		return common.Toast(common.ToastError, spec.Label+": "+err.Error())
 	}

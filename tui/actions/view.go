@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 )
@@ -67,10 +68,10 @@ func (f *Flow) confirmView() string {
 			if l.Proration {
 				label = "(proration) " + label
 			}
-			rows = append(rows, billing.Line{Label: label, Value: billing.FormatAmount(l.Amount, pv.Currency)})
+			rows = append(rows, billing.Line{Label: label, Value: money.Format(l.Amount, pv.Currency)})
 		}
-		rows = append(rows, billing.Line{Label: "Total", Value: billing.FormatAmount(pv.Total, pv.Currency)},
-			billing.Line{Label: "Amount due", Value: billing.FormatAmount(pv.AmountDue, pv.Currency)})
+		rows = append(rows, billing.Line{Label: "Total", Value: money.Format(pv.Total, pv.Currency)},
+			billing.Line{Label: "Amount due", Value: money.Format(pv.AmountDue, pv.Currency)})
 		if !pv.NextPaymentAttempt.IsZero() {
 			rows = append(rows, billing.Line{Label: "Billed on", Value: pv.NextPaymentAttempt.In(f.c.Loc).Format("2006-01-02 15:04 MST")})
 		}

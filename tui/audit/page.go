@@ -163,9 +163,9 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		p.reload()
 		return p, nil
 	case common.LiveMsg:
-		// Webhooks do not write the audit log, but another session's
-		// action may have: the newest page is one cheap read.
-		if len(p.starts) == 1 {
+		// Only intent and audit writes (this session's or another's) touch
+		// the log; the newest page is one cheap read.
+		if (msg.Change.Reload || msg.Change.Op == storage.OpIntent || msg.Change.Op == storage.OpAudit) && len(p.starts) == 1 {
 			p.reloadLog()
 		}
 		return p, nil
@@ -246,7 +246,7 @@ func (p *Page) check(a billing.Action) error {
 		return fmt.Errorf("%s", why)
 	}
 	if p.c.Money == nil {
-		return fmt.Errorf("money actions are not wired in this session")
+		return common.ErrNoMoney
 	}
 	return p.c.AuthorizeNow(a)
 }

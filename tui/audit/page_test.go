@@ -1,7 +1,6 @@
 package audit_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -87,19 +86,8 @@ func run(t *testing.T, c *common.Common) (*teatest.TestModel, *pagetest.Harness)
 	return tm, h
 }
 
-// waitFor waits until the output read since the last wait holds every s.
-func waitFor(t *testing.T, tm *teatest.TestModel, s ...string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		for _, x := range s {
-			if !bytes.Contains(b, []byte(x)) {
-				return false
-			}
-		}
-		return true
-	},
-		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 func final(t *testing.T, tm *teatest.TestModel) string {
 	t.Helper()

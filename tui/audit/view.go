@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
@@ -43,9 +44,9 @@ func amount(action string, minor int64, cur string) string {
 		return "—"
 	}
 	if action == string(billing.ActionCredit) {
-		return format.Balance(minor, cur)
+		return money.Balance(minor, cur)
 	}
-	return format.Money(minor, cur)
+	return money.Format(minor, cur)
 }
 
 // View draws the list of the current mode.

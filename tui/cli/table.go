@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
@@ -65,11 +66,11 @@ func amountCell(e storage.Envelope) string {
 	case m != stripejson.PricingFixed && e.Amount == 0:
 		return string(m)
 	case m != stripejson.PricingFixed:
-		return format.Money(e.Amount, e.Currency) + " + " + string(m)
+		return money.Format(e.Amount, e.Currency) + " + " + string(m)
 	case e.Currency == "" && e.Amount == 0:
 		return "-"
 	}
-	return format.Money(e.Amount, e.Currency)
+	return money.Format(e.Amount, e.Currency)
 }
 
 func dash(s string) string {

@@ -18,7 +18,7 @@ func (c *Common) OfflineReason() string {
 	case c.Billing == nil:
 		return "no Stripe key configured: browsing the cache"
 	case c.Offline:
-		return "offline: Stripe is unreachable, browsing the cache"
+		return offlineWords
 	}
 	return ""
 }

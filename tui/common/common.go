@@ -1,5 +1,5 @@
 // Package common holds what every page of one console session shares: the
-// dependencies (cache, Stripe client, live bus, clock), the operator and the
+// dependencies (cache and its change feed, Stripe client, clock), the operator and the
 // session's styles. One Common is built per session (local terminal or SSH
 // connection), never shared between sessions and never a package global,
 // because each SSH session has its own renderer and colour profile.
@@ -15,22 +15,23 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // Common is the per-session context handed to every page and component.
 type Common struct {
-	Store   *storage.Store
+	Store   *storage.Store  // its feed (Store.Subscribe) announces every cache change
 	Billing *billing.Client // nil when no key is configured (offline only)
-	Bus     *webhookd.Bus   // nil when no webhook receiver runs in this process
+	// Receiving is true when a webhook receiver feeds this process's cache
+	// (the header shows the event rate instead of "no webhooks"). Pages
+	// learn of every cache change from Store's feed either way.
+	Receiving bool
 
-	// Now is the session clock; tests inject a fixed one. It is the
-	// account's business time: due dates, retries, periods.
-	Now func() time.Time
-	// Wall is the clock of transport: webhook receipts, event rates, the
-	// age of the last delivery. It is Now everywhere except the demo, whose
-	// account clock runs ahead of the wall (default: Now).
-	Wall func() time.Time
+	// Clocks are the session's account time (due dates, retries, periods:
+	// Now) and wall time (webhook receipts, event rates, the age of the last
+	// delivery: Wall); tests inject fixed ones. Wall is Account everywhere
+	// except the demo, whose account clock runs ahead (default: Account,
+	// itself time.Now by default).
+	Clocks billing.Clocks
 	// Loc is the zone times are shown in.
 	Loc *time.Location
 
@@ -66,12 +67,7 @@ type Common struct {
 // New fills the defaults a session may leave out: clock, zone, logger,
 // renderer and the styles built from that renderer.
 func New(c Common) *Common {
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.Wall == nil {
-		c.Wall = c.Now
-	}
+	c.Clocks = c.Clocks.WithDefaults()
 	if c.Loc == nil {
 		c.Loc = time.Local
 	}
@@ -99,7 +95,7 @@ func (c *Common) CanAct(a billing.Action) (bool, string) {
 	case c.Billing == nil:
 		return false, "no Stripe key configured: set STRIPE_SECRET_KEY"
 	case c.Offline:
-		return false, "offline: Stripe is unreachable, browsing the cache"
+		return false, offlineWords
 	}
 	if err := c.Operator.Authorize(a); err != nil {
 		return false, err.Error()
@@ -162,3 +158,9 @@ func Pop() tea.Cmd { return func() tea.Msg { return PopPageMsg{} } }
 func Toast(level ToastLevel, text string) tea.Cmd {
 	return func() tea.Msg { return ToastMsg{Text: text, Level: level} }
 }
+
+// Now is the session's account time (Clocks.Account).
+func (c *Common) Now() time.Time { return c.Clocks.Account() }
+
+// Wall is the session's real time (Clocks.Wall).
+func (c *Common) Wall() time.Time { return c.Clocks.Wall() }

@@ -8,12 +8,11 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 func TestLiveMsgTouches(t *testing.T) {
 	applied := func(kind storage.Kind, id, cus string) LiveMsg {
-		return LiveMsg{Notice: webhookd.Notice{Result: storage.ApplyResult{
+		return LiveMsg{Change: storage.Change{Result: storage.ApplyResult{
 			Kind: kind, ObjectID: id, Customer: cus, Verdict: storage.VerdictApplied}}}
 	}
 	m := applied(storage.KindInvoice, "in_1", "cus_1")
@@ -34,11 +33,11 @@ func TestLiveMsgTouches(t *testing.T) {
 		}
 	}
 	dup := m
-	dup.Notice.Result.Verdict = storage.VerdictDuplicate
+	dup.Change.Result.Verdict = storage.VerdictDuplicate
 	if dup.Touches(storage.KindInvoice, "in_1") {
 		t.Error("a duplicate changed nothing but touches")
 	}
-	if !(LiveMsg{Notice: webhookd.Notice{Reload: true}}).Touches(storage.KindDispute, "dp_9") {
+	if !(LiveMsg{Change: storage.Change{Reload: true}}).Touches(storage.KindDispute, "dp_9") {
 		t.Error("Reload must touch every page")
 	}
 }

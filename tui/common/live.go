@@ -2,26 +2,34 @@ package common
 
 import (
 	"github.com/paydesk/paydesk/storage"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
-// LiveMsg carries one notice of the live bus to every page on the stack.
-// The root model reads the bus one notice per command and re-arms it, so a
-// page never blocks on the bus; it only decides whether the notice touches
-// what it shows (Touches) and reloads from the cache if so.
-type LiveMsg struct{ Notice webhookd.Notice }
+// LiveMsg carries one change of the store's feed (storage.Change: an
+// event from a webhook, catch-up or replay, a backfill page, a refetch, an
+// intent or audit write, a rejected delivery) to every page on the stack.
+// The root model reads the feed one change per command and re-arms it, so
+// a page never blocks on the feed; it only decides whether the change
+// touches what it shows (Touches) and reloads from the cache if so.
+type LiveMsg struct{ Change storage.Change }
 
-// Touches reports whether the notice may change an object of kind with
-// id (or, for a customer id, anything of that customer). A Reload notice
-// touches everything.
+// Touches reports whether the change may alter an object of kind with
+// id (or, for a customer id, anything of that customer). A Reload change
+// touches everything; a backfill page (no object id) touches every object
+// of its kind and every customer's related lists.
 func (m LiveMsg) Touches(kind storage.Kind, id string) bool {
-	n := m.Notice
+	n := m.Change
 	if n.Reload {
 		return true
 	}
 	r := n.Result
 	if !r.Changed() {
 		return false
+	}
+	if r.ObjectID == "" {
+		if kind == "" {
+			kind, _ = storage.KindOfID(id)
+		}
+		return r.Kind == kind || kind == storage.KindCustomer
 	}
 	if r.ObjectID == id && (kind == "" || r.Kind == kind) {
 		return true

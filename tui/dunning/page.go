@@ -5,7 +5,7 @@
 // root to open the customer (common.OpenObjectMsg), i the invoice; p asks
 // for a retry now (common.ActionRequestMsg with billing.ActionInvoicePay),
 // which the root routes to the money-actions form. The page recomputes when
-// root broadcasts a common.LiveMsg (or a bare webhookd.Notice) that changed
+// root broadcasts a common.LiveMsg (or a bare storage.Change) that changed
 // an invoice, subscription or charge, and on common.RefreshMsg.
 package dunning
 
@@ -20,7 +20,6 @@ import (
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/widget"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // Page is the Dunning view.
@@ -102,8 +101,8 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		return p, nil
 	case common.LiveMsg:
-		return p, p.onNotice(msg.Notice)
-	case webhookd.Notice:
+		return p, p.onNotice(msg.Change)
+	case storage.Change:
 		return p, p.onNotice(msg)
 	case common.RefreshMsg:
 		return p, p.load()
@@ -115,7 +114,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 
 // onNotice recomputes when a delivery changed an invoice, subscription or
 // charge (or the bus lost notices).
-func (p *Page) onNotice(n webhookd.Notice) tea.Cmd {
+func (p *Page) onNotice(n storage.Change) tea.Cmd {
 	if n.Reload || (n.Result.Changed() && touchesDunning(n.Result.Kind)) {
 		return p.load()
 	}

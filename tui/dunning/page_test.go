@@ -1,7 +1,6 @@
 package dunning_test
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"log/slog"
@@ -23,7 +22,6 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/dunning"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 func loadedStore(t *testing.T) *storage.Store {
@@ -47,11 +45,8 @@ func start(t *testing.T, c *common.Common) (*teatest.TestModel, *pagetest.Harnes
 	return tm, h
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 func key(tm *teatest.TestModel, k string) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
@@ -208,7 +203,7 @@ func TestLiveRecompute(t *testing.T) {
 	if err != nil || res.Verdict != storage.VerdictApplied {
 		t.Fatalf("apply: %+v %v", res, err)
 	}
-	tm.Send(common.LiveMsg{Notice: webhookd.Notice{Result: res}})
+	tm.Send(common.LiveMsg{Change: storage.Change{Result: res}})
 	waitFor(t, tm, "2 subscriptions  ¥3,000 · $41.67")
 	view := final(t, tm)
 	if strings.Contains(view, "sub_A") || !strings.Contains(view, "inv  in_A") || !strings.Contains(view, "Worklist · 4 in dunning") {

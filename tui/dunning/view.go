@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	bd "github.com/paydesk/paydesk/billing/dunning"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/widget"
@@ -90,11 +91,11 @@ func (p *Page) top(declines int) []string {
 		head,
 		ansi.Truncate(st.Muted.Render(fmt.Sprintf("Cohort: invoices with a failed payment in the window (%s)",
 			plural(r.Failed.Count, "attempt", "attempts"))), max(1, p.width), "…"),
-		label("Failed") + fmt.Sprintf("%-17s", plural(r.Cohort.Invoices.Count, "invoice", "invoices")) + money(r.Cohort.Invoices.Amount) + st.Muted.Render(" due"),
+		label("Failed") + fmt.Sprintf("%-17s", plural(r.Cohort.Invoices.Count, "invoice", "invoices")) + amounts(r.Cohort.Invoices.Amount) + st.Muted.Render(" due"),
 		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Cohort.Recovered.Count, "invoice", "invoices")) + recovered(r.Cohort.Recovered, st.Muted.Render(" paid since")),
 		label("Recovery rate") + rateLine,
-		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(money(r.AtRisk.Amount)) + unpriced(st.Muted.Render, r.AtRisk.Unpriced),
-		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(money(r.Churned.Amount)) + st.Muted.Render(" MRR lost") + unpriced(st.Muted.Render, r.Churned.Unpriced),
+		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(amounts(r.AtRisk.Amount)) + unpriced(st.Muted.Render, r.AtRisk.Unpriced),
+		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(amounts(r.Churned.Amount)) + st.Muted.Render(" MRR lost") + unpriced(st.Muted.Render, r.Churned.Unpriced),
 		"",
 	}
 	out = append(out, seriesLines(r.Days, func(s string) string { return st.Label.Render(s) })...)
@@ -121,7 +122,7 @@ func (p *Page) top(declines int) []string {
 			break
 		}
 		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
-		out = append(out, fmt.Sprintf("  %s %4d  %-12s %s", widget.Cell(d.Code, 22, false), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), money(d.Amount)))
+		out = append(out, fmt.Sprintf("  %s %4d  %-12s %s", widget.Cell(d.Code, 22, false), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), amounts(d.Amount)))
 	}
 	return append(out, "")
 }
@@ -190,7 +191,7 @@ func (p *Page) table(rows int) []string {
 			next = format.Relative(time.Unix(it.NextAttempt, 0), now)
 		}
 		vals := []string{kind, it.ID, orDash(it.CustomerName, it.Customer), it.Status, fmt.Sprint(it.Attempts),
-			orDash(it.LastDecline, ""), next, format.Money(it.AmountDue, it.Currency)}
+			orDash(it.LastDecline, ""), next, money.Format(it.AmountDue, it.Currency)}
 		var cells []string
 		for j, c := range columns {
 			if !shown[j] {
@@ -215,13 +216,13 @@ func (p *Page) table(rows int) []string {
 	return out
 }
 
-func money(a bd.Amounts) string {
+func amounts(a bd.Amounts) string {
 	if len(a) == 0 {
 		return "-"
 	}
 	var parts []string
 	for _, cur := range a.Currencies() {
-		parts = append(parts, format.Money(a[cur], cur))
+		parts = append(parts, money.Format(a[cur], cur))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -232,7 +233,7 @@ func recovered(t bd.Tally, suffix string) string {
 	if t.Count == 0 {
 		return ""
 	}
-	return money(t.Amount) + suffix
+	return amounts(t.Amount) + suffix
 }
 
 func pct(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }

@@ -3,10 +3,10 @@ package resources
 import (
 	"fmt"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
 
@@ -26,7 +26,7 @@ func NewCustomer(c *common.Common, id string) *Detail {
 func customerBody(d *Detail, b *sections) {
 	e := safeEnv(d.env)
 	cu := decode[customerJSON](e.Raw)
-	balance := format.Balance(e.Amount, e.Currency)
+	balance := money.Balance(e.Amount, e.Currency)
 	switch {
 	case e.Currency == "" && e.Amount == 0:
 		balance = "-" // never billed: no currency yet
@@ -118,7 +118,7 @@ func customerBody(d *Detail, b *sections) {
 	rows = rows[:0]
 	for _, t := range txs {
 		tj := decode[balanceTxnJSON](t.Raw)
-		rows = append(rows, []string{t.ID, format.Balance(t.Amount, t.Currency), format.Balance(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
+		rows = append(rows, []string{t.ID, money.Balance(t.Amount, t.Currency), money.Balance(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
 	}
 	b.linkRows(storage.KindBalanceTransaction, txs)
 	b.list(txnCols, rows, more, "no balance transactions")

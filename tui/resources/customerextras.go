@@ -10,6 +10,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
 )
@@ -170,12 +171,12 @@ func (b *sections) nextBill() string {
 		if at == 0 {
 			at = u.inv.PeriodEnd
 		}
-		line := format.Money(u.inv.AmountDue, u.inv.Currency)
+		line := money.Format(u.inv.AmountDue, u.inv.Currency)
 		if at != 0 {
 			line += " on " + format.Stamp(at, d.c.Loc) + " " + s.Muted.Render("("+relUnix(d.c, at)+")")
 		}
 		if u.inv.AmountDue != u.inv.Total {
-			line += "  " + s.Muted.Render("total "+format.Money(u.inv.Total, u.inv.Currency)+", balance applied")
+			line += "  " + s.Muted.Render("total "+money.Format(u.inv.Total, u.inv.Currency)+", balance applied")
 		}
 		return line + "  " + s.Muted.Render("(Stripe's upcoming invoice)")
 	case u.state == upcomingLoading:

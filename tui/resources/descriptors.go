@@ -6,6 +6,7 @@ package resources
 import (
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -42,7 +43,7 @@ func Customers() *table.Descriptor {
 			if e.Deleted {
 				state = "deleted"
 			}
-			balance := format.Balance(e.Amount, e.Currency)
+			balance := money.Balance(e.Amount, e.Currency)
 			if e.Currency == "" && e.Amount == 0 {
 				balance = "-" // never billed: no currency, "0.00" would read as an amount
 			}
@@ -104,7 +105,7 @@ func Invoices() *table.Descriptor {
 			if who == "" {
 				who = e.Customer
 			}
-			return []string{orDash(e.Number), e.Status, format.Money(e.Amount, e.Currency), who,
+			return []string{orDash(e.Number), e.Status, money.Format(e.Amount, e.Currency), who,
 				itoa(in.AttemptCount), relUnix(c, in.NextPaymentAttempt), e.ID, date(c, e.Created)}
 		},
 		Filters: statusFilters("open", "paid", "draft", "uncollectible", "void"),
@@ -132,7 +133,7 @@ func Disputes() *table.Descriptor {
 			if !needsResponse(e.Status) {
 				due = "-"
 			}
-			return []string{e.ID, e.Status, orDash(d.Reason), format.Money(e.Amount, e.Currency), due, customerEmail(c, e.Customer), date(c, e.Created)}
+			return []string{e.ID, e.Status, orDash(d.Reason), money.Format(e.Amount, e.Currency), due, customerEmail(c, e.Customer), date(c, e.Created)}
 		},
 		// Default: the disputes that need a response, soonest evidence
 		// deadline first (idx/dispute/status_at holds evidence due_by).
@@ -163,7 +164,7 @@ func Credit() *table.Descriptor {
 			{Title: "Last balance transaction", Width: 24, Flex: true, Min: 12, Priority: 2},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
-			return []string{e.ID, orDash(e.Name), orDash(e.Email), format.Balance(e.Amount, e.Currency), lastTxn(c, e.ID)}
+			return []string{e.ID, orDash(e.Name), orDash(e.Email), money.Balance(e.Amount, e.Currency), lastTxn(c, e.ID)}
 		},
 		Filters: []table.Filter{
 			{Label: "non-zero", Balance: storage.BalanceNonZero},
@@ -188,7 +189,7 @@ func lastTxn(c *common.Common, customer string) string {
 	}
 	t := p.Items[0]
 	tj := decode[balanceTxnJSON](t.Raw)
-	s := format.Balance(t.Amount, t.Currency) + " " + date(c, t.Created)
+	s := money.Balance(t.Amount, t.Currency) + " " + date(c, t.Created)
 	if tj.Description != "" {
 		s += " " + tj.Description
 	}

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
@@ -134,7 +135,7 @@ func (d *Detail) render() {
 	d.links, d.selLine = d.links[:0], -1
 	if d.err != nil {
 		if errors.Is(d.err, storage.ErrNotFound) {
-			b.line(d.c.Styles.Warn.Render(d.id + " is not in the cache"))
+			b.line(d.c.Styles.Warn.Render(common.NotCached(d.id)))
 		} else {
 			b.line(d.c.Styles.Bad.Render("cannot read " + d.id + ": " + d.err.Error()))
 		}
@@ -233,10 +234,10 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 	case common.LiveMsg:
 		cus := d.env.Customer
-		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Notice.Result.Customer == cus) {
+		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Change.Result.Customer == cus) {
 			d.reload()
 		}
-		if d.fetch != nil && upcomingTouched(d, msg.Notice.Result, msg.Notice.Reload) {
+		if d.fetch != nil && upcomingTouched(d, msg.Change.Result, msg.Change.Reload) {
 			return d, d.fetchCmd()
 		}
 		return d, nil
@@ -327,7 +328,7 @@ func (d *Detail) linkAction(k string) (tea.Cmd, bool) {
 		}
 		env, err := d.c.Store.Get(l.kind, l.id)
 		if err != nil {
-			return common.Toast(common.ToastWarn, a.Label+": "+l.id+" is not in the cache"), true
+			return common.Toast(common.ToastWarn, a.Label+": "+common.NotCached(l.id)), true
 		}
 		return a.Start(d.c, env), true
 	}
@@ -507,7 +508,7 @@ func (b *sections) status(s string) string {
 	return b.d.c.Styles.Status(s).Render(s)
 }
 
-func (b *sections) money(minor int64, currency string) string { return format.Money(minor, currency) }
+func (b *sections) money(minor int64, currency string) string { return money.Format(minor, currency) }
 
 // when prints a unix time with minutes and how far it is from now.
 func (b *sections) when(unix int64) string {

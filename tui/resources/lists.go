@@ -1,9 +1,9 @@
 package resources
 
 import (
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
 
@@ -65,7 +65,7 @@ func Charges() *table.Descriptor {
 			{Title: "Created", Width: 10, Priority: 1},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
-			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), failure(decode[chargeJSON](e.Raw)), payer(e), date(c, e.Created)}
+			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), failure(decode[chargeJSON](e.Raw)), payer(e), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "failed", "pending"),
 		Sorts:   table.DefaultSorts,
@@ -92,7 +92,7 @@ func PaymentIntents() *table.Descriptor {
 			if pj.LastPaymentError != nil {
 				last = orDash(firstNonEmpty(pj.LastPaymentError.DeclineCode, pj.LastPaymentError.Code))
 			}
-			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), last, payer(e), date(c, e.Created)}
+			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), last, payer(e), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "requires_payment_method", "requires_action", "processing", "requires_capture", "canceled"),
 		Sorts:   table.DefaultSorts,
@@ -115,7 +115,7 @@ func Refunds() *table.Descriptor {
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			rj := decode[refundJSON](e.Raw)
-			return []string{e.ID, e.Status, format.Money(e.Amount, e.Currency), orDash(rj.Reason), string(rj.Charge), orDash(e.Customer), date(c, e.Created)}
+			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), orDash(rj.Reason), string(rj.Charge), orDash(e.Customer), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "pending", "failed", "canceled"),
 		Sorts:   table.DefaultSorts,
@@ -130,7 +130,7 @@ func BalanceTransactions() *table.Descriptor {
 		Columns: txnCols,
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			tj := decode[balanceTxnJSON](e.Raw)
-			return []string{e.ID, format.Balance(e.Amount, e.Currency), format.Balance(tj.EndingBalance, e.Currency), orDash(tj.Type), orDash(tj.Description), date(c, e.Created)}
+			return []string{e.ID, money.Balance(e.Amount, e.Currency), money.Balance(tj.EndingBalance, e.Currency), orDash(tj.Type), orDash(tj.Description), date(c, e.Created)}
 		},
 		Sorts: table.DefaultSorts,
 	}

@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
-	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
 
@@ -15,7 +15,7 @@ import (
 // (the tiers below the items); never a made-up 0.00.
 func unitAmount(p price) string {
 	if p.UnitAmount != nil {
-		return format.Money(*p.UnitAmount, p.Currency)
+		return money.Format(*p.UnitAmount, p.Currency)
 	}
 	if m := p.Pricing(); m != stripejson.PricingFixed {
 		return string(m)
@@ -43,11 +43,11 @@ func subscriptionAmount(s subscriptionJSON, e storage.Envelope) string {
 	model := strings.Join(models, " + ")
 	switch {
 	case model == "":
-		return format.Money(e.Amount, e.Currency)
+		return money.Format(e.Amount, e.Currency)
 	case !fixed && e.Amount == 0:
 		return model
 	}
-	return format.Money(e.Amount, e.Currency) + " + " + model
+	return money.Format(e.Amount, e.Currency) + " + " + model
 }
 
 // tiers lists a tiered price's tiers under the items: up to how many

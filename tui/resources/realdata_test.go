@@ -19,13 +19,13 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/paydesk/paydesk/billing/dunning"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/sandbox/realdata"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/cli"
 	"github.com/paydesk/paydesk/tui/common"
 	tuidunning "github.com/paydesk/paydesk/tui/dunning"
-	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 	"github.com/paydesk/paydesk/tui/resources"
 	"github.com/paydesk/paydesk/tui/table"
@@ -56,7 +56,7 @@ func newCorpus(t *testing.T) *corpus {
 	}
 	t.Cleanup(func() { st.Close() })
 	srv, err := webhookd.New(webhookd.Config{Secrets: []string{corpusSecret}, Now: func() time.Time { return corpusNow },
-		Logger: slog.New(slog.DiscardHandler)}, st, webhookd.NewBus())
+		Logger: slog.New(slog.DiscardHandler)}, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func checkInvoiceMath(t *testing.T, k *corpus, id string) invoiceFigures {
 		t.Errorf("%s: due %d - paid %d != remaining %d", id, f.AmountDue, f.AmountPaid, f.AmountRemaining)
 	}
 	page := k.page(storage.KindInvoice, id)
-	m := func(v int64) string { return format.Money(v, f.Currency) }
+	m := func(v int64) string { return money.Format(v, f.Currency) }
 	mustMatch(t, id+" page", page, spaced("Subtotal", m(f.Subtotal)), spaced("Total", m(f.Total)),
 		spaced("Amount due", m(f.AmountDue)), spaced("Paid", m(f.AmountPaid)), spaced("Remaining", m(f.AmountRemaining)))
 	for _, d := range f.Discounts {

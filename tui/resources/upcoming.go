@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/format"
@@ -192,7 +193,7 @@ func (b *sections) upcomingLines(inv upcomingInvoiceJSON) {
 	}
 	balance := ""
 	if inv.StartingBalance != 0 {
-		balance = format.Balance(inv.StartingBalance, inv.Currency)
+		balance = money.Balance(inv.StartingBalance, inv.Currency)
 	}
 	at := inv.NextPaymentAttempt
 	if at == 0 {
@@ -233,7 +234,7 @@ func upcomingEstimateLine(d *Detail, s subscriptionJSON, e storage.Envelope) str
 		return subscriptionAmount(s, e) + " on " + format.Stamp(at, d.c.Loc) + " " +
 			d.c.Styles.Muted.Render("("+relUnix(d.c, at)+"; "+string(m)+" items are priced by Stripe from usage and tiers: only its upcoming invoice knows the amount)")
 	}
-	return "about " + format.Money(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
+	return "about " + money.Format(e.Amount, e.Currency) + " on " + format.Stamp(at, d.c.Loc) +
 		" " + d.c.Styles.Muted.Render("("+relUnix(d.c, at)+", from the items; prorations and balance not included)")
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,7 +17,6 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 const upcomingPath = "GET /v1/invoices/upcoming"
@@ -69,20 +69,20 @@ func TestUpcomingInvoiceFromStripe(t *testing.T) {
 	e.Reqs.Reset()
 
 	d, cmd := openSub(e.Session(actenv.Admin), sub.ID)
-	if v := d.View(); !strings.Contains(v, "about "+format.Money(sub.Amount, sub.Currency)) ||
+	if v := d.View(); !strings.Contains(v, "about "+money.Format(sub.Amount, sub.Currency)) ||
 		!strings.Contains(v, "(estimate from the cache, asking Stripe…)") {
 		t.Fatalf("while asking, the page does not show the marked estimate:\n%s", v)
 	}
 	answer(t, d, cmd)
 	v := d.View()
 	for _, l := range want.Lines.Data {
-		if !strings.Contains(v, l.Description) || !strings.Contains(v, format.Money(l.Amount, want.Currency)) {
+		if !strings.Contains(v, l.Description) || !strings.Contains(v, money.Format(l.Amount, want.Currency)) {
 			t.Fatalf("line %q %d missing:\n%s", l.Description, l.Amount, v)
 		}
 	}
 	for label, value := range map[string]string{
-		"Total":      format.Money(want.Total, want.Currency),
-		"Amount due": format.Money(want.AmountDue, want.Currency),
+		"Total":      money.Format(want.Total, want.Currency),
+		"Amount due": money.Format(want.AmountDue, want.Currency),
 		"Billed on":  format.Stamp(want.NextPaymentAttempt, testclock.Zone()),
 	} {
 		if !regexp.MustCompile(`(?m)^  ` + label + ` +` + regexp.QuoteMeta(value)).MatchString(v) {
@@ -131,7 +131,7 @@ func TestUpcomingInvoiceRefetch(t *testing.T) {
 	}
 
 	notice := func(kind storage.Kind, id string) common.LiveMsg {
-		return common.LiveMsg{Notice: webhookd.Notice{Result: storage.ApplyResult{
+		return common.LiveMsg{Change: storage.Change{Result: storage.ApplyResult{
 			EventID: "evt_test", Type: "customer.subscription.updated", Kind: kind, ObjectID: id,
 			Customer: sub.Customer, Verdict: storage.VerdictApplied}}}
 	}
@@ -181,7 +181,7 @@ func TestUpcomingInvoiceOfflineAndError(t *testing.T) {
 	answer(t, d, cmd)
 	e.Drop.Arm(upcomingPath, 0)
 	if v := d.View(); !strings.Contains(v, "(estimate from the cache: "+billing.Explain(lost)+")") ||
-		!strings.Contains(v, "about "+format.Money(sub.Amount, sub.Currency)) {
+		!strings.Contains(v, "about "+money.Format(sub.Amount, sub.Currency)) {
 		t.Fatalf("after a lost answer the page does not keep the explained estimate (%q):\n%s", billing.Explain(lost), v)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/paydesk/paydesk/billing/find"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -269,7 +270,7 @@ func (p *Page) row(e storage.Envelope) string {
 	}
 	amount := ""
 	if e.Currency != "" && e.Kind != storage.KindCustomer {
-		amount = format.Money(e.Amount, e.Currency)
+		amount = money.Format(e.Amount, e.Currency)
 	}
 	cols := []string{pad(e.ID, 28), pad(firstOf(e.Status, "-"), 14), padLeft(amount, 12), pad(clean(who), 32), format.Date(e.Created, p.c.Loc)}
 	return strings.Join(cols, "  ")

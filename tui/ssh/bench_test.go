@@ -16,9 +16,6 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
-
-	"github.com/paydesk/paydesk/storage"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // BenchmarkSessions opens n concurrent PTY sessions from real SSH clients
@@ -40,11 +37,11 @@ func BenchmarkSessions(b *testing.B) {
 }
 
 func benchSessions(b *testing.B, n int) {
-	bus := webhookd.NewBus()
+	st := openFeedStore(b)
 	ana := newTestKey(b, "ana@laptop")
 	ts := startServer(b, []string{ana.line("finance")}, nil, func(c *Config) {
 		c.MaxSessions = n
-		c.Bus = bus
+		c.Feed = st.Feed()
 	})
 	keyPath := filepath.Join(b.TempDir(), "client_key")
 	writeClientKey(b, keyPath, ana)
@@ -70,7 +67,7 @@ func benchSessions(b *testing.B, n int) {
 		}
 
 		start = time.Now()
-		bus.Publish(webhookd.Notice{Delivery: storage.Delivery{Type: "invoice.paid", EventID: fmt.Sprintf("evt_b%d", iter)}})
+		announce(b, st, fmt.Sprintf("evt_b%d", iter))
 		child.expect("seen")
 		fanout := time.Since(start)
 		child.stop()
@@ -212,7 +209,7 @@ func TestHelperSSHClients(t *testing.T) {
 	}
 	for _, want := range []string{"notices=0 ", "notices=1 "} {
 		for _, tm := range terms {
-			if !tm.out.waitFor(want, 30*time.Second) {
+			if !tm.out.WaitFor(want, 30*time.Second) {
 				fail(fmt.Errorf("a session never drew %q", want))
 			}
 		}

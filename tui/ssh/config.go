@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/paydesk/paydesk/webhookd"
+	"github.com/paydesk/paydesk/storage"
 )
 
 // Defaults for the zero values of Config.
@@ -49,9 +49,9 @@ type Config struct {
 	// negative disables the periodic recheck (Recheck can still be called).
 	RecheckInterval time.Duration
 
-	// Bus, when set, is subscribed once per session with a queue of
-	// BusBuffer notices (Session.Notices).
-	Bus       *webhookd.Bus
+	// Feed, when set (a store's change feed), is subscribed once per
+	// session with a queue of BusBuffer changes (Session.Notices).
+	Feed      *storage.Feed
 	BusBuffer int
 
 	Logger *slog.Logger

@@ -2,7 +2,7 @@
 // serve`), with charmbracelet/wish. Every SSH session gets its own
 // tea.Program (wish's bubbletea middleware, alt screen), its own window size
 // and a lipgloss renderer made by bm.MakeRenderer so colours follow the
-// client's terminal, and its own queue on the shared live bus. The model a
+// client's terminal, and its own queue on the store's change feed. The model a
 // session runs is built by a factory the caller gives to New; this package
 // knows nothing of the console's pages.
 //
@@ -12,17 +12,14 @@
 //		Addr:               flagAddr, // default 127.0.0.1:2222
 //		HostKeyPath:        filepath.Join(dataDir, "ssh_host_ed25519"),
 //		AuthorizedKeysPath: filepath.Join(configDir, "authorized_keys"),
-//		Bus:                bus, // the webhookd.Bus of this process
 //		Logger:             logger,
 //	}, func(sess ssh.Session) (tea.Model, error) {
 //		c := common.New(common.Common{
-//			Store: store, Billing: client, Bus: bus, Account: acct, Mode: mode,
-//			Operator: sess.Operator(), Renderer: sess.Renderer,
+//			Store: store, Billing: client, Receiving: true, Account: acct, Mode: mode,
+//			Operator: sess.Operator(), Authorize: sess.Authorize, Renderer: sess.Renderer,
 //			Width: sess.Width, Height: sess.Height, Logger: logger,
 //		})
-//		// the root model reads sess.Notices (not Bus.Subscribe) and calls
-//		// sess.Authorize(action) right before recording a mutation
-//		return tui.NewRoot(c, sess.Notices, sess.Authorize), nil
+//		return tui.New(c), nil // subscribes to store's feed; sess.Authorize is asked before each mutation
 //	})
 //	go srv.ListenAndServe()
 //	defer srv.Shutdown(ctx)
@@ -94,11 +91,12 @@
 //
 // # Live events
 //
-// When Config.Bus is set, each session subscribes to it with its own queue
-// of Config.BusBuffer notices (Session.Notices) and the server closes that
-// subscription when the session ends. webhookd.Bus.Publish never blocks:
+// The console's root model subscribes to the store's change feed itself
+// (storage.Store.Subscribe). A model that does not, when Config.Feed is set,
+// gets its own queue of Config.BusBuffer changes (Session.Notices) and the
+// server closes that subscription when the session ends. The feed never blocks:
 // a session that does not read (a stalled terminal, a busy model) loses
 // notices once its queue is full and its next notice carries Reload, while
-// every other session keeps receiving. The console reads Session.Notices
-// one notice per tea.Cmd and re-arms; it must not subscribe again itself.
+// every other session keeps receiving. Such a model reads Session.Notices
+// one change per tea.Cmd and re-arms.
 package ssh

@@ -1,7 +1,6 @@
 package ssh
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +20,8 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/webhookd"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
+	"github.com/paydesk/paydesk/storage"
 )
 
 // testKey is a client key pair and its identity.
@@ -66,7 +65,7 @@ type testServer struct {
 	addr     string
 	keysPath string
 	dir      string
-	logs     *syncBuffer
+	logs     *testkit.SyncBuffer
 }
 
 func startServer(t testing.TB, keyLines []string, factory Factory, tweak func(*Config)) *testServer {
@@ -74,7 +73,7 @@ func startServer(t testing.TB, keyLines []string, factory Factory, tweak func(*C
 	dir := t.TempDir()
 	keysPath := filepath.Join(dir, "authorized_keys")
 	writeKeys(t, keysPath, keyLines...)
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	cfg := Config{
 		HostKeyPath:        filepath.Join(dir, "data", "ssh_host_ed25519"),
 		AuthorizedKeysPath: keysPath,
@@ -128,8 +127,8 @@ type term struct {
 	client *gossh.Client
 	sess   *gossh.Session
 	stdin  io.Writer
-	out    *syncBuffer
-	errOut *syncBuffer
+	out    *testkit.SyncBuffer
+	errOut *testkit.SyncBuffer
 	stdout io.Reader
 	waited chan error
 }
@@ -165,7 +164,7 @@ func startTermAnswering(t testing.TB, c *gossh.Client, termName string, w, h int
 	if err != nil {
 		return nil, fmt.Errorf("new session: %w", err)
 	}
-	tm := &term{t: t, client: c, sess: sess, out: &syncBuffer{}, errOut: &syncBuffer{}, waited: make(chan error, 1)}
+	tm := &term{t: t, client: c, sess: sess, out: &testkit.SyncBuffer{}, errOut: &testkit.SyncBuffer{}, waited: make(chan error, 1)}
 	if tm.stdin, err = sess.StdinPipe(); err != nil {
 		return nil, err
 	}
@@ -205,7 +204,7 @@ func (tm *term) send(s string) {
 // waitOut waits until the output holds want; it fails the test after 10 s.
 func (tm *term) waitOut(want string) {
 	tm.t.Helper()
-	if !tm.out.waitFor(want, 10*time.Second) {
+	if !tm.out.WaitFor(want, 10*time.Second) {
 		tm.t.Fatalf("output never showed %q; tail:\n%q", want, tail(tm.out.String(), 400))
 	}
 }
@@ -240,35 +239,6 @@ func tail(s string, n int) string {
 	return s
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and many readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) waitFor(want string, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if strings.Contains(b.String(), want) {
-			return true
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return strings.Contains(b.String(), want)
-}
-
 // testModel shows who the session is and counts live notices.
 //   - "lazy@…" keys do not read the bus until 'g' is typed;
 //   - 'a' runs the action-time check for a refund and shows the answer;
@@ -286,7 +256,7 @@ type testModel struct {
 }
 
 type noticeMsg struct {
-	n  webhookd.Notice
+	n  storage.Change
 	ok bool
 }
 
@@ -367,4 +337,25 @@ func (m *testModel) View() string {
 		rows[i] = fmt.Sprintf("%04d %s %s", i, status, strings.Repeat(fmt.Sprint(m.notices%10), m.width))
 	}
 	return strings.Join(rows, "\n")
+}
+
+// openFeedStore opens a cache in a temp dir whose change feed the sessions
+// subscribe to.
+func openFeedStore(t testing.TB) *storage.Store {
+	t.Helper()
+	st, err := storage.Open(filepath.Join(t.TempDir(), "cache.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// announce logs one delivery of an invoice.paid event, a committed write
+// the store announces to every subscribed session.
+func announce(t testing.TB, st *storage.Store, eventID string) {
+	t.Helper()
+	if _, err := st.AppendDelivery(storage.Delivery{Type: "invoice.paid", EventID: eventID, Verdict: storage.VerdictRejected}); err != nil {
+		t.Fatal(err)
+	}
 }

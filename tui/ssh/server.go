@@ -268,8 +268,8 @@ func (s *Server) program(sess charmssh.Session) *tea.Program {
 
 	live.input = newInputPump(sess)
 	renderer := bm.MakeRenderer(newQueryingSession(sess, live.input))
-	if s.cfg.Bus != nil {
-		live.sub = s.cfg.Bus.Subscribe(s.cfg.BusBuffer)
+	if s.cfg.Feed != nil {
+		live.sub = s.cfg.Feed.Subscribe(s.cfg.BusBuffer)
 	}
 	model, err := s.factory(Session{
 		Identity:   id,

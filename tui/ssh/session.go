@@ -10,8 +10,8 @@ import (
 	charmssh "github.com/charmbracelet/ssh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // Factory builds the model one SSH session runs. It is called once per
@@ -19,7 +19,7 @@ import (
 // session with exit status 1 (the error is logged, not shown). A model
 // with a Close() method is closed once when its session ends, however it
 // ends (quit, disconnect, idle, removed key, shutdown): tui.Model releases
-// its live-bus subscription there.
+// its change-feed subscription there.
 type Factory func(sess Session) (tea.Model, error)
 
 // Session is what the factory gets to build one session's console.
@@ -35,9 +35,9 @@ type Session struct {
 	// Renderer is this session's lipgloss renderer (bm.MakeRenderer): build
 	// every style of the session from it, never from the default renderer.
 	Renderer *lipgloss.Renderer
-	// Notices is this session's own queue on Config.Bus (nil without a
-	// bus). The server closes it when the session ends.
-	Notices *webhookd.Subscription
+	// Notices is this session's own queue on Config.Feed (nil without a
+	// feed). The server closes it when the session ends.
+	Notices *storage.Subscription
 	// RemoteAddr is the client's address.
 	RemoteAddr net.Addr
 
@@ -77,7 +77,7 @@ type liveSession struct {
 	sess    charmssh.Session
 	program *tea.Program
 	model   tea.Model // closed by release when it has Close()
-	sub     *webhookd.Subscription
+	sub     *storage.Subscription
 	started time.Time
 	input   *inputPump
 

@@ -9,10 +9,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
 	gossh "golang.org/x/crypto/ssh"
-
-	"github.com/paydesk/paydesk/storage"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 func TestSessionWithoutPTYGetsMessage(t *testing.T) {
@@ -32,7 +30,7 @@ func TestSessionWithoutPTYGetsMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.SyncBuffer
 	sess.Stdout, sess.Stderr = &stdout, &stderr
 	err = sess.Run("")
 	if st := exitStatus(err); st != 1 {
@@ -193,7 +191,7 @@ func TestFanOutToManySessionsWithStalledOnes(t *testing.T) {
 		buffer  = 8
 		notices = 40
 	)
-	bus := webhookd.NewBus()
+	st := openFeedStore(t)
 	keys := make([]testKey, fast)
 	lines := make([]string, 0, fast+2)
 	for i := range keys {
@@ -204,7 +202,7 @@ func TestFanOutToManySessionsWithStalledOnes(t *testing.T) {
 	heavy := newTestKey(t, "heavy@team")
 	lines = append(lines, lazy.line("viewer"), heavy.line("viewer"))
 	ts := startServer(t, lines, nil, func(c *Config) {
-		c.Bus = bus
+		c.Feed = st.Feed()
 		c.BusBuffer = buffer
 		c.MaxSessions = fast + 2
 	})
@@ -242,14 +240,14 @@ func TestFanOutToManySessionsWithStalledOnes(t *testing.T) {
 		tm.waitOut(fmt.Sprintf("operator=staff%02d@team", i))
 	}
 	lazyTerm.waitOut("operator=lazy@team")
-	if n := bus.Subscribers(); n != fast+2 {
+	if n := st.Feed().Subscribers(); n != fast+2 {
 		t.Fatalf("%d bus subscribers, want one per session (%d)", n, fast+2)
 	}
 
 	// Publish one event at a time and wait until every fast session drew
 	// it, so a fast session never legitimately falls behind its buffer.
 	for i := 1; i <= notices; i++ {
-		bus.Publish(webhookd.Notice{Delivery: storage.Delivery{Type: "invoice.paid", EventID: fmt.Sprintf("evt_%d", i)}})
+		announce(t, st, fmt.Sprintf("evt_%d", i))
 		for _, tm := range terms {
 			tm.waitOut(fmt.Sprintf("notices=%d ", i))
 		}
@@ -263,7 +261,7 @@ func TestFanOutToManySessionsWithStalledOnes(t *testing.T) {
 	// were dropped, and its next read says Reload.
 	lazyTerm.send("g")
 	lazyTerm.waitOut(fmt.Sprintf("notices=%d reload=true", buffer))
-	dropped := bus.Dropped()
+	dropped := st.Feed().Dropped()
 	if dropped < uint64(notices-buffer) {
 		t.Fatalf("bus dropped %d notices, want at least the lazy session's %d", dropped, notices-buffer)
 	}

@@ -238,12 +238,15 @@ const (
 
 // touched says how a notice affects the page.
 func (m *Model) touched(msg common.LiveMsg) touch {
-	n := msg.Notice
+	n := msg.Change
 	if n.Reload {
 		return touchVisible
 	}
 	if !n.Result.Changed() || n.Result.Kind != m.d.Kind {
 		return touchNone
+	}
+	if n.Result.ObjectID == "" { // a backfill page of this kind
+		return touchVisible
 	}
 	for _, r := range m.rows {
 		if r.env.ID == n.Result.ObjectID {

@@ -8,10 +8,10 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/goldens"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 	"github.com/paydesk/paydesk/tui/webhooks"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // TestScrolledTailMarksNewDeliveries: with the cursor down the tail, a
@@ -25,11 +25,14 @@ func TestScrolledTailMarksNewDeliveries(t *testing.T) {
 	waitFor(t, tm, "in_F")
 	press(tm, tea.KeyDown, 9) // the oldest row: the view scrolls
 	waitFor(t, tm, "↑")
+	sub := store.Subscribe(4)
+	defer sub.Close()
 	d := storage.Delivery{At: at(12, 0, 5).UnixNano(), Source: "webhook", Status: 200}
 	if _, err := store.ApplyEvent(event("evt_09", "invoice.paid", at(12, 0, 5), object("in_F", nil), storage.APIVersion), &d); err != nil {
 		t.Fatal(err)
 	}
-	tm.Send(webhookd.Notice{})
+	change, _ := sub.Next() // what the store announced, as the root would forward it
+	tm.Send(common.LiveMsg{Change: change})
 	waitFor(t, tm, "↑ 1 new · g newest")
 	p := listPage(t, h)
 	if help := p.ShortHelp(); len(help) == 0 || help[0].Help().Key != "g" {

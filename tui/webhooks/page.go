@@ -7,7 +7,7 @@
 // JSON (searchable) and the diff of the object against the previous event
 // for the same object; and replay of a stored event into the cache.
 //
-// The root broadcasts common.LiveMsg (a bare webhookd.Notice works too) for
+// The root broadcasts common.LiveMsg (a bare storage.Change works too) for
 // every delivery on its bus subscription; the page then reads the log after the last seq it showed, so it never misses
 // or repeats a delivery even when the bus dropped notices.
 package webhooks
@@ -22,7 +22,6 @@ import (
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/widget"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 const (
@@ -204,8 +203,8 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case loadedMsg:
 		return p, p.onLoaded(msg)
 	case common.LiveMsg:
-		return p, p.onNotice(msg.Notice)
-	case webhookd.Notice:
+		return p, p.onNotice(msg.Change)
+	case storage.Change:
 		return p, p.onNotice(msg)
 	case common.RefreshMsg:
 		return p, p.load(true)
@@ -234,8 +233,12 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 }
 
 // onNotice reads what was logged since the last delivery shown; every
-// delivery counts, rejected ones included.
-func (p *Page) onNotice(n webhookd.Notice) tea.Cmd {
+// delivery counts, rejected ones included. Changes that log no delivery
+// (backfill pages, refetches, intents, audit) are not the page's business.
+func (p *Page) onNotice(n storage.Change) tea.Cmd {
+	if !n.Reload && n.Delivery.Seq == 0 {
+		return nil
+	}
 	if p.paused {
 		p.pending++
 		return nil

@@ -15,7 +15,6 @@ import (
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
 	"github.com/paydesk/paydesk/tui/webhooks"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 var now = at(12, 0, 0)
@@ -28,11 +27,8 @@ func start(t *testing.T, c *common.Common) (*teatest.TestModel, *pagetest.Harnes
 	return tm, h
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-}
+// waitFor is pagetest.WaitFor.
+var waitFor = pagetest.WaitFor
 
 func typeKeys(tm *teatest.TestModel, s string) {
 	for _, r := range s {
@@ -205,7 +201,10 @@ func TestReplay(t *testing.T) {
 	}
 }
 
-func webhookNotice() webhookd.Notice { return webhookd.Notice{} }
+// webhookNotice is the change a logged delivery announces.
+func webhookNotice() storage.Change {
+	return storage.Change{Op: storage.OpDelivery, Delivery: storage.Delivery{Seq: 99}}
+}
 
 // TestQuietWarning: two hours after the last delivery the panel says so; an
 // empty log says no webhook ever arrived.

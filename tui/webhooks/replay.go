@@ -7,12 +7,11 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // Replay returns a command that re-applies d's stored event to the cache
-// (storage.ReplayEvent, receipt source "replay"), publishes the receipt on
-// the session's bus so every open screen refreshes, and reports the
+// (storage.ReplayEvent, receipt source "replay"; the store announces it so
+// every open screen of every session refreshes) and reports the
 // verdict. It refuses in read-only sessions and for deliveries whose event
 // was never stored (rejected requests).
 func Replay(c *common.Common, d storage.Delivery) tea.Cmd {
@@ -22,13 +21,10 @@ func Replay(c *common.Common, d storage.Delivery) tea.Cmd {
 	case d.EventID == "" || d.Verdict == storage.VerdictRejected:
 		return common.Toast(common.ToastWarn, "replay: this request was rejected; no stored event to replay")
 	}
-	store, bus, now := c.Store, c.Bus, c.Wall()
+	store, now := c.Store, c.Wall()
 	return func() tea.Msg {
-		r := storage.Delivery{At: now.UnixNano(), Source: webhookd.SourceReplay}
+		r := storage.Delivery{At: now.UnixNano(), Source: storage.SourceReplay}
 		res, err := store.ReplayEvent(d.EventID, &r)
-		if err == nil && bus != nil {
-			bus.Publish(webhookd.Notice{Delivery: r, Result: res})
-		}
 		return replayedMsg{eventID: d.EventID, res: res, err: err}
 	}
 }

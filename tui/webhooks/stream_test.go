@@ -57,8 +57,7 @@ func TestStreamFromReceiver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	bus := webhookd.NewBus()
-	srv, err := webhookd.New(webhookd.Config{Now: streamNow, Secrets: []string{streamSecret}, Logger: slog.New(slog.DiscardHandler)}, store, bus)
+	srv, err := webhookd.New(webhookd.Config{Now: streamNow, Secrets: []string{streamSecret}, Logger: slog.New(slog.DiscardHandler)}, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,18 +70,18 @@ func TestStreamFromReceiver(t *testing.T) {
 	url := "http://" + ln.Addr().String() + webhookd.DefaultPath
 
 	c := pagetest.Session(store, streamNow())
-	c.Now = streamNow
-	c.Bus = bus
+	c.Clocks.Account = streamNow
+	c.Receiving = true
 	h := pagetest.New(webhooks.New(c))
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(pagetest.Width, pagetest.Height))
-	sub := bus.Subscribe(1024)
+	sub := store.Subscribe(1024)
 	go func() {
 		for {
 			n, ok := sub.Next()
 			if !ok {
 				return
 			}
-			tm.Send(common.LiveMsg{Notice: n}) // as the root broadcasts it
+			tm.Send(common.LiveMsg{Change: n}) // as the root broadcasts it
 		}
 	}()
 	defer sub.Close()

@@ -13,7 +13,6 @@ import (
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 	"github.com/paydesk/paydesk/tui/widget"
-	"github.com/paydesk/paydesk/webhookd"
 )
 
 // View draws the page.
@@ -121,7 +120,7 @@ func quietWarning(s storage.DeliveryStats, now time.Time) string {
 		return "! no webhook has ever arrived: register the endpoint with Stripe (or run `stripe listen`) and check the signing secret"
 	}
 	quiet, known := time.Duration(0), false
-	if at, ok := s.LastBySource[webhookd.SourceWebhook]; ok {
+	if at, ok := s.LastBySource[storage.SourceWebhook]; ok {
 		quiet, known = now.Sub(at), true
 	}
 	if known && quiet <= QuietAfter {
@@ -133,7 +132,7 @@ func quietWarning(s storage.DeliveryStats, now time.Time) string {
 	} else if gap := now.Sub(s.Last); gap > StatsWindow {
 		span = format.Span(gap)
 	}
-	if n := s.Sources[webhookd.SourceCatchUp]; n > 0 {
+	if n := s.Sources[storage.SourceCatchUp]; n > 0 {
 		events := "events"
 		if n == 1 {
 			events = "event"

@@ -1,7 +1,7 @@
 // Package actenv builds what the money-action tests of the console need:
 // a seeded billing/sandbox on loopback, a real cache file backfilled from
 // it, webhookd receiving the sandbox's signed webhooks into that cache
-// (publishing on a live bus), billing.Actions over them and a session
+// (whose feed announces them), billing.Actions over them and a session
 // Common, all on a fixed business clock.
 package actenv
 
@@ -10,19 +10,17 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/billing/sandbox/testkit"
+	"github.com/paydesk/paydesk/billing/stripejson"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -53,10 +51,11 @@ type Env struct {
 	Store  *storage.Store
 	Client *billing.Client
 	Acts   *billing.Actions
-	Bus    *webhookd.Bus
-	Reqs   *RequestLog
-	// Drop loses Stripe's answers to chosen requests (see Dropper).
-	Drop *Dropper
+	// Receiving is true when a webhook receiver feeds Store (Options.NoWebhooks unset).
+	Receiving bool
+	Reqs      *testkit.RequestLog
+	// Drop loses Stripe's answers to chosen requests.
+	Drop *testkit.Dropper
 }
 
 // Options size an env.
@@ -72,7 +71,7 @@ func New(t testing.TB, o Options) *Env {
 	if o.Customers == 0 {
 		o.Customers = 40
 	}
-	e := &Env{t: t, Reqs: &RequestLog{}, Drop: &Dropper{base: http.DefaultTransport}}
+	e := &Env{t: t, Reqs: &testkit.RequestLog{}, Drop: &testkit.Dropper{Base: http.DefaultTransport}}
 	sb, err := sandbox.New(sandbox.Options{Seed: 7, Customers: o.Customers, Now: Clock, Logger: slog.New(e.Reqs),
 		WebhookBackoff: 50 * time.Millisecond})
 	if err != nil {
@@ -101,10 +100,10 @@ func New(t testing.TB, o Options) *Env {
 		t.Fatalf("backfill: %v", err)
 	}
 	if !o.NoWebhooks {
-		e.Bus = webhookd.NewBus()
+		e.Receiving = true
 		secret := "whsec_" + randHex(16)
 		srv, err := webhookd.New(webhookd.Config{Addr: "127.0.0.1:0", Secrets: []string{secret},
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store, e.Bus)
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +135,7 @@ func randHex(n int) string {
 func (e *Env) Session(op billing.Operator) *common.Common {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	r.SetColorProfile(termenv.Ascii)
-	return common.New(common.Common{Store: e.Store, Billing: e.Client, Money: e.Acts, Now: Clock, Loc: testclock.Zone(),
+	return common.New(common.Common{Store: e.Store, Billing: e.Client, Money: e.Acts, Clocks: billing.Clocks{Account: Clock}, Loc: testclock.Zone(),
 		Renderer: r, Operator: op, Account: "Paydesk Test", Mode: "test", Actions: &common.Actions{}})
 }
 
@@ -218,112 +217,10 @@ func (e *Env) Audit(n int) []storage.AuditRecord {
 	return recs
 }
 
-// Str, Num and Bool read a dotted path of decoded JSON.
-func Str(m map[string]any, path string) string { s, _ := Path(m, path).(string); return s }
-func Num(m map[string]any, path string) int64  { f, _ := Path(m, path).(float64); return int64(f) }
-func Bool(m map[string]any, path string) bool  { b, _ := Path(m, path).(bool); return b }
-
-// Path walks "a.b.0.c" in decoded JSON.
-func Path(v any, path string) any {
-	for _, part := range strings.Split(path, ".") {
-		switch t := v.(type) {
-		case map[string]any:
-			v = t[part]
-		case []any:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil
-			}
-			v = t[i]
-		default:
-			return nil
-		}
-	}
-	return v
-}
-
-// RequestLog records the sandbox's one log line per request.
-type RequestLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *RequestLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l *RequestLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *RequestLog) WithGroup(string) slog.Handler            { return l }
-func (l *RequestLog) Handle(_ context.Context, r slog.Record) error {
-	var method, path string
-	r.Attrs(func(a slog.Attr) bool {
-		switch a.Key {
-		case "method":
-			method = a.Value.String()
-		case "path":
-			path = a.Value.String()
-		}
-		return true
-	})
-	if method != "" {
-		l.mu.Lock()
-		l.lines = append(l.lines, method+" "+path)
-		l.mu.Unlock()
-	}
-	return nil
-}
-
-// Reset forgets the requests seen so far.
-func (l *RequestLog) Reset() {
-	l.mu.Lock()
-	l.lines = nil
-	l.mu.Unlock()
-}
-
-// Count returns how many requests started with prefix ("POST /v1/refunds").
-func (l *RequestLog) Count(prefix string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, s := range l.lines {
-		if strings.HasPrefix(s, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
-// Dropper forwards requests to the sandbox, but for armed requests it
-// throws Stripe's answer away and reports a network error: the call
-// reached Stripe, the client never learnt its outcome (a dropped
-// connection, a killed process).
-type Dropper struct {
-	base  http.RoundTripper
-	mu    sync.Mutex
-	match string
-	left  int
-}
-
-// Arm drops the answers of the next n requests matching "METHOD /path".
-func (d *Dropper) Arm(match string, n int) {
-	d.mu.Lock()
-	d.match, d.left = match, n
-	d.mu.Unlock()
-}
-
-// RoundTrip implements http.RoundTripper.
-func (d *Dropper) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := d.base.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	d.mu.Lock()
-	hit := d.left > 0 && req.Method+" "+req.URL.Path == d.match
-	if hit {
-		d.left--
-	}
-	d.mu.Unlock()
-	if !hit {
-		return resp, nil
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer (test: answer dropped)")}
-}
+// Str, Num, Bool and Path read decoded Stripe JSON through stripejson.
+var (
+	Str  = stripejson.String
+	Num  = stripejson.Int
+	Bool = stripejson.Bool
+	Path = stripejson.Lookup
+)

@@ -6,14 +6,17 @@
 package pagetest
 
 import (
+	"bytes"
 	"io"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
 	"github.com/paydesk/paydesk/billing"
@@ -32,7 +35,7 @@ const (
 func Session(store *storage.Store, now time.Time) *common.Common {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	return common.New(common.Common{
-		Store: store, Now: func() time.Time { return now }, Loc: testclock.Zone(), Renderer: r,
+		Store: store, Clocks: billing.Clocks{Account: func() time.Time { return now }}, Loc: testclock.Zone(), Renderer: r,
 		Operator: billing.Operator{Name: "test@paydesk", Role: billing.RoleAdmin},
 		Account:  "Paydesk Test", Mode: "test",
 	})
@@ -98,3 +101,18 @@ func (h *Harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // View is the active page's view.
 func (h *Harness) View() string { return h.Top().View() }
+
+// WaitFor waits until the program's output read since the last wait holds
+// every want; it fails the test after 15 s (a ceiling for a loaded machine,
+// not a measurement: it returns as soon as the text is there).
+func WaitFor(t testing.TB, tm *teatest.TestModel, want ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, w := range want {
+			if !bytes.Contains(b, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
