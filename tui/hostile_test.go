@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/golden"
+	"github.com/paydesk/paydesk/tui/internal/goldens"
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
@@ -146,16 +146,16 @@ func TestHostileGolden(t *testing.T) {
 	defer m.Close()
 	t.Run("customers", func(t *testing.T) {
 		drive(m, keyMsg("1"))
-		golden.RequireEqual(t, []byte(m.View()))
+		goldens.RequireEqual(t, []byte(m.View()))
 	})
 	all := hostile.Sets()[len(hostile.Corpus)]
 	t.Run("customer_all", func(t *testing.T) {
 		drive(m, common.OpenObjectMsg{Kind: storage.KindCustomer, ID: all.Customer})
-		golden.RequireEqual(t, []byte(m.View()))
+		goldens.RequireEqual(t, []byte(m.View()))
 	})
 	t.Run("invoice_all", func(t *testing.T) {
 		drive(m, keyMsg("1"), common.OpenObjectMsg{Kind: storage.KindInvoice, ID: all.Invoice})
-		golden.RequireEqual(t, []byte(m.View()))
+		goldens.RequireEqual(t, []byte(m.View()))
 	})
 }
 
