@@ -172,10 +172,10 @@ func continueDemoAccountAt(path string, clock func() time.Time) (func() time.Tim
 
 // continueDemoAccount readies a cache reopened with --db for the account
 // this demo seeds: the previous run's clock left copies stamped up to its
-// newest event, later than this run's start, and an older copy never
+// newest event (or refetch), later than this run's start, and an older copy never
 // overwrites a newer one, so the states it left (disputes closed, invoices
 // paid) would outrank the new account's until each was refetched. The new
-// account's clock starts a second after that newest event and every kind is
+// account's clock starts a second after that newest stamp and every kind is
 // fetched again. A fresh cache (no event yet) keeps clock as it is.
 func continueDemoAccount(store *storage.Store, clock func() time.Time) (func() time.Time, error) {
 	last, err := store.LastEvent()
@@ -185,10 +185,22 @@ func continueDemoAccount(store *storage.Store, clock func() time.Time) (func() t
 	if last.Created == 0 {
 		return clock, nil
 	}
+	// The newest stamp is the last event's or a later refetch's (the
+	// previous run's background sync stamps copies with its account clock).
+	newest := last.Created
+	for _, k := range storage.Kinds {
+		err := store.Walk(storage.Range{Kind: k}, func(e storage.Envelope) error {
+			newest = max(newest, e.EventCreated)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("demo cache: %w", err)
+		}
+	}
 	if err := store.ResetCursors(); err != nil {
 		return nil, fmt.Errorf("demo cache: %w", err)
 	}
-	ahead := time.Unix(last.Created+1, 0).Sub(clock())
+	ahead := time.Unix(newest+1, 0).Sub(clock())
 	if ahead <= 0 {
 		return clock, nil
 	}
