@@ -2,9 +2,9 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/paydesk/paydesk/storage"
@@ -12,11 +12,10 @@ import (
 
 // BackfillOptions tune Backfill.
 type BackfillOptions struct {
-	// Kinds limits the walk (nil: every cached kind). They are always walked
-	// in storage.Kinds order, parents first.
+	// Kinds limits the walk (nil: every cached kind).
 	Kinds []storage.Kind
 	// OnProgress is called after every page written and once per kind
-	// skipped because an earlier run finished it.
+	// skipped because an earlier run finished it. Calls never overlap.
 	OnProgress func(Progress)
 	// Mode is recorded as the account's mode; "" records the key's mode
 	// (live or test: the sandbox's key is a test key, so `paydesk demo`
@@ -33,33 +32,50 @@ type Progress struct {
 	Fetched int
 	// Total counts the objects fetched by this run, every kind.
 	Total int
-	// Elapsed since this run started, and Total over it.
+	// Elapsed since this run started (wall clock), and Total over it.
 	Elapsed    time.Duration
 	RowsPerSec float64
+	// InFlight is how many Stripe requests are on their way right now.
+	InFlight int
+	// ETA estimates the time left (0: unknown). Stripe does not count a
+	// list, so it is extrapolated from how much of each kind's `created`
+	// span the walk has covered.
+	ETA time.Duration
 	// Done: Kind is complete. Skipped: an earlier run completed it.
 	Done, Skipped bool
 }
 
-// Backfill fills the cache from Stripe's list endpoints, kind by kind, 100
-// objects a page, each page written with its cursor in one transaction. An
+// Backfill fills the cache from Stripe's list endpoints, 100 objects a
+// page, each page written with its cursor in one transaction. Kinds are
+// walked side by side, and a large kind is split into `created` ranges
+// walked side by side too (see walkKind), all under the client's one rate
+// limiter and worker pool (Config.RateLimit, Config.Concurrency). An
 // interrupted run resumes where it stopped: finished kinds are not fetched
-// again, a half-done kind continues after its cursor. A full resync is
-// store.ResetCursors followed by Backfill.
+// again, every unfinished range continues after its own cursor, so no
+// object is missed and at most the one page per range that was on its way
+// is fetched twice. A full resync is store.ResetCursors followed by
+// Backfill.
 //
 // Before walking, Backfill records the account and, when the cache has no
 // usable event mark or the walk starts from scratch (a first run, or a full
 // resync after ResetCursors), the newest event, so that CatchUp afterwards
-// applies whatever changed while the backfill ran.
+// applies whatever changed while the backfill ran. CatchUp waits while a
+// Backfill of the same Client runs.
 //
 // Customer balance transactions have no account-wide list: they are fetched
 // per customer, for the cached customers whose balance is not zero (walked
-// through the cache's amount index, a page at a time), so customers must be
-// backfilled first; storage.Kinds orders them so.
+// through the cache's amount index, a page at a time), so they start once
+// the customers are backfilled. Errors are the first error of any kind,
+// wrapped with the kind ("backfill invoice: ..."); the others stop with it.
 func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts BackfillOptions) error {
-	run := &backfillRun{c: c, store: store, opts: opts, start: time.Now()}
-	if err := c.recordAccount(ctx, store, opts.Mode); err != nil {
+	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
+	run := &backfillRun{c: c, store: store, opts: opts, start: time.Now(), kinds: map[storage.Kind]*kindState{}}
+	accountCreated, err := c.recordAccount(ctx, store, opts.Mode)
+	if err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
+	run.floor = accountCreated
 	fresh, err := freshStart(store, opts.Kinds)
 	if err != nil {
 		return fmt.Errorf("backfill: %w", err)
@@ -67,6 +83,7 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 	if err := c.markEventStart(ctx, store, fresh); err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
+	var selected []storage.Kind
 	for _, kind := range storage.Kinds {
 		if opts.Kinds != nil && !slices.Contains(opts.Kinds, kind) {
 			continue
@@ -75,118 +92,141 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 		if err != nil {
 			return fmt.Errorf("backfill %s: %w", kind, err)
 		}
+		run.kinds[kind] = &kindState{fetched: cur.Fetched}
 		if cur.Done {
-			run.report(kind, 0, cur, true)
+			run.report(kind, true, true)
 			continue
 		}
-		if cur.StartedAt == 0 {
-			cur.StartedAt = c.now().Unix()
-		}
-		if kind == storage.KindBalanceTransaction {
-			err = run.balances(ctx, cur)
-		} else {
-			err = run.kind(ctx, kind, cur)
-		}
-		if err != nil {
-			return fmt.Errorf("backfill %s: %w", kind, err)
-		}
+		selected = append(selected, kind)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	fail := func(kind storage.Kind, err error) {
+		errOnce.Do(func() {
+			firstErr = fmt.Errorf("backfill %s: %w", kind, err)
+			cancel()
+		})
+	}
+	customersDone := make(chan struct{})
+	if !slices.Contains(selected, storage.KindCustomer) {
+		close(customersDone)
+	}
+	for _, kind := range selected {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if kind == storage.KindBalanceTransaction {
+				select {
+				case <-customersDone:
+				case <-ctx.Done():
+					return
+				}
+				err = run.balances(ctx)
+			} else {
+				err = run.walkKind(ctx, kind)
+			}
+			if err != nil {
+				fail(kind, err)
+				return
+			}
+			if kind == storage.KindCustomer {
+				close(customersDone)
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
 	}
 	return c.finishAccount(store)
 }
 
-// backfillRun is the state of one Backfill call.
+// backfillRun is the state of one Backfill call, shared by its kinds.
 type backfillRun struct {
 	c     *Client
 	store *storage.Store
 	opts  BackfillOptions
 	start time.Time // wall clock, for the rate
+	floor int64     // the account's creation, unix seconds (0: unknown)
+
+	mu    sync.Mutex // guards what follows and serialises OnProgress
 	total int
+	kinds map[storage.Kind]*kindState
 }
 
-// fetchedPage is the outcome of one list request sent at unix time at.
-type fetchedPage struct {
-	page Page
-	at   int64
-	err  error
+// kindState is one kind's advance in this run.
+type kindState struct {
+	pages, fetched int
+	done           bool
+	// covered is the share (0..1) of the kind's created span walked so far
+	// (for the ETA); negative when unknown.
+	covered float64
 }
 
-// kind walks one kind's list endpoint from cur.After to the end. The next
-// page is requested while the current one is written (requests stay one at
-// a time), so the network and the disk work side by side; the cursor still
-// moves only when a page is on disk.
-func (r *backfillRun) kind(ctx context.Context, kind storage.Kind, cur storage.Cursor) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // abandons a prefetch nobody will read
-	fetch := func(after string) <-chan fetchedPage {
-		ch := make(chan fetchedPage, 1)
-		go func() {
-			at := r.c.now().Unix()
-			p, err := r.c.ListPage(ctx, ListOptions{Kind: kind, After: after})
-			ch <- fetchedPage{p, at, err}
-		}()
-		return ch
-	}
-	pages := 0
-	next := fetch(cur.After)
-	for !cur.Done {
-		f := <-next
-		if f.err != nil {
-			return f.err
-		}
-		if err := ctx.Err(); err != nil {
-			return err // stopped while the page was on its way: not written
-		}
-		done := !f.page.HasMore || len(f.page.Data) == 0
-		if !done {
-			last, err := objectID(f.page.Data[len(f.page.Data)-1])
-			if err != nil {
-				return err
-			}
-			next = fetch(last)
-		}
-		if err := r.write(kind, f.page.Data, f.at, &cur, done); err != nil {
-			return err
-		}
-		pages++
-		r.report(kind, pages, cur, false)
-	}
-	return nil
+// startedAt is the unix time a kind's cursor records as its start.
+func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
+
+// counted adds a written page of n objects to kind's figures.
+func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.kinds[kind]
+	st.pages++
+	st.fetched += n
+	st.done = st.done || done
+	r.total += n
 }
 
-// write stores one page, fetched by a request sent at unix time at, and the
-// cursor after it. The page is stamped with the time its request left, not
-// the time it arrived: an event between the two may be missing from the
-// page, and must not look older than it (the same second marks the object
-// stale instead, so it is refetched).
-func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, at int64, cur *storage.Cursor, done bool) error {
-	next := *cur
-	if len(data) > 0 && kind != storage.KindBalanceTransaction {
-		last, err := objectID(data[len(data)-1])
-		if err != nil {
-			return err
-		}
-		next.After = last
-	}
-	next.Fetched += len(data)
-	next.Done = done
-	if _, err := r.store.PutPage(kind, data, at, next); err != nil {
-		return err
-	}
-	*cur = next
-	r.total += len(data)
-	return nil
+// setCovered records the share of kind's span walked (for the ETA).
+func (r *backfillRun) setCovered(kind storage.Kind, share float64) {
+	r.mu.Lock()
+	r.kinds[kind].covered = share
+	r.mu.Unlock()
 }
 
-func (r *backfillRun) report(kind storage.Kind, pages int, cur storage.Cursor, skipped bool) {
+// report sends one Progress for kind (done: kind complete; skipped: an
+// earlier run completed it).
+func (r *backfillRun) report(kind storage.Kind, done, skipped bool) {
 	if r.opts.OnProgress == nil {
 		return
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.kinds[kind]
 	el := time.Since(r.start) // wall time: Config.Now may be a business clock (the demo's)
-	p := Progress{Kind: kind, Pages: pages, Fetched: cur.Fetched, Total: r.total, Elapsed: el, Done: cur.Done, Skipped: skipped}
+	p := Progress{Kind: kind, Pages: st.pages, Fetched: st.fetched, Total: r.total, Elapsed: el,
+		Done: done, Skipped: skipped, InFlight: int(r.c.transport.inFlight.Load())}
 	if el > 0 {
 		p.RowsPerSec = float64(r.total) / el.Seconds()
 	}
+	p.ETA = r.eta(p.RowsPerSec)
 	r.opts.OnProgress(p)
+}
+
+// eta extrapolates the rows left from each unfinished kind's covered share
+// of its span; 0 when any kind's share is still unknown.
+func (r *backfillRun) eta(rowsPerSec float64) time.Duration {
+	if rowsPerSec <= 0 {
+		return 0
+	}
+	left := 0.0
+	for _, st := range r.kinds {
+		if st.done {
+			continue
+		}
+		if st.covered <= 0 || st.covered > 1 {
+			return 0
+		}
+		left += float64(st.fetched) * (1 - st.covered) / st.covered
+	}
+	return time.Duration(left / rowsPerSec * float64(time.Second))
 }
 
 // freshStart reports whether a backfill of kinds (nil: all) starts from
@@ -201,6 +241,13 @@ func freshStart(store *storage.Store, kinds []storage.Kind) (bool, error) {
 			return false, err
 		}
 		if cur != (storage.Cursor{}) {
+			return false, nil
+		}
+		ranges, err := store.Ranges(k)
+		if err != nil {
+			return false, err
+		}
+		if len(ranges) > 0 {
 			return false, nil
 		}
 	}
