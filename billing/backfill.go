@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paydesk/paydesk/storage"
@@ -65,8 +66,9 @@ type Progress struct {
 // Customer balance transactions have no account-wide list: they are fetched
 // per customer, for the cached customers whose balance is not zero (walked
 // through the cache's amount index, a page at a time), so they start once
-// the customers are backfilled. Errors are the first error of any kind,
-// wrapped with the kind ("backfill invoice: ..."); the others stop with it.
+// the customers are backfilled. A kind that fails does not stop the others;
+// the error returned is the first one, wrapped with its kind ("backfill
+// dispute: ...").
 func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts BackfillOptions) error {
 	c.syncMu.Lock()
 	defer c.syncMu.Unlock()
@@ -100,21 +102,24 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 		selected = append(selected, kind)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// A kind that fails (a key that may not read disputes, say) does not
+	// stop the others: they finish, and the first error is returned.
 	var (
 		wg       sync.WaitGroup
-		errOnce  sync.Once
+		errMu    sync.Mutex
 		firstErr error
 	)
 	fail := func(kind storage.Kind, err error) {
-		errOnce.Do(func() {
+		errMu.Lock()
+		defer errMu.Unlock()
+		if firstErr == nil || (ctxErr(firstErr) && !ctxErr(err)) {
 			firstErr = fmt.Errorf("backfill %s: %w", kind, err)
-			cancel()
-		})
+		}
 	}
 	customersDone := make(chan struct{})
+	var customersOK atomic.Bool
 	if !slices.Contains(selected, storage.KindCustomer) {
+		customersOK.Store(true)
 		close(customersDone)
 	}
 	for _, kind := range selected {
@@ -122,22 +127,22 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 		go func() {
 			defer wg.Done()
 			var err error
-			if kind == storage.KindBalanceTransaction {
-				select {
-				case <-customersDone:
-				case <-ctx.Done():
-					return
+			switch kind {
+			case storage.KindBalanceTransaction:
+				<-customersDone
+				if !customersOK.Load() {
+					return // the customers' error is reported
 				}
 				err = run.balances(ctx)
-			} else {
+			case storage.KindCustomer:
+				err = run.walkKind(ctx, kind)
+				customersOK.Store(err == nil)
+				close(customersDone)
+			default:
 				err = run.walkKind(ctx, kind)
 			}
 			if err != nil {
 				fail(kind, err)
-				return
-			}
-			if kind == storage.KindCustomer {
-				close(customersDone)
 			}
 		}()
 	}
