@@ -426,3 +426,32 @@ func TestBackfillProgressRate(t *testing.T) {
 		t.Fatalf("RowsPerSec %v, Total/Elapsed %v", last.RowsPerSec, got)
 	}
 }
+
+// TestBackfillProgressInFlightAndETA: while Stripe is slow to answer, the
+// backfill keeps several requests in flight and says so, and estimates the
+// time left from the share of each kind's created span it has walked.
+func TestBackfillProgressInFlightAndETA(t *testing.T) {
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 19, Customers: 150, Latency: 3 * time.Millisecond})
+	c := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Concurrency = 8 })
+	maxInFlight, withETA, reports := 0, 0, 0
+	err := c.Backfill(context.Background(), newTestStore(t), BackfillOptions{OnProgress: func(p Progress) {
+		reports++
+		maxInFlight = max(maxInFlight, p.InFlight)
+		if p.ETA > 0 {
+			withETA++
+		}
+		if p.InFlight > 8 {
+			t.Errorf("%d requests in flight with a pool of 8", p.InFlight)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if maxInFlight < 2 {
+		t.Fatalf("at most %d request in flight: the backfill is sequential", maxInFlight)
+	}
+	if withETA == 0 {
+		t.Fatalf("none of %d reports had an ETA", reports)
+	}
+}
