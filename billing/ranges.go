@@ -32,10 +32,10 @@ type rangeResult struct {
 // newest first, so a range's cursor only moves towards older objects).
 //
 // A walk starts with one range holding every object. Whenever a range
-// returns a page with more to come while the worker pool has a free slot
-// and nothing queues at the rate limiter (the requests in flight do not
-// fill the rate: Stripe is slow to answer, not the limit), the rest of that
-// range is split at the middle of its remaining `created` span: the range
+// returns a page with more to come while fewer requests are on their way
+// (or queued for them) than the rate limit needs at Stripe's answer time
+// (see needMoreInFlight), the rest of that range is split at the middle of
+// its remaining `created` span: the range
 // keeps the newer half and continues after its cursor, a new range takes
 // the older half. Both are stored in one transaction, so splits survive a
 // crash; ranges are disjoint and together cover every created time, so no
@@ -92,7 +92,7 @@ func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 			r.report(kind, false, false)
 			continue
 		}
-		if ranges < max(2, r.c.pool.size()/2) && r.c.pool.idle() && !r.c.transport.limiter.saturated() {
+		if ranges < max(2, r.c.pool.size()/2) && r.c.needMoreInFlight() {
 			child, err := r.split(kind, rs)
 			if err != nil {
 				firstErr = err
@@ -147,6 +147,14 @@ func compareKeys(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// needMoreInFlight reports whether the worker pool has a free slot and
+// fewer requests hold or wait for one than keep the rate limit busy at the
+// smoothed answer time (rate x answer time, Little's law): only then does
+// another range make the walk faster rather than add a partial page.
+func (c *Client) needMoreInFlight() bool {
+	return c.pool.idle() && int(c.pool.want.Load()) < c.transport.wantInFlight()
 }
 
 // rangePage fetches and writes the next page of one range, holding a pool

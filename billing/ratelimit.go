@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -19,8 +18,6 @@ type limiter struct {
 	rate  float64 // requests per second
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error
-
-	waiting atomic.Int64 // callers currently queued for a slot
 }
 
 func newLimiter(r float64, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
@@ -36,18 +33,12 @@ func (l *limiter) wait(ctx context.Context) error {
 	if d <= 0 {
 		return nil
 	}
-	l.waiting.Add(1)
-	defer l.waiting.Add(-1)
 	if err := l.sleep(ctx, d); err != nil {
 		res.CancelAt(l.now())
 		return err
 	}
 	return nil
 }
-
-// saturated reports whether requests are queued for the limiter: more
-// concurrency would only wait longer, never send faster.
-func (l *limiter) saturated() bool { return l.waiting.Load() > 0 }
 
 // sleepCtx sleeps for d or until ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) error {

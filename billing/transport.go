@@ -38,7 +38,8 @@ type limitedTransport struct {
 	now        func() time.Time
 
 	mu         sync.Mutex
-	pauseUntil time.Time // no request leaves before this (shared 429 backoff)
+	pauseUntil time.Time     // no request leaves before this (shared 429 backoff)
+	answerEWMA time.Duration // how long Stripe takes to answer, smoothed
 
 	sent      atomic.Int64 // requests handed to base (every attempt)
 	throttled atomic.Int64 // 429 answers seen
@@ -63,6 +64,30 @@ func (t *limitedTransport) pause(d time.Duration) {
 	if until := t.now().Add(d); until.After(t.pauseUntil) {
 		t.pauseUntil = until
 	}
+}
+
+// observe folds one answer's time into the smoothed answer time.
+func (t *limitedTransport) observe(d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.answerEWMA == 0 {
+		t.answerEWMA = d
+		return
+	}
+	t.answerEWMA += (d - t.answerEWMA) / 8
+}
+
+// wantInFlight is how many requests must be on their way to keep the rate
+// limit busy at the smoothed answer time (Little's law), 1 at least.
+func (t *limitedTransport) wantInFlight() int {
+	t.mu.Lock()
+	ans := t.answerEWMA
+	t.mu.Unlock()
+	n := t.limiter.rate*ans.Seconds()*1.25 + 1
+	if n > 1e6 {
+		return 1e6
+	}
+	return max(1, int(n))
 }
 
 // pausedFor is how long a request about to leave must still wait for a
@@ -107,8 +132,12 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		t.sent.Add(1)
 		t.inFlight.Add(1)
+		sentAt := time.Now()
 		resp, err := t.base.RoundTrip(r)
 		t.inFlight.Add(-1)
+		if err == nil {
+			t.observe(time.Since(sentAt))
+		}
 		if err != nil || resp.StatusCode != http.StatusTooManyRequests {
 			return resp, err
 		}
