@@ -11,8 +11,8 @@ import (
 )
 
 // Refetch reads kind/id from Stripe and writes it to the cache (the TUI's
-// `r` key). Balance transactions are looked up through their cached
-// customer.
+// `r` key), through the client's worker pool like every read. Balance
+// transactions are looked up through their cached customer.
 func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage.Kind, id string) error {
 	var cachedAt int64
 	customer := ""
@@ -21,8 +21,14 @@ func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("refetch %s: %w", id, err)
 	}
-	at := c.now().Unix()
-	raw, err := c.fetchOne(ctx, kind, customer, id)
+	var raw json.RawMessage
+	var at int64
+	err := c.pool.do(ctx, func() error {
+		at = c.now().Unix()
+		var err error
+		raw, err = c.fetchOne(ctx, kind, customer, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("refetch: %w", err)
 	}
