@@ -67,6 +67,24 @@ func benchBackfill(b *testing.B, bc *backfillCase) {
 	rows := 0
 	var elapsed time.Duration
 	sent0, thr0 := c.transport.sent.Load(), c.transport.throttled.Load()
+	// Sample the requests in flight while the backfills run.
+	var samples, inFlight int64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				samples++
+				inFlight += c.transport.inFlight.Load()
+			}
+		}
+	}()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		store, err := storage.Open(filepath.Join(dir, fmt.Sprintf("bench%d.db", i)), storage.Options{})
@@ -89,6 +107,11 @@ func benchBackfill(b *testing.B, bc *backfillCase) {
 		}
 		store.Close()
 		b.StartTimer()
+	}
+	close(stop)
+	<-sampled
+	if samples > 0 {
+		b.ReportMetric(float64(inFlight)/float64(samples), "in-flight")
 	}
 	sent := float64(c.transport.sent.Load() - sent0)
 	bc.rowsPerSec = float64(rows) / elapsed.Seconds()
