@@ -66,7 +66,9 @@ type Progress struct {
 // Customer balance transactions have no account-wide list: they are fetched
 // per customer, for the cached customers whose balance is not zero (walked
 // through the cache's amount index, a page at a time), so they start once
-// the customers are backfilled. A kind that fails does not stop the others;
+// the customers are backfilled; refunds and disputes start once the charges
+// are (the cache files them under their charge's customer). A kind that
+// fails does not stop the others (its dependants are skipped);
 // the error returned is the first one, wrapped with its kind ("backfill
 // dispute: ...").
 func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts BackfillOptions) error {
@@ -116,34 +118,35 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 			firstErr = fmt.Errorf("backfill %s: %w", kind, err)
 		}
 	}
-	customersDone := make(chan struct{})
-	var customersOK atomic.Bool
-	if !slices.Contains(selected, storage.KindCustomer) {
-		customersOK.Store(true)
-		close(customersDone)
+	done := map[storage.Kind]chan struct{}{}
+	ok := map[storage.Kind]*atomic.Bool{}
+	for _, kind := range selected {
+		done[kind], ok[kind] = make(chan struct{}), &atomic.Bool{}
 	}
 	for _, kind := range selected {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var err error
-			switch kind {
-			case storage.KindBalanceTransaction:
-				<-customersDone
-				if !customersOK.Load() {
-					return // the customers' error is reported
+			defer close(done[kind])
+			for _, parent := range backfillParents[kind] {
+				if ch := done[parent]; ch != nil {
+					<-ch
+					if !ok[parent].Load() {
+						return // the parent's error is reported
+					}
 				}
+			}
+			var err error
+			if kind == storage.KindBalanceTransaction {
 				err = run.balances(ctx)
-			case storage.KindCustomer:
-				err = run.walkKind(ctx, kind)
-				customersOK.Store(err == nil)
-				close(customersDone)
-			default:
+			} else {
 				err = run.walkKind(ctx, kind)
 			}
 			if err != nil {
 				fail(kind, err)
+				return
 			}
+			ok[kind].Store(true)
 		}()
 	}
 	wg.Wait()
@@ -151,6 +154,16 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 		return firstErr
 	}
 	return c.finishAccount(store)
+}
+
+// backfillParents are the kinds a kind's backfill waits for: balance
+// transactions are listed per cached customer, and the cache files a
+// refund or dispute under the customer of its cached charge. Every other
+// kind is walked from the start, side by side.
+var backfillParents = map[storage.Kind][]storage.Kind{
+	storage.KindBalanceTransaction: {storage.KindCustomer},
+	storage.KindRefund:             {storage.KindCharge},
+	storage.KindDispute:            {storage.KindCharge},
 }
 
 // backfillRun is the state of one Backfill call, shared by its kinds.

@@ -65,13 +65,29 @@ func TestBackfillSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatalf("backfill: %v", err)
 	}
-	// Kinds are walked side by side: each is reported done once, and the
-	// per-customer balance transactions only after the customers.
+	// Kinds are walked side by side: each is reported done once, and each
+	// after the parents it reads from the cache.
 	if got := slices.Sorted(slices.Values(done)); !slices.Equal(got, slices.Sorted(slices.Values(storage.Kinds))) {
 		t.Fatalf("kinds reported done: %v, want each of %v once", done, storage.Kinds)
 	}
-	if slices.Index(done, storage.KindBalanceTransaction) < slices.Index(done, storage.KindCustomer) {
-		t.Fatalf("balance transactions done before the customers: %v", done)
+	for kind, parents := range backfillParents {
+		for _, p := range parents {
+			if slices.Index(done, kind) < slices.Index(done, p) {
+				t.Fatalf("%s done before its parent %s: %v", kind, p, done)
+			}
+		}
+	}
+	// Refunds and disputes are filed under their charge's customer.
+	for _, k := range []storage.Kind{storage.KindRefund, storage.KindDispute} {
+		page, err := store.List(storage.Query{Kind: k, Limit: 1000})
+		if err != nil || len(page.Items) == 0 {
+			t.Fatalf("%s: %d cached, %v", k, len(page.Items), err)
+		}
+		for _, env := range page.Items {
+			if env.Customer == "" {
+				t.Fatalf("%s %s cached without its charge's customer", k, env.ID)
+			}
+		}
 	}
 	for _, k := range storage.Kinds {
 		cur, err := store.Cursor(k)
