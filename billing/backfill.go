@@ -176,6 +176,7 @@ type backfillRun struct {
 
 	mu    sync.Mutex // guards what follows and serialises OnProgress
 	total int
+	pages int // written by this run, every kind
 	kinds map[storage.Kind]*kindState
 }
 
@@ -191,15 +192,27 @@ type kindState struct {
 // startedAt is the unix time a kind's cursor records as its start.
 func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 
-// counted adds a written page of n objects to kind's figures.
+// releaseEvery is how many pages a backfill writes between two
+// store.ReleaseMapped calls (keeps the resident set flat on large accounts).
+const releaseEvery = 64
+
+// counted adds a written page of n objects to kind's figures, and every
+// releaseEvery pages lets go of the cache file's mapped pages.
 func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	st := r.kinds[kind]
 	st.pages++
 	st.fetched += n
 	st.done = st.done || done
 	r.total += n
+	r.pages++
+	release := r.pages%releaseEvery == 0
+	r.mu.Unlock()
+	if release {
+		if err := r.store.ReleaseMapped(); err != nil {
+			r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
+		}
+	}
 }
 
 // setCovered records the share of kind's span walked (for the ETA).
