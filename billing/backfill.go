@@ -194,7 +194,7 @@ func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 
 // releaseEvery is how many pages a backfill writes between two
 // store.ReleaseMapped calls (keeps the resident set flat on large accounts).
-const releaseEvery = 64
+const releaseEvery = 8
 
 // counted adds a written page of n objects to kind's figures, and every
 // releaseEvery pages lets go of the cache file's mapped pages.
