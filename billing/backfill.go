@@ -193,8 +193,10 @@ type kindState struct {
 func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 
 // releaseEvery is how many pages a backfill writes between two
-// store.ReleaseMapped calls (keeps the resident set flat on large accounts).
-const releaseEvery = 8
+// store.ReleaseMapped calls. Every page: inserts land all over the file's
+// indexes and the kernel maps neighbouring pages in with each one, so even
+// a few pages make the resident set jump; the call itself costs little.
+const releaseEvery = 1
 
 // counted adds a written page of n objects to kind's figures, and every
 // releaseEvery pages lets go of the cache file's mapped pages.
