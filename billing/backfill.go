@@ -40,7 +40,8 @@ type Progress struct {
 	InFlight int
 	// ETA estimates the time left (0: unknown). Stripe does not count a
 	// list, so it is extrapolated from how much of each kind's `created`
-	// span the walk has covered.
+	// span the walk has covered (kinds listed per customer, and kinds not
+	// started yet, are not counted).
 	ETA time.Duration
 	// Done: Kind is complete. Skipped: an earlier run completed it.
 	Done, Skipped bool
@@ -244,20 +245,22 @@ func (r *backfillRun) report(kind storage.Kind, done, skipped bool) {
 }
 
 // eta extrapolates the rows left from each unfinished kind's covered share
-// of its span; 0 when any kind's share is still unknown.
+// of its span. Kinds whose share is unknown (not started yet, or listed per
+// customer) are left out; 0 when no unfinished kind's share is known.
 func (r *backfillRun) eta(rowsPerSec float64) time.Duration {
 	if rowsPerSec <= 0 {
 		return 0
 	}
-	left := 0.0
+	left, known := 0.0, false
 	for _, st := range r.kinds {
-		if st.done {
+		if st.done || st.covered <= 0 || st.covered > 1 {
 			continue
 		}
-		if st.covered <= 0 || st.covered > 1 {
-			return 0
-		}
+		known = true
 		left += float64(st.fetched) * (1 - st.covered) / st.covered
+	}
+	if !known {
+		return 0
 	}
 	return time.Duration(left / rowsPerSec * float64(time.Second))
 }
