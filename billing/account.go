@@ -15,6 +15,8 @@ type AccountInfo struct {
 	ID       string
 	Name     string
 	Currency string
+	// Created is when the account was created, unix seconds (0: not told).
+	Created int64
 }
 
 // Account fetches the key's account. The sandbox and some restricted keys
@@ -27,6 +29,7 @@ func (c *Client) Account(ctx context.Context) (AccountInfo, error) {
 	var a struct {
 		ID              string `json:"id"`
 		DefaultCurrency string `json:"default_currency"`
+		Created         int64  `json:"created"`
 		BusinessProfile struct {
 			Name string `json:"name"`
 		} `json:"business_profile"`
@@ -46,15 +49,16 @@ func (c *Client) Account(ctx context.Context) (AccountInfo, error) {
 	if name == "" {
 		name = a.BusinessProfile.Name
 	}
-	return AccountInfo{ID: a.ID, Name: name, Currency: a.DefaultCurrency}, nil
+	return AccountInfo{ID: a.ID, Name: name, Currency: a.DefaultCurrency, Created: a.Created}, nil
 }
 
 // recordAccount stores the account's mode and, when Stripe tells, its id.
 // Only an unreachable Stripe or a rejected key stops the backfill here.
-func (c *Client) recordAccount(ctx context.Context, store *storage.Store, mode string) error {
+// It returns the account's creation time (0 when unknown).
+func (c *Client) recordAccount(ctx context.Context, store *storage.Store, mode string) (int64, error) {
 	acc, err := store.Account()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if mode == "" {
 		mode = string(c.mode)
@@ -65,11 +69,11 @@ func (c *Client) recordAccount(ctx context.Context, store *storage.Store, mode s
 	case err == nil:
 		acc.ID, acc.Name, acc.Currency = info.ID, info.Name, info.Currency
 	case IsOffline(err) || (IsAuth(err) && !isForbidden(err)):
-		return err
+		return 0, err
 	default:
 		c.log.Warn("account details unavailable; continuing without them", "reason", describe(err))
 	}
-	return store.SetAccount(acc)
+	return info.Created, store.SetAccount(acc)
 }
 
 // finishAccount stamps the end of a backfill that completed every kind.

@@ -2,9 +2,10 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paydesk/paydesk/storage"
@@ -12,11 +13,10 @@ import (
 
 // BackfillOptions tune Backfill.
 type BackfillOptions struct {
-	// Kinds limits the walk (nil: every cached kind). They are always walked
-	// in storage.Kinds order, parents first.
+	// Kinds limits the walk (nil: every cached kind).
 	Kinds []storage.Kind
 	// OnProgress is called after every page written and once per kind
-	// skipped because an earlier run finished it.
+	// skipped because an earlier run finished it. Calls never overlap.
 	OnProgress func(Progress)
 	// Mode is recorded as the account's mode; "" records the key's mode
 	// (live or test: the sandbox's key is a test key, so `paydesk demo`
@@ -33,23 +33,36 @@ type Progress struct {
 	Fetched int
 	// Total counts the objects fetched by this run, every kind.
 	Total int
-	// Elapsed since this run started, and Total over it.
+	// Elapsed since this run started (wall clock), and Total over it.
 	Elapsed    time.Duration
 	RowsPerSec float64
+	// InFlight is how many Stripe requests are on their way right now.
+	InFlight int
+	// ETA estimates the time left (0: unknown). Stripe does not count a
+	// list, so it is extrapolated from how much of each kind's `created`
+	// span the walk has covered (kinds listed per customer, and kinds not
+	// started yet, are not counted).
+	ETA time.Duration
 	// Done: Kind is complete. Skipped: an earlier run completed it.
 	Done, Skipped bool
 }
 
-// Backfill fills the cache from Stripe's list endpoints, kind by kind, 100
-// objects a page, each page written with its cursor in one transaction. An
+// Backfill fills the cache from Stripe's list endpoints, 100 objects a
+// page, each page written with its cursor in one transaction. Kinds are
+// walked side by side, and a large kind is split into `created` ranges
+// walked side by side too (see walkKind), all under the client's one rate
+// limiter and worker pool (Config.RateLimit, Config.Concurrency). An
 // interrupted run resumes where it stopped: finished kinds are not fetched
-// again, a half-done kind continues after its cursor. A full resync is
-// store.ResetCursors followed by Backfill.
+// again, every unfinished range continues after its own cursor, so no
+// object is missed and at most the one page per range that was on its way
+// is fetched twice. A full resync is store.ResetCursors followed by
+// Backfill.
 //
 // Before walking, Backfill records the account and, when the cache has no
 // usable event mark or the walk starts from scratch (a first run, or a full
 // resync after ResetCursors), the newest event, so that CatchUp afterwards
-// applies whatever changed while the backfill ran.
+// applies whatever changed while the backfill ran. CatchUp waits while a
+// Backfill of the same Client runs.
 //
 // A kind walked to its end is then reconciled (see reconcile): cached
 // objects the walk did not return are retrieved one by one and marked
@@ -59,13 +72,21 @@ type Progress struct {
 //
 // Customer balance transactions have no account-wide list: they are fetched
 // per customer, for the cached customers whose balance is not zero (walked
-// through the cache's amount index, a page at a time), so customers must be
-// backfilled first; storage.Kinds orders them so.
+// through the cache's amount index, a page at a time), so they start once
+// the customers are backfilled; refunds and disputes start once the charges
+// are (the cache files them under their charge's customer). A kind that
+// fails does not stop the others (its dependants are skipped);
+// the error returned is the first one, wrapped with its kind ("backfill
+// dispute: ...").
 func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts BackfillOptions) error {
-	run := &backfillRun{c: c, store: store, opts: opts, start: time.Now()}
-	if err := c.recordAccount(ctx, store, opts.Mode); err != nil {
+	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
+	run := &backfillRun{c: c, store: store, opts: opts, start: time.Now(), kinds: map[storage.Kind]*kindState{}}
+	accountCreated, err := c.recordAccount(ctx, store, opts.Mode)
+	if err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
+	run.floor = accountCreated
 	fresh, err := freshStart(store, opts.Kinds)
 	if err != nil {
 		return fmt.Errorf("backfill: %w", err)
@@ -73,6 +94,7 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 	if err := c.markEventStart(ctx, store, fresh); err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
+	var selected []storage.Kind
 	for _, kind := range storage.Kinds {
 		if opts.Kinds != nil && !slices.Contains(opts.Kinds, kind) {
 			continue
@@ -81,123 +103,182 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 		if err != nil {
 			return fmt.Errorf("backfill %s: %w", kind, err)
 		}
+		run.kinds[kind] = &kindState{fetched: cur.Fetched}
 		if cur.Done {
-			run.report(kind, 0, cur, true)
+			run.report(kind, true, true)
 			continue
 		}
-		if cur.StartedAt == 0 {
-			cur.StartedAt = c.now().Unix()
+		selected = append(selected, kind)
+	}
+
+	// A kind that fails (a key that may not read disputes, say) does not
+	// stop the others: they finish, and the first error is returned.
+	var (
+		wg       sync.WaitGroup
+		errMu    sync.Mutex
+		firstErr error
+	)
+	fail := func(kind storage.Kind, err error) {
+		errMu.Lock()
+		defer errMu.Unlock()
+		if firstErr == nil || (ctxErr(firstErr) && !ctxErr(err)) {
+			firstErr = fmt.Errorf("backfill %s: %w", kind, err)
 		}
-		if kind == storage.KindBalanceTransaction {
-			err = run.balances(ctx, cur)
-		} else {
-			err = run.kind(ctx, kind, cur)
-		}
-		if err != nil {
-			return fmt.Errorf("backfill %s: %w", kind, err)
-		}
-		// The whole list was walked since cur.StartedAt: what it did not
-		// return is gone from Stripe (or left out of its lists).
-		if _, err := c.reconcile(ctx, store, kind, cur.StartedAt); err != nil {
-			return fmt.Errorf("backfill: %w", err)
-		}
+	}
+	done := map[storage.Kind]chan struct{}{}
+	ok := map[storage.Kind]*atomic.Bool{}
+	for _, kind := range selected {
+		done[kind], ok[kind] = make(chan struct{}), &atomic.Bool{}
+	}
+	for _, kind := range selected {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[kind])
+			for _, parent := range backfillParents[kind] {
+				if ch := done[parent]; ch != nil {
+					<-ch
+					if !ok[parent].Load() {
+						return // the parent's error is reported
+					}
+				}
+			}
+			var err error
+			if kind == storage.KindBalanceTransaction {
+				err = run.balances(ctx)
+			} else {
+				err = run.walkKind(ctx, kind)
+			}
+			if err != nil {
+				fail(kind, err)
+				return
+			}
+			// The whole list was walked since the cursor's start: what it
+			// did not return is gone from Stripe (or left out of its lists).
+			cur, err := store.Cursor(kind)
+			if err == nil {
+				_, err = c.reconcile(ctx, store, kind, cur.StartedAt)
+			}
+			if err != nil {
+				fail(kind, fmt.Errorf("reconcile: %w", err))
+				return
+			}
+			ok[kind].Store(true)
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
 	}
 	return c.finishAccount(store)
 }
 
-// backfillRun is the state of one Backfill call.
+// backfillParents are the kinds a kind's backfill waits for: balance
+// transactions are listed per cached customer, and the cache files a
+// refund or dispute under the customer of its cached charge. Every other
+// kind is walked from the start, side by side.
+var backfillParents = map[storage.Kind][]storage.Kind{
+	storage.KindBalanceTransaction: {storage.KindCustomer},
+	storage.KindRefund:             {storage.KindCharge},
+	storage.KindDispute:            {storage.KindCharge},
+}
+
+// backfillRun is the state of one Backfill call, shared by its kinds.
 type backfillRun struct {
 	c     *Client
 	store *storage.Store
 	opts  BackfillOptions
 	start time.Time // wall clock, for the rate
+	floor int64     // the account's creation, unix seconds (0: unknown)
+
+	mu    sync.Mutex // guards what follows and serialises OnProgress
 	total int
+	pages int // written by this run, every kind
+	kinds map[storage.Kind]*kindState
 }
 
-// fetchedPage is the outcome of one list request sent at unix time at.
-type fetchedPage struct {
-	page Page
-	at   int64
-	err  error
+// kindState is one kind's advance in this run.
+type kindState struct {
+	pages, fetched int
+	done           bool
+	// covered is the share (0..1) of the kind's created span walked so far
+	// (for the ETA); negative when unknown.
+	covered float64
 }
 
-// kind walks one kind's list endpoint from cur.After to the end. The next
-// page is requested while the current one is written (requests stay one at
-// a time), so the network and the disk work side by side; the cursor still
-// moves only when a page is on disk.
-func (r *backfillRun) kind(ctx context.Context, kind storage.Kind, cur storage.Cursor) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // abandons a prefetch nobody will read
-	fetch := func(after string) <-chan fetchedPage {
-		ch := make(chan fetchedPage, 1)
-		go func() {
-			at := r.c.now().Unix()
-			p, err := r.c.ListPage(ctx, ListOptions{Kind: kind, After: after})
-			ch <- fetchedPage{p, at, err}
-		}()
-		return ch
+// startedAt is the unix time a kind's cursor records as its start.
+func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
+
+// releaseEvery is how many pages a backfill writes between two
+// store.ReleaseMapped calls. Every page: inserts land all over the file's
+// indexes and the kernel maps neighbouring pages in with each one, so even
+// a few pages make the resident set jump; the call itself costs little.
+const releaseEvery = 1
+
+// counted adds a written page of n objects to kind's figures, and every
+// releaseEvery pages lets go of the cache file's mapped pages.
+func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
+	r.mu.Lock()
+	st := r.kinds[kind]
+	st.pages++
+	st.fetched += n
+	st.done = st.done || done
+	r.total += n
+	r.pages++
+	release := r.pages%releaseEvery == 0
+	r.mu.Unlock()
+	if release {
+		if err := r.store.ReleaseMapped(); err != nil {
+			r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
+		}
 	}
-	pages := 0
-	next := fetch(cur.After)
-	for !cur.Done {
-		f := <-next
-		if f.err != nil {
-			return f.err
-		}
-		if err := ctx.Err(); err != nil {
-			return err // stopped while the page was on its way: not written
-		}
-		done := !f.page.HasMore || len(f.page.Data) == 0
-		if !done {
-			last, err := objectID(f.page.Data[len(f.page.Data)-1])
-			if err != nil {
-				return err
-			}
-			next = fetch(last)
-		}
-		if err := r.write(kind, f.page.Data, f.at, &cur, done); err != nil {
-			return err
-		}
-		pages++
-		r.report(kind, pages, cur, false)
-	}
-	return nil
 }
 
-// write stores one page, fetched by a request sent at unix time at, and the
-// cursor after it. The page is stamped with the time its request left, not
-// the time it arrived: an event between the two may be missing from the
-// page, and must not look older than it (the same second marks the object
-// stale instead, so it is refetched).
-func (r *backfillRun) write(kind storage.Kind, data []json.RawMessage, at int64, cur *storage.Cursor, done bool) error {
-	next := *cur
-	if len(data) > 0 && kind != storage.KindBalanceTransaction {
-		last, err := objectID(data[len(data)-1])
-		if err != nil {
-			return err
-		}
-		next.After = last
-	}
-	next.Fetched += len(data)
-	next.Done = done
-	if _, err := r.store.PutPage(kind, data, at, next); err != nil {
-		return err
-	}
-	*cur = next
-	r.total += len(data)
-	return nil
+// setCovered records the share of kind's span walked (for the ETA).
+func (r *backfillRun) setCovered(kind storage.Kind, share float64) {
+	r.mu.Lock()
+	r.kinds[kind].covered = share
+	r.mu.Unlock()
 }
 
-func (r *backfillRun) report(kind storage.Kind, pages int, cur storage.Cursor, skipped bool) {
+// report sends one Progress for kind (done: kind complete; skipped: an
+// earlier run completed it).
+func (r *backfillRun) report(kind storage.Kind, done, skipped bool) {
 	if r.opts.OnProgress == nil {
 		return
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.kinds[kind]
 	el := time.Since(r.start) // wall time: Config.Now may be a business clock (the demo's)
-	p := Progress{Kind: kind, Pages: pages, Fetched: cur.Fetched, Total: r.total, Elapsed: el, Done: cur.Done, Skipped: skipped}
+	p := Progress{Kind: kind, Pages: st.pages, Fetched: st.fetched, Total: r.total, Elapsed: el,
+		Done: done, Skipped: skipped, InFlight: int(r.c.transport.inFlight.Load())}
 	if el > 0 {
 		p.RowsPerSec = float64(r.total) / el.Seconds()
 	}
+	p.ETA = r.eta(p.RowsPerSec)
 	r.opts.OnProgress(p)
+}
+
+// eta extrapolates the rows left from each unfinished kind's covered share
+// of its span. Kinds whose share is unknown (not started yet, or listed per
+// customer) are left out; 0 when no unfinished kind's share is known.
+func (r *backfillRun) eta(rowsPerSec float64) time.Duration {
+	if rowsPerSec <= 0 {
+		return 0
+	}
+	left, known := 0.0, false
+	for _, st := range r.kinds {
+		if st.done || st.covered <= 0 || st.covered > 1 {
+			continue
+		}
+		known = true
+		left += float64(st.fetched) * (1 - st.covered) / st.covered
+	}
+	if !known {
+		return 0
+	}
+	return time.Duration(left / rowsPerSec * float64(time.Second))
 }
 
 // freshStart reports whether a backfill of kinds (nil: all) starts from
@@ -212,6 +293,13 @@ func freshStart(store *storage.Store, kinds []storage.Kind) (bool, error) {
 			return false, err
 		}
 		if cur != (storage.Cursor{}) {
+			return false, nil
+		}
+		ranges, err := store.Ranges(k)
+		if err != nil {
+			return false, err
+		}
+		if len(ranges) > 0 {
 			return false, nil
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,8 +95,29 @@ func TestBackfillSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatalf("backfill: %v", err)
 	}
-	if !slices.Equal(done, storage.Kinds) {
-		t.Fatalf("kinds reported done: %v, want %v in that order", done, storage.Kinds)
+	// Kinds are walked side by side: each is reported done once, and each
+	// after the parents it reads from the cache.
+	if got := slices.Sorted(slices.Values(done)); !slices.Equal(got, slices.Sorted(slices.Values(storage.Kinds))) {
+		t.Fatalf("kinds reported done: %v, want each of %v once", done, storage.Kinds)
+	}
+	for kind, parents := range backfillParents {
+		for _, p := range parents {
+			if slices.Index(done, kind) < slices.Index(done, p) {
+				t.Fatalf("%s done before its parent %s: %v", kind, p, done)
+			}
+		}
+	}
+	// Refunds and disputes are filed under their charge's customer.
+	for _, k := range []storage.Kind{storage.KindRefund, storage.KindDispute} {
+		page, err := store.List(storage.Query{Kind: k, Limit: 1000})
+		if err != nil || len(page.Items) == 0 {
+			t.Fatalf("%s: %d cached, %v", k, len(page.Items), err)
+		}
+		for _, env := range page.Items {
+			if env.Customer == "" {
+				t.Fatalf("%s %s cached without its charge's customer", k, env.ID)
+			}
+		}
 	}
 	for _, k := range storage.Kinds {
 		cur, err := store.Cursor(k)
@@ -163,10 +185,11 @@ func TestBackfillSandbox(t *testing.T) {
 	assertNoKey(t, logs.String())
 }
 
-// TestBackfillResume interrupts a backfill after the first page of invoices,
-// reopens the cache, and resumes: finished kinds are not listed again, the
-// invoices continue after the stored cursor, and the result equals a fresh
-// full backfill.
+// TestBackfillResume interrupts a backfill once the first page of invoices
+// is on disk, reopens the cache, and resumes: finished kinds are not listed
+// again, every unfinished invoice range continues after its own stored
+// cursor, no object is written twice (each kind's Fetched equals its
+// count), and the result equals a fresh full backfill.
 func TestBackfillResume(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 150})
@@ -177,9 +200,9 @@ func TestBackfillResume(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	first := newSandboxClient(t, sb, base, nil)
+	first := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Concurrency = 4 })
 	err = first.Backfill(ctx, store, BackfillOptions{OnProgress: func(p Progress) {
-		if p.Kind == storage.KindInvoice && p.Pages == 1 {
+		if p.Kind == storage.KindInvoice && p.Pages >= 1 {
 			cancel()
 		}
 	}})
@@ -190,13 +213,6 @@ func TestBackfillResume(t *testing.T) {
 	if Explain(err) != "Cancelled." {
 		t.Fatalf("Explain = %q", Explain(err))
 	}
-	cut, err := store.Cursor(storage.KindInvoice)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cut.Done || cut.After == "" || cut.Fetched != PageSize {
-		t.Fatalf("invoice cursor after one page = %+v", cut)
-	}
 	if err := store.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -205,8 +221,26 @@ func TestBackfillResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	if again, _ := store.Cursor(storage.KindInvoice); again != cut {
-		t.Fatalf("cursor after reopen = %+v, want %+v", again, cut)
+	cut, err := store.Cursor(storage.KindInvoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranges, err := store.Ranges(storage.KindInvoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inRanges := 0
+	for _, r := range ranges {
+		inRanges += r.Fetched
+	}
+	if cut.Done || cut.Fetched < PageSize || len(ranges) == 0 || inRanges != cut.Fetched {
+		t.Fatalf("invoice cursor after the cut = %+v, ranges %+v", cut, ranges)
+	}
+	var finished []storage.Kind
+	for _, k := range storage.Kinds {
+		if cur, _ := store.Cursor(k); cur.Done {
+			finished = append(finished, k)
+		}
 	}
 
 	ct := newCountingTransport()
@@ -220,25 +254,30 @@ func TestBackfillResume(t *testing.T) {
 	if err != nil {
 		t.Fatalf("resumed backfill: %v", err)
 	}
-	finished := []storage.Kind{storage.KindProduct, storage.KindPrice, storage.KindCustomer, storage.KindSubscription}
 	if !slices.Equal(skipped, finished) {
-		t.Fatalf("skipped kinds %v, want %v", skipped, finished)
+		t.Fatalf("skipped kinds %v, want the kinds finished before the cut %v", skipped, finished)
 	}
 	for _, k := range finished {
 		if n := ct.count(listPaths[k]); n != 0 {
 			t.Errorf("%s listed %d times again after it was finished", k, n)
 		}
 	}
-	q := ct.firstQuery("/v1/invoices")
-	if !strings.Contains(q, "starting_after="+cut.After) {
-		t.Fatalf("first invoice request %q does not continue after %s", q, cut.After)
+	ct.mu.Lock()
+	queries := strings.Join(ct.queries["/v1/invoices"], "\n")
+	ct.mu.Unlock()
+	for key, r := range ranges {
+		if !r.Done && r.After != "" && !strings.Contains(queries, "starting_after="+r.After) {
+			t.Errorf("invoice range %s (%+v) did not continue after its cursor; queries:\n%s", key, r, queries)
+		}
 	}
-	if n := ct.count("/v1/invoices"); n == 0 {
-		t.Fatal("invoices not listed")
-	}
-	cur, _ := store.Cursor(storage.KindInvoice)
-	if !cur.Done {
-		t.Fatalf("invoice cursor %+v not done", cur)
+	for _, k := range storage.Kinds {
+		cur, _ := store.Cursor(k)
+		if !cur.Done {
+			t.Errorf("%s cursor %+v not done", k, cur)
+		}
+		if n := mustCount(t, store, k); k != storage.KindBalanceTransaction && cur.Fetched != n {
+			t.Errorf("%s: %d objects written for %d cached: a page was written twice or lost", k, cur.Fetched, n)
+		}
 	}
 
 	// The same account backfilled in one go gives the same cache.
@@ -252,9 +291,6 @@ func TestBackfillResume(t *testing.T) {
 		if got != want || want == 0 {
 			t.Errorf("%s: resumed cache holds %d, a fresh backfill %d", k, got, want)
 		}
-	}
-	if cur.Fetched != mustCount(t, fresh, storage.KindInvoice) {
-		t.Errorf("invoice cursor counted %d fetched, the account has %d", cur.Fetched, mustCount(t, fresh, storage.KindInvoice))
 	}
 	assertMirrors(t, second, store)
 }
@@ -281,20 +317,26 @@ func assertNoKey(t *testing.T, s string) {
 }
 
 // TestBackfillResumeInBalances interrupts the per-customer walk of balance
-// transactions: the resumed run lists only the customers not finished yet.
+// transactions: the resumed run lists only the customers not finished yet
+// (besides those whose request the cut stopped, at most one per worker).
 func TestBackfillResumeInBalances(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 6, Customers: 200})
 	store := newTestStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	const donePages = 3
+	const donePages, workers = 3, 2
 	first := newCountingTransport()
-	err := newSandboxClient(t, sb, base, nil, withTransport(first)).Backfill(ctx, store, BackfillOptions{OnProgress: func(p Progress) {
-		if p.Kind == storage.KindBalanceTransaction && p.Pages == donePages {
+	// The cut comes as the donePages-th customer's answer arrives.
+	var answers atomic.Int32
+	cut := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := first.RoundTrip(r)
+		if strings.HasSuffix(r.URL.Path, "/balance_transactions") && answers.Add(1) == donePages {
 			cancel()
 		}
-	}})
+		return resp, err
+	})
+	err := newSandboxClient(t, sb, base, nil, withTransport(cut), func(cfg *Config) { cfg.Concurrency = workers }).Backfill(ctx, store, BackfillOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted backfill: %v", err)
 	}
@@ -320,21 +362,28 @@ func TestBackfillResumeInBalances(t *testing.T) {
 	}
 	before, after := balancePaths(first), balancePaths(second)
 	_, customers := remoteBalanceTxns(t, c)
-	if len(after) != customers-donePages {
-		t.Fatalf("resumed run listed %d customers' transactions, want %d of %d", len(after), customers-donePages, customers)
-	}
-	again := 0
+	again, union := 0, len(before)
 	for p := range after {
 		if before[p] > 0 {
 			again++
+		} else {
+			union++
 		}
 	}
-	// At most the customer whose request the cancel cut off is listed twice.
-	if again > 1 {
-		t.Fatalf("%d customers listed in both runs", again)
+	if len(before) < donePages || len(after) >= customers || union != customers {
+		t.Fatalf("first run listed %d customers, resumed run %d, together %d; want every one of %d", len(before), len(after), union, customers)
+	}
+	// At most the customers whose requests the cancel cut off are listed twice.
+	if again > workers {
+		t.Fatalf("%d customers listed in both runs, more than the %d in flight", again, workers)
 	}
 	assertMirrors(t, c, store)
 }
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // hookTransport runs after once, when the first response for path arrives.
 type hookTransport struct {
@@ -421,5 +470,34 @@ func TestBackfillProgressRate(t *testing.T) {
 	}
 	if got := float64(last.Total) / last.Elapsed.Seconds(); got != last.RowsPerSec {
 		t.Fatalf("RowsPerSec %v, Total/Elapsed %v", last.RowsPerSec, got)
+	}
+}
+
+// TestBackfillProgressInFlightAndETA: while Stripe is slow to answer, the
+// backfill keeps several requests in flight and says so, and estimates the
+// time left from the share of each kind's created span it has walked.
+func TestBackfillProgressInFlightAndETA(t *testing.T) {
+	t.Parallel()
+	sb, base := startSandbox(t, sandbox.Options{Seed: 19, Customers: 150, Latency: 3 * time.Millisecond})
+	c := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Concurrency = 8 })
+	maxInFlight, withETA, reports := 0, 0, 0
+	err := c.Backfill(context.Background(), newTestStore(t), BackfillOptions{OnProgress: func(p Progress) {
+		reports++
+		maxInFlight = max(maxInFlight, p.InFlight)
+		if p.ETA > 0 {
+			withETA++
+		}
+		if p.InFlight > 8 {
+			t.Errorf("%d requests in flight with a pool of 8", p.InFlight)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if maxInFlight < 2 {
+		t.Fatalf("at most %d request in flight: the backfill is sequential", maxInFlight)
+	}
+	if withETA == 0 {
+		t.Fatalf("none of %d reports had an ETA", reports)
 	}
 }

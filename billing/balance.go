@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/paydesk/paydesk/storage"
 )
@@ -21,15 +22,16 @@ import (
 // not seen, and Stripe keeps them. Customers that never had a balance are
 // never visited.
 //
-// The kind's cursor.After holds "phase|page token|last customer done": a
-// resumed run reopens the cache page it was working on and skips the
-// customers already done (if that customer left the page, the whole page is
-// fetched again; writes are idempotent).
+// The customers of one cache page are listed side by side through the
+// worker pool. The kind's cursor.After holds "phase|page token|customers of
+// that page done" (ids, comma separated): a resumed run reopens the cache
+// page it was working on and skips the customers already done; a customer
+// cut off mid-way is listed again (writes are idempotent).
 
 type balanceCursor struct {
 	phase int
 	token string
-	last  string
+	done  []string // customers of the page at token finished
 }
 
 func parseBalanceCursor(s string) balanceCursor {
@@ -41,113 +43,171 @@ func parseBalanceCursor(s string) balanceCursor {
 	if err != nil || phase < 0 || phase > 2 {
 		return balanceCursor{}
 	}
-	return balanceCursor{phase: phase, token: parts[1], last: parts[2]}
+	b := balanceCursor{phase: phase, token: parts[1]}
+	if parts[2] != "" {
+		b.done = strings.Split(parts[2], ",")
+	}
+	return b
 }
 
 func (b balanceCursor) String() string {
-	return strconv.Itoa(b.phase) + "|" + b.token + "|" + b.last
+	return strconv.Itoa(b.phase) + "|" + b.token + "|" + strings.Join(b.done, ",")
 }
 
 const customerPage = 100
 
-func (r *backfillRun) balances(ctx context.Context, cur storage.Cursor) error {
-	pos := parseBalanceCursor(cur.After)
-	pages := 0
-	for ; pos.phase <= 1; pos = (balanceCursor{phase: pos.phase + 1}) {
+// balanceWalk is the shared state of the per-customer lists of one run.
+type balanceWalk struct {
+	r   *backfillRun
+	mu  sync.Mutex // orders cursor writes
+	pos balanceCursor
+	cur storage.Cursor
+}
+
+func (r *backfillRun) balances(ctx context.Context) error {
+	kind := storage.KindBalanceTransaction
+	cur, err := r.store.Cursor(kind)
+	if err != nil {
+		return err
+	}
+	if cur.StartedAt == 0 {
+		cur.StartedAt = r.startedAt()
+	}
+	w := &balanceWalk{r: r, pos: parseBalanceCursor(cur.After), cur: cur}
+	for ; w.pos.phase <= 1; w.pos = (balanceCursor{phase: w.pos.phase + 1}) {
 		for {
 			page, err := r.store.List(storage.Query{
 				Kind: storage.KindCustomer, Sort: storage.SortAmount,
-				Asc: pos.phase == 1, Limit: customerPage, After: pos.token,
+				Asc: w.pos.phase == 1, Limit: customerPage, After: w.pos.token,
 			})
 			if err != nil {
 				return fmt.Errorf("walk cached customers: %w", err)
 			}
-			startAt := 0
-			if pos.last != "" {
-				for i, env := range page.Items {
-					if env.ID == pos.last {
-						startAt = i + 1
-						break
-					}
-				}
-			}
+			var todo []string
 			phaseOver := false
-			for _, env := range page.Items[startAt:] {
-				if (pos.phase == 0 && env.Amount <= 0) || (pos.phase == 1 && env.Amount >= 0) {
+			for _, env := range page.Items {
+				if (w.pos.phase == 0 && env.Amount <= 0) || (w.pos.phase == 1 && env.Amount >= 0) {
 					phaseOver = true
 					break
 				}
-				n, err := r.customerBalance(ctx, env.ID, pos, &cur)
-				if err != nil {
-					return err
+				if !slices.Contains(w.pos.done, env.ID) {
+					todo = append(todo, env.ID)
 				}
-				pages += n
-				pos.last = env.ID
-				cur.After = pos.String()
-				r.report(storage.KindBalanceTransaction, pages, cur, false)
+			}
+			if err := w.customers(ctx, todo); err != nil {
+				return err
 			}
 			if phaseOver || page.Next == "" {
 				break
 			}
-			pos.token, pos.last = page.Next, ""
+			w.mu.Lock()
+			w.pos.token, w.pos.done = page.Next, nil
+			w.mu.Unlock()
 		}
 	}
-	if pos.phase == 2 {
+	if w.pos.phase == 2 {
 		ids, err := r.zeroBalanceWithTxns()
 		if err != nil {
 			return err
 		}
+		var todo []string
 		for _, id := range ids {
-			if pos.last != "" && id <= pos.last {
-				continue // done before an interruption (ids are sorted)
+			if !slices.Contains(w.pos.done, id) {
+				todo = append(todo, id)
 			}
-			n, err := r.customerBalance(ctx, id, pos, &cur)
-			if err != nil {
-				return err
-			}
-			pages += n
-			pos.last = id
-			cur.After = pos.String()
-			r.report(storage.KindBalanceTransaction, pages, cur, false)
+		}
+		if err := w.customers(ctx, todo); err != nil {
+			return err
 		}
 	}
 	// Mark the kind done (an empty page carries the final cursor).
-	cur.After = ""
-	if err := r.write(storage.KindBalanceTransaction, nil, r.c.now().Unix(), &cur, true); err != nil {
+	w.cur.After, w.cur.Done = "", true
+	if _, err := r.store.PutPage(kind, nil, r.c.now().Unix(), w.cur); err != nil {
 		return err
 	}
-	r.report(storage.KindBalanceTransaction, pages, cur, false)
+	r.mu.Lock()
+	r.kinds[kind].done = true
+	r.mu.Unlock()
+	r.report(kind, true, false)
 	return nil
 }
 
-// customerBalance fetches every balance transaction of one customer, a page
-// per transaction. While the customer is in progress the stored cursor still
-// names the previous customer, so an interruption refetches this one.
-func (r *backfillRun) customerBalance(ctx context.Context, customer string, pos balanceCursor, cur *storage.Cursor) (int, error) {
-	pages := 0
+// customers lists the balance transactions of customers side by side and
+// returns the first error (the others stop with it).
+func (w *balanceWalk) customers(ctx context.Context, ids []string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+	)
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := w.customer(ctx, id); err != nil {
+				once.Do(func() { firstErr = err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// customer fetches every balance transaction of one customer, a page per
+// request. The customer joins the cursor's done list in the transaction
+// that writes its last page.
+func (w *balanceWalk) customer(ctx context.Context, customer string) error {
+	r := w.r
 	after := ""
 	for {
-		at := r.c.now().Unix()
-		page, err := r.c.ListPage(ctx, ListOptions{Kind: storage.KindBalanceTransaction, Customer: customer, After: after})
+		var page Page
+		var at int64
+		err := r.c.pool.do(ctx, func() error {
+			at = r.c.now().Unix()
+			var err error
+			page, err = r.c.ListPage(ctx, ListOptions{Kind: storage.KindBalanceTransaction, Customer: customer, After: after})
+			return err
+		})
 		if err != nil {
-			return pages, err
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		last := !page.HasMore || len(page.Data) == 0
-		cur.After = pos.String() // pos.last is the previous customer
-		if last {
-			cur.After = balanceCursor{phase: pos.phase, token: pos.token, last: customer}.String()
+		if err := w.write(page, at, customer, last); err != nil {
+			return err
 		}
-		if err := r.write(storage.KindBalanceTransaction, page.Data, at, cur, false); err != nil {
-			return pages, err
-		}
-		pages++
+		r.report(storage.KindBalanceTransaction, false, false)
 		if last {
-			return pages, nil
+			return nil
 		}
 		if after, err = objectID(page.Data[len(page.Data)-1]); err != nil {
-			return pages, err
+			return err
 		}
 	}
+}
+
+// write stores one page of customer's transactions with the cursor; when
+// it is the customer's last page the customer is recorded as done.
+func (w *balanceWalk) write(page Page, at int64, customer string, last bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	pos := w.pos
+	if last {
+		pos.done = append(slices.Clip(pos.done), customer)
+	}
+	next := w.cur
+	next.After = pos.String()
+	next.Fetched += len(page.Data)
+	if _, err := w.r.store.PutPage(storage.KindBalanceTransaction, page.Data, at, next); err != nil {
+		return err
+	}
+	w.pos, w.cur = pos, next
+	w.r.counted(storage.KindBalanceTransaction, len(page.Data), false)
+	return nil
 }
 
 // zeroBalanceWithTxns returns, sorted, the customers with cached balance

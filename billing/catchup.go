@@ -59,8 +59,11 @@ func (a StoreApplier) ApplyEvent(raw []byte, source string) (storage.ApplyResult
 // A mark older than Stripe's 30-day retention, a mark Stripe no longer
 // knows, or no mark on a cache that holds data returns an error wrapping
 // ErrResyncNeeded. An empty cache without a mark has nothing to catch up
-// (Backfill sets the mark).
+// (Backfill sets the mark). While a Backfill of the same Client runs,
+// CatchUp waits for it to end.
 func (c *Client) CatchUp(ctx context.Context, store *storage.Store, apply Applier) (int, error) {
+	c.syncMu.Lock() // never between a backfill's pages
+	defer c.syncMu.Unlock()
 	mark, err := store.CatchUpMark()
 	if err != nil {
 		return 0, fmt.Errorf("catch-up: %w", err)

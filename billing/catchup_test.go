@@ -310,7 +310,7 @@ func TestCatchUpAfterResumedBackfill(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	err := c.Backfill(ctx, store, BackfillOptions{OnProgress: func(p Progress) {
-		if p.Kind == storage.KindInvoice && p.Pages == 2 {
+		if p.Kind == storage.KindInvoice && p.Pages >= 2 {
 			cancel()
 		}
 	}})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stripe/stripe-go/v76"
@@ -26,6 +27,10 @@ type Config struct {
 	// RateLimit is the client-side cap in requests per second; 0 picks the
 	// default for the key: 25 for test keys, 90 for live keys.
 	RateLimit float64
+	// Concurrency caps the Stripe reads in flight at once (backfill pages,
+	// refetches, per-customer lists share it); 0 picks enough to keep the
+	// rate limit busy at 500 ms per answer: RateLimit/2, within 4..64.
+	Concurrency int
 	// HTTPClient is used for every request (its Transport is wrapped, never
 	// modified); nil means a client with an 80 s timeout.
 	HTTPClient *http.Client
@@ -65,7 +70,12 @@ type Client struct {
 	mode      Mode
 	log       *slog.Logger
 	transport *limitedTransport
+	pool      *pool
 	now       func() time.Time
+	// syncMu keeps a backfill and an Events-API catch-up from running at
+	// the same time: catch-up applies events in order after the backfill's
+	// pages, never between them.
+	syncMu sync.Mutex
 
 	// paramHook, when set (tests only), edits every request's params just
 	// before it is sent: the contract tests add an unknown parameter.
@@ -96,6 +106,10 @@ func New(cfg Config) (*Client, error) {
 	base := cfg.HTTPClient
 	if base == nil {
 		base = &http.Client{Timeout: 80 * time.Second}
+	}
+	workers := cfg.Concurrency
+	if workers <= 0 {
+		workers = defaultConcurrency(rate)
 	}
 	tr := newLimitedTransport(base.Transport, newLimiter(rate, time.Now, sleepCtx))
 	hc := *base // shallow copy: the caller's client keeps its own transport
@@ -137,6 +151,7 @@ func New(cfg Config) (*Client, error) {
 		mode:      mode,
 		log:       logger,
 		transport: tr,
+		pool:      newPool(workers),
 		now:       now,
 	}, nil
 }

@@ -132,7 +132,7 @@ func permissionError(perm string) string {
 }
 
 // TestRestrictedKeyPermission: a restricted key that may read everything
-// but disputes (and not the account) backfills until disputes, and Explain
+// but disputes (and not the account) backfills every other kind, and Explain
 // names what to grant.
 func TestRestrictedKeyPermission(t *testing.T) {
 	t.Parallel()
@@ -167,8 +167,8 @@ func TestRestrictedKeyPermission(t *testing.T) {
 	if strings.Contains(ex, "Xy12") || strings.Contains(err.Error(), "Xy12") {
 		t.Fatalf("masked key shown: %q / %v", ex, err)
 	}
-	// The account's 403 did not stop the backfill: the kinds before
-	// disputes are complete, disputes are not.
+	// Neither the account's 403 nor the disputes' stopped the backfill:
+	// the other kinds are complete, disputes are not.
 	for _, k := range []storage.Kind{storage.KindCustomer, storage.KindInvoice, storage.KindRefund} {
 		if cur, _ := store.Cursor(k); !cur.Done {
 			t.Errorf("%s not done before the dispute error: %+v", k, cur)

@@ -7,27 +7,50 @@ import (
 	"github.com/paydesk/paydesk/storage"
 )
 
+// settle is how long KeepFresh lets a burst of same-second events land
+// after the first of them before refetching (invoice.created, finalized
+// and paid usually arrive within one second: one refetch serves them all).
+const settle = 500 * time.Millisecond
+
 // KeepFresh refetches the objects the cache marked stale (same-second
-// conflicts, events in another API version) until ctx ends: shortly after
-// each signal on wake (the process sends one when an applied event left
-// something stale), and every `every` in case a signal was missed. Errors
-// go to onErr; an unreachable Stripe just waits for the next round.
+// conflicts, events in another API version) until ctx ends: settle after
+// the first signal on wake that the last pass did not cover (the process
+// sends one when an applied event left something stale; a signal that
+// arrived during a pass has already waited part of it), and every `every`
+// in case a signal was missed. Each pass fetches the stale objects side by
+// side through the worker pool (RefreshStale). Errors go to onErr; an
+// unreachable Stripe just waits for the next round.
 func (c *Client) KeepFresh(ctx context.Context, store *storage.Store, wake <-chan struct{}, every time.Duration, onErr func(error)) {
-	const settle = 500 * time.Millisecond // let a burst of same-second events land first
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	// pending holds the arrival of the first signal not yet served.
+	pending := make(chan time.Time, 1)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-wake:
+				select {
+				case pending <- time.Now():
+				default: // the first pending signal's time is the one that counts
+				}
+			}
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		case <-wake:
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(settle):
+		case at := <-pending:
+			if d := time.Until(at.Add(settle)); d > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(d):
+				}
 			}
-			drain(wake)
 		}
 		for ctx.Err() == nil {
 			n, err := c.RefreshStale(ctx, store, 200)
@@ -37,17 +60,6 @@ func (c *Client) KeepFresh(ctx context.Context, store *storage.Store, wake <-cha
 			if err != nil || n < 200 {
 				break
 			}
-		}
-	}
-}
-
-// drain empties a signal channel without blocking.
-func drain(ch <-chan struct{}) {
-	for {
-		select {
-		case <-ch:
-		default:
-			return
 		}
 	}
 }

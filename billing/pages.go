@@ -39,6 +39,8 @@ type ListOptions struct {
 	Limit int64
 	// CreatedGTE keeps objects created at or after this unix time (0: all).
 	CreatedGTE int64
+	// CreatedLTE keeps objects created at or before this unix time (0: all).
+	CreatedLTE int64
 }
 
 // Page is one page of raw objects, newest first as Stripe lists them.
@@ -76,6 +78,9 @@ func (c *Client) ListPage(ctx context.Context, o ListOptions) (Page, error) {
 	}
 	if o.CreatedGTE > 0 {
 		lp.Filters.AddFilter("created", "gte", fmt.Sprint(o.CreatedGTE))
+	}
+	if o.CreatedLTE > 0 {
+		lp.Filters.AddFilter("created", "lte", fmt.Sprint(o.CreatedLTE))
 	}
 	var page rawList
 	if err := c.call(http.MethodGet, path, p, &page); err != nil {

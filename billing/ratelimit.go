@@ -2,52 +2,39 @@ package billing
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// limiter is a token bucket holding at most one token: requests leave at
-// most every 1/rate seconds, so no one-second window holds more than
-// rate+1 of them. Waiters reserve their slot before sleeping, so concurrent
-// callers queue fairly instead of waking together.
+// limiter paces every request of a Client: a token bucket
+// (golang.org/x/time/rate) holding at most one token, so requests leave at
+// most every 1/rate seconds and no one-second window holds more than rate+1
+// of them, however many goroutines send. Each waiter reserves its slot
+// before sleeping, so concurrent callers queue in order instead of waking
+// together. now and sleep are the clock (tests pass a fake one).
 type limiter struct {
-	mu     sync.Mutex
-	rate   float64 // tokens per second
-	burst  float64
-	tokens float64
-	last   time.Time
-	now    func() time.Time
-	sleep  func(context.Context, time.Duration) error
+	lim   *rate.Limiter
+	rate  float64 // requests per second
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 }
 
-func newLimiter(rate float64, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
-	return &limiter{rate: rate, burst: 1, tokens: 1, now: now, sleep: sleep}
+func newLimiter(r float64, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
+	return &limiter{lim: rate.NewLimiter(rate.Limit(r), 1), rate: r, now: now, sleep: sleep}
 }
 
-// wait blocks until the caller may send one request, or ctx ends.
+// wait blocks until the caller may send one request, or ctx ends (its
+// reserved slot is then given back to the queue).
 func (l *limiter) wait(ctx context.Context) error {
-	l.mu.Lock()
 	now := l.now()
-	if !l.last.IsZero() {
-		l.tokens += now.Sub(l.last).Seconds() * l.rate
-		if l.tokens > l.burst {
-			l.tokens = l.burst
-		}
-	}
-	l.last = now
-	l.tokens--
-	var d time.Duration
-	if l.tokens < 0 {
-		d = time.Duration(-l.tokens / l.rate * float64(time.Second))
-	}
-	l.mu.Unlock()
+	res := l.lim.ReserveN(now, 1)
+	d := res.DelayFrom(now)
 	if d <= 0 {
 		return nil
 	}
 	if err := l.sleep(ctx, d); err != nil {
-		l.mu.Lock()
-		l.tokens++ // give the reserved slot back
-		l.mu.Unlock()
+		res.CancelAt(l.now())
 		return err
 	}
 	return nil

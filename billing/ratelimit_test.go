@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -117,6 +118,7 @@ func TestBackfillUnderServerRateLimit(t *testing.T) {
 		// The real limiter and backoff, waiting on the shared clock.
 		c.transport.limiter = newLimiter(clientRate, clk.now, clk.sleep)
 		c.transport.sleep = clk.sleep
+		c.transport.now = clk.now
 		start := clk.now()
 		store := newTestStore(t)
 		if err := c.Backfill(context.Background(), store, BackfillOptions{}); err != nil {
@@ -244,5 +246,102 @@ func TestRateLimitRetryAfterAndRecovery(t *testing.T) {
 	}
 	if len(*waits) != 2 || (*waits)[0] != 3*time.Second || (*waits)[1] != 3*time.Second {
 		t.Fatalf("waits %v, want Retry-After's 3s twice", *waits)
+	}
+}
+
+// TestLimiterConcurrentCallers: callers arriving together are given slots
+// 1/rate apart, each reserved before it sleeps, so however many goroutines
+// send, no one-second window holds more than rate+1 requests.
+func TestLimiterConcurrentCallers(t *testing.T) {
+	const rate, callers = 25.0, 100
+	start := time.Unix(1_700_000_000, 0)
+	var mu sync.Mutex
+	var sendAt []time.Time
+	l := newLimiter(rate, func() time.Time { return start }, func(_ context.Context, d time.Duration) error {
+		mu.Lock()
+		sendAt = append(sendAt, start.Add(d))
+		mu.Unlock()
+		return nil
+	})
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := l.wait(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	sendAt = append(sendAt, start) // the one caller that found the token
+	slices.SortFunc(sendAt, func(a, b time.Time) int { return a.Compare(b) })
+	if len(sendAt) != callers {
+		t.Fatalf("%d callers slept, want %d", len(sendAt)-1, callers-1)
+	}
+	for i := 1; i < len(sendAt); i++ {
+		if gap := sendAt[i].Sub(sendAt[i-1]); gap < time.Duration(float64(time.Second)/rate)-time.Microsecond {
+			t.Fatalf("callers %d and %d leave %v apart, want at least 1/%v s", i-1, i, gap, rate)
+		}
+	}
+}
+
+// TestSharedBackoffAfter429: one 429 pauses every request of the client,
+// not only the one that got it, and each paused request resumes after the
+// pause plus its own jitter, so they do not return as a herd.
+func TestSharedBackoffAfter429(t *testing.T) {
+	srv, hits := throttlingServer(t, 1, "")
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Concurrency = 8 })
+	frozen := time.Unix(1_700_000_000, 0)
+	c.transport.now = func() time.Time { return frozen }
+	var mu sync.Mutex
+	var waits []time.Duration
+	c.transport.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	var seq atomic.Int64
+	c.transport.jitter = func() float64 { return float64(seq.Add(1)%10) / 10 }
+
+	// The first request is answered 429, backs off and succeeds.
+	if _, err := c.ListPage(context.Background(), ListOptions{Kind: storage.KindCustomer}); err != nil {
+		t.Fatal(err)
+	}
+	if len(waits) != 1 {
+		t.Fatalf("first request waited %v, want its one backoff", waits)
+	}
+	pause := waits[0]
+	// Requests sent while that pause lasts wait for it, each with its jitter.
+	const others = 7
+	var wg sync.WaitGroup
+	for range others {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.ListPage(context.Background(), ListOptions{Kind: storage.KindCustomer}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(waits) != 1+others || c.transport.paused.Load() != others {
+		t.Fatalf("waits %v (%d paused): want the %d other requests held back by the pause", waits, c.transport.paused.Load(), others)
+	}
+	distinct := map[time.Duration]bool{}
+	for _, d := range waits[1:] {
+		if d < pause || d >= pause+pauseJitter {
+			t.Fatalf("a paused request waited %v, want the pause %v plus jitter below %v", d, pause, pauseJitter)
+		}
+		distinct[d] = true
+	}
+	if len(distinct) < others/2 {
+		t.Fatalf("paused requests wait %v: not spread by jitter", waits[1:])
+	}
+	if got := hits.Load(); got != 2+others {
+		t.Fatalf("server saw %d requests, want %d (the 429, its retry, the others once each)", got, 2+others)
 	}
 }

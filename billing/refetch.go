@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/paydesk/paydesk/storage"
 )
 
 // Refetch reads kind/id from Stripe and writes it to the cache (the TUI's
-// `r` key). Balance transactions are looked up through their cached
-// customer.
+// `r` key), through the client's worker pool like every read. Balance
+// transactions are looked up through their cached customer.
 func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage.Kind, id string) error {
 	var cachedAt int64
 	customer := ""
@@ -20,8 +21,14 @@ func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("refetch %s: %w", id, err)
 	}
-	at := c.now().Unix()
-	raw, err := c.fetchOne(ctx, kind, customer, id)
+	var raw json.RawMessage
+	var at int64
+	err := c.pool.do(ctx, func() error {
+		at = c.now().Unix()
+		var err error
+		raw, err = c.fetchOne(ctx, kind, customer, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("refetch: %w", err)
 	}
@@ -29,9 +36,12 @@ func (c *Client) Refetch(ctx context.Context, store *storage.Store, kind storage
 }
 
 // RefreshStale refetches up to limit objects the cache marked stale and
-// returns how many it rewrote. Objects Stripe no longer has are skipped
-// and the walk goes on past them, so they never block the others; an
-// unreachable Stripe or a rejected key stops the pass.
+// returns how many it rewrote. The objects of each batch are fetched side
+// by side through the client's worker pool and rate limiter (GET
+// /v1/<kind>/<id>), so a burst of same-second conflicts is refreshed in
+// about one answer's time per pool's worth. Objects Stripe no longer has
+// are skipped and the walk goes on past them, so they never block the
+// others; an unreachable Stripe or a rejected key stops the pass.
 func (c *Client) RefreshStale(ctx context.Context, store *storage.Store, limit int) (int, error) {
 	const page = 200
 	n := 0
@@ -41,24 +51,63 @@ func (c *Client) RefreshStale(ctx context.Context, store *storage.Store, limit i
 		if err != nil {
 			return n, fmt.Errorf("refresh stale: %w", err)
 		}
-		for _, ref := range refs {
-			if n == limit {
-				return n, nil
-			}
-			ok, err := c.refreshOne(ctx, store, ref)
+		// A batch never holds more than what is still wanted, so skipped
+		// objects are made up by the next batch and limit is never passed.
+		rest := refs
+		for len(rest) > 0 && n < limit {
+			batch := rest[:min(len(rest), limit-n)]
+			rest = rest[len(batch):]
+			done, err := c.refreshBatch(ctx, store, batch)
+			n += done
 			if err != nil {
 				return n, fmt.Errorf("refresh stale: %w", err)
 			}
-			if ok {
-				n++
-			}
 		}
-		if len(refs) < page {
+		if len(refs) < page || n == limit {
 			return n, nil
 		}
 		after = refs[len(refs)-1]
 	}
 	return n, nil
+}
+
+// refreshBatch refreshes refs side by side and returns how many it
+// rewrote and the first error that stops the pass.
+func (c *Client) refreshBatch(ctx context.Context, store *storage.Store, refs []storage.StaleRef) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		n        int
+		firstErr error
+	)
+	for _, ref := range refs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ok bool
+			err := c.pool.do(ctx, func() error {
+				var err error
+				ok, err = c.refreshOne(ctx, store, ref)
+				return err
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				return
+			}
+			if ok {
+				n++
+			}
+		}()
+	}
+	wg.Wait()
+	return n, firstErr
 }
 
 // refreshOne rewrites one stale object; false (with a nil error) means it

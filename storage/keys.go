@@ -41,6 +41,7 @@ var (
 	metaLastEvent = []byte("last_event")
 	metaCatchUp   = []byte("catchup_mark")
 	metaCursor    = "cursor/"
+	metaRange     = "range/"
 	metaCount     = "count/"
 )
 

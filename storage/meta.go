@@ -18,6 +18,11 @@ type Cursor struct {
 	// StartedAt and UpdatedAt are unix seconds.
 	StartedAt int64 `json:"started_at,omitempty"`
 	UpdatedAt int64 `json:"updated_at,omitempty"`
+	// CreatedGTE and CreatedLTE bound a range cursor (see PutRangePage) by
+	// the objects' created time, unix seconds, both inclusive; 0 means
+	// unbounded on that side.
+	CreatedGTE int64 `json:"created_gte,omitempty"`
+	CreatedLTE int64 `json:"created_lte,omitempty"`
 }
 
 // PutPage writes one backfill page and the cursor after it in a single
@@ -73,6 +78,9 @@ func (s *Store) ResetCursors() error {
 		meta := root(tx).Bucket(bucketMeta)
 		for _, k := range Kinds {
 			if err := meta.Delete([]byte(metaCursor + string(k))); err != nil {
+				return fmt.Errorf("reset cursor %s: %w", k, err)
+			}
+			if err := deleteRanges(meta, k); err != nil {
 				return fmt.Errorf("reset cursor %s: %w", k, err)
 			}
 		}

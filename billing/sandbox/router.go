@@ -111,11 +111,15 @@ func (s *Server) routes() http.Handler {
 			s.log.Debug("sandbox request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"request_id", reqID, "ms", time.Since(start).Milliseconds())
 		}()
+		// The rate is counted when a request arrives; every answer,
+		// a 429 included, leaves after the configured latency.
+		limited := s.limiter != nil && !s.limiter.allow(requestKey(r))
+		latency{s.opts.Latency, s.opts.LatencyJitter, s.opts.LatencySleep}.wait(r.Context())
 		if e := checkAuth(r); e != nil {
 			writeError(rec, e)
 			return
 		}
-		if s.limiter != nil && !s.limiter.allow() {
+		if limited {
 			writeError(rec, rateLimited())
 			return
 		}

@@ -27,9 +27,17 @@ type Options struct {
 	// Now is the sandbox clock source (default time.Now). Its value when New
 	// runs anchors the seeded history; Advance adds an offset to it.
 	Now func() time.Time
-	// RateLimit in requests per second; 0 = unlimited. Requests above it get
-	// a 429 rate_limit error.
+	// RateLimit in requests per second per API key, as Stripe counts them
+	// (StripeTestRate, StripeLiveRate); 0 = unlimited. Requests above it
+	// get Stripe's 429 rate_limit error.
 	RateLimit float64
+	// Latency is added before every answer, spread uniformly by
+	// ±LatencyJitter (never below zero): Stripe answers a list page in
+	// roughly 200-500 ms, the sandbox in microseconds.
+	Latency, LatencyJitter time.Duration
+	// LatencySleep, when set, waits out each answer's latency instead of
+	// the wall clock (tests record the delays instead of spending them).
+	LatencySleep func(context.Context, time.Duration)
 	// Logger receives one line per request (method, path, status); never
 	// headers, keys or signatures. Default: discard.
 	Logger *slog.Logger
@@ -51,6 +59,13 @@ type Options struct {
 	// RateClock measures the request rate (default time.Now).
 	RateClock func() time.Time
 }
+
+// Stripe's documented request rates per key (requests per second), for
+// Options.RateLimit: https://stripe.com/docs/rate-limits.
+const (
+	StripeTestRate = 25
+	StripeLiveRate = 100
+)
 
 // Server is a stateful Stripe-compatible API double on loopback.
 type Server struct {
@@ -80,7 +95,7 @@ type Server struct {
 	dueSeq  uint64
 	idem    idempotencyStore
 	reqSeq  atomic.Uint32
-	limiter *limiter
+	limiter *keyLimiters
 	hooks   *hookHub
 
 	handler http.Handler
@@ -96,6 +111,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.RateLimit < 0 {
 		return nil, fmt.Errorf("sandbox: negative RateLimit %v", opts.RateLimit)
+	}
+	if opts.Latency < 0 || opts.LatencyJitter < 0 {
+		return nil, fmt.Errorf("sandbox: negative Latency %v or LatencyJitter %v", opts.Latency, opts.LatencyJitter)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -125,7 +143,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.events.max = opts.MaxEvents
 	if opts.RateLimit > 0 {
-		s.limiter = newLimiter(opts.RateLimit, opts.RateClock)
+		s.limiter = newKeyLimiters(opts.RateLimit, opts.RateClock)
 	}
 	s.hooks = newHookHub(s)
 	if err := s.seed(); err != nil {

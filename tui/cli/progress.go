@@ -45,13 +45,19 @@ func (p *Progress) Update(pr billing.Progress) {
 	}
 }
 
-// line is the live status line: bar of kinds finished, current kind.
+// line is the live status line: bar of kinds finished, rows fetched by
+// this run, the rate, Stripe requests in flight and the time left (kinds
+// are walked side by side, so no single kind is "current").
 func (p *Progress) line(pr billing.Progress) string {
 	total := max(len(p.kinds), 1)
-	filled := len(p.done) * p.width / total
+	filled := min(len(p.done)*p.width/total, p.width)
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", p.width-filled)
-	return fmt.Sprintf("%s %d/%d kinds · %-22s %8d rows · %6.0f rows/s · %s",
-		bar, len(p.done), total, pr.Kind, pr.Fetched, pr.RowsPerSec, pr.Elapsed.Round(time.Second))
+	eta := "--"
+	if pr.ETA > 0 {
+		eta = pr.ETA.Round(time.Second).String()
+	}
+	return fmt.Sprintf("%s %d/%d kinds · %8d rows · %6.0f rows/s · %3d in flight · ETA %s · %s",
+		bar, len(p.done), total, pr.Total, pr.RowsPerSec, pr.InFlight, eta, pr.Elapsed.Round(time.Second))
 }
 
 func (p *Progress) kindLine(pr billing.Progress) string {

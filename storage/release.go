@@ -1,0 +1,26 @@
+package storage
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ReleaseMapped tells the kernel this process no longer needs the cache
+// file's pages it has mapped in (bbolt reads the file through a read-only
+// shared mapping): they stay in the page cache and are mapped again by the
+// next read that touches them. A long backfill calls it now and then so its
+// resident set does not grow with the file. It runs inside a read
+// transaction, which keeps bbolt from moving the mapping meanwhile; other
+// readers and the writer (which writes with pwrite, not through the
+// mapping) are unaffected. It does nothing where the platform has no
+// madvise.
+func (s *Store) ReleaseMapped() error {
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return releaseMapped(s.db.Info().Data, tx.Size())
+	})
+	if err != nil {
+		return fmt.Errorf("release mapped cache pages: %w", err)
+	}
+	return nil
+}
