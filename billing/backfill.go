@@ -143,6 +143,7 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 					}
 				}
 			}
+			walkStart := c.now().Unix() // before the first page is fetched
 			var err error
 			if kind == storage.KindBalanceTransaction {
 				err = run.balances(ctx)
@@ -155,9 +156,14 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 			}
 			// The whole list was walked since the cursor's start: what it
 			// did not return is gone from Stripe (or left out of its lists).
+			// A walk resumed from an earlier run started then.
 			cur, err := store.Cursor(kind)
 			if err == nil {
-				_, err = c.reconcile(ctx, store, kind, cur.StartedAt)
+				since := walkStart
+				if cur.StartedAt > 0 {
+					since = min(since, cur.StartedAt)
+				}
+				_, err = c.reconcile(ctx, store, kind, since)
 			}
 			if err != nil {
 				fail(kind, fmt.Errorf("reconcile: %w", err))
