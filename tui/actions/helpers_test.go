@@ -3,6 +3,7 @@ package actions_test
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +75,20 @@ func waitState(t *testing.T, f *actions.Flow, want string) {
 	for f.State() != want {
 		if time.Now().After(deadline) {
 			t.Fatalf("flow state %s, want %s:\n%s", f.State(), want, f.Screen())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitSendFailed waits until a sent confirmation is back with its error
+// (state confirm and an ✗ line). Waiting for "executing" first would race
+// a failure that comes back before the poll sees it.
+func waitSendFailed(t *testing.T, f *actions.Flow) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for f.State() != "confirm" || !strings.Contains(f.Screen(), "✗") {
+		if time.Now().After(deadline) {
+			t.Fatalf("flow state %s, want confirm with the send's error:\n%s", f.State(), f.Screen())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -73,8 +73,7 @@ func TestConsoleCreditReRunAfterLostAnswer(t *testing.T) {
 	first := f.Plan().Key
 	px.Set(lostanswer.DropAnswer, nil)
 	enter()
-	waitState(t, f, "executing")
-	waitState(t, f, "confirm")
+	waitSendFailed(t, f)
 	px.Set(lostanswer.Pass, nil)
 	if !strings.Contains(f.Screen(), "pending") {
 		t.Fatalf("after the lost answer:\n%s", f.Screen())
@@ -96,8 +95,7 @@ func TestConsoleCreditReRunAfterLostAnswer(t *testing.T) {
 	cut := f3.Plan().Key
 	px.Set(lostanswer.CutRequest, nil)
 	enter3()
-	waitState(t, f3, "executing")
-	waitState(t, f3, "confirm")
+	waitSendFailed(t, f3)
 	px.Set(lostanswer.Pass, nil)
 	f4, enter4 := creditConfirm(t, e, c, cus, "4.00")
 	waitState(t, f4, "confirm")
