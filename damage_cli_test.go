@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage/damage"
 )
 
@@ -16,6 +17,7 @@ import (
 // (the damage is on a page it never needs) or exits 1 with an error, and
 // an error about damage says what to do.
 func TestDamagedCacheNeverPanics(t *testing.T) {
+	testclock.DateFree(t)
 	clearEnv(t)
 	clean, err := damage.SmallCache(t.TempDir())
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/storage/safetext/hostile"
@@ -18,6 +19,7 @@ import (
 // --follow — and scans stdout and stderr: nothing a terminal would act on,
 // ls columns at most cli.MaxColumn cells.
 func TestHostileCorpusCLI(t *testing.T) {
+	testclock.DateFree(t)
 	clearEnv(t)
 	db := filepath.Join(t.TempDir(), "hostile.db")
 	store, err := storage.Open(db, storage.Options{})

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/damage"
 	"github.com/paydesk/paydesk/tui/common"
@@ -60,6 +61,7 @@ func quickRun(c tea.Cmd) tea.Msg {
 // the detail and JSON of a customer and an invoice, and a Webhooks delivery.
 // A panic fails the test binary; the pages show errors instead.
 func TestDamagedCacheConsole(t *testing.T) {
+	testclock.DateFree(t)
 	clean, err := damage.SmallCache(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

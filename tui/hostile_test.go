@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/tui/internal/goldens"
 
 	"github.com/paydesk/paydesk/storage"
@@ -65,6 +66,7 @@ func screenCheck(t *testing.T, m *Model, what string, w int) string {
 // (lists 1-8) and every detail, raw JSON, event JSON and diff page of the
 // objects that carry it, on a 120x36 terminal, and scans each screen.
 func TestHostileCorpusConsole(t *testing.T) {
+	testclock.DateFree(t)
 	store := hostileStore(t)
 	var clip bytes.Buffer // where the OSC 52 copies land
 	c := session(&clip, func(c *common.Common) { c.Store = store })
