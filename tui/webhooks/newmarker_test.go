@@ -3,10 +3,12 @@ package webhooks_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/goldens"
@@ -39,7 +41,7 @@ func TestScrolledTailMarksNewDeliveries(t *testing.T) {
 		t.Errorf("footer does not offer g first while scrolled: %v", help)
 	}
 	typeKeys(tm, "g")
-	waitFor(t, tm, "> 12:00:05")
+	waitFor(t, tm, "> "+clockOf(at(12, 0, 5)))
 	h = final(t, tm)
 	if v := h.View(); strings.Contains(v, "↑") {
 		t.Errorf("marker still shown at the newest row:\n%s", v)
@@ -52,7 +54,7 @@ func TestDuplicateSaysWhy(t *testing.T) {
 	tm, _ := start(t, pagetest.Session(fixtureStore(t), now))
 	waitFor(t, tm, "in_F")
 	press(tm, tea.KeyDown, 5) // evt_03's retry
-	waitFor(t, tm, "already applied by seq 3 (webhook 11:40:00); not applied twice")
+	waitFor(t, tm, "already applied by seq 3 (webhook "+clockOf(at(11, 40, 0))+"); not applied twice")
 	final(t, tm)
 }
 
@@ -73,3 +75,6 @@ func TestGoldenList80x24(t *testing.T) {
 	}
 	goldens.RequireEqual(t, []byte(v))
 }
+
+// clockOf is t as the tail prints it, in the operator's zone of the tests.
+func clockOf(t time.Time) string { return t.In(testclock.Zone()).Format("15:04:05") }
