@@ -26,13 +26,9 @@ func cmdGet(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	commonFlags(fs, &o.config)
 	fs.BoolVar(&o.asJSON, "json", false, "the Stripe object on one line")
-	var rest []string
-	o.id, rest = splitPositional(args)
-	if err := fs.Parse(rest); err != nil {
+	var err error
+	if o.id, err = parsePositional(fs, args); err != nil {
 		return err
-	}
-	if o.id == "" && fs.NArg() > 0 {
-		o.id = fs.Arg(0)
 	}
 	return runGet(o, stdout, stderr)
 }

@@ -38,13 +38,9 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.asc, "asc", false, "oldest (or smallest) first")
 	fs.BoolVar(&o.asJSON, "json", false, "one Stripe object per line (for jq)")
 	fs.BoolVar(&o.asCSV, "csv", false, "RFC 4180 CSV: the table's columns plus ids, amount in minor units and currency")
-	var rest []string
-	o.kindArg, rest = splitPositional(args)
-	if err := fs.Parse(rest); err != nil {
+	var err error
+	if o.kindArg, err = parsePositional(fs, args); err != nil {
 		return err
-	}
-	if o.kindArg == "" && fs.NArg() > 0 {
-		o.kindArg = fs.Arg(0)
 	}
 	return runList(o, stdout, stderr)
 }

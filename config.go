@@ -139,6 +139,20 @@ func splitPositional(args []string) (string, []string) {
 	return "", args
 }
 
+// parsePositional parses args with fs and returns the one positional
+// argument, written before the flags or after them ("ls invoices --json",
+// "ls --json invoices"); "" when there is none.
+func parsePositional(fs *flag.FlagSet, args []string) (string, error) {
+	arg, rest := splitPositional(args)
+	if err := fs.Parse(rest); err != nil {
+		return "", err
+	}
+	if arg == "" && fs.NArg() > 0 {
+		arg = fs.Arg(0)
+	}
+	return arg, nil
+}
+
 // fileLogger appends the process log to path (the console owns the
 // terminal, so nothing may print there).
 func fileLogger(path string) (*slog.Logger, func(), error) {
