@@ -95,7 +95,8 @@ func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequ
 	}
 	p.Currency = str(sub, "currency")
 	p.Lines = []Line{
-		{"Subscription", p.Target + " (customer " + str(sub, "customer") + ")"},
+		{"Subscription", p.Target},
+		a.customerLine(str(sub, "customer"), "", ""),
 		{"Status", status + cancelSuffix(cape)},
 		{"Plan", a.subscriptionPlans(sub)},
 		{"Effect", effect},
@@ -175,7 +176,8 @@ func (a *Actions) PreparePause(ctx context.Context, op Operator, req PauseReques
 		now = "paused (" + str(sub, "pause_collection.behavior") + ")"
 	}
 	p.Lines = []Line{
-		{"Subscription", p.Target + " (customer " + str(sub, "customer") + ", " + status + ")"},
+		{"Subscription", p.Target + " (" + status + ")"},
+		a.customerLine(str(sub, "customer"), "", ""),
 		{"Collection now", now},
 		{"Effect", effect},
 		{"Idempotency key", p.Key},

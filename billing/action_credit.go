@@ -89,7 +89,7 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 		before = 0
 	}
 	p.Lines = []Line{
-		{"Customer", target + nameSuffix(str(cus, "name"), str(cus, "email"))},
+		a.customerLine(target, str(cus, "name"), str(cus, "email")),
 		{"Adjustment", BalanceWords(signed, cur)},
 		{"Balance before", BalanceWords(before, cur)},
 		{"Balance after", BalanceWords(before+signed, cur)},

@@ -112,6 +112,7 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 	}
 	head := []Line{
 		{"Dispute", p.Target + " on charge " + str(dp, "charge")},
+		a.customerLine(a.disputeCustomer(dp), "", ""),
 		{"Disputed amount", money.Format(p.Amount, p.Currency)},
 		{"Reason", str(dp, "reason")},
 		{"Status", status},

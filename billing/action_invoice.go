@@ -66,8 +66,8 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 	p.Lines = []Line{
 		{"Action", spec.verb},
 		{"Invoice", target + numberSuffix(str(inv, "number"))},
-		{"Customer", str(inv, "customer") + nameSuffix(str(inv, "customer_name"), str(inv, "customer_email"))},
-		{"Status", status + arrow(spec.to)},
+		a.customerLine(str(inv, "customer"), str(inv, "customer_name"), str(inv, "customer_email")),
+		{"Status", status + statusAfter(spec.to, spec.moneyIn, status)},
 		{"Total", money.Format(num(inv, "total"), cur)},
 		{"Amount remaining", money.Format(remaining, cur)},
 		{"Payment attempts so far", fmt.Sprint(num(inv, "attempt_count"))},
@@ -90,9 +90,15 @@ func actionWord(a Action) string {
 	return string(a)
 }
 
-func arrow(to string) string {
-	if to == "" {
+// statusAfter words what the call does to the invoice's status. A payment
+// retry is only an attempt: the status becomes paid if the charge
+// succeeds, and a decline leaves it as it was.
+func statusAfter(to string, attempt bool, from string) string {
+	switch {
+	case to == "":
 		return " (unchanged)"
+	case attempt:
+		return " → " + to + " if the charge succeeds (a decline leaves it " + from + ")"
 	}
 	return " → " + to
 }

@@ -222,7 +222,8 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 		p.Warnings = append(p.Warnings, "the billing interval changes: Stripe resets the billing cycle and invoices now")
 	}
 	p.Lines = []Line{
-		{"Subscription", p.Target + " (customer " + str(pc.sub, "customer") + ", " + str(pc.sub, "status") + ")"},
+		{"Subscription", p.Target + " (" + str(pc.sub, "status") + ")"},
+		a.customerLine(str(pc.sub, "customer"), "", ""),
 		{"Now", a.priceWords(pc.oldPrice, pc.oldQty)},
 		{"New", a.priceWords(pc.newPrice, pc.qty)},
 		{"Proration", pc.proration},

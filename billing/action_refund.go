@@ -160,7 +160,7 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 	p.Lines = []Line{
 		{"Refund", money.Format(amount, cur) + " (" + kind + ")"},
 		{"Charge", rf.Charge + cardSuffix(rf.Card)},
-		{"Customer", orDash(rf.Customer)},
+		a.customerLine(rf.Customer, "", ""),
 		{"Charged", money.Format(rf.Charged, cur)},
 		{"Already refunded", money.Format(rf.Refunded, cur)},
 		{"Refundable after", money.Format(rf.Refundable-amount, cur)},

@@ -255,7 +255,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.broadcast(common.RefreshMsg{}))
 	case tickMsg:
 		m.loadMeta()
-		return m, tick()
+		return m, tea.Batch(tick(), m.delegate(common.ClockMsg{}))
 	case noticeMsg:
 		return m, tea.Batch(m.onNotice(msg.n), m.listen())
 	case common.LiveMsg, common.RefreshMsg, common.StackMsg:

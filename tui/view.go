@@ -1,17 +1,14 @@
 package tui
 
 import (
-	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
-	"github.com/paydesk/paydesk/tui/format"
 )
 
 // View draws the header, the active page (or the full help) and the footer.
@@ -126,19 +123,11 @@ func (m *Model) mode() string {
 // stamp lags the session clock (the demo's account clock steps hours at a
 // time).
 func (m *Model) cacheAge() string {
-	at := max(m.account.LastSyncAt, m.lastEvent)
-	if at == 0 && m.heard.IsZero() {
+	age, ok := m.c.CacheAge(max(m.account.LastSyncAt, m.lastEvent), m.heard)
+	if !ok {
 		return m.c.Styles.Warn.Render("cache empty")
 	}
-	now := m.c.Now()
-	age := time.Duration(math.MaxInt64)
-	if at != 0 {
-		age = max(0, now.Sub(time.Unix(at, 0))) // an event stamped ahead of this clock is current
-	}
-	if !m.heard.IsZero() {
-		age = min(age, max(0, m.c.Wall().Sub(m.heard)))
-	}
-	return "cache " + format.Relative(now.Add(-age), now)
+	return "cache " + age
 }
 
 func (m *Model) rate() string {

@@ -27,6 +27,10 @@ func TestCancelFormShowsEveryOption(t *testing.T) {
 	focus(t, f, "mode")
 	waitFor(t, tm, "undo")
 	screen := f.Screen()
+	// The page is titled by the chosen mode: undoing is not "Cancel".
+	if !strings.Contains(screen, "Withdraw the cancellation of "+sub.ID) {
+		t.Errorf("undo form is not titled as a withdrawal:\n%s", screen)
+	}
 	for _, want := range []string{"at period end", "now — ends it immediately", "undo — withdraw"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("cancel form lacks %q:\n%s", want, screen)

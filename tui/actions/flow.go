@@ -521,10 +521,14 @@ func (f *Flow) ShortHelp() []key.Binding {
 		if f.plan == nil {
 			return []key.Binding{f.keys.Cancel}
 		}
-		if f.refused { // enter would only replay the refusal
-			return []key.Binding{f.keys.Edit, f.keys.Cancel}
+		edit := f.keys.Edit
+		if len(f.form.fields(f.c, nil)) == 0 { // nothing to edit: e reads Stripe again
+			edit = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "read Stripe again"))
 		}
-		return []key.Binding{f.keys.Confirm, f.keys.Edit, f.keys.Cancel}
+		if f.refused { // enter would only replay the refusal
+			return []key.Binding{edit, f.keys.Cancel}
+		}
+		return []key.Binding{f.keys.Confirm, edit, f.keys.Cancel}
 	case stDone:
 		return []key.Binding{f.keys.Close}
 	}

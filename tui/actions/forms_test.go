@@ -223,6 +223,13 @@ func TestInvoiceActionsEndToEnd(t *testing.T) {
 		f := push.Page.(*actions.Flow)
 		tm, _ := run(t, e, f)
 		waitState(t, f, "confirm")
+		// Nothing on an invoice action can be edited: e reads Stripe
+		// again, and its help says so instead of offering "edit".
+		for _, b := range f.ShortHelp() {
+			if b.Help().Key == "e" && b.Help().Desc != "read Stripe again" {
+				t.Fatalf("%s: e is offered as %q on a form with nothing to edit", c.act, b.Help().Desc)
+			}
+		}
 		if w := f.Plan().ConfirmWord(); w != "" {
 			// Void and mark uncollectible cannot be undone: the word is typed.
 			waitFor(t, tm, "IRREVERSIBLE", "Type "+w)

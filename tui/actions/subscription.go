@@ -70,7 +70,18 @@ func newCancelForm(env storage.Envelope) *cancelForm {
 	return f
 }
 
-func (f *cancelForm) heading() string                                      { return "Cancel " + f.sub.id }
+// heading follows the chosen mode, so the confirmation of an undo is not
+// titled "Cancel".
+func (f *cancelForm) heading() string {
+	switch f.mode {
+	case billing.CancelNow:
+		return "Cancel " + f.sub.id + " now"
+	case billing.CancelUndo:
+		return "Withdraw the cancellation of " + f.sub.id
+	}
+	return "Cancel " + f.sub.id + " at period end"
+}
+
 func (f *cancelForm) action() billing.Action                               { return billing.ActionCancel }
 func (f *cancelForm) target() string                                       { return f.sub.id }
 func (f *cancelForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
@@ -78,7 +89,7 @@ func (f *cancelForm) info(c *common.Common) []string                       { ret
 
 func (f *cancelForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
 	return []huh.Field{
-		huh.NewSelect[string]().Key("mode").Title("Cancel").Options(
+		huh.NewSelect[string]().Key("mode").Title("Cancellation").Options(
 			huh.NewOption("at period end — keeps the paid period", billing.CancelAtPeriodEnd),
 			huh.NewOption("now — ends it immediately, no refund of unused time", billing.CancelNow),
 			huh.NewOption("undo — withdraw a cancellation at period end", billing.CancelUndo)).

@@ -190,9 +190,15 @@ func cardLine(c *card) string {
 	return s
 }
 
-// cacheLine says how fresh the cached copy is.
+// cacheLine says how fresh the cached copy is, by the rule the header's
+// "cache …" follows (common.CacheAge): when this copy was written, or
+// when a live notice about it last arrived.
 func cacheLine(d *Detail) string {
-	s := "written " + relUnix(d.c, d.env.EventCreated)
+	age, ok := d.c.CacheAge(d.env.CachedAt, d.heard)
+	if !ok {
+		age = "-"
+	}
+	s := "updated " + age
 	if d.env.Stale {
 		s += "  " + d.c.Styles.Warn.Render("stale: "+safetext.Line(d.env.StaleReason))
 	}

@@ -121,10 +121,10 @@ func Disputes() *table.Descriptor {
 		Columns: []table.Column{
 			{Title: "ID", Width: 18},
 			{Title: "Status", Width: 22, Status: true},
-			{Title: "Reason", Width: 14, Flex: true, Min: 8, Priority: 2},
+			{Title: "Reason", Width: 14, Flex: true, Min: 8, Priority: 3}, // on the detail page; the customer says whose
 			{Title: "Amount", Width: 11, Right: true},
 			{Title: "Due", Width: 9, Priority: 1},
-			{Title: "Customer", Width: 22, Flex: true, Min: 10, Priority: 3},
+			{Title: "Customer", Width: 22, Flex: true, Min: 10, Priority: 2},
 			{Title: "Created", Width: 10, Priority: 4},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {

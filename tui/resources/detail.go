@@ -34,7 +34,10 @@ type Detail struct {
 	vp     viewport.Model
 	width  int
 	loaded bool
-	keys   detailKeys
+	// heard is when (wall clock) a live notice about this object last
+	// reloaded the page (see common.CacheAge).
+	heard time.Time
+	keys  detailKeys
 
 	// links are the related objects listed on the page in display order;
 	// sel is the one tab selected (-1: none) and selLine its line.
@@ -235,6 +238,9 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case common.LiveMsg:
 		cus := d.env.Customer
 		if msg.Touches(d.kind, d.id) || (cus != "" && msg.Change.Result.Customer == cus) {
+			if !msg.Change.Reload && msg.Touches(d.kind, d.id) {
+				d.heard = d.c.Wall()
+			}
 			d.reload()
 		}
 		if d.fetch != nil && upcomingTouched(d, msg.Change.Result, msg.Change.Reload) {
@@ -253,6 +259,11 @@ func (d *Detail) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return d, nil
 	case common.RefreshMsg:
 		d.reload()
+		return d, nil
+	case common.ClockMsg:
+		if d.loaded {
+			d.render()
+		}
 		return d, nil
 	}
 	var cmd tea.Cmd

@@ -1,0 +1,55 @@
+package billing
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestEveryConfirmationNamesTheCustomer: one confirmation layout for every
+// action. Each plan carries a "Customer" row worded the same way, with the
+// customer's name or email beside the id. Before, a refund showed a bare
+// id, plan changes and cancellations tucked the id into the subscription
+// row, and evidence named no customer at all.
+func TestEveryConfirmationNamesTheCustomer(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{customers: 150})
+	ctx := context.Background()
+	for _, c := range e.lostCases() {
+		t.Run(c.name, func(t *testing.T) {
+			p := mustPlan(t)(c.prepare(ctx, e.acts))
+			var rows []string
+			for _, l := range p.Lines {
+				if l.Label == "Customer" {
+					rows = append(rows, l.Value)
+				}
+			}
+			if len(rows) != 1 || !strings.HasPrefix(rows[0], "cus_") || !strings.Contains(rows[0], " (") {
+				t.Fatalf("want one Customer row with a name or email, got %q in %+v", rows, p.Lines)
+			}
+			for _, l := range p.Lines {
+				if l.Label != "Customer" && strings.Contains(l.Value, "customer cus_") {
+					t.Fatalf("the customer is worded again in %q: %q", l.Label, l.Value)
+				}
+			}
+		})
+	}
+}
+
+// TestRetryDoesNotClaimPaid: a payment retry's confirmation says what the
+// attempt may do, not that the invoice becomes paid.
+func TestRetryDoesNotClaimPaid(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{})
+	inv := e.openInvoices(1)[0]
+	p := mustPlan(t)(e.acts.PrepareInvoice(context.Background(), finance, InvoiceRequest{Invoice: inv, Action: ActionInvoicePay}))
+	for _, l := range p.Lines {
+		if l.Label == "Status" {
+			if want := "open → paid if the charge succeeds (a decline leaves it open)"; l.Value != want {
+				t.Fatalf("Status = %q, want %q", l.Value, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("no Status row in %+v", p.Lines)
+}
