@@ -93,15 +93,6 @@ func (c *countingTransport) count(path string) int {
 	return c.perPath[path]
 }
 
-func (c *countingTransport) firstQuery(path string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if q := c.queries[path]; len(q) > 0 {
-		return q[0]
-	}
-	return ""
-}
-
 func (c *countingTransport) stats() (total, throttled int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -22,9 +22,6 @@ var searchPaths = map[storage.Kind]string{
 	storage.KindPaymentIntent: "/v1/payment_intents/search",
 }
 
-// Searchable reports whether Stripe's Search API covers kind.
-func Searchable(kind storage.Kind) bool { _, ok := searchPaths[kind]; return ok }
-
 // Search sends one query in Stripe's search query language
 // (`email:"a@b.co"`, `amount:1250 AND currency:"usd"`) to the Search API of
 // kind (GET /v1/<kind>/search) and returns up to limit (1-100) objects as

@@ -174,9 +174,6 @@ func (s *Server) Start() (string, error) {
 	return s.baseURL, nil
 }
 
-// Handler serves the API without a listener (e.g. under httptest).
-func (s *Server) Handler() http.Handler { return s.handler }
-
 // Close stops the listener and the webhook delivery goroutines.
 func (s *Server) Close() error {
 	var err error

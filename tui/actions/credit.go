@@ -41,9 +41,8 @@ func newCreditForm(env storage.Envelope) *creditForm {
 	return &creditForm{id: env.ID, name: name, balance: cu.Balance, currency: cu.Currency, direction: billing.DirectionCredit}
 }
 
-func (f *creditForm) heading() string        { return "Adjust credit of " + f.id }
-func (f *creditForm) action() billing.Action { return billing.ActionCredit }
-func (f *creditForm) target() string         { return f.id }
+func (f *creditForm) heading() string { return "Adjust credit of " + f.id }
+func (f *creditForm) target() string  { return f.id }
 
 func (f *creditForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
 

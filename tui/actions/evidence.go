@@ -106,9 +106,8 @@ func (f *evidenceForm) prefillCustomer(store *storage.Store, customer string) {
 	}
 }
 
-func (f *evidenceForm) heading() string        { return "Dispute evidence for " + f.id }
-func (f *evidenceForm) action() billing.Action { return billing.ActionDisputeEvidence }
-func (f *evidenceForm) target() string         { return f.id }
+func (f *evidenceForm) heading() string { return "Dispute evidence for " + f.id }
+func (f *evidenceForm) target() string  { return f.id }
 
 func (f *evidenceForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
 

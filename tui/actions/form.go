@@ -16,7 +16,6 @@ import (
 type actionForm interface {
 	// heading names the action and its target ("Refund ch_…").
 	heading() string
-	action() billing.Action
 	// target is the Stripe id acted on (live notices about it are followed).
 	target() string
 	// load reads what the form shows before typing (refundable amount,

@@ -25,9 +25,8 @@ var invoiceVerbs = map[billing.Action]string{
 	billing.ActionInvoiceSend:      "Send",
 }
 
-func (f *invoiceForm) heading() string        { return invoiceVerbs[f.act] + " " + f.env.ID }
-func (f *invoiceForm) action() billing.Action { return f.act }
-func (f *invoiceForm) target() string         { return f.env.ID }
+func (f *invoiceForm) heading() string { return invoiceVerbs[f.act] + " " + f.env.ID }
+func (f *invoiceForm) target() string  { return f.env.ID }
 
 func (f *invoiceForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
 

@@ -76,9 +76,8 @@ func newPlanForm(env storage.Envelope) *planForm {
 	return f
 }
 
-func (f *planForm) heading() string        { return "Change the plan of " + f.id }
-func (f *planForm) action() billing.Action { return billing.ActionPlanChange }
-func (f *planForm) target() string         { return f.id }
+func (f *planForm) heading() string { return "Change the plan of " + f.id }
+func (f *planForm) target() string  { return f.id }
 
 func (f *planForm) load(_ context.Context, c *common.Common) (func(), error) {
 	opts, err := c.Money.PriceOptions(f.currency, priceOptionsLimit)

@@ -21,9 +21,8 @@ type refundForm struct {
 	note   string
 }
 
-func (r *refundForm) heading() string        { return "Refund " + r.id }
-func (r *refundForm) action() billing.Action { return billing.ActionRefund }
-func (r *refundForm) target() string         { return r.id }
+func (r *refundForm) heading() string { return "Refund " + r.id }
+func (r *refundForm) target() string  { return r.id }
 
 func (r *refundForm) load(ctx context.Context, c *common.Common) (func(), error) {
 	rf, err := c.Money.RefundableAmount(ctx, r.id)

@@ -82,7 +82,6 @@ func (f *cancelForm) heading() string {
 	return "Cancel " + f.sub.id + " at period end"
 }
 
-func (f *cancelForm) action() billing.Action                               { return billing.ActionCancel }
 func (f *cancelForm) target() string                                       { return f.sub.id }
 func (f *cancelForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
 func (f *cancelForm) info(c *common.Common) []string                       { return []string{f.sub.line(c)} }
@@ -122,7 +121,6 @@ func newPauseForm(env storage.Envelope) *pauseForm {
 }
 
 func (f *pauseForm) heading() string                                      { return "Pause or resume collection of " + f.sub.id }
-func (f *pauseForm) action() billing.Action                               { return billing.ActionPause }
 func (f *pauseForm) target() string                                       { return f.sub.id }
 func (f *pauseForm) load(context.Context, *common.Common) (func(), error) { return nil, nil }
 func (f *pauseForm) info(c *common.Common) []string                       { return []string{f.sub.line(c)} }

@@ -75,12 +75,6 @@ func Zone() *time.Location { load(); return zone }
 // goldens were recorded at.
 func Moved() bool { load(); return moved }
 
-// Frozen returns a clock that always reads Anchor().
-func Frozen() func() time.Time {
-	at := Anchor()
-	return func() time.Time { return at }
-}
-
 // Running returns a clock that reads Anchor() plus the time elapsed since the
 // package first loaded: it moves like a real clock (timeouts, retries and
 // tolerances behave) but its date is the anchor's.
@@ -88,10 +82,6 @@ func Running() func() time.Time {
 	at := Anchor()
 	return func() time.Time { return at.Add(time.Since(start)) }
 }
-
-// At returns the anchor moved by d, for tests that need a second instant
-// ("a day later", "31 days later").
-func At(d time.Duration) time.Time { return Anchor().Add(d) }
 
 // DateFree skips t when the clocks were moved: for a heavy test that reads
 // no date (a byte scan of hostile text, a damaged file), running it again at
