@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/form"
 )

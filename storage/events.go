@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paydesk/paydesk/storage/stripejson"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -215,10 +216,10 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 		}
 		if ferr != nil {
 			var ref struct {
-				Customer json.RawMessage `json:"customer"`
+				Customer stripejson.Ref `json:"customer"`
 			}
 			if json.Unmarshal(obj, &ref) == nil {
-				res.Customer = refID(ref.Customer)
+				res.Customer = string(ref.Customer)
 			}
 		}
 	default:

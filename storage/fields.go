@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/paydesk/paydesk/storage/stripejson"
 )
 
 // Fields are the values of a Stripe object that the indexes and list screens
@@ -42,28 +44,28 @@ type Fields struct {
 // rawObject mirrors the handful of Stripe fields paydesk indexes; the
 // different kinds spell "amount" and "email" differently.
 type rawFields struct {
-	ID            string          `json:"id"`
-	Object        string          `json:"object"`
-	Created       int64           `json:"created"`
-	Status        string          `json:"status"`
-	Customer      json.RawMessage `json:"customer"`
-	Charge        json.RawMessage `json:"charge"`
-	Subscription  json.RawMessage `json:"subscription"`
-	Email         string          `json:"email"`
-	CustomerEmail string          `json:"customer_email"`
-	ReceiptEmail  string          `json:"receipt_email"`
-	Name          string          `json:"name"`
-	CustomerName  string          `json:"customer_name"`
-	Nickname      string          `json:"nickname"`
-	Number        string          `json:"number"`
-	Amount        *int64          `json:"amount"`
-	AmountDue     *int64          `json:"amount_due"`
-	UnitAmount    *int64          `json:"unit_amount"`
-	Balance       *int64          `json:"balance"`
-	Currency      string          `json:"currency"`
-	Deleted       bool            `json:"deleted"`
-	CanceledAt    int64           `json:"canceled_at"`
-	EndedAt       int64           `json:"ended_at"`
+	ID            string         `json:"id"`
+	Object        string         `json:"object"`
+	Created       int64          `json:"created"`
+	Status        string         `json:"status"`
+	Customer      stripejson.Ref `json:"customer"`
+	Charge        stripejson.Ref `json:"charge"`
+	Subscription  stripejson.Ref `json:"subscription"`
+	Email         string         `json:"email"`
+	CustomerEmail string         `json:"customer_email"`
+	ReceiptEmail  string         `json:"receipt_email"`
+	Name          string         `json:"name"`
+	CustomerName  string         `json:"customer_name"`
+	Nickname      string         `json:"nickname"`
+	Number        string         `json:"number"`
+	Amount        *int64         `json:"amount"`
+	AmountDue     *int64         `json:"amount_due"`
+	UnitAmount    *int64         `json:"unit_amount"`
+	Balance       *int64         `json:"balance"`
+	Currency      string         `json:"currency"`
+	Deleted       bool           `json:"deleted"`
+	CanceledAt    int64          `json:"canceled_at"`
+	EndedAt       int64          `json:"ended_at"`
 	Transitions   *struct {
 		FinalizedAt           int64 `json:"finalized_at"`
 		PaidAt                int64 `json:"paid_at"`
@@ -143,9 +145,9 @@ func ExtractFields(raw []byte) (Fields, error) {
 		Kind:         Kind(o.Object),
 		Created:      o.Created,
 		Status:       o.Status,
-		Customer:     refID(o.Customer),
-		Charge:       refID(o.Charge),
-		Subscription: refID(o.Subscription),
+		Customer:     string(o.Customer),
+		Charge:       string(o.Charge),
+		Subscription: string(o.Subscription),
 		Email:        firstNonEmpty(o.Email, o.CustomerEmail, o.ReceiptEmail),
 		Name:         firstNonEmpty(o.Name, o.CustomerName, o.Nickname),
 		Number:       o.Number,
@@ -216,28 +218,6 @@ func firstNonZero(vals ...int64) int64 {
 		}
 	}
 	return 0
-}
-
-// customerID accepts a Stripe reference ("customer", "charge", ...) as an
-// id string or an expanded object.
-func refID(raw json.RawMessage) string {
-	if len(raw) == 0 || string(raw) == "null" {
-		return ""
-	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return ""
-	}
-	var obj struct {
-		ID string `json:"id"`
-	}
-	if json.Unmarshal(raw, &obj) == nil {
-		return obj.ID
-	}
-	return ""
 }
 
 func firstNonEmpty(vals ...string) string {

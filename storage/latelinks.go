@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paydesk/paydesk/storage/stripejson"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -23,11 +24,11 @@ func lateLinkParents(e *Envelope) []string {
 		return nil
 	}
 	var ref struct {
-		PaymentIntent json.RawMessage `json:"payment_intent"`
+		PaymentIntent stripejson.Ref `json:"payment_intent"`
 	}
 	_ = json.Unmarshal(e.Raw, &ref)
 	var out []string
-	for _, p := range []string{e.Charge, refID(ref.PaymentIntent)} {
+	for _, p := range []string{e.Charge, string(ref.PaymentIntent)} {
 		if p != "" {
 			out = append(out, p)
 		}

@@ -88,7 +88,7 @@ func (c *computer) failed() error {
 			if i := c.day(ch.Created); i >= 0 {
 				c.r.Days[i].Failed++
 			}
-			code := ch.declineCode()
+			code := declineCode(&ch)
 			d := declines[code]
 			if d == nil {
 				d = &Decline{Code: code, Amount: Amounts{}}
@@ -244,8 +244,8 @@ func (c *computer) churn() error {
 // payments: its cancellation reason says so or, when it gives no reason, its
 // latest invoice is left unpaid after a failed attempt.
 func (c *computer) involuntary(s *subscription) (bool, error) {
-	if s.CancellationDetails != nil && s.CancellationDetails.Reason != nil {
-		return *s.CancellationDetails.Reason == "payment_failed", nil
+	if s.CancellationDetails != nil && s.CancellationDetails.Reason != "" {
+		return s.CancellationDetails.Reason == "payment_failed", nil
 	}
 	if s.LatestInvoice == "" {
 		return false, nil

@@ -142,9 +142,9 @@ func (c *computer) invoiceItem(in *invoice) (WorkItem, error) {
 
 func (c *computer) fillFromInvoice(item *WorkItem, in *invoice) error {
 	item.Invoice = in.ID
-	item.Attempts = in.AttemptCount
+	item.Attempts = int(in.AttemptCount)
 	item.NextAttempt = in.NextPaymentAttempt
-	item.AmountDue = in.remaining()
+	item.AmountDue = in.Remaining()
 	item.Currency = in.Currency
 	if item.CustomerName == "" {
 		item.CustomerName = cmp.Or(in.CustomerName, in.CustomerEmail)
@@ -163,7 +163,7 @@ func (c *computer) lastDecline(in *invoice) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			return ch.declineCode(), nil
+			return declineCode(&ch), nil
 		}
 	}
 	if in.PaymentIntent != "" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/common"
 )
 
@@ -41,28 +42,13 @@ type subItem struct {
 	Quantity int64
 }
 
-type cachedSub struct {
-	Customer string `json:"customer"`
-	Currency string `json:"currency"`
-	Status   string `json:"status"`
-	Items    struct {
-		Data []struct {
-			ID       string `json:"id"`
-			Quantity int64  `json:"quantity"`
-			Price    struct {
-				ID string `json:"id"`
-			} `json:"price"`
-		} `json:"data"`
-	} `json:"items"`
-}
-
 func newPlanForm(env storage.Envelope) *planForm {
-	var s cachedSub
+	var s stripejson.Subscription
 	_ = json.Unmarshal(env.Raw, &s)
-	f := &planForm{id: env.ID, customer: s.Customer, currency: s.Currency, status: s.Status,
+	f := &planForm{id: env.ID, customer: string(s.Customer), currency: s.Currency, status: s.Status,
 		proration: billing.ProrationBehaviors[0]}
 	for _, it := range s.Items.Data {
-		f.items = append(f.items, subItem{ID: it.ID, Price: it.Price.ID, Quantity: it.Quantity})
+		f.items = append(f.items, subItem{ID: it.ID, Price: it.Price.ID, Quantity: ptrOr(it.Quantity, 0)})
 	}
 	if len(f.items) > 0 {
 		f.curPrice, f.curQty = f.items[0].Price, f.items[0].Quantity
@@ -157,4 +143,12 @@ func (f *planForm) prepare(ctx context.Context, c *common.Common) (*billing.Plan
 		return p, nil, nil
 	}
 	return p, &pv, nil
+}
+
+// ptrOr is *p, or or when p is nil (a null Stripe field).
+func ptrOr[T any](p *T, or T) T {
+	if p == nil {
+		return or
+	}
+	return *p
 }

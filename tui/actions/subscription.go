@@ -11,6 +11,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 )
@@ -24,17 +25,9 @@ type subFacts struct {
 }
 
 func subFactsOf(env storage.Envelope) subFacts {
-	var s struct {
-		Customer          string `json:"customer"`
-		Status            string `json:"status"`
-		CurrentPeriodEnd  int64  `json:"current_period_end"`
-		CancelAtPeriodEnd bool   `json:"cancel_at_period_end"`
-		PauseCollection   *struct {
-			Behavior string `json:"behavior"`
-		} `json:"pause_collection"`
-	}
+	var s stripejson.Subscription
 	_ = json.Unmarshal(env.Raw, &s)
-	f := subFacts{id: env.ID, customer: s.Customer, status: s.Status, periodEnd: s.CurrentPeriodEnd, cancelAtEnd: s.CancelAtPeriodEnd}
+	f := subFacts{id: env.ID, customer: string(s.Customer), status: s.Status, periodEnd: s.CurrentPeriodEnd, cancelAtEnd: s.CancelAtPeriodEnd}
 	if s.PauseCollection != nil {
 		f.paused = s.PauseCollection.Behavior
 	}

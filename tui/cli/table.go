@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/money"
-	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/format"
 )
 

@@ -1,42 +1,10 @@
 package resources
 
 import (
-	"encoding/json"
 	"fmt"
 
-	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 )
-
-// invoiceMath is Stripe's own arithmetic of an invoice
-// (https://docs.stripe.com/api/invoices/object), all in minor units of the
-// invoice's currency: subtotal (the lines) minus total_discount_amounts plus
-// the exclusive total_tax_amounts is total; the customer balance applied
-// (starting_balance - ending_balance) and pre-payment credit notes turn it
-// into amount_due; amount_paid leaves amount_remaining.
-type invoiceMath struct {
-	Subtotal             int64             `json:"subtotal"`
-	SubtotalExcludingTax *int64            `json:"subtotal_excluding_tax"`
-	TotalExcludingTax    *int64            `json:"total_excluding_tax"`
-	Tax                  *int64            `json:"tax"`
-	StartingBalance      int64             `json:"starting_balance"`
-	EndingBalance        *int64            `json:"ending_balance"`
-	PaidOutOfBand        bool              `json:"paid_out_of_band"`
-	PrePaymentCredit     int64             `json:"pre_payment_credit_notes_amount"`
-	PostPaymentCredit    int64             `json:"post_payment_credit_notes_amount"`
-	Discount             *discountJSON     `json:"discount"`
-	Discounts            []json.RawMessage `json:"discounts"`
-	TotalDiscountAmounts []struct {
-		Amount   int64          `json:"amount"`
-		Discount stripejson.Ref `json:"discount"`
-	} `json:"total_discount_amounts"`
-	TotalTaxAmounts []struct {
-		Amount        int64          `json:"amount"`
-		Inclusive     bool           `json:"inclusive"`
-		TaxRate       stripejson.Ref `json:"tax_rate"`
-		TaxableAmount *int64         `json:"taxable_amount"`
-	} `json:"total_tax_amounts"`
-}
 
 // discountLabel names the discount id of a total_discount_amounts row: the
 // coupon of the matching expanded discount when the invoice carries it.
@@ -98,7 +66,7 @@ func (b *sections) invoiceAmounts(in invoiceJSON) {
 	pairs = append(pairs,
 		"Amount due", b.money(in.AmountDue, cur),
 		"Paid", b.money(in.AmountPaid, cur),
-		"Remaining", b.money(in.AmountRemaining, cur),
+		"Remaining", b.money(in.Remaining(), cur),
 	)
 	if in.PaidOutOfBand {
 		pairs = append(pairs, "Paid out of band", b.d.c.Styles.Warn.Render("yes")+" "+b.d.c.Styles.Muted.Render("(marked paid outside Stripe)"))

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing/money"
-	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/table"
 )
 

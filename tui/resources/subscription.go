@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
@@ -63,14 +63,17 @@ func subscriptionBody(d *Detail, b *sections) {
 	rows := make([][]string, 0, len(s.Items.Data))
 	var tiered []price
 	for _, it := range s.Items.Data {
-		qty := itoa(max(it.Quantity, 1))
-		if it.Price.Pricing() == stripejson.PricingMetered {
+		pr := price{it.Price}
+		qty := "1"
+		if it.Quantity != nil {
+			qty = itoa(max(*it.Quantity, 1))
+		}
+		if pr.Pricing() == stripejson.PricingMetered {
 			qty = "use" // billed on reported usage
 		}
-		rows = append(rows, []string{it.ID, it.Price.label(), unitAmount(it.Price),
-			it.Price.interval(), qty, it.Price.ID})
-		if len(it.Price.Tiers) > 0 {
-			tiered = append(tiered, it.Price)
+		rows = append(rows, []string{it.ID, pr.label(), unitAmount(pr), pr.interval(), qty, pr.ID})
+		if len(pr.Tiers) > 0 {
+			tiered = append(tiered, pr)
 		}
 	}
 	b.list(itemCols, rows, false, "no items")

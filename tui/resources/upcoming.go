@@ -10,8 +10,8 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/money"
-	"github.com/paydesk/paydesk/billing/stripejson"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
@@ -35,7 +35,7 @@ const (
 // the subscription or its customer.
 type upcomingPreview struct {
 	state upcomingState
-	inv   upcomingInvoiceJSON
+	inv   stripejson.Invoice
 	// none: Stripe says there is no upcoming invoice (customer page).
 	none bool
 	// reason says why the cache's estimate is shown (offline, error).
@@ -57,24 +57,6 @@ type upcomingMsg struct {
 
 // StackWide marks upcomingMsg as a common.StackMsg.
 func (upcomingMsg) StackWide() {}
-
-type upcomingInvoiceJSON struct {
-	Currency           string `json:"currency"`
-	Total              int64  `json:"total"`
-	AmountDue          int64  `json:"amount_due"`
-	StartingBalance    int64  `json:"starting_balance"`
-	NextPaymentAttempt int64  `json:"next_payment_attempt"`
-	PeriodEnd          int64  `json:"period_end"`
-	Lines              struct {
-		HasMore bool `json:"has_more"`
-		Data    []struct {
-			Description string `json:"description"`
-			Amount      int64  `json:"amount"`
-			Currency    string `json:"currency"`
-			Proration   bool   `json:"proration"`
-		} `json:"data"`
-	} `json:"lines"`
-}
 
 // fetchUpcoming asks Stripe for the subscription's upcoming invoice in a
 // command, or records why the estimate from the cache stays.
@@ -115,14 +97,14 @@ func (u *upcomingPreview) apply(msg upcomingMsg) bool {
 	}
 	u.none = msg.none
 	if msg.none {
-		u.state, u.inv, u.reason = upcomingLoaded, upcomingInvoiceJSON{}, ""
+		u.state, u.inv, u.reason = upcomingLoaded, stripejson.Invoice{}, ""
 		return true
 	}
 	if msg.err != nil {
 		u.state, u.reason = upcomingFailed, billing.Explain(msg.err)
 		return true
 	}
-	var inv upcomingInvoiceJSON
+	var inv stripejson.Invoice
 	if err := json.Unmarshal(msg.raw, &inv); err != nil {
 		u.state, u.reason = upcomingFailed, "Stripe's answer could not be read: "+err.Error()
 		return true
@@ -174,7 +156,7 @@ func (b *sections) upcomingSection(s subscriptionJSON, e storage.Envelope) {
 
 // upcomingLines draws Stripe's upcoming invoice: its lines, total, amount
 // due after the customer's balance, and when Stripe bills it.
-func (b *sections) upcomingLines(inv upcomingInvoiceJSON) {
+func (b *sections) upcomingLines(inv stripejson.Invoice) {
 	rows := make([][]string, 0, len(inv.Lines.Data))
 	for _, l := range inv.Lines.Data {
 		cur := l.Currency

@@ -9,6 +9,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
+	"github.com/paydesk/paydesk/storage/stripejson"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -59,7 +60,7 @@ func TestUpcomingInvoiceFromStripe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want upcomingInvoiceJSON
+	var want stripejson.Invoice
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/billing/sandbox/testkit"
-	"github.com/paydesk/paydesk/billing/stripejson"
+	"github.com/paydesk/paydesk/storage/stripejson"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"

@@ -28,6 +28,9 @@ type Tier struct {
 // Price is the part of a Stripe price that says what it charges.
 type Price struct {
 	ID            string `json:"id"`
+	Nickname      string `json:"nickname"`
+	LookupKey     string `json:"lookup_key"`
+	Product       Ref    `json:"product"`
 	Currency      string `json:"currency"`
 	UnitAmount    *int64 `json:"unit_amount"`
 	BillingScheme string `json:"billing_scheme"`
