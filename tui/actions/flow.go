@@ -78,6 +78,10 @@ type Flow struct {
 	// answer to the request reaches the console.
 	early string
 
+	// scroll is the first plan line shown when the confirmation is taller
+	// than the page (the prompt under it always shows).
+	scroll int
+
 	spin spinner.Model
 	w, h int
 	keys flowKeys
@@ -321,6 +325,9 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 			return common.Pop()
 		}
 	case stConfirm:
+		if f.scrollConfirm(msg) {
+			return nil
+		}
 		if f.deliberate() {
 			if cmd, done := f.typeWord(msg); done {
 				return cmd
@@ -537,3 +544,33 @@ func (f *Flow) ShortHelp() []key.Binding {
 
 // FullHelp is the `?` help.
 func (f *Flow) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// scrollConfirm moves a confirmation taller than the page; it reports
+// whether msg was a scrolling key. Only keys that type nothing scroll, so
+// a typed word is never taken for one.
+func (f *Flow) scrollConfirm(msg tea.KeyMsg) bool {
+	if f.plan == nil {
+		return false
+	}
+	page := max(1, f.h/2)
+	switch msg.Type {
+	case tea.KeyUp:
+		f.scroll--
+	case tea.KeyDown:
+		f.scroll++
+	case tea.KeyPgUp:
+		f.scroll -= page
+	case tea.KeyPgDown:
+		f.scroll += page
+	case tea.KeyHome:
+		f.scroll = 0
+	case tea.KeyEnd:
+		f.scroll = 1 << 20
+	default:
+		return false
+	}
+	if body, prompt := f.confirmParts(); f.h > 0 {
+		f.scroll = min(max(f.scroll, 0), max(0, len(body)-max(1, f.h-len(prompt)-1)))
+	}
+	return true
+}

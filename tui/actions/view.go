@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -48,7 +49,16 @@ func (f *Flow) View() string {
 	return ""
 }
 
+// confirmView draws the confirmation: the plan (scrolled when it is taller
+// than the page) above the prompt, which is always on screen, so the word
+// an irreversible call asks for is never typed blind.
 func (f *Flow) confirmView() string {
+	body, prompt := f.confirmParts()
+	return strings.Join(f.fitConfirm(body, prompt), "\n")
+}
+
+// confirmParts is the confirmation's plan lines and its prompt lines.
+func (f *Flow) confirmParts() (body, prompt []string) {
 	s := f.c.Styles
 	p := f.plan
 	var b strings.Builder
@@ -77,24 +87,48 @@ func (f *Flow) confirmView() string {
 		}
 		b.WriteString(linesTable(f, rows))
 	}
-	b.WriteString("\n")
+	var pr strings.Builder
 	if f.errText != "" {
-		b.WriteString(strings.Join(wrapLines(s.Bad.Render("✗ "+f.errText), f.w, "  "), "\n") + "\n")
+		pr.WriteString(strings.Join(wrapLines(s.Bad.Render("✗ "+f.errText), f.w, "  "), "\n") + "\n")
 	}
 	switch {
 	case f.st == stExecuting:
-		b.WriteString("  " + f.spin.View() + " sending to Stripe… (key " + p.Key + ")")
+		pr.WriteString("  " + f.spin.View() + " sending to Stripe… (key " + p.Key + ")")
 	case f.expired:
-		b.WriteString("  " + s.Muted.Render("Nothing was sent to Stripe."))
+		pr.WriteString("  " + s.Muted.Render("Nothing was sent to Stripe."))
 	case f.refused:
-		b.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
+		pr.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
 	case p.ConfirmWord() != "":
-		b.WriteString("  " + s.Bad.Render("IRREVERSIBLE: this cannot be undone. Type "+p.ConfirmWord()+" and press enter to send.") + "\n")
-		b.WriteString("  " + s.Value.Render("> "+f.typed+"_") + "  " + s.Muted.Render("e edit (before typing) · esc cancel"))
+		pr.WriteString(strings.Join(wrapLines(s.Bad.Render("IRREVERSIBLE: this cannot be undone. Type "+p.ConfirmWord()+" and press enter to send."), f.w, "  "), "\n") + "\n")
+		pr.WriteString("  " + s.Value.Render("> "+f.typed+"_") + "  " + s.Muted.Render(f.editHint()+" (before typing) · esc cancel"))
 	default:
-		b.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render("e edit · esc cancel"))
+		pr.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render(f.editHint()+" · esc cancel"))
 	}
-	return b.String()
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), append([]string{""}, strings.Split(pr.String(), "\n")...)
+}
+
+// fitConfirm fits the plan and the prompt in the page's height: the prompt
+// stays whole at the bottom and the plan scrolls above it (↑/↓, pgup/pgdn,
+// home/end), with a line saying which part is shown.
+func (f *Flow) fitConfirm(body, prompt []string) []string {
+	if f.h <= 0 || len(body)+len(prompt) <= f.h {
+		return append(body, prompt...)
+	}
+	room := max(1, f.h-len(prompt)-1)
+	off := min(max(f.scroll, 0), max(0, len(body)-room))
+	end := min(len(body), off+room)
+	out := append([]string{}, body[off:end]...)
+	more := fmt.Sprintf("lines %d-%d of %d · ↑/↓ pgup/pgdn scroll", off+1, end, len(body))
+	out = append(out, "  "+f.c.Styles.Muted.Render(more))
+	return append(out, prompt...)
+}
+
+// editHint words what e does on the confirmation, as the footer does.
+func (f *Flow) editHint() string {
+	if len(f.form.fields(f.c, nil)) == 0 {
+		return "e read Stripe again"
+	}
+	return "e edit"
 }
 
 func (f *Flow) doneView() string {
