@@ -101,7 +101,9 @@ func ExplainAction(err error) string {
 	msg := redact(se.Msg)
 	switch {
 	case se.Type == stripe.ErrorTypeCard:
-		return explainCard(se) + " The invoice stays open."
+		// Stripe records the declined attempt: attempt_count goes up and
+		// Smart Retries may move next_payment_attempt.
+		return explainCard(se) + " The invoice stays open; Stripe counted this attempt and may reschedule its next automatic retry."
 	case se.Code == stripe.ErrorCodeChargeAlreadyRefunded:
 		return "This charge has already been fully refunded: nothing is left to refund."
 	case se.Code == stripe.ErrorCodeAmountTooLarge:

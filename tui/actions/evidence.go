@@ -134,7 +134,7 @@ func (f *evidenceForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fi
 	}
 	out = append(out, huh.NewSelect[string]().Key("submit").Title("Then").Options(
 		huh.NewOption("save as draft (can still be edited)", "draft"),
-		huh.NewOption("SUBMIT to the bank (final, asks twice)", "submit")).
+		huh.NewOption("SUBMIT to the card network (final: you type submit to confirm)", "submit")).
 		Value(&f.mode). // after Options: huh scrolls a select to its value when Options comes last, hiding the options above it
 		Description(describe(c, "", "evidence", fe)))
 	return out

@@ -503,7 +503,7 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 // nothing to change for actions without fields.
 func (f *Flow) changeHint() string {
 	if len(f.form.fields(f.c, nil)) == 0 {
-		return "Nothing was changed; esc to close."
+		return "There is nothing to edit; esc to close."
 	}
 	return "Press e to change the request, esc to close."
 }

@@ -367,9 +367,14 @@ func TestInvoicePayDeclined(t *testing.T) {
 	f := actions.OpenAction(e.Session(actenv.Admin), billing.ActionInvoicePay, inv.ID)().(common.PushPageMsg).Page.(*actions.Flow)
 	tm, _ := run(t, e, f)
 	waitFor(t, tm, "Press enter to send.")
+	attempts := actenv.Num(e.Object(storage.KindInvoice, inv.ID), "attempt_count")
 	e.Reqs.Reset()
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Card declined", "generic_decline", "Nothing was changed")
+	// A decline is not "nothing changed": Stripe counted the attempt.
+	waitFor(t, tm, "Card declined", "generic_decline", "Stripe counted this", "There is nothing to edit")
+	if n := actenv.Num(e.Object(storage.KindInvoice, inv.ID), "attempt_count"); n != attempts+1 {
+		t.Fatalf("attempt_count %d after a declined retry, want %d", n, attempts+1)
+	}
 	if f.State() != "confirm" || actenv.Str(e.Object(storage.KindInvoice, inv.ID), "status") != "open" {
 		t.Fatalf("after a decline: state %s", f.State())
 	}

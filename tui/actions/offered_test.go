@@ -108,6 +108,16 @@ func TestKeysOnlyWhereStripeAllows(t *testing.T) {
 					t.Errorf("%s %s: footer lacks %s (%v)", name, tc.env.ID, k, keys)
 				}
 			}
+			// The page's Actions section agrees with the footer: an
+			// action the state rules out is listed as "not now", why.
+			page.SetSize(160, 200)
+			view := page.View()
+			for _, s := range c.Actions.For(tc.env.Kind) {
+				notNow := strings.Contains(view, s.Key+"  "+s.Label+" — not now: ")
+				if slices.Contains(tc.none, s.Key) != notNow {
+					t.Errorf("%s %s: Actions section lists %s as not now = %v:\n%s", name, tc.env.ID, s.Key, notNow, view)
+				}
+			}
 		}
 	}
 }

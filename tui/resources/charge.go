@@ -46,7 +46,7 @@ func chargeBody(d *Detail, b *sections) {
 		"Invoice", string(cj.Invoice),
 		"Card", cardText,
 		"Outcome", outcome,
-		"Failure", failure(cj),
+		"Failure", declined(cj), // refunds and disputes have their own lines
 		"Disputed", disputed,
 		"Created", b.when(e.Created),
 		"Cached", cacheLine(d),

@@ -218,12 +218,23 @@ func (b *sections) invoiceList(invs []storage.Envelope, more bool, none string) 
 	b.list(invoiceCols, rows, more, none)
 }
 
-func failure(cj chargeJSON) string {
+// declined is why a charge failed: Stripe's failure_code with the
+// issuer's decline code (outcome.reason); "" for a charge that did not fail.
+func declined(cj chargeJSON) string {
 	switch {
 	case cj.Outcome != nil && cj.FailureCode != "" && cj.Outcome.Reason != "":
 		return cj.FailureCode + " (" + cj.Outcome.Reason + ")"
-	case cj.FailureCode != "":
-		return cj.FailureCode
+	}
+	return cj.FailureCode
+}
+
+// failure is a charge list's outcome note: why it failed, else whether it
+// was refunded or disputed.
+func failure(cj chargeJSON) string {
+	if why := declined(cj); why != "" {
+		return why
+	}
+	switch {
 	case cj.Refunded:
 		return "refunded"
 	case cj.AmountRefunded > 0:

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
@@ -406,6 +407,14 @@ func (b *sections) heading(title string) {
 	b.line(b.d.c.Styles.Title.Render(safetext.Line(title)))
 }
 
+// hint puts a muted usage hint at the end of the line just written (a
+// heading's "(tab selects, y copies)"); the hint is paydesk's own text.
+func (b *sections) hint(text string) {
+	s := strings.TrimSuffix(b.String(), "\n")
+	b.Reset()
+	b.WriteString(s + "  " + b.d.c.Styles.Muted.Render(text) + "\n")
+}
+
 // fields writes label/value pairs with aligned labels; empty values are skipped.
 func (b *sections) fields(pairs ...string) {
 	w := 0
@@ -546,6 +555,11 @@ func (b *sections) actions() {
 	for _, a := range specs {
 		if ok, why := b.d.c.CanAct(a.Action); !ok {
 			b.line("  " + s.Muted.Render(a.Key+"  "+a.Label+" — unavailable: "+why))
+			continue
+		}
+		// Stripe's state rules, as the footer's keys follow them.
+		if why := billing.NotApplicable(a.Action, b.d.kind, b.d.env.Raw); why != "" {
+			b.line("  " + s.Muted.Render(a.Key+"  "+a.Label+" — not now: "+safetext.Line(why)))
 			continue
 		}
 		b.line("  " + s.Info.Render(a.Key) + "  " + a.Label)

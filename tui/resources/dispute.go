@@ -40,8 +40,11 @@ func disputeBody(d *Detail, b *sections) {
 	b.heading("Evidence")
 	ev := dp.EvidenceDetails
 	has := "none yet"
-	if ev.HasEvidence {
-		has = "drafted"
+	switch {
+	case ev.SubmissionCount > 0:
+		has = "submitted to the card network"
+	case ev.HasEvidence:
+		has = "drafted (not submitted)"
 	}
 	filled := dp.evidenceFields()
 	b.fields(

@@ -50,7 +50,8 @@ func invoiceBody(d *Detail, b *sections) {
 	)
 
 	if hosted, pdf := webURL(in.HostedInvoiceURL), webURL(in.InvoicePDF); hosted != "" || pdf != "" {
-		b.heading("Links  " + d.c.Styles.Muted.Render("(tab selects, y copies)"))
+		b.heading("Links")
+		b.hint("(tab selects, y copies)")
 		b.fieldLinks = map[string]link{"Hosted invoice": {url: hosted}, "PDF": {url: pdf}}
 		b.fields("Hosted invoice", hosted, "PDF", pdf)
 	}
@@ -100,7 +101,7 @@ func lastPaymentError(d *Detail, in invoiceJSON) string {
 		if ch, err := d.c.Store.Get(storage.KindCharge, string(in.Charge)); err == nil {
 			cj := decode[chargeJSON](ch.Raw)
 			if cj.FailureCode != "" {
-				return bad.Render(failure(cj)) + "  " + cj.FailureMessage
+				return bad.Render(declined(cj)) + "  " + cj.FailureMessage
 			}
 		}
 	}
