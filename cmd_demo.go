@@ -16,6 +16,7 @@ import (
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/sandbox"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 )
 
 // demoOptions holds demo's flags.
@@ -85,7 +86,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "demo.db")
 	}
-	if clock, err = continueDemoAccountAt(path, clock); err != nil {
+	if err := replaceDemoCache(path, stderr); err != nil {
 		return err
 	}
 	secret, err := newSecret()
@@ -156,55 +157,34 @@ func demoLogger(headless bool, stderr io.Writer) (*slog.Logger, func(), error) {
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }, nil
 }
 
-// continueDemoAccountAt runs continueDemoAccount on the cache at path when
-// it exists (a demo reopened with --db), before the sandbox is seeded.
-func continueDemoAccountAt(path string, clock func() time.Time) (func() time.Time, error) {
+// replaceDemoCache readies a cache file reopened with --db. The demo's
+// Stripe is generated anew on each run, so a previous demo's cache (its
+// objects, events, audit records and pending intents) would contradict the
+// new account: it is replaced, and stderr says so. A cache of a live or
+// test account is never touched: the demo refuses it. A cache another
+// process holds fails with the store's lock error.
+func replaceDemoCache(path string, stderr io.Writer) error {
 	if _, err := os.Stat(path); err != nil {
-		return clock, nil // a fresh cache
+		return nil // a fresh cache
 	}
 	store, err := openStore(path, "paydesk demo", false, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer store.Close()
-	return continueDemoAccount(store, clock)
-}
-
-// continueDemoAccount readies a cache reopened with --db for the account
-// this demo seeds: the previous run's clock left copies stamped up to its
-// newest event (or refetch), later than this run's start, and an older copy never
-// overwrites a newer one, so the states it left (disputes closed, invoices
-// paid) would outrank the new account's until each was refetched. The new
-// account's clock starts a second after that newest stamp and every kind is
-// fetched again. A fresh cache (no event yet) keeps clock as it is.
-func continueDemoAccount(store *storage.Store, clock func() time.Time) (func() time.Time, error) {
-	last, err := store.LastEvent()
+	acct, err := store.Account()
+	store.Close()
 	if err != nil {
-		return nil, fmt.Errorf("demo cache: %w", err)
+		return fmt.Errorf("demo cache %s: %w", path, err)
 	}
-	if last.Created == 0 {
-		return clock, nil
+	if acct.Mode != "" && acct.Mode != "demo" {
+		return usageErr("%s is the cache of a %s account (%s): the demo needs a file of its own (omit --db for a temporary one)",
+			path, acct.Mode, safetext.Line(acct.ID))
 	}
-	// The newest stamp is the last event's or a later refetch's (the
-	// previous run's background sync stamps copies with its account clock).
-	newest := last.Created
-	for _, k := range storage.Kinds {
-		err := store.Walk(storage.Range{Kind: k}, func(e storage.Envelope) error {
-			newest = max(newest, e.EventCreated)
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("demo cache: %w", err)
-		}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("demo cache: %w", err)
 	}
-	if err := store.ResetCursors(); err != nil {
-		return nil, fmt.Errorf("demo cache: %w", err)
-	}
-	ahead := time.Unix(newest+1, 0).Sub(clock())
-	if ahead <= 0 {
-		return clock, nil
-	}
-	return func() time.Time { return clock().Add(ahead) }, nil
+	fmt.Fprintf(stderr, "demo: the demo account is generated anew on each run; replaced the previous demo's cache at %s\n", path)
+	return nil
 }
 
 // The demo clock's pace: every demoTick of real time the account moves
