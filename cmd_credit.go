@@ -31,7 +31,7 @@ func cmdCredit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
 	var rest []string
 	o.customer, rest = splitPositional(args)
-	if err := fs.Parse(rest); err != nil {
+	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
 	return runCredit(ctx, o, stdout, stderr)

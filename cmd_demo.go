@@ -48,7 +48,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&o.step, "step", demoStep, "account time each demo clock step advances")
 	fs.StringVar(&o.nowFlag, "now", "", "freeze the clocks at this RFC 3339 time (screenshots, tests); the demo clock still steps the account's")
 	fs.DurationVar(&o.warmup, "warmup", 0, "after the backfill, advance the account this long at once so the webhook views start with traffic")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return runDemo(ctx, o, stdout, stderr)

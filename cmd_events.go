@@ -35,8 +35,8 @@ func cmdEvents(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.object, "object", "", "deliveries of one Stripe object id")
 	fs.IntVar(&o.limit, "limit", 50, "deliveries printed from the log (without --follow)")
 	fs.BoolVar(&o.asJSON, "json", false, "one JSON object per line")
-	fs.StringVar(&o.whAddr, "webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address with --follow")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&o.whAddr, "webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address with --follow (env PAYDESK_WEBHOOK_ADDR)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return runEvents(ctx, o, stdout, stderr)

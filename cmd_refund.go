@@ -30,7 +30,7 @@ func cmdRefund(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
 	var rest []string
 	o.target, rest = splitPositional(args)
-	if err := fs.Parse(rest); err != nil {
+	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
 	return runRefund(ctx, o, stdout, stderr)

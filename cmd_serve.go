@@ -40,7 +40,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	commonFlags(fs, &o.config)
 	fs.StringVar(&o.sshAddr, "ssh-addr", envOr("PAYDESK_SSH_ADDR", "127.0.0.1:2222"), "SSH listen address")
-	fs.StringVar(&o.whAddr, "webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address")
+	fs.StringVar(&o.whAddr, "webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address (env PAYDESK_WEBHOOK_ADDR)")
 	fs.StringVar(&o.keys, "authorized-keys", os.Getenv("PAYDESK_AUTHORIZED_KEYS"), "authorized keys with roles (default: authorized_keys beside the cache)")
 	fs.StringVar(&o.hostKey, "host-key", "", "SSH host key (default: ssh_host_ed25519 beside the cache)")
 	fs.IntVar(&o.maxSessions, "max-sessions", 64, "concurrent SSH sessions")
@@ -48,7 +48,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&o.connRate, "conn-rate", 5, "new SSH connections accepted per second (negative: no limit)")
 	fs.IntVar(&o.connBurst, "conn-burst", 20, "new SSH connections accepted at once above --conn-rate")
 	fs.Float64Var(&o.Rate, "rate", 0, "request rate cap per second (0: the key's default)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return runServe(ctx, o, stdout, stderr)

@@ -24,7 +24,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	commonFlags(fs, &o.config)
 	fs.BoolVar(&o.full, "full", false, "forget the stored cursors and fetch everything again")
 	fs.Float64Var(&o.Rate, "rate", 0, "request rate cap per second (0: 25 for test keys, 90 for live keys)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return runSync(ctx, o, stdout, stderr)

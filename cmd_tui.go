@@ -25,9 +25,9 @@ func cmdTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	commonFlags(fs, &o.config)
 	fs.BoolVar(&o.offline, "offline", false, "never call Stripe: browse the cache only")
 	fs.BoolVar(&o.readOnly, "read-only", false, "hide and refuse every money action")
-	fs.StringVar(&o.whAddr, "webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address (when STRIPE_WEBHOOK_SECRET is set)")
+	fs.StringVar(&o.whAddr, "webhook-addr", envOr("PAYDESK_WEBHOOK_ADDR", webhookd.DefaultAddr), "webhook receiver address (env PAYDESK_WEBHOOK_ADDR; used when STRIPE_WEBHOOK_SECRET is set)")
 	fs.Float64Var(&o.Rate, "rate", 0, "request rate cap per second (0: the key's default)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return runTUI(ctx, o, stdout, stderr)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -144,7 +146,7 @@ func splitPositional(args []string) (string, []string) {
 // "ls --json invoices"); "" when there is none.
 func parsePositional(fs *flag.FlagSet, args []string) (string, error) {
 	arg, rest := splitPositional(args)
-	if err := fs.Parse(rest); err != nil {
+	if err := parseFlags(fs, rest); err != nil {
 		return "", err
 	}
 	if arg == "" && fs.NArg() > 0 {
@@ -180,4 +182,23 @@ func ownCache(ctx context.Context, c config, holder, whAddr string, offline bool
 		}
 	}
 	return Open(ctx, rc)
+}
+
+// parseFlags parses a command's flags. --help prints the command's flags
+// (flag.ErrHelp, exit 0); a bad flag is a usage error (exit 2) worded once,
+// with where to find the flags, instead of the flag package's message
+// followed by every default.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return err
+	case err != nil:
+		return usageErr("%v (paydesk %s --help lists its flags)", err, fs.Name())
+	}
+	return nil
 }

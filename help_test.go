@@ -25,3 +25,23 @@ func TestHelpFlagPrintsCommandList(t *testing.T) {
 		t.Errorf("paydesk tui --help: exit %d, want the console's flags, got %q %q", code, out, errOut)
 	}
 }
+
+// TestBadFlagIsOneUsageError: a flag no command knows is a usage error
+// (exit 2, like an unknown command), said once with where the flags are
+// listed. Before, "paydesk --bogus" printed the flag package's message,
+// every default of the console, the message again, and exited 1.
+func TestBadFlagIsOneUsageError(t *testing.T) {
+	clearEnv(t)
+	for _, args := range [][]string{{"--bogus"}, {"ls", "--bogus"}, {"sync", "--bogus"}, {"demo", "--bogus"}, {"refund", "ch_1", "--bogus"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 2 {
+			t.Errorf("paydesk %v: exit %d, want 2", args, code)
+		}
+		if n := strings.Count(errOut, "flag provided but not defined"); n != 1 || !strings.Contains(errOut, "--help lists its flags") || out != "" {
+			t.Errorf("paydesk %v: stdout %q, stderr %q", args, out, errOut)
+		}
+	}
+	if _, out, _ := runCLI(t, "help"); !strings.Contains(out, "PAYDESK_WEBHOOK_ADDR") {
+		t.Errorf("paydesk help does not list PAYDESK_WEBHOOK_ADDR:\n%s", out)
+	}
+}

@@ -43,6 +43,7 @@ Environment:
   STRIPE_API_BASE        API base URL override (a sandbox or stripe-mock)
   PAYDESK_DB             cache file (default $XDG_DATA_HOME/paydesk/<account>.db)
   PAYDESK_ACCOUNT        account name used in the default cache path (default "default")
+  PAYDESK_WEBHOOK_ADDR   webhook receiver address (default 127.0.0.1:8787)
 `
 
 func main() {

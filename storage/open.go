@@ -92,7 +92,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, bolt.ErrTimeout):
-			return nil, fmt.Errorf("open cache %s: %w by %s; stop that process or set PAYDESK_DB to another file", path, ErrLocked, describeHolder(path))
+			return nil, fmt.Errorf("open cache %s: %w by %s; stop that process or use another cache file (--db or PAYDESK_DB)", path, ErrLocked, describeHolder(path))
 		case IsDamaged(err):
 			return nil, fmt.Errorf("open cache: %w", err)
 		case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
