@@ -93,6 +93,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /v1/files", s.listFiles)
 	h("GET /v1/files/{id}", s.getFile)
 
+	h("POST /v1/billing_portal/sessions", s.createPortalSession)
+
 	h("GET /v1/events", s.listEvents)
 	h("GET /v1/events/{id}", s.getEvent)
 

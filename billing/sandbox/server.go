@@ -88,6 +88,7 @@ type Server struct {
 	txns      []balanceTxn
 	files     []file
 	itemSeq   uint32
+	portalSeq uint32 // billing-portal sessions created (they cannot be read back)
 	lineSeq   uint32
 
 	events  eventLog

@@ -501,6 +501,10 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	trial, e := s.parseTrialEnd(c, i)
+	if e != nil {
+		return nil, e
+	}
 	pauseSet, pauseBehavior, resumesAt := false, uint8(0), int64(0)
 	if v, ok := c.p.strp("pause_collection"); ok && v == "" {
 		pauseSet = true
@@ -541,6 +545,7 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 			s.schedule(resumesAt, dueUnpause, i)
 		}
 	}
+	s.applyTrialEnd(i, trial, prev)
 	var immediate []invLine
 	if newItems != nil {
 		prev["items"] = before["items"]
@@ -574,6 +579,7 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 	if len(prev) > 0 {
 		s.emit("customer.subscription.updated", s.renderSubscription(int(i)), prev, req)
 	}
+	s.billTrialEnd(i, trial, req)
 	switch {
 	case pb == "always_invoice_cycle":
 		s.renewInvoice(i, brUpdate, req)
