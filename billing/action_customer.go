@@ -107,7 +107,7 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 			continue
 		}
 		want = strings.TrimSpace(want)
-		if err := checkCustomerField(f, want); err != nil {
+		if err := CheckCustomerField(f, want); err != nil {
 			return nil, err
 		}
 		have := CustomerFieldValue(cus, f)
@@ -151,8 +151,10 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 	return p, nil
 }
 
-// checkCustomerField applies Stripe's rules for one field's new value.
-func checkCustomerField(field, v string) error {
+// CheckCustomerField applies Stripe's rules to a new value of one of
+// CustomerFields (length, one line, an email address, a country code): a
+// *FieldError on field, or nil. The form validates with it as it is typed.
+func CheckCustomerField(field, v string) error {
 	limit := MaxCustomerText
 	switch {
 	case field == "note":

@@ -79,7 +79,7 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 	now := a.now()
 	oldEnd := time.Unix(num(sub, "trial_end"), 0).UTC()
 	params := &stripe.SubscriptionParams{}
-	trialEnd, effect := "now", "The trial ends now: the first paid period starts now and is invoiced at once"
+	trialEnd, effect := "now", "Trial ends now; the first paid period is invoiced at once"
 	if req.Action == ActionTrialExtend {
 		end := req.End.UTC().Truncate(time.Second)
 		switch {
@@ -95,7 +95,7 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 		}
 		params.TrialEnd = stripe.Int64(end.Unix())
 		trialEnd = strconv.FormatInt(end.Unix(), 10)
-		effect = "The trial ends " + end.Format(time.DateTime) + " UTC instead; billing starts then"
+		effect = "Trial ends " + end.Format(time.DateTime) + " UTC; billing starts then"
 		if end.Before(oldEnd) {
 			p.Warnings = append(p.Warnings, "the new end is earlier than the current one: this shortens the trial")
 		}
@@ -108,7 +108,7 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 	p.Lines = []Line{
 		{"Subscription", p.Target + " (customer " + str(sub, "customer") + ", trialing)"},
 		{"Plan", a.subscriptionPlans(sub)},
-		{"Trial ends now", oldEnd.Format(time.DateTime) + " UTC"},
+		{"Current trial end", oldEnd.Format(time.DateTime) + " UTC"},
 		{"Effect", effect},
 	}
 	next, err := a.trialPreview(ctx, p.Target, trialEnd)

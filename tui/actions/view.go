@@ -115,6 +115,9 @@ func (f *Flow) doneView() string {
 	if r.Detail != "" {
 		rows = append(rows, billing.Line{Label: "Note", Value: r.Detail})
 	}
+	if rs, ok := f.form.(resultShower); ok {
+		rows = append(rows, rs.resultLines(r)...)
+	}
 	b.WriteString(linesTable(f, rows) + "\n")
 	if f.webhook != "" {
 		b.WriteString("  " + s.Good.Render("Cache updated by the "+f.webhook+" webhook.") + "\n")
