@@ -53,7 +53,7 @@ func (s *Server) renderCustomer(i int) map[string]any {
 	delinquent := s.delinquent(int32(i))
 	return map[string]any{
 		"id": id, "object": "customer", "address": addr, "balance": c.balance, "created": c.created,
-		"currency": cur, "default_source": nil, "delinquent": delinquent, "description": desc, "discount": nil,
+		"currency": cur, "default_source": nil, "delinquent": delinquent, "description": desc, "discount": s.renderDiscount(id),
 		"email": s.customerEmail(i), "invoice_prefix": strings.ToUpper(id[4:12]),
 		"invoice_settings": map[string]any{"custom_fields": nil, "default_payment_method": pm, "footer": nil, "rendering_options": nil},
 		"livemode":         false, "metadata": metaJSON(meta), "name": s.customerName(i), "next_invoice_sequence": c.nextInv,
@@ -120,6 +120,14 @@ func (s *Server) createCustomer(c *call) (any, *apiError) {
 // values of the changed attributes.
 func (s *Server) applyCustomerParams(c *call, i int32) (map[string]any, *apiError) {
 	cu := &s.customers[i]
+	cur := -1
+	if cu.hasCur {
+		cur = int(cu.cur)
+	}
+	coup, promo, discount, e := s.discountRequest(c, i, cur)
+	if e != nil {
+		return nil, e
+	}
 	before := s.renderCustomer(int(i))
 	prev := map[string]any{}
 	if cu.ext == nil {
@@ -172,6 +180,9 @@ func (s *Server) applyCustomerParams(c *call, i int32) (map[string]any, *apiErro
 	} else if ok {
 		prev["balance"] = cu.balance
 		cu.balance = b
+	}
+	if discount {
+		prev["discount"] = s.applyDiscount(s.custID(i), i, -1, coup, promo, c.evReq())
 	}
 	return prev, nil
 }

@@ -28,6 +28,8 @@ const (
 	kRequest
 	kTxn
 	kPortalSession
+	kCoupon
+	kPromoCode
 )
 
 var kindPrefix = map[kind]string{
@@ -49,6 +51,8 @@ var kindPrefix = map[kind]string{
 	kRequest:         "req_",
 	kTxn:             "txn_",
 	kPortalSession:   "bps_",
+	kCoupon:          "", // coupon ids have no prefix at Stripe
+	kPromoCode:       "promo_",
 }
 
 const b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
