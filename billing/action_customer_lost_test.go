@@ -19,7 +19,26 @@ func (e *actionEnv) customerLostCases() []lostCase {
 	t1 := e.trialingSubscription()
 	t2 := e.trialingSubscription(t1)
 	end := e.acts.now().Add(40 * 24 * time.Hour)
+	dsub := e.activeSubscription()
+	dcus := e.find(storage.KindCustomer, "a third live", func(m map[string]any) bool {
+		return !boolean(m, "deleted") && str(m, "id") != cus && str(m, "id") != other
+	})
+	partner, err := e.acts.get(context.Background(), "/v1/promotion_codes", []Param{{"code", "PARTNER5"}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	promo, _ := findByField(partner, "code", "PARTNER5")
+	if _, _, err := e.acts.do(context.Background(), Call{Method: "POST", Path: "/v1/customers/" + dcus,
+		Form: []Param{{"promotion_code", promo}}}, "pd_setup_"+randHex(4)); err != nil {
+		e.t.Fatal(err)
+	}
 	return []lostCase{
+		{"discount_apply", "POST", "/v1/subscriptions/" + dsub, func(ctx context.Context, a *Actions) (*Plan, error) {
+			return a.PrepareDiscount(ctx, support, DiscountRequest{Target: dsub, Mode: DiscountApply, Code: "PARTNER5"})
+		}},
+		{"discount_remove", "DELETE", "/v1/customers/" + dcus + "/discount", func(ctx context.Context, a *Actions) (*Plan, error) {
+			return a.PrepareDiscount(ctx, support, DiscountRequest{Target: dcus, Mode: DiscountRemove})
+		}},
 		{"customer_edit", "POST", "/v1/customers/" + cus, func(ctx context.Context, a *Actions) (*Plan, error) {
 			return a.PrepareCustomerEdit(ctx, support, CustomerEditRequest{Customer: cus, Fields: map[string]string{"phone": "+1 555 0100", "note": "called"}})
 		}},

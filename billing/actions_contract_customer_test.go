@@ -55,6 +55,21 @@ func TestCustomerActionContract(t *testing.T) {
 		plans[name] = &Plan{Action: act, Operator: admin, Target: "sub_1",
 			Call: Call{Method: "POST", Path: "/v1/subscriptions/sub_1", Form: formOf(params)}}
 	}
+	// Discounts: the calls as PrepareDiscount builds them.
+	for name, call := range map[string]Call{
+		"customer coupon":               {Method: "POST", Path: "/v1/customers/cus_1", Form: formOf(&stripe.CustomerParams{Coupon: stripe.String("co_1")})},
+		"customer promotion code":       {Method: "POST", Path: "/v1/customers/cus_1", Form: formOf(&stripe.CustomerParams{PromotionCode: stripe.String("promo_1")})},
+		"customer discount removal":     {Method: "DELETE", Path: "/v1/customers/cus_1/discount"},
+		"subscription coupon":           {Method: "POST", Path: "/v1/subscriptions/sub_1", Form: formOf(&stripe.SubscriptionParams{Coupon: stripe.String("co_1")})},
+		"subscription promotion code":   {Method: "POST", Path: "/v1/subscriptions/sub_1", Form: formOf(&stripe.SubscriptionParams{PromotionCode: stripe.String("promo_1")})},
+		"subscription discount removal": {Method: "DELETE", Path: "/v1/subscriptions/sub_1/discount"},
+	} {
+		target := "cus_1"
+		if strings.Contains(call.Path, "subscriptions") {
+			target = "sub_1"
+		}
+		plans[name] = &Plan{Action: ActionDiscount, Operator: admin, Target: target, Call: call}
+	}
 	for name, p := range plans {
 		t.Run(name, func(t *testing.T) {
 			good := *p
@@ -87,8 +102,22 @@ func TestCustomerActionContract(t *testing.T) {
 	if _, err := a.get(ctx, "/v1/invoices/upcoming", append(q, Param{"not_a_param", "x"})); stripeError(err) == nil {
 		t.Fatalf("upcoming with an unknown parameter: %v", err)
 	}
+	// The discount reads: a coupon, a promotion code by id and by code.
+	for path, q := range map[string][]Param{"/v1/coupons/co_1": nil, "/v1/promotion_codes/promo_1": nil,
+		"/v1/promotion_codes": {{"code", "SPRING25"}, {"limit", "10"}}} {
+		if _, err := a.get(ctx, path, q); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		if _, err := a.get(ctx, path, append(q, Param{"not_a_param", "x"})); stripeError(err) == nil {
+			t.Fatalf("GET %s with an unknown parameter: %v", path, err)
+		}
+	}
+	if _, _, err := a.lookup(ctx, storage.Intent{Key: "pd_x", Action: string(ActionDiscount), Target: "sub_1"},
+		Call{Method: "DELETE", Path: "/v1/subscriptions/sub_1/discount"}); err != nil {
+		t.Fatalf("lookup of a discount removal: %v", err)
+	}
 	// Lookups after a lost answer.
-	for _, act := range []Action{ActionCustomerEdit, ActionPortalLink, ActionTrialEnd, ActionTrialExtend} {
+	for _, act := range []Action{ActionCustomerEdit, ActionPortalLink, ActionTrialEnd, ActionTrialExtend, ActionDiscount} {
 		target := "cus_1"
 		if act == ActionTrialEnd || act == ActionTrialExtend {
 			target = "sub_1"

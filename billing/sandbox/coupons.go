@@ -64,9 +64,7 @@ func (s *Server) seedCoupons() {
 	promo := func(p promoCode) {
 		p.created = t
 		t++
-		if p.customer == 0 {
-			p.customer = -1
-		}
+		p.customer = -1
 		s.promos = append(s.promos, p)
 	}
 	promo(promoCode{code: "SPRING25", coupon: spring, active: true})
@@ -76,7 +74,8 @@ func (s *Server) seedCoupons() {
 	promo(promoCode{code: "LAUNCH50", coupon: maxed, active: true})
 	promo(promoCode{code: "SPRING2025", coupon: spring, active: false})
 	if len(s.customers) > 0 {
-		promo(promoCode{code: "VIPONLY", coupon: forever, active: true, customer: 0})
+		promo(promoCode{code: "VIPONLY", coupon: forever, active: true})
+		s.promos[len(s.promos)-1].customer = 0 // the oldest customer only
 	}
 	s.discounts = map[string]*discountState{}
 }
