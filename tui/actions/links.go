@@ -150,8 +150,8 @@ func (p *hostedPage) ShortHelp() []key.Binding  { return []key.Binding{p.copy, p
 func (p *hostedPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 // customerSpecs are the customer-side actions with their keys: M edit,
-// L portal link, W update-payment-method link (customer); T trial
-// (subscription); H hosted invoice link (invoice).
+// L portal link, W update-payment-method link, D discount (customer); T
+// trial, D discount (subscription); H hosted invoice link (invoice).
 func customerSpecs() []common.ActionSpec {
 	form := func(build func(storage.Envelope) actionForm) func(*common.Common, storage.Envelope) (common.Page, error) {
 		return flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) { return build(env), nil })
@@ -165,6 +165,10 @@ func customerSpecs() []common.ActionSpec {
 			Open: form(func(env storage.Envelope) actionForm { return newPortalForm(env, billing.PortalPaymentMethodUpdate) })},
 		{Kind: storage.KindSubscription, Key: "T", Label: "trial (end now / extend)", Action: billing.ActionTrialEnd,
 			Open: form(func(env storage.Envelope) actionForm { return newTrialForm(env) })},
+		{Kind: storage.KindCustomer, Key: "D", Label: "discount (apply / remove)", Action: billing.ActionDiscount,
+			Open: form(func(env storage.Envelope) actionForm { return newDiscountForm(env) })},
+		{Kind: storage.KindSubscription, Key: "D", Label: "discount (apply / remove)", Action: billing.ActionDiscount,
+			Open: form(func(env storage.Envelope) actionForm { return newDiscountForm(env) })},
 		{Kind: storage.KindInvoice, Key: "H", Label: "copy hosted link", Action: billing.ActionInvoiceLink, Open: openHosted},
 	}
 }
