@@ -340,3 +340,12 @@ func (a *Actions) lookupDiscount(ctx context.Context, in storage.Intent, call Ca
 	}
 	return in.Target, lookupPath(obj, "discount") == nil, nil
 }
+
+// Coupons and promotion codes are cached kinds: backfilled from their list
+// endpoints, kept current by coupon.* and promotion_code.* events.
+func init() {
+	resources[storage.KindCoupon] = resource{list: "/v1/coupons", item: "/v1/coupons/%s",
+		params: func() listParams { return &stripe.CouponListParams{} }}
+	resources[storage.KindPromotionCode] = resource{list: "/v1/promotion_codes", item: "/v1/promotion_codes/%s",
+		params: func() listParams { return &stripe.PromotionCodeListParams{} }}
+}

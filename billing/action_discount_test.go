@@ -129,3 +129,43 @@ func firstOf(t *testing.T, raw []byte) map[string]any {
 	}
 	return page.Data[0]
 }
+
+// TestCouponsCached: coupons and promotion codes are backfilled with
+// their terms, and coupon.* / promotion_code.* webhooks keep them current.
+func TestCouponsCached(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{webhooks: true})
+	ctx := context.Background()
+	spring := e.couponID("Spring 25%")
+	if c := e.cached(storage.KindCoupon, spring); c == nil || num(c, "duration_in_months") != 3 {
+		t.Fatalf("backfilled coupon %v", c)
+	}
+	if n, err := e.store.Count(storage.KindPromotionCode); err != nil || n < 6 {
+		t.Fatalf("%d promotion codes cached (%v)", n, err)
+	}
+	raw, _, err := e.acts.do(ctx, Call{Method: "POST", Path: "/v1/coupons", Form: []Param{{"amount_off", "500"}, {"currency", "eur"},
+		{"duration", "repeating"}, {"duration_in_months", "2"}, {"name", "Winter €5"}}}, "pd_t_"+randHex(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := objectID(raw)
+	c := e.waitCache(storage.KindCoupon, id, "coupon.created", func(map[string]any) bool { return true })
+	env, _ := e.store.Get(storage.KindCoupon, id)
+	if num(c, "amount_off") != 500 || env.Status != "valid" || env.Amount != 500 || env.Currency != "eur" {
+		t.Fatalf("cached coupon %v %+v", c, env)
+	}
+	raw, _, err = e.acts.do(ctx, Call{Method: "POST", Path: "/v1/promotion_codes", Form: []Param{{"coupon", id}, {"code", "WINTER5"}}}, "pd_t_"+randHex(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := objectID(raw)
+	e.waitCache(storage.KindPromotionCode, pid, "promotion_code.created", func(m map[string]any) bool { return str(m, "code") == "WINTER5" })
+	if _, _, err := e.acts.do(ctx, Call{Method: "POST", Path: "/v1/promotion_codes/" + pid, Form: []Param{{"active", "false"}}}, "pd_t_"+randHex(4)); err != nil {
+		t.Fatal(err)
+	}
+	e.waitCache(storage.KindPromotionCode, pid, "promotion_code.updated", func(m map[string]any) bool { return !boolean(m, "active") })
+	fe := wantField(t, errOf(e.acts.PrepareDiscount(ctx, support, DiscountRequest{Target: e.activeSubscription(), Mode: DiscountApply, Code: "WINTER5"})), "code")
+	if !strings.Contains(fe.Message, "inactive") {
+		t.Fatalf("deactivated code: %s", fe.Message)
+	}
+}

@@ -298,3 +298,121 @@ func (s *Server) deleteDiscount(c *call, target string, announce func(prev any))
 }
 
 func timeUnix(t int64) time.Time { return time.Unix(t, 0).UTC() }
+
+// createCoupon answers POST /v1/coupons (percent_off or amount_off with
+// currency, duration once/repeating/forever with duration_in_months,
+// max_redemptions, redeem_by, name) and announces coupon.created.
+func (s *Server) createCoupon(c *call) (any, *apiError) {
+	k := coupon{created: s.unix(), name: c.p.str("name"), duration: c.p.str("duration")}
+	if k.duration == "" {
+		k.duration = "once"
+	}
+	switch k.duration {
+	case "once", "forever":
+	case "repeating":
+		m, ok, e := c.p.int("duration_in_months")
+		if e != nil {
+			return nil, e
+		}
+		if !ok || m < 1 {
+			return nil, invalidRequest("duration_in_months", "duration_in_months is required when duration is repeating.")
+		}
+		k.months = m
+	default:
+		return nil, invalidRequest("duration", "Invalid duration: must be one of once, repeating, or forever")
+	}
+	pct, hasPct := c.p.strp("percent_off")
+	amt, hasAmt, e := c.p.int("amount_off")
+	if e != nil {
+		return nil, e
+	}
+	switch {
+	case hasPct == hasAmt:
+		return nil, invalidRequest("percent_off", "You must pass exactly one of percent_off or amount_off.")
+	case hasPct:
+		f, err := strconv.ParseFloat(pct, 64)
+		if err != nil || f <= 0 || f > 100 {
+			return nil, invalidRequest("percent_off", "Invalid percent_off: must be greater than 0 and at most 100")
+		}
+		k.percentBP = int64(f*100 + 0.5)
+	default:
+		cur, ok := currencyIndex(c.p.str("currency"))
+		if !ok {
+			return nil, invalidRequest("currency", "You must pass a valid currency with amount_off.")
+		}
+		if amt <= 0 {
+			return nil, invalidRequest("amount_off", "Invalid amount_off: must be positive")
+		}
+		k.amountOff, k.currency = amt, cur
+	}
+	if n, ok, e := c.p.int("max_redemptions"); e != nil {
+		return nil, e
+	} else if ok {
+		k.maxRedemptions = n
+	}
+	if n, ok, e := c.p.int("redeem_by"); e != nil {
+		return nil, e
+	} else if ok {
+		if n <= s.unix() {
+			return nil, invalidRequest("redeem_by", "Invalid timestamp: must be an integer Unix timestamp in the future.")
+		}
+		k.redeemBy = n
+	}
+	s.coupons = append(s.coupons, k)
+	obj := s.renderCoupon(len(s.coupons) - 1)
+	s.emit("coupon.created", obj, nil, c.evReq())
+	return obj, nil
+}
+
+// createPromo answers POST /v1/promotion_codes (coupon, code, customer,
+// max_redemptions, expires_at) and announces promotion_code.created.
+func (s *Server) createPromo(c *call) (any, *apiError) {
+	ci, ok := s.ids.parse(kCoupon, c.p.str("coupon"))
+	if !ok || int(ci) >= len(s.coupons) {
+		return nil, missingParam("coupon", "coupon", c.p.str("coupon"))
+	}
+	p := promoCode{created: s.unix(), coupon: int32(ci), code: c.p.str("code"), active: true, customer: -1}
+	if p.code == "" {
+		p.code = "PROMO" + strconv.Itoa(len(s.promos)+1)
+	}
+	for i := range s.promos {
+		if s.promos[i].active && s.promos[i].code == p.code {
+			return nil, invalidRequest("code", "An active promotion code with `code: %s` already exists.", p.code)
+		}
+	}
+	if id := c.p.str("customer"); id != "" {
+		cu, e := s.customerParam("customer", id)
+		if e != nil {
+			return nil, e
+		}
+		p.customer = cu
+	}
+	if n, ok, e := c.p.int("max_redemptions"); e != nil {
+		return nil, e
+	} else if ok {
+		p.maxRedemptions = n
+	}
+	s.promos = append(s.promos, p)
+	obj := s.renderPromo(len(s.promos) - 1)
+	s.emit("promotion_code.created", obj, nil, c.evReq())
+	return obj, nil
+}
+
+// updatePromo answers POST /v1/promotion_codes/{id} (active) and
+// announces promotion_code.updated.
+func (s *Server) updatePromo(c *call) (any, *apiError) {
+	i, ok := s.ids.parse(kPromoCode, c.id())
+	if !ok || int(i) >= len(s.promos) {
+		return nil, missing("promotion_code", c.id())
+	}
+	before := s.renderPromo(int(i))
+	a, has, e := c.p.boolean("active")
+	if e != nil {
+		return nil, e
+	}
+	if has && a != s.promos[i].active {
+		s.promos[i].active = a
+		s.emit("promotion_code.updated", s.renderPromo(int(i)), map[string]any{"active": before["active"]}, c.evReq())
+	}
+	return s.renderPromo(int(i)), nil
+}
