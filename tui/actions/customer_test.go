@@ -14,6 +14,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/sandbox/lostanswer"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/common"
@@ -72,7 +73,7 @@ func liveCustomer(e *actenv.Env) storage.Envelope {
 
 // editCustomer opens the edit form as op, types a new email and an
 // internal note, and waits for the confirmation.
-func editCustomer(t *testing.T, c *common.Common, cus storage.Envelope, w, h int) (*teatest.TestModel, func() *billing.Plan, func() string, func(string)) {
+func editCustomer(t *testing.T, c *common.Common, cus storage.Envelope, w, h int) (*actions.Flow, *teatest.TestModel) {
 	t.Helper()
 	var f = open(t, c, billing.ActionCustomerEdit, cus)
 	tm := runAt(t, f, w, h)
@@ -91,7 +92,7 @@ func editCustomer(t *testing.T, c *common.Common, cus storage.Envelope, w, h int
 	typeText(tm, "prefers email")
 	submitForm(t, tm, f)
 	waitState(t, f, "confirm")
-	return tm, f.Plan, f.Screen, func(want string) { waitState(t, f, want) }
+	return f, tm
 }
 
 // TestCustomerEditFlow: support edits a customer from its page: a bad
@@ -102,18 +103,18 @@ func TestCustomerEditFlow(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{})
 	cus := liveCustomer(e)
-	tm, plan, screen, wait := editCustomer(t, e.Session(supportOp), cus, pagetest.Width, pagetest.Height)
-	p := plan()
-	scr := strings.Join(strings.Fields(screen()), " ")
+	f, tm := editCustomer(t, e.Session(supportOp), cus, pagetest.Width, pagetest.Height)
+	p := f.Plan()
+	scr := strings.Join(strings.Fields(f.Screen()), " ")
 	old := actenv.Str(e.Object(storage.KindCustomer, cus.ID), "email")
 	if !strings.Contains(scr, "Email "+old+" → ada@example.com") || !strings.Contains(scr, "Internal note — → prefers email") {
-		t.Fatalf("confirmation:\n%s", screen())
+		t.Fatalf("confirmation:\n%s", f.Screen())
 	}
 	if p.Call.Get("name") != "" || p.Call.Get("email") != "ada@example.com" || p.Call.Get("metadata[paydesk_note]") != "prefers email" {
 		t.Fatalf("call %s", p.Call)
 	}
 	press(tm, tea.KeyEnter)
-	wait("done")
+	waitState(t, f, "done")
 	got := e.Object(storage.KindCustomer, cus.ID)
 	if actenv.Str(got, "email") != "ada@example.com" || actenv.Str(got, "metadata.paydesk_note") != "prefers email" {
 		t.Fatalf("sandbox customer %v", got)
@@ -126,15 +127,50 @@ func TestCustomerEditFlow(t *testing.T) {
 func TestGoldenCustomerEditConfirmation(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
-	tm, _, _, _ := editCustomer(t, e.Session(supportOp), liveCustomer(e), pagetest.Width, pagetest.Height)
+	_, tm := editCustomer(t, e.Session(supportOp), liveCustomer(e), pagetest.Width, pagetest.Height)
 	goldens.RequireEqual(t, stable(final(t, tm)))
 }
 
 func TestGoldenCustomerEditConfirmation80x24(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
-	tm, _, _, _ := editCustomer(t, e.Session(supportOp), liveCustomer(e), 80, 24)
+	_, tm := editCustomer(t, e.Session(supportOp), liveCustomer(e), 80, 24)
 	goldens.RequireEqual(t, stable(final(t, tm)))
+}
+
+// TestConsoleCustomerEditReRunAfterLostAnswer: an edit whose answer was
+// lost, asked for again from another console session, is found applied
+// on Stripe (its intent metadata) and not sent again.
+func TestConsoleCustomerEditReRunAfterLostAnswer(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	cus := liveCustomer(e)
+	c, px := lossySession(t, e, supportOp)
+	f, tm := editCustomer(t, c, cus, pagetest.Width, pagetest.Height)
+	first := f.Plan().Key
+	px.Set(lostanswer.DropAnswer, nil)
+	press(tm, tea.KeyEnter)
+	waitSendFailed(t, f)
+	px.Set(lostanswer.Pass, nil)
+	if !strings.Contains(f.Screen(), "pending") {
+		t.Fatalf("after the lost answer:\n%s", f.Screen())
+	}
+	again := open(t, c, billing.ActionCustomerEdit, cus)
+	tm2 := runAt(t, again, pagetest.Width, pagetest.Height)
+	focus(t, again, "email")
+	clearField(tm2)
+	typeText(tm2, "ada@example.com")
+	tabTo(t, tm2, again, "note")
+	typeText(tm2, "prefers email")
+	submitForm(t, tm2, again)
+	waitState(t, again, "done")
+	scr := strings.Join(strings.Fields(again.Screen()), " ")
+	if !strings.Contains(scr, "went through on Stripe") || !strings.Contains(scr, first) {
+		t.Fatalf("re-run page:\n%s", scr)
+	}
+	if n := px.Effects("POST", "/v1/customers/"+cus.ID); n != 1 {
+		t.Fatalf("%d customer updates on the sandbox, want 1", n)
+	}
 }
 
 // TestPortalLinkCopied: W creates an update-payment-method link; the
