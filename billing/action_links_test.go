@@ -37,6 +37,13 @@ func TestActionPortalLink(t *testing.T) {
 	if rec.Target != cus || rec.Operator != support.Name || !strings.Contains(rec.Detail, r.ResultID) {
 		t.Fatalf("audit %+v", rec)
 	}
+	// Execute refuses a link whose call names another customer than the
+	// audited target.
+	forged := *p
+	forged.Key, forged.Target = "pd_forged0000000000000000", "cus_other"
+	if _, err := e.acts.Execute(ctx, &forged); !errors.Is(err, ErrBadPlan) {
+		t.Fatalf("a link for another customer than the target: %v", err)
+	}
 	home := mustExec(t, e.acts, mustPlan(t)(e.acts.PreparePortalLink(ctx, support, PortalRequest{Customer: cus})))
 	if PortalURL(home.Raw) == "" || PortalURL(home.Raw) == url {
 		t.Fatalf("a second link: %s", home.Raw)

@@ -111,10 +111,13 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 		{"Current trial end", oldEnd.Format(time.DateTime) + " UTC"},
 		{"Effect", effect},
 	}
-	next, err := a.trialPreview(ctx, p.Target, trialEnd)
+	next, due, err := a.trialPreview(ctx, p.Target, trialEnd)
 	switch {
 	case err == nil:
 		p.Lines = append(p.Lines, next...)
+		if req.Action == ActionTrialEnd {
+			p.Amount = due // charged now: the audit records it
+		}
 	case isUpcomingNone(err):
 		p.Warnings = append(p.Warnings, "Stripe has no upcoming invoice for this subscription: no preview of the next invoice")
 	default:
@@ -125,15 +128,16 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 }
 
 // trialPreview is the next invoice with the trial ending at trialEnd
-// ("now" or unix seconds), from GET /v1/invoices/upcoming.
-func (a *Actions) trialPreview(ctx context.Context, sub, trialEnd string) ([]Line, error) {
+// ("now" or unix seconds), from GET /v1/invoices/upcoming, and its
+// amount due (minor units).
+func (a *Actions) trialPreview(ctx context.Context, sub, trialEnd string) ([]Line, int64, error) {
 	raw, err := a.get(ctx, "/v1/invoices/upcoming", []Param{{"subscription", sub}, {"subscription_trial_end", trialEnd}})
 	if err != nil {
-		return nil, fmt.Errorf("preview the next invoice: %w", err)
+		return nil, 0, fmt.Errorf("preview the next invoice: %w", err)
 	}
 	var inv map[string]any
 	if err := json.Unmarshal(raw, &inv); err != nil {
-		return nil, fmt.Errorf("preview the next invoice: decode: %w", err)
+		return nil, 0, fmt.Errorf("preview the next invoice: decode: %w", err)
 	}
 	cur := str(inv, "currency")
 	when := num(inv, "next_payment_attempt")
@@ -148,7 +152,7 @@ func (a *Actions) trialPreview(ctx context.Context, sub, trialEnd string) ([]Lin
 		{"Next invoice", at},
 		{"Next invoice total", money.Format(num(inv, "total"), cur)},
 		{"Next invoice amount due", money.Format(num(inv, "amount_due"), cur)},
-	}, nil
+	}, num(inv, "amount_due"), nil
 }
 
 func isUpcomingNone(err error) bool {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -73,6 +74,9 @@ func TestActionTrialEndNow(t *testing.T) {
 	p := mustPlan(t)(e.acts.PrepareTrial(ctx, support, TrialRequest{Subscription: sub, Action: ActionTrialEnd}))
 	if !strings.Contains(p.Call.String(), " trial_end=now") {
 		t.Fatalf("call %s", p.Call)
+	}
+	if p.Amount <= 0 || lineValue(p, "Next invoice amount due") != money.Format(p.Amount, p.Currency) {
+		t.Fatalf("ending the trial now charges %d %s, lines %v", p.Amount, p.Currency, p.Lines)
 	}
 	if got, want := lineValue(p, "Next invoice"), e.acts.now().UTC().Format(time.DateTime)[:13]; !strings.HasPrefix(got, want) {
 		t.Fatalf("next invoice at %q, want now (%s…)", got, want)
