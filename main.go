@@ -34,6 +34,8 @@ Usage:
   paydesk events           print the webhook delivery log (--follow to stream)
   paydesk refund CHARGE    refund a charge or payment intent (prints the plan; sends with --yes)
   paydesk credit CUSTOMER  adjust a customer's credit balance (prints the plan; sends with --yes)
+  paydesk customer edit CUSTOMER  change a customer's email, name, phone, address, description or note (--yes sends)
+  paydesk portal-link CUSTOMER    create a billing-portal link and print its url (--yes creates it)
 
 Run "paydesk COMMAND -h" for a command's flags.
 
@@ -87,6 +89,10 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		err = cmdRefund(ctx, args, stdout, stderr)
 	case "credit":
 		err = cmdCredit(ctx, args, stdout, stderr)
+	case "customer":
+		err = cmdCustomer(ctx, args, stdout, stderr)
+	case "portal-link":
+		err = cmdPortalLink(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -15,7 +15,7 @@ func TestEveryConfirmationNamesTheCustomer(t *testing.T) {
 	t.Parallel()
 	e := newActionEnv(t, envOptions{customers: 150})
 	ctx := context.Background()
-	for _, c := range e.lostCases() {
+	for _, c := range append(e.lostCases(), e.customerLostCases()...) {
 		t.Run(c.name, func(t *testing.T) {
 			p := mustPlan(t)(c.prepare(ctx, e.acts))
 			var rows []string

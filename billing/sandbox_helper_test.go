@@ -111,6 +111,7 @@ var listPaths = map[storage.Kind]string{
 	storage.KindInvoice: "/v1/invoices", storage.KindPaymentIntent: "/v1/payment_intents",
 	storage.KindCharge: "/v1/charges", storage.KindRefund: "/v1/refunds",
 	storage.KindDispute: "/v1/disputes",
+	storage.KindCoupon:  "/v1/coupons", storage.KindPromotionCode: "/v1/promotion_codes",
 }
 
 // remoteIDs lists every id Stripe (the sandbox) has of kind, through

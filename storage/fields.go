@@ -64,6 +64,10 @@ type rawFields struct {
 	Balance       *int64         `json:"balance"`
 	Currency      string         `json:"currency"`
 	Deleted       bool           `json:"deleted"`
+	Valid         *bool          `json:"valid"`  // coupons
+	Active        *bool          `json:"active"` // promotion codes (and prices, products)
+	Code          string         `json:"code"`   // promotion codes
+	AmountOff     *int64         `json:"amount_off"`
 	CanceledAt    int64          `json:"canceled_at"`
 	EndedAt       int64          `json:"ended_at"`
 	Transitions   *struct {
@@ -186,6 +190,17 @@ func ExtractFields(raw []byte) (Fields, error) {
 					f.Currency = it.Price.Currency
 				}
 			}
+		}
+	case KindCoupon:
+		// Coupons have no status at Stripe: valid is what staff filter on.
+		f.Amount, f.Status = deref(o.AmountOff), "invalid"
+		if o.Valid != nil && *o.Valid {
+			f.Status = "valid"
+		}
+	case KindPromotionCode:
+		f.Name, f.Status = o.Code, "inactive"
+		if o.Active != nil && *o.Active {
+			f.Status = "active"
 		}
 	default:
 		f.Amount = deref(o.Amount)

@@ -16,6 +16,8 @@ const (
 	KindDispute            Kind = "dispute"
 	KindBalanceTransaction Kind = "customer_balance_transaction"
 	KindPaymentIntent      Kind = "payment_intent"
+	KindCoupon             Kind = "coupon"
+	KindPromotionCode      Kind = "promotion_code"
 )
 
 // Kinds lists every cached kind in backfill order: parents before the
@@ -23,6 +25,7 @@ const (
 var Kinds = []Kind{
 	KindProduct, KindPrice, KindCustomer, KindSubscription, KindInvoice,
 	KindPaymentIntent, KindCharge, KindRefund, KindDispute, KindBalanceTransaction,
+	KindCoupon, KindPromotionCode,
 }
 
 // Cached reports whether objects of kind k are kept in the cache.
@@ -59,6 +62,10 @@ func ParseKind(s string) (Kind, bool) {
 		return KindBalanceTransaction, true
 	case "payment_intent", "payment_intents", "pi":
 		return KindPaymentIntent, true
+	case "coupon", "coupons":
+		return KindCoupon, true
+	case "promotion_code", "promotion_codes", "promo", "promos":
+		return KindPromotionCode, true
 	}
 	return "", false
 }
@@ -73,7 +80,7 @@ func KindOfID(id string) (Kind, bool) {
 		{"sub_", KindSubscription}, {"in_", KindInvoice}, {"ch_", KindCharge},
 		{"py_", KindCharge}, {"re_", KindRefund}, {"pyr_", KindRefund},
 		{"dp_", KindDispute}, {"du_", KindDispute}, {"cbtxn_", KindBalanceTransaction},
-		{"pi_", KindPaymentIntent},
+		{"pi_", KindPaymentIntent}, {"promo_", KindPromotionCode},
 	}
 	for _, e := range prefixes {
 		if len(id) > len(e.p) && id[:len(e.p)] == e.p {

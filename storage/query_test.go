@@ -124,7 +124,7 @@ func TestFilters(t *testing.T) {
 	if _, err := s.List(Query{Kind: KindCustomer, After: "!!"}); err == nil {
 		t.Fatal("bad token accepted")
 	}
-	if _, err := s.List(Query{Kind: "coupon"}); err == nil {
+	if _, err := s.List(Query{Kind: "tax_rate"}); err == nil {
 		t.Fatal("uncached kind accepted")
 	}
 }

@@ -37,8 +37,9 @@ type Registry struct {
 var Views = DefaultViews()
 
 // DefaultViews returns the views: the five resource tables, Dunning,
-// Webhooks, Audit, Payments (charges and payment intents) and Refunds
-// (`:refunds`, no digit).
+// Webhooks, Audit, Payments (charges and payment intents), Refunds,
+// Coupons and Promotion codes (`:refunds`, `:coupons`, `:promotion-codes`,
+// no digit).
 func DefaultViews() *Registry {
 	r := &Registry{}
 	tableView := func(k string, d func() *table.Descriptor, aliases ...string) View {
@@ -59,6 +60,8 @@ func DefaultViews() *Registry {
 	r.Register(View{Key: "9", Name: "payments", Aliases: []string{"pay", "charges", "ch", "intents", "pi"}, Title: "Payments",
 		New: func(c *common.Common) common.Page { return resources.NewPayments(c) }})
 	r.Register(tableView("", resources.Refunds, "re", "refund"))
+	r.Register(tableView("", resources.Coupons, "coupon"))
+	r.Register(tableView("", resources.PromotionCodes, "promos", "promo", "promotion_codes", "codes"))
 	return r
 }
 

@@ -38,10 +38,10 @@ func (s *Server) renderCustomer(i int) map[string]any {
 	if c.deleted {
 		return map[string]any{"id": id, "object": "customer", "deleted": true}
 	}
-	var desc, phone any
+	var desc, phone, addr any
 	var meta map[string]string
 	if c.ext != nil {
-		desc, phone, meta = strOrNil(c.ext.description), strOrNil(c.ext.phone), c.ext.meta
+		desc, phone, meta, addr = strOrNil(c.ext.description), strOrNil(c.ext.phone), c.ext.meta, renderAddress(c.ext.address)
 	}
 	var cur, pm any
 	if c.hasCur {
@@ -52,8 +52,8 @@ func (s *Server) renderCustomer(i int) map[string]any {
 	}
 	delinquent := s.delinquent(int32(i))
 	return map[string]any{
-		"id": id, "object": "customer", "address": nil, "balance": c.balance, "created": c.created,
-		"currency": cur, "default_source": nil, "delinquent": delinquent, "description": desc, "discount": nil,
+		"id": id, "object": "customer", "address": addr, "balance": c.balance, "created": c.created,
+		"currency": cur, "default_source": nil, "delinquent": delinquent, "description": desc, "discount": s.renderDiscount(id),
 		"email": s.customerEmail(i), "invoice_prefix": strings.ToUpper(id[4:12]),
 		"invoice_settings": map[string]any{"custom_fields": nil, "default_payment_method": pm, "footer": nil, "rendering_options": nil},
 		"livemode":         false, "metadata": metaJSON(meta), "name": s.customerName(i), "next_invoice_sequence": c.nextInv,
@@ -120,6 +120,14 @@ func (s *Server) createCustomer(c *call) (any, *apiError) {
 // values of the changed attributes.
 func (s *Server) applyCustomerParams(c *call, i int32) (map[string]any, *apiError) {
 	cu := &s.customers[i]
+	cur := -1
+	if cu.hasCur {
+		cur = int(cu.cur)
+	}
+	coup, promo, discount, e := s.discountRequest(c, i, cur)
+	if e != nil {
+		return nil, e
+	}
 	before := s.renderCustomer(int(i))
 	prev := map[string]any{}
 	if cu.ext == nil {
@@ -130,10 +138,19 @@ func (s *Server) applyCustomerParams(c *call, i int32) (map[string]any, *apiErro
 		dst **string
 	}{{"name", &cu.ext.name}, {"email", &cu.ext.email}, {"description", &cu.ext.description}, {"phone", &cu.ext.phone}} {
 		if v, ok := c.p.strp(f.key); ok {
+			if f.key == "email" && v != "" && !plausibleEmail(v) {
+				return nil, invalidRequest("email", "Invalid email address: %s", v)
+			}
 			prev[f.key] = before[f.key]
 			vv := v
 			*f.dst = &vv
 		}
+	}
+	if addr, changed, e := c.p.address(cu.ext.address); e != nil {
+		return nil, e
+	} else if changed {
+		prev["address"] = before["address"]
+		cu.ext.address = addr
 	}
 	if v, ok := c.p.strp("invoice_settings[default_payment_method]"); ok {
 		pm := pmNone
@@ -163,6 +180,9 @@ func (s *Server) applyCustomerParams(c *call, i int32) (map[string]any, *apiErro
 	} else if ok {
 		prev["balance"] = cu.balance
 		cu.balance = b
+	}
+	if discount {
+		prev["discount"] = s.applyDiscount(s.custID(i), i, -1, coup, promo, c.evReq())
 	}
 	return prev, nil
 }

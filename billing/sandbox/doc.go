@@ -19,19 +19,28 @@
 //
 //   - customers: list (limit, starting_after, ending_before, created[...],
 //     email), retrieve, create, update (name, email, description, phone,
-//     metadata, balance, currency, invoice_settings[default_payment_method]),
-//     delete; balance transactions list/create/retrieve.
+//     address[...], metadata, balance, currency, coupon, promotion_code,
+//     invoice_settings[default_payment_method]), delete, DELETE …/discount;
+//     balance transactions list/create/retrieve.
+//   - coupons (a fixed catalogue: current, expired, fully redeemed) and
+//     promotion codes (inactive and one-customer codes too): list,
+//     retrieve, create; promotion codes update (active). Discounts on
+//     customers and subscriptions emit customer.discount.*.
+//   - billing-portal sessions: create (customer, return_url,
+//     flow_data[type]), with billing_portal.session.created.
 //   - products and prices: list/retrieve (price filters: product, active,
 //     currency).
 //   - subscriptions: list (status incl. all/ended, customer, price),
 //     retrieve, create (items, trial_period_days, trial_end,
 //     payment_behavior, cancel_at_period_end, metadata), update (items with
 //     id/price/quantity/deleted, proration_behavior, proration_date,
-//     cancel_at_period_end, pause_collection, metadata), cancel (DELETE),
-//     resume (paused status).
+//     cancel_at_period_end, pause_collection, trial_end (a date or now, on
+//     a trialing subscription), coupon, promotion_code, metadata), cancel
+//     (DELETE), DELETE …/discount, resume (paused status).
 //   - invoices: list (customer, subscription, status), retrieve, lines,
 //     upcoming (customer, subscription, subscription_items[...],
-//     subscription_proration_behavior, subscription_proration_date), pay,
+//     subscription_proration_behavior, subscription_proration_date,
+//     subscription_trial_end), pay,
 //     void, mark_uncollectible, send.
 //   - charges, payment intents (one per finalized invoice with an amount):
 //     list/retrieve.

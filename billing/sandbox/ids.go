@@ -27,6 +27,9 @@ const (
 	kWebhookEndpoint
 	kRequest
 	kTxn
+	kPortalSession
+	kCoupon
+	kPromoCode
 )
 
 var kindPrefix = map[kind]string{
@@ -47,6 +50,9 @@ var kindPrefix = map[kind]string{
 	kWebhookEndpoint: "we_",
 	kRequest:         "req_",
 	kTxn:             "txn_",
+	kPortalSession:   "bps_",
+	kCoupon:          "", // coupon ids have no prefix at Stripe
+	kPromoCode:       "promo_",
 }
 
 const b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

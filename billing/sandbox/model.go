@@ -128,6 +128,7 @@ type customer struct {
 type customerExt struct {
 	name, email, description, phone *string
 	meta                            map[string]string
+	address                         *[len(addressParts)]string // nil: no address
 }
 
 // Subscription statuses.

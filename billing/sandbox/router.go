@@ -93,6 +93,17 @@ func (s *Server) routes() http.Handler {
 	h("GET /v1/files", s.listFiles)
 	h("GET /v1/files/{id}", s.getFile)
 
+	h("POST /v1/billing_portal/sessions", s.createPortalSession)
+	h("GET /v1/coupons", s.listCoupons)
+	h("POST /v1/coupons", s.createCoupon)
+	h("GET /v1/coupons/{id}", s.getCoupon)
+	h("GET /v1/promotion_codes", s.listPromos)
+	h("POST /v1/promotion_codes", s.createPromo)
+	h("GET /v1/promotion_codes/{id}", s.getPromo)
+	h("POST /v1/promotion_codes/{id}", s.updatePromo)
+	h("DELETE /v1/customers/{id}/discount", s.deleteCustomerDiscount)
+	h("DELETE /v1/subscriptions/{id}/discount", s.deleteSubscriptionDiscount)
+
 	h("GET /v1/events", s.listEvents)
 	h("GET /v1/events/{id}", s.getEvent)
 

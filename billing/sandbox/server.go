@@ -88,7 +88,13 @@ type Server struct {
 	txns      []balanceTxn
 	files     []file
 	itemSeq   uint32
-	lineSeq   uint32
+	portalSeq uint32 // billing-portal sessions created (they cannot be read back)
+
+	coupons     []coupon
+	promos      []promoCode
+	discounts   map[string]*discountState // by customer or subscription id
+	discountSeq uint32
+	lineSeq     uint32
 
 	events  eventLog
 	due     *dueHeap
@@ -149,6 +155,7 @@ func New(opts Options) (*Server, error) {
 	if err := s.seed(); err != nil {
 		return nil, fmt.Errorf("sandbox: seeding: %w", err)
 	}
+	s.seedCoupons()
 	s.handler = s.routes()
 	return s, nil
 }

@@ -78,7 +78,7 @@ func (s *Server) renderSubscription(i int) map[string]any {
 		"collection_method": "charge_automatically", "created": sb.created, "currency": currencyCodes[sb.currency(s.prices)],
 		"current_period_end": sb.periodEnd, "current_period_start": sb.periodStart, "customer": s.custID(sb.customer),
 		"days_until_due": nil, "default_payment_method": nil, "default_source": nil, "default_tax_rates": []any{},
-		"description": nil, "discount": nil, "ended_at": orNil(sb.endedAt),
+		"description": nil, "discount": s.renderDiscount(id), "ended_at": orNil(sb.endedAt),
 		"items": map[string]any{"object": "list", "data": items, "has_more": false, "total_count": len(items),
 			"url": "/v1/subscription_items?subscription=" + id},
 		"latest_invoice": latest, "livemode": false, "metadata": metaJSON(sb.meta),
@@ -501,6 +501,14 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	trial, e := s.parseTrialEnd(c, i)
+	if e != nil {
+		return nil, e
+	}
+	coup, promo, discount, e := s.discountRequest(c, sb.customer, int(sb.currency(s.prices)))
+	if e != nil {
+		return nil, e
+	}
 	pauseSet, pauseBehavior, resumesAt := false, uint8(0), int64(0)
 	if v, ok := c.p.strp("pause_collection"); ok && v == "" {
 		pauseSet = true
@@ -541,6 +549,10 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 			s.schedule(resumesAt, dueUnpause, i)
 		}
 	}
+	s.applyTrialEnd(i, trial, prev)
+	if discount {
+		prev["discount"] = s.applyDiscount(s.subID(i), sb.customer, i, coup, promo, req)
+	}
 	var immediate []invLine
 	if newItems != nil {
 		prev["items"] = before["items"]
@@ -574,6 +586,7 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 	if len(prev) > 0 {
 		s.emit("customer.subscription.updated", s.renderSubscription(int(i)), prev, req)
 	}
+	s.billTrialEnd(i, trial, req)
 	switch {
 	case pb == "always_invoice_cycle":
 		s.renewInvoice(i, brUpdate, req)

@@ -74,6 +74,24 @@ func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 	start := sb.periodEnd
 	yearly := s.prices[items[0].price].yearly
 	end := periodEnd(sb.anchor, start, yearly)
+	if v, ok := c.p.strp("subscription_trial_end"); ok {
+		// The trial ends then instead: the first paid period starts there.
+		if sb.status != stTrialing {
+			return nil, invalidRequest("subscription_trial_end", "The subscription %s is not trialing.", subID)
+		}
+		start = at
+		if v != "now" {
+			t, e := parseIntStr(v, "subscription_trial_end")
+			if e != nil {
+				return nil, e
+			}
+			if t <= s.unix() {
+				return nil, invalidRequest("subscription_trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future.")
+			}
+			start = t
+		}
+		end = periodEnd(start, start, yearly)
+	}
 	lines = append(lines, s.itemLines(items, start, end)...)
 	in := invoice{customer: sb.customer, sub: sub, created: start, periodStart: sb.periodStart, periodEnd: sb.periodEnd,
 		charge: -1, currency: sb.currency(s.prices), status: invDraft, reason: brCycle, price: -1, lines: lines}

@@ -17,7 +17,9 @@ func TestEveryActionHasAKey(t *testing.T) {
 	}
 	keyed := map[onKind]string{}
 	for _, s := range actions.Specs() {
-		keyed[onKind{s.Action, string(s.Kind)}] = s.Key
+		for _, a := range append([]billing.Action{s.Action}, s.Also...) {
+			keyed[onKind{a, string(s.Kind)}] = s.Key
+		}
 	}
 	for _, s := range billing.Specs() {
 		for _, k := range s.Kinds {

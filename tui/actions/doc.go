@@ -16,9 +16,11 @@
 // with Common.AuthorizeNow right before Execute.
 //
 // Keys on the detail pages (Specs): R refund (charge, payment intent),
-// C adjust credit (customer), P change plan, X cancel, Z pause/resume
-// collection (subscription), Y retry payment now, V void, U mark
-// uncollectible, S send (invoice), E evidence (dispute). On a
+// C adjust credit, M edit, L portal link, W update-payment-method link,
+// D discount (customer), P change plan, X cancel, Z pause/resume
+// collection, T trial, D discount (subscription), Y retry payment now,
+// V void, U mark uncollectible, S send, H copy hosted link (invoice),
+// E evidence (dispute). On a
 // confirmation: enter sends, e goes back to the form, esc cancels.
 //
 // main wires it once:

@@ -473,10 +473,16 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 	f.result = msg.result
 	if msg.err == nil {
 		f.st = stDone
+		toast := common.Toast(common.ToastInfo, doneToast(msg.plan, msg.result))
 		if f.result.State == storage.IntentSucceeded {
 			f.webhook = f.early
+			if rs, ok := f.form.(resultShower); ok {
+				if cmd := rs.onResult(f.c, msg.result); cmd != nil {
+					return cmd // its own toast ("copied …")
+				}
+			}
 		}
-		return common.Toast(common.ToastInfo, doneToast(msg.plan, msg.result))
+		return toast
 	}
 	if fe, ok := billing.AsFieldError(msg.err); ok {
 		// A file became unreadable between the form and the upload.

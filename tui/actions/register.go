@@ -39,7 +39,7 @@ func Specs() []common.ActionSpec {
 	refund := flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) {
 		return &refundForm{id: env.ID}, nil
 	})
-	return []common.ActionSpec{
+	return append([]common.ActionSpec{
 		{Kind: storage.KindCharge, Key: "R", Label: "refund", Action: billing.ActionRefund, Open: refund},
 		{Kind: storage.KindPaymentIntent, Key: "R", Label: "refund", Action: billing.ActionRefund, Open: refund},
 		{Kind: storage.KindCustomer, Key: "C", Label: "adjust credit", Action: billing.ActionCredit,
@@ -56,7 +56,7 @@ func Specs() []common.ActionSpec {
 		{Kind: storage.KindInvoice, Key: "S", Label: "send", Action: billing.ActionInvoiceSend, Open: flowOf(invoiceOpener(billing.ActionInvoiceSend))},
 		{Kind: storage.KindDispute, Key: "E", Label: "evidence (draft or submit)", Action: billing.ActionDisputeEvidence,
 			Open: flowOf(func(c *common.Common, env storage.Envelope) (actionForm, error) { return newEvidenceForm(c, env) })},
-	}
+	}, customerSpecs()...)
 }
 
 // Register adds every money action to a (the process passes

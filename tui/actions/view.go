@@ -63,8 +63,8 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	p := f.plan
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Confirm: "+safetext.Line(f.form.heading())) + "\n")
-	b.WriteString("  " + s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
-		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+".") + "\n\n")
+	b.WriteString(strings.Join(wrapLines(s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
+		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+"."), f.w, "  "), "\n") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
 	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+p.Call.String()), f.w, "  "), "\n") + "\n")
 	for _, w := range p.Warnings {
@@ -149,6 +149,9 @@ func (f *Flow) doneView() string {
 	if r.Detail != "" {
 		rows = append(rows, billing.Line{Label: "Note", Value: r.Detail})
 	}
+	if rs, ok := f.form.(resultShower); ok {
+		rows = append(rows, rs.resultLines(r)...)
+	}
 	b.WriteString(linesTable(f, rows) + "\n")
 	if f.webhook != "" {
 		b.WriteString("  " + s.Good.Render("Cache updated by the "+f.webhook+" webhook.") + "\n")
@@ -169,9 +172,12 @@ func linesTable(f *Flow, lines []billing.Line) string {
 	w = min(w, 36)
 	var b strings.Builder
 	for _, l := range lines {
-		// Labels are never cut: a confirmation shows the plan exactly.
+		// Labels are never cut and values wrap under themselves: a
+		// confirmation shows the plan exactly, at any width.
 		pad := strings.Repeat(" ", max(0, w-ansi.StringWidth(l.Label)))
-		b.WriteString("  " + s.Label.Render(l.Label+pad) + "  " + s.Value.Render(l.Value) + "\n")
+		indent := strings.Repeat(" ", 2+w+2)
+		value := strings.ReplaceAll(ansi.Wrap(l.Value, max(20, f.w-len(indent)), " ,"), "\n", "\n"+indent)
+		b.WriteString("  " + s.Label.Render(l.Label+pad) + "  " + s.Value.Render(value) + "\n")
 	}
 	return b.String()
 }

@@ -33,6 +33,8 @@ func TestCSVEveryKind(t *testing.T) {
 		{"id": "re_1", "object": "refund", "created": 1, "charge": "ch_1", "amount": 1250, "currency": "usd", "status": "succeeded"},
 		{"id": "dp_1", "object": "dispute", "created": 1, "charge": "ch_1", "amount": 1250, "currency": "usd", "status": "needs_response"},
 		{"id": "cbtxn_1", "object": "customer_balance_transaction", "created": 1, "customer": "cus_1", "amount": -500, "currency": "usd"},
+		{"id": "SPRING", "object": "coupon", "created": 1, "amount_off": 1000, "currency": "usd", "duration": "once", "valid": true},
+		{"id": "promo_1", "object": "promotion_code", "created": 1, "code": "SPRING", "active": true, "coupon": map[string]any{"id": "SPRING"}},
 	}
 	for _, o := range objs {
 		raw, _ := json.Marshal(o)

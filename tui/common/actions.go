@@ -24,6 +24,9 @@ type ActionSpec struct {
 	Label string
 	// Action is what CanAct checks.
 	Action billing.Action
+	// Also are further actions the page it opens can take (the trial
+	// page ends a trial or, for roles allowed to, extends it).
+	Also []billing.Action
 	// Open builds the action's first page for the object shown.
 	Open func(c *Common, env storage.Envelope) (Page, error)
 }

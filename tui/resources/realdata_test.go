@@ -456,6 +456,7 @@ func TestStripeMockFixturesCorpus(t *testing.T) {
 		storage.KindInvoice: resources.Invoices(), storage.KindDispute: resources.Disputes(),
 		storage.KindCharge: resources.Charges(), storage.KindRefund: resources.Refunds(),
 		storage.KindBalanceTransaction: resources.BalanceTransactions(),
+		storage.KindCoupon:             resources.Coupons(), storage.KindPromotionCode: resources.PromotionCodes(),
 	}
 	for _, kind := range storage.Kinds {
 		p, err := k.store.List(storage.Query{Kind: kind, Limit: 100})

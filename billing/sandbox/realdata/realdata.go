@@ -58,6 +58,8 @@ var fixtureEvents = []struct{ resource, event string }{
 	{"refund", "refund.created"},
 	{"dispute", "charge.dispute.created"},
 	{"customer_balance_transaction", "customer.balance_transaction.created"},
+	{"coupon", "coupon.created"},
+	{"promotion_code", "promotion_code.created"},
 }
 
 // deletedFixtures are stripe-mock's deleted stubs, answered by a GET of a
