@@ -27,6 +27,7 @@ const (
 	kWebhookEndpoint
 	kRequest
 	kTxn
+	kInvoiceItem
 )
 
 var kindPrefix = map[kind]string{
@@ -47,6 +48,7 @@ var kindPrefix = map[kind]string{
 	kWebhookEndpoint: "we_",
 	kRequest:         "req_",
 	kTxn:             "txn_",
+	kInvoiceItem:     "ii_",
 }
 
 const b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -144,7 +144,7 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 
 func (s *Server) invoiceByID(id string) (int32, *apiError) {
 	i, ok := s.ids.parse(kInvoice, id)
-	if !ok || int(i) >= len(s.invoices) {
+	if !ok || int(i) >= len(s.invoices) || s.invoices[i].deleted {
 		return 0, missing("invoice", id)
 	}
 	return int32(i), nil
@@ -183,6 +183,9 @@ func (s *Server) listInvoices(c *call) (any, *apiError) {
 			return nil, invalidRequest("status", "Invalid status: must be one of draft, open, paid, uncollectible, or void")
 		}
 		conds = append(conds, func(i int) bool { return int(s.invoices[i].status) == want })
+	}
+	if s.invDeleted > 0 {
+		conds = append(conds, func(i int) bool { return !s.invoices[i].deleted })
 	}
 	if len(conds) > 0 {
 		spec.match = func(i int) bool {

@@ -237,6 +237,7 @@ type invoice struct {
 	qty                    int32
 	lines                  []invLine // explicit lines; nil = one line of price × qty
 	meta                   map[string]string
+	deleted                bool // a one-off draft deleted (DELETE /v1/invoices/{id})
 }
 
 func (in *invoice) amountDue() int64 {

@@ -73,6 +73,12 @@ func (s *Server) routes() http.Handler {
 	h("POST /v1/invoices/{id}/void", s.voidInvoice)
 	h("POST /v1/invoices/{id}/mark_uncollectible", s.markUncollectible)
 	h("POST /v1/invoices/{id}/send", s.sendInvoice)
+	h("POST /v1/invoices/{id}/finalize", s.finalizeDraft)
+	h("DELETE /v1/invoices/{id}", s.deleteDraft)
+	h("POST /v1/invoices", s.createInvoice)
+	h("GET /v1/invoiceitems", s.listInvoiceItems)
+	h("POST /v1/invoiceitems", s.createInvoiceItem)
+	h("GET /v1/invoiceitems/{id}", s.getInvoiceItem)
 
 	h("GET /v1/charges", s.listCharges)
 	h("GET /v1/charges/{id}", s.getCharge)

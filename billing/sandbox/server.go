@@ -89,6 +89,10 @@ type Server struct {
 	files     []file
 	itemSeq   uint32
 	lineSeq   uint32
+	// invDeleted counts deleted drafts: invoice lists filter them out
+	// only when there are any.
+	invDeleted int
+	invItems   []invItem
 
 	events  eventLog
 	due     *dueHeap
