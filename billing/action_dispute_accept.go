@@ -66,7 +66,7 @@ func (a *Actions) PrepareDisputeAccept(ctx context.Context, op Operator, req Dis
 		loss = "an inquiry: closing it ends it without a chargeback"
 	}
 	p.Lines = []Line{
-		{"Action", "ACCEPT the dispute (close it): final, it cannot be reopened or contested"},
+		{"Action", "ACCEPT (close) the dispute: final, cannot be contested"},
 		{"Dispute", p.Target + " on charge " + str(dp, "charge")},
 		{"Disputed amount", money.Format(p.Amount, p.Currency)},
 		{"Reason", str(dp, "reason")},

@@ -16,7 +16,7 @@ const (
 )
 
 func init() {
-	invoiceOps[ActionInvoiceFinalize] = invoiceOp{"/v1/invoices/%s/finalize", "open", "Finalize the draft: it is numbered and opened for payment (it cannot return to draft)", false}
+	invoiceOps[ActionInvoiceFinalize] = invoiceOp{"/v1/invoices/%s/finalize", "open", "Finalize the draft: numbered, open for payment", false}
 	invoiceOps[ActionInvoiceDelete] = invoiceOp{"/v1/invoices/%s", "deleted", "Delete the draft invoice (cannot be undone)", false}
 	lookupDraft := func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {
 		return a.lookupInvoice(ctx, in)
