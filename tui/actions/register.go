@@ -59,7 +59,9 @@ func Specs() []common.ActionSpec {
 		{Kind: storage.KindInvoice, Key: "O", Label: "finalize draft", Action: billing.ActionInvoiceFinalize, Open: flowOf(invoiceOpener(billing.ActionInvoiceFinalize))},
 		{Kind: storage.KindInvoice, Key: "D", Label: "delete draft", Action: billing.ActionInvoiceDelete, Open: flowOf(invoiceOpener(billing.ActionInvoiceDelete))},
 		{Kind: storage.KindDispute, Key: "A", Label: "accept (close)", Action: billing.ActionDisputeAccept,
-			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) { return &disputeAcceptForm{env: env}, nil })},
+			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) {
+				return &disputeAcceptForm{env: env}, nil
+			})},
 	}
 }
 
