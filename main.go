@@ -34,6 +34,8 @@ Usage:
   paydesk events           print the webhook delivery log (--follow to stream)
   paydesk refund CHARGE    refund a charge or payment intent (prints the plan; sends with --yes)
   paydesk credit CUSTOMER  adjust a customer's credit balance (prints the plan; sends with --yes)
+  paydesk invoice VERB ID  finalize or delete (VERB) a draft invoice (prints the plan; sends with --yes)
+  paydesk dispute VERB ID  accept (VERB, close as lost) a dispute (prints the plan; sends with --yes)
 
 Run "paydesk COMMAND -h" for a command's flags.
 
@@ -86,6 +88,10 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		err = cmdRefund(ctx, args, stdout, stderr)
 	case "credit":
 		err = cmdCredit(ctx, args, stdout, stderr)
+	case "invoice":
+		err = cmdInvoice(ctx, args, stdout, stderr)
+	case "dispute":
+		err = cmdDispute(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
