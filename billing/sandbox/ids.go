@@ -28,6 +28,7 @@ const (
 	kRequest
 	kTxn
 	kInvoiceItem
+	kCreditNote
 )
 
 var kindPrefix = map[kind]string{
@@ -49,6 +50,7 @@ var kindPrefix = map[kind]string{
 	kRequest:         "req_",
 	kTxn:             "txn_",
 	kInvoiceItem:     "ii_",
+	kCreditNote:      "cn_",
 }
 
 const b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -79,6 +79,11 @@ func (s *Server) routes() http.Handler {
 	h("GET /v1/invoiceitems", s.listInvoiceItems)
 	h("POST /v1/invoiceitems", s.createInvoiceItem)
 	h("GET /v1/invoiceitems/{id}", s.getInvoiceItem)
+	h("GET /v1/credit_notes", s.listCreditNotes)
+	h("GET /v1/credit_notes/preview", s.previewCreditNote)
+	h("POST /v1/credit_notes", s.createCreditNote)
+	h("GET /v1/credit_notes/{id}", s.getCreditNote)
+	h("POST /v1/credit_notes/{id}/void", s.voidCreditNote)
 
 	h("GET /v1/charges", s.listCharges)
 	h("GET /v1/charges/{id}", s.getCharge)

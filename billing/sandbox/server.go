@@ -93,6 +93,7 @@ type Server struct {
 	// only when there are any.
 	invDeleted int
 	invItems   []invItem
+	notes      []creditNote
 
 	events  eventLog
 	due     *dueHeap
