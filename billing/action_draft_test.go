@@ -119,8 +119,8 @@ func TestActionDraftFinalizeAndDelete(t *testing.T) {
 	}
 }
 
-// draftAndAcceptLostCases are the lost-answer cases of draft finalize,
-// draft delete and dispute acceptance, each on its own target (skipping
+// draftAndAcceptLostCases are the lost-answer cases of credit notes and
+// their void, draft finalize, draft delete and dispute acceptance, each on its own target (skipping
 // the dispute taken by another case).
 func (e *actionEnv) draftAndAcceptLostCases(taken string) []lostCase {
 	e.t.Helper()
@@ -135,7 +135,26 @@ func (e *actionEnv) draftAndAcceptLostCases(taken string) []lostCase {
 			return a.PrepareInvoice(ctx, finance, InvoiceRequest{Invoice: id, Action: act})
 		}
 	}
+	// An open invoice to credit, and a credit note on another to void.
+	ctx := context.Background()
+	credit, voidOn := e.oneOffDraft(cus, 3000), e.oneOffDraft(cus, 3000)
+	for _, id := range []string{credit, voidOn} {
+		if _, _, err := e.acts.do(ctx, Call{Method: http.MethodPost, Path: "/v1/invoices/" + id + "/finalize"}, "pd_setup_"+randHex(6)); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	raw, _, err := e.acts.do(ctx, Call{Method: http.MethodPost, Path: "/v1/credit_notes", Form: []Param{{"invoice", voidOn}, {"amount", "700"}}}, "pd_setup_"+randHex(6))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cn, _ := objectID(raw)
 	return []lostCase{
+		{"credit_note", "POST", "/v1/credit_notes", func(ctx context.Context, a *Actions) (*Plan, error) {
+			return a.PrepareCreditNote(ctx, finance, CreditNoteRequest{Invoice: credit, Amount: "4.00", Reason: "duplicate"})
+		}},
+		{"credit_note_void", "POST", "/v1/credit_notes/" + cn + "/void", func(ctx context.Context, a *Actions) (*Plan, error) {
+			return a.PrepareCreditNoteVoid(ctx, finance, CreditNoteVoidRequest{CreditNote: cn})
+		}},
 		{"invoice_finalize", "POST", "/v1/invoices/" + fin + "/finalize", invoice(fin, ActionInvoiceFinalize)},
 		{"invoice_delete", "DELETE", "/v1/invoices/" + del, invoice(del, ActionInvoiceDelete)},
 		{"dispute_accept", "POST", "/v1/disputes/" + dp + "/close", func(ctx context.Context, a *Actions) (*Plan, error) {

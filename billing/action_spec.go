@@ -221,6 +221,9 @@ func checkCall(act Action, target string, call Call) error {
 	if act == ActionRefund && call.Get("charge") != target && call.Get("payment_intent") != target {
 		return fmt.Errorf("%w: refund of %s does not name it", ErrBadPlan, target)
 	}
+	if act == ActionCreditNote && call.Get("invoice") != target {
+		return fmt.Errorf("%w: credit note on %s does not name it", ErrBadPlan, target)
+	}
 	for _, e := range s.Endpoints {
 		method, path, _ := strings.Cut(e, " ")
 		if strings.Contains(path, "%s") {

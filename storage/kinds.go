@@ -16,6 +16,7 @@ const (
 	KindDispute            Kind = "dispute"
 	KindBalanceTransaction Kind = "customer_balance_transaction"
 	KindPaymentIntent      Kind = "payment_intent"
+	KindCreditNote         Kind = "credit_note"
 )
 
 // Kinds lists every cached kind in backfill order: parents before the
@@ -23,6 +24,7 @@ const (
 var Kinds = []Kind{
 	KindProduct, KindPrice, KindCustomer, KindSubscription, KindInvoice,
 	KindPaymentIntent, KindCharge, KindRefund, KindDispute, KindBalanceTransaction,
+	KindCreditNote,
 }
 
 // Cached reports whether objects of kind k are kept in the cache.
@@ -59,6 +61,8 @@ func ParseKind(s string) (Kind, bool) {
 		return KindBalanceTransaction, true
 	case "payment_intent", "payment_intents", "pi":
 		return KindPaymentIntent, true
+	case "credit_note", "credit_notes", "cn":
+		return KindCreditNote, true
 	}
 	return "", false
 }
@@ -73,7 +77,7 @@ func KindOfID(id string) (Kind, bool) {
 		{"sub_", KindSubscription}, {"in_", KindInvoice}, {"ch_", KindCharge},
 		{"py_", KindCharge}, {"re_", KindRefund}, {"pyr_", KindRefund},
 		{"dp_", KindDispute}, {"du_", KindDispute}, {"cbtxn_", KindBalanceTransaction},
-		{"pi_", KindPaymentIntent},
+		{"pi_", KindPaymentIntent}, {"cn_", KindCreditNote},
 	}
 	for _, e := range prefixes {
 		if len(id) > len(e.p) && id[:len(e.p)] == e.p {
