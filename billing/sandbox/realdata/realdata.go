@@ -58,6 +58,7 @@ var fixtureEvents = []struct{ resource, event string }{
 	{"refund", "refund.created"},
 	{"dispute", "charge.dispute.created"},
 	{"customer_balance_transaction", "customer.balance_transaction.created"},
+	{"credit_note", "credit_note.created"},
 }
 
 // deletedFixtures are stripe-mock's deleted stubs, answered by a GET of a
