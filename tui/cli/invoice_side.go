@@ -27,3 +27,22 @@ func DisputeAccept(ctx context.Context, acts *billing.Actions, op billing.Operat
 	}
 	return send(ctx, acts, p, yes, out)
 }
+
+// CreditNote is `paydesk credit-note INVOICE`: a credit note with Stripe's
+// preview figures printed and, with yes, issued (see Refund).
+func CreditNote(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.CreditNoteRequest, yes bool, out io.Writer) error {
+	p, err := acts.PrepareCreditNote(ctx, op, req)
+	if err != nil {
+		return earlierOr(err, out)
+	}
+	return send(ctx, acts, p, yes, out)
+}
+
+// CreditNoteVoid is `paydesk credit-note void CREDIT_NOTE` (see Refund).
+func CreditNoteVoid(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.CreditNoteVoidRequest, yes bool, out io.Writer) error {
+	p, err := acts.PrepareCreditNoteVoid(ctx, op, req)
+	if err != nil {
+		return earlierOr(err, out)
+	}
+	return send(ctx, acts, p, yes, out)
+}
