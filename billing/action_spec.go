@@ -224,6 +224,9 @@ func checkCall(act Action, target string, call Call) error {
 	if act == ActionCreditNote && call.Get("invoice") != target {
 		return fmt.Errorf("%w: credit note on %s does not name it", ErrBadPlan, target)
 	}
+	if len(call.Steps) > 0 {
+		return checkSteps(s, target, call)
+	}
 	for _, e := range s.Endpoints {
 		method, path, _ := strings.Cut(e, " ")
 		if strings.Contains(path, "%s") {
