@@ -30,6 +30,13 @@ func draftAcceptContractPlans(t *testing.T, a *Actions) map[string]*Plan {
 		t.Fatalf("prepare dispute acceptance against stripe-mock: %v", err)
 	}
 	plans["dispute accept"] = p
+	// A one-off invoice: every step (items, invoice, finalize, send).
+	p, err = a.PrepareOneOffInvoice(ctx, admin, OneOffInvoiceRequest{Customer: "cus_1", Currency: "usd", Send: true,
+		Items: []OneOffItem{{Amount: "12.00", Description: "Workshop"}, {Amount: "3", Description: "Travel"}}})
+	if err != nil {
+		t.Fatalf("prepare one-off invoice against stripe-mock: %v", err)
+	}
+	plans["one-off invoice"] = p
 	// The fixture invoice is a draft, which takes no credit note: the
 	// credit note and its void are built as Prepare builds them.
 	key, _ := newKey()
@@ -43,8 +50,9 @@ func draftAcceptContractPlans(t *testing.T, a *Actions) map[string]*Plan {
 	return plans
 }
 
-// TestCreditNoteReadsContract: the credit note preview and the lookups
-// of both credit note actions, as they are sent, against stripe-mock; the
+// TestCreditNoteReadsContract: the credit note preview, the pending
+// invoice items read and the lookups of the credit note and one-off
+// invoice actions, as they are sent, against stripe-mock; the
 // preview with one unknown parameter more is rejected.
 func TestCreditNoteReadsContract(t *testing.T) {
 	t.Parallel()
@@ -61,9 +69,13 @@ func TestCreditNoteReadsContract(t *testing.T) {
 	if se := stripeError(err); se == nil || se.HTTPStatusCode != http.StatusBadRequest {
 		t.Fatalf("preview with an unknown parameter: %v", err)
 	}
+	if _, _, err := a.pendingItems(ctx, "cus_1", "usd"); err != nil {
+		t.Fatalf("pending items: %v", err)
+	}
 	for _, in := range []storage.Intent{
 		{Key: "pd_x", Action: string(ActionCreditNote), Target: "in_1"},
 		{Key: "pd_x", Action: string(ActionCreditNoteVoid), Target: "cn_1"},
+		{Key: "pd_x", Action: string(ActionInvoiceCreate), Target: "cus_1"},
 	} {
 		if _, _, err := a.lookup(ctx, in, Call{}); err != nil {
 			t.Fatalf("lookup %s: %v", in.Action, err)
