@@ -13,6 +13,7 @@ import (
 	"github.com/paydesk/paydesk/tui/actions"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
 	"github.com/paydesk/paydesk/tui/internal/goldens"
+	"github.com/paydesk/paydesk/tui/resources"
 )
 
 // openOneOff is a one-off invoice of amount (usd minor units), finalized
@@ -84,6 +85,20 @@ func TestCreditNoteThenVoidEndToEnd(t *testing.T) {
 	env, err := e.Store.Get(storage.KindCreditNote, cn.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The invoice's page lists it from the cache, and its own page opens
+	// with the void key offered.
+	page := resources.Open(e.Session(actenv.Admin), storage.KindInvoice, inv.ID)
+	page.SetSize(160, 200)
+	page.Init()
+	if v := page.View(); !strings.Contains(v, "Credit notes") || !strings.Contains(v, cn.ID) {
+		t.Fatalf("invoice page does not list %s:\n%s", cn.ID, v)
+	}
+	cnPage := resources.Open(e.Session(actenv.Admin), storage.KindCreditNote, cn.ID)
+	cnPage.SetSize(160, 60)
+	cnPage.Init()
+	if v := cnPage.View(); !strings.Contains(v, "Credit note") || !strings.Contains(v, "pre_payment") {
+		t.Fatalf("credit note page:\n%s", v)
 	}
 
 	f = open(t, e.Session(actenv.Admin), billing.ActionCreditNoteVoid, env)

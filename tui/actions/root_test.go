@@ -24,7 +24,7 @@ func TestInsideRoot(t *testing.T) {
 	if err := actions.Register(c.Actions); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(c.Actions.For("invoice")); got != 4 {
+	if got := len(c.Actions.For("invoice")); got != 7 { // retry, void, uncollectible, send, finalize, delete, credit note
 		t.Fatalf("%d invoice actions registered", got)
 	}
 	root := tui.New(c)

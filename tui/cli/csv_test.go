@@ -33,6 +33,8 @@ func TestCSVEveryKind(t *testing.T) {
 		{"id": "re_1", "object": "refund", "created": 1, "charge": "ch_1", "amount": 1250, "currency": "usd", "status": "succeeded"},
 		{"id": "dp_1", "object": "dispute", "created": 1, "charge": "ch_1", "amount": 1250, "currency": "usd", "status": "needs_response"},
 		{"id": "cbtxn_1", "object": "customer_balance_transaction", "created": 1, "customer": "cus_1", "amount": -500, "currency": "usd"},
+		{"id": "cn_1", "object": "credit_note", "created": 1, "customer": "cus_1", "invoice": "in_1", "number": "N-1-CN-01",
+			"amount": 300, "currency": "usd", "status": "issued", "memo": "Suzuki, \"Chen\"\nline2"},
 	}
 	for _, o := range objs {
 		raw, _ := json.Marshal(o)

@@ -61,10 +61,15 @@ func outOfBand(b *sections, cn creditNoteJSON) string {
 
 // invoiceCreditNotes lists the invoice's cached credit notes (filed under
 // its customer), so the page shows them offline.
-func invoiceCreditNotes(d *Detail, b *sections, invoice, customer string) {
+// The section is left out for an invoice with no credit notes in Stripe's
+// amounts and none cached.
+func invoiceCreditNotes(d *Detail, b *sections, invoice, customer string, credited bool) {
 	cns, more := b.related(storage.KindCreditNote, customer, relatedRows, func(cn storage.Envelope) bool {
 		return string(decode[creditNoteJSON](cn.Raw).Invoice) == invoice
 	})
+	if len(cns) == 0 && !credited {
+		return
+	}
 	b.heading("Credit notes")
 	rows := make([][]string, 0, len(cns))
 	for _, cn := range cns {
