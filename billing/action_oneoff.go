@@ -141,7 +141,7 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 			pending, money.Format(pendingSum, cur)))
 	}
 	lines = append(lines, Line{"Then", "finalized (numbered, open for payment)" + map[bool]string{true: " and emailed", false: ""}[req.Send]},
-		Line{"Idempotency key", p.Key + " (one per step: -item1…, -finalize, -send)"})
+		Line{"Idempotency key", p.Key}, Line{"Step keys", "the key + -item1…, (none for the invoice), -finalize, -send"})
 	p.Call = Call{Method: http.MethodPost, Path: "/v1/invoices", Form: formOf(inv), Steps: steps}
 	p.Amount, p.Currency, p.Lines = total, cur, lines
 	return p, nil

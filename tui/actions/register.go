@@ -66,6 +66,8 @@ func Specs() []common.ActionSpec {
 			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) {
 				return &creditNoteVoidForm{env: env}, nil
 			})},
+		{Kind: storage.KindCustomer, Key: "I", Label: "new one-off invoice", Action: billing.ActionInvoiceCreate,
+			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) { return newOneOffForm(env), nil })},
 		{Kind: storage.KindDispute, Key: "A", Label: "accept (close)", Action: billing.ActionDisputeAccept,
 			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) {
 				return &disputeAcceptForm{env: env}, nil
