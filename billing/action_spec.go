@@ -224,7 +224,7 @@ func checkCall(act Action, target string, call Call) error {
 	if act == ActionCreditNote && call.Get("invoice") != target {
 		return fmt.Errorf("%w: credit note on %s does not name it", ErrBadPlan, target)
 	}
-	if len(call.Steps) > 0 {
+	if len(call.Steps) > 0 || act == ActionInvoiceCreate {
 		return checkSteps(s, target, call)
 	}
 	for _, e := range s.Endpoints {

@@ -68,6 +68,9 @@ func resolve(path string, steps []Step) (string, error) {
 // its endpoints (templates as written, "{invoice}" included), and a step
 // that names a customer must name the target.
 func checkSteps(s ActionSpec, target string, call Call) error {
+	if len(call.Steps) == 0 {
+		return fmt.Errorf("%w: %s is sent as steps", ErrBadPlan, s.Action)
+	}
 	for _, st := range call.Steps {
 		if c := st.call().Get("customer"); c != "" && c != target {
 			return fmt.Errorf("%w: step %s names customer %s, not %s", ErrBadPlan, st.Name, c, target)
