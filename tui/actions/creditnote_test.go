@@ -151,3 +151,26 @@ func TestGoldenCreditNotePaidForm(t *testing.T) {
 		})
 	}
 }
+
+func TestGoldenCreditNoteVoidConfirmation(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{})
+	inv := openOneOff(t, e, 5000)
+	cn, err := e.Client.API().CreditNotes.New(&stripe.CreditNoteParams{Invoice: stripe.String(inv.ID), Amount: stripe.Int64(700)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.WaitCache(storage.KindCreditNote, cn.ID, "issued", func(m map[string]any) bool { return actenv.Str(m, "status") == "issued" })
+	env, err := e.Store.Get(storage.KindCreditNote, cn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range goldenSizes {
+		t.Run(size.name, func(t *testing.T) {
+			f := open(t, e.Session(actenv.Admin), billing.ActionCreditNoteVoid, env)
+			tm := runAt(t, f, size.w, size.h)
+			waitState(t, f, "confirm")
+			goldens.RequireEqual(t, stable(final(t, tm)))
+		})
+	}
+}
