@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paydesk/paydesk/billing/sandbox/lostanswer"
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 )
 
@@ -149,4 +151,45 @@ func c0(p *Plan, err error) (*Plan, error) {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
 	return p, nil
+}
+
+// TestOneOffInvoiceResumeAfterKeysExpired: the invoice's answer is lost
+// and the intent is resumed a day later, when Stripe no longer replays its
+// keys: the steps are looked up on Stripe by their metadata, so the
+// invoice is not created again, only finalized.
+func TestOneOffInvoiceResumeAfterKeysExpired(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{customers: 60})
+	ctx := context.Background()
+	a, px := e.lossyActions()
+	cus := e.aCustomer()
+	req := OneOffInvoiceRequest{Customer: cus, Items: twoItems, Currency: "usd"}
+	if cur := str(e.obj(storage.KindCustomer, cus), "currency"); cur != "" {
+		req.Currency = cur
+	}
+	p := mustPlan(t)(a.PrepareOneOffInvoice(ctx, finance, req))
+	px.Set(lostanswer.DropAnswer, func(m, p string) bool { return m == "POST" && p == "/v1/invoices" })
+	if _, err := a.Execute(ctx, p); !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("dropped answer: %v", err)
+	}
+	px.Set(lostanswer.Pass, nil)
+	before := len(px.Log())
+	later := testclock.Running()().Add(25 * time.Hour)
+	r, err := NewActions(a.c, e.store, func() time.Time { return later }).Resume(ctx, finance, p.Key)
+	if err != nil || r.State != storage.IntentSucceeded || !strings.HasPrefix(r.ResultID, "in_") {
+		t.Fatalf("resume a day later: %+v %v", r, err)
+	}
+	looked := false
+	for _, f := range px.Log()[before:] {
+		if f.Method == "POST" && (f.Path == "/v1/invoices" || f.Path == "/v1/invoiceitems") {
+			t.Fatalf("the resume sent %s %s again instead of finding it: %+v", f.Method, f.Path, px.Log()[before:])
+		}
+		looked = looked || (f.Method == "GET" && f.Path == "/v1/invoices")
+	}
+	if !looked {
+		t.Fatalf("the resume did not look the invoice up: %+v", px.Log()[before:])
+	}
+	if invoices, items, status := e.oneOffState(cus, p.Key); invoices != 1 || items != 2 || status != "open" {
+		t.Fatalf("%d invoices, %d items, status %q", invoices, items, status)
+	}
 }
