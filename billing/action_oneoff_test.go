@@ -193,3 +193,29 @@ func TestOneOffInvoiceResumeAfterKeysExpired(t *testing.T) {
 		t.Fatalf("%d invoices, %d items, status %q", invoices, items, status)
 	}
 }
+
+// TestOneOffInvoiceSaysPendingItemsJoin: items already pending on the
+// customer go on the invoice too (pending_invoice_items_behavior=include):
+// the confirmation says so before anything is sent.
+func TestOneOffInvoiceSaysPendingItemsJoin(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{customers: 60})
+	ctx := context.Background()
+	cus := e.aCustomer()
+	cur := str(e.obj(storage.KindCustomer, cus), "currency")
+	if cur == "" {
+		cur = "usd"
+	}
+	if _, _, err := e.acts.do(ctx, Call{Method: "POST", Path: "/v1/invoiceitems", Form: []Param{{"customer", cus},
+		{"amount", "700"}, {"currency", cur}, {"description", "left over"}}}, "pd_setup_"+randHex(6)); err != nil {
+		t.Fatal(err)
+	}
+	p := mustPlan(t)(e.acts.PrepareOneOffInvoice(ctx, finance, OneOffInvoiceRequest{Customer: cus, Currency: cur, Items: twoItems}))
+	if !strings.Contains(lineValue(p, "Also included"), "1 pending item") || len(p.Warnings) == 0 {
+		t.Fatalf("no word of the pending item: lines %+v warnings %q", p.Lines, p.Warnings)
+	}
+	r := mustExec(t, e.acts, p)
+	if total := num(e.obj(storage.KindInvoice, r.ResultID), "total"); total != 15700 {
+		t.Fatalf("invoice total %d, want the two items and the pending one", total)
+	}
+}
