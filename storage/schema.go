@@ -17,6 +17,7 @@ var migrations = []migration{
 	addStatusAtIndexV3,
 	addCurrencyAmountIndexV4,
 	addTermsAndAmountCurrencyV5,
+	addKindBucketsV6,
 }
 
 // SchemaVersion is the version a file has after Open.
@@ -274,6 +275,18 @@ func addCurrencyAmountIndexV4(root *bolt.Bucket) error {
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addKindBucketsV6 creates the buckets of kinds added to Kinds since the
+// file was made (credit notes), so reads of them find an empty kind
+// rather than a missing bucket. Idempotent: existing buckets are kept.
+func addKindBucketsV6(root *bolt.Bucket) error {
+	for _, k := range Kinds {
+		if _, err := kindBuckets(root, k, true); err != nil {
 			return err
 		}
 	}

@@ -64,6 +64,9 @@ func outOfBand(b *sections, cn creditNoteJSON) string {
 // The section is left out for an invoice with no credit notes in Stripe's
 // amounts and none cached.
 func invoiceCreditNotes(d *Detail, b *sections, invoice, customer string, credited bool) {
+	if n, err := d.c.Store.Count(storage.KindCreditNote); err == nil && n == 0 && !credited {
+		return // none cached at all (or a read-only copy from before they were)
+	}
 	cns, more := b.related(storage.KindCreditNote, customer, relatedRows, func(cn storage.Envelope) bool {
 		return string(decode[creditNoteJSON](cn.Raw).Invoice) == invoice
 	})
