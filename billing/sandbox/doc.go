@@ -34,7 +34,8 @@
 //     subscription_proration_behavior, subscription_proration_date), pay,
 //     void, mark_uncollectible, send; create a one-off draft (customer,
 //     pending_invoice_items_behavior, currency, metadata), finalize, delete
-//     (one-off drafts).
+//     (one-off drafts). A finalized one-off invoice is not charged on its
+//     own an hour later as Stripe's auto_advance would: pay it explicitly.
 //   - invoice items: create (customer, amount, currency, description,
 //     metadata), list (customer, pending, invoice), retrieve.
 //   - credit notes: preview, create (invoice, amount, refund_amount,
