@@ -36,6 +36,9 @@ Usage:
   paydesk credit CUSTOMER  adjust a customer's credit balance (prints the plan; sends with --yes)
   paydesk customer edit CUSTOMER  change a customer's email, name, phone, address, description or note (--yes sends)
   paydesk portal-link CUSTOMER    create a billing-portal link and print its url (--yes creates it)
+  paydesk invoice VERB ID  finalize or delete (VERB) a draft invoice (prints the plan; sends with --yes)
+  paydesk dispute VERB ID  accept (VERB, close as lost) a dispute (prints the plan; sends with --yes)
+  paydesk credit-note ID   credit an open or paid invoice, or "void CN_ID" (prints the plan; sends with --yes)
 
 Run "paydesk COMMAND -h" for a command's flags.
 
@@ -93,6 +96,12 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		err = cmdCustomer(ctx, args, stdout, stderr)
 	case "portal-link":
 		err = cmdPortalLink(ctx, args, stdout, stderr)
+	case "invoice":
+		err = cmdInvoice(ctx, args, stdout, stderr)
+	case "dispute":
+		err = cmdDispute(ctx, args, stdout, stderr)
+	case "credit-note":
+		err = cmdCreditNote(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -52,7 +52,7 @@ func (e *actionEnv) lostCases() []lostCase {
 			return a.PrepareInvoice(ctx, finance, InvoiceRequest{Invoice: id, Action: act})
 		}
 	}
-	return []lostCase{
+	return append([]lostCase{
 		{"refund", "POST", "/v1/refunds", func(ctx context.Context, a *Actions) (*Plan, error) {
 			return a.PrepareRefund(ctx, finance, RefundRequest{Target: ch, Amount: "10.00"})
 		}},
@@ -78,7 +78,7 @@ func (e *actionEnv) lostCases() []lostCase {
 		{"dispute_evidence", "POST", "/v1/disputes/" + dp, func(ctx context.Context, a *Actions) (*Plan, error) {
 			return a.PrepareEvidence(ctx, support, EvidenceRequest{Dispute: dp, Text: map[string]string{"uncategorized_text": "Delivered on time."}})
 		}},
-	}
+	}, e.draftAndAcceptLostCases(dp)...)
 }
 
 // lossyActions is an Actions whose calls go through a lostanswer proxy in

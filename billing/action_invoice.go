@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/paydesk/paydesk/billing/money"
@@ -22,16 +23,18 @@ type InvoiceRequest struct {
 // invoiceOps: the endpoint of each invoice action, the statuses it
 // accepts, and the status it leaves behind ("" when it changes none).
 // The statuses each one accepts are its ActionSpec.States.
-var invoiceOps = map[Action]struct {
-	path    string
-	to      string
-	verb    string
-	moneyIn bool
-}{
+var invoiceOps = map[Action]invoiceOp{
 	ActionInvoicePay:       {"/v1/invoices/%s/pay", "paid", "Charge the customer's default payment method now", true},
 	ActionInvoiceVoid:      {"/v1/invoices/%s/void", "void", "Void the invoice (the customer no longer owes it; cannot be undone)", false},
 	ActionInvoiceUncollect: {"/v1/invoices/%s/mark_uncollectible", "uncollectible", "Mark the invoice uncollectible (bad debt, stops retries)", false},
 	ActionInvoiceSend:      {"/v1/invoices/%s/send", "", "Email the invoice to the customer", false},
+}
+
+type invoiceOp struct {
+	path    string
+	to      string
+	verb    string
+	moneyIn bool
 }
 
 // PrepareInvoice validates an invoice action against the invoice's fresh
@@ -55,8 +58,17 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 		return nil, fieldErrf("invoice", "invoice %s is %s: it can be %s only when %s", target, status,
 			actionWord(req.Action), strings.Join(from, " or "))
 	}
+	if rule := mustSpec(req.Action).applies; rule != nil {
+		if why := rule(inv); why != "" {
+			return nil, fieldErrf("invoice", "invoice %s: %s", target, why)
+		}
+	}
 	params := &stripe.InvoiceParams{} // these endpoints take no metadata
-	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath(spec.path, target), Form: formOf(params)}
+	method := http.MethodPost
+	if req.Action == ActionInvoiceDelete {
+		method = http.MethodDelete
+	}
+	p.Call = Call{Method: method, Path: stripe.FormatURLPath(spec.path, target), Form: formOf(params)}
 	cur := str(inv, "currency")
 	remaining := num(inv, "amount_remaining")
 	if spec.moneyIn {
@@ -86,6 +98,10 @@ func actionWord(a Action) string {
 		return "marked uncollectible"
 	case ActionInvoiceSend:
 		return "sent"
+	case ActionInvoiceFinalize:
+		return "finalized"
+	case ActionInvoiceDelete:
+		return "deleted"
 	}
 	return string(a)
 }
@@ -112,7 +128,10 @@ func numberSuffix(n string) string {
 
 // lookupInvoice reports the invoice as done when it already has the
 // status its action leaves behind. Sending changes no status, so a send
-// is never found and is sent again (a second email at worst).
+// is never found and is sent again (a second email at worst). A
+// finalized draft is done once it is no longer a draft (open, or paid
+// when nothing was due); a deleted draft once Stripe answers 404 or the
+// deleted stub.
 func (a *Actions) lookupInvoice(ctx context.Context, in storage.Intent) (string, bool, error) {
 	spec := invoiceOps[Action(in.Action)]
 	if spec.to == "" {
@@ -120,11 +139,20 @@ func (a *Actions) lookupInvoice(ctx context.Context, in storage.Intent) (string,
 	}
 	raw, err := a.c.Retrieve(ctx, storage.KindInvoice, in.Target)
 	if err != nil {
+		if Action(in.Action) == ActionInvoiceDelete && IsNotFound(err) {
+			return in.Target, true, nil
+		}
 		return "", false, err
 	}
 	var obj map[string]any
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return "", false, fmt.Errorf("decode %s: %w", in.Target, err)
+	}
+	switch Action(in.Action) {
+	case ActionInvoiceFinalize:
+		return in.Target, str(obj, "status") != "draft", nil
+	case ActionInvoiceDelete:
+		return in.Target, boolean(obj, "deleted"), nil
 	}
 	return in.Target, str(obj, "status") == spec.to, nil
 }

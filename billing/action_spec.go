@@ -224,6 +224,12 @@ func checkCall(act Action, target string, call Call) error {
 	if act == ActionPortalLink && call.Get("customer") != target {
 		return fmt.Errorf("%w: portal link for %s names customer %q", ErrBadPlan, target, call.Get("customer"))
 	}
+	if act == ActionCreditNote && call.Get("invoice") != target {
+		return fmt.Errorf("%w: credit note on %s does not name it", ErrBadPlan, target)
+	}
+	if len(call.Steps) > 0 || act == ActionInvoiceCreate {
+		return checkSteps(s, target, call)
+	}
 	for _, e := range s.Endpoints {
 		method, path, _ := strings.Cut(e, " ")
 		if strings.Contains(path, "%s") {

@@ -144,6 +144,8 @@ func TestStateRulesDraftInvoice(t *testing.T) {
 		{ActionInvoiceVoid, storage.KindInvoice, draft, nil, post("/v1/invoices/" + draft + "/void"), "invoice_not_editable"},
 		{ActionInvoiceUncollect, storage.KindInvoice, draft, nil, post("/v1/invoices/" + draft + "/mark_uncollectible"), "invoice_not_editable"},
 		{ActionInvoiceSend, storage.KindInvoice, draft, nil, post("/v1/invoices/" + draft + "/send"), "invoice_not_editable"},
+		// Stripe deletes only one-off drafts, never a subscription's.
+		{ActionInvoiceDelete, storage.KindInvoice, draft, nil, Call{Method: http.MethodDelete, Path: "/v1/invoices/" + draft}, ""},
 	})
 }
 

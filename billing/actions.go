@@ -104,12 +104,16 @@ type Upload struct {
 }
 
 // Call is the HTTP request a plan sends. It is stored on the intent, so a
-// retry or a resume after a restart sends the very same bytes.
+// retry or a resume after a restart sends the very same bytes. A call of
+// several requests (a one-off invoice: items, invoice, finalize, send)
+// lists them in Steps, in order; Method and Path then name the step that
+// creates the action's object, and Execute sends the steps instead.
 type Call struct {
 	Method  string   `json:"method"`
 	Path    string   `json:"path"`
 	Form    []Param  `json:"form,omitempty"`
 	Uploads []Upload `json:"uploads,omitempty"`
+	Steps   []Step   `json:"steps,omitempty"`
 }
 
 // Get returns the value of the first parameter named name.
@@ -122,8 +126,16 @@ func (c Call) Get(name string) string {
 	return ""
 }
 
-// String renders the call as "POST /v1/refunds charge=ch_1 amount=500".
+// String renders the call as "POST /v1/refunds charge=ch_1 amount=500";
+// a call of steps as its numbered steps, one a line.
 func (c Call) String() string {
+	if len(c.Steps) > 0 {
+		lines := make([]string, len(c.Steps))
+		for i, st := range c.Steps {
+			lines[i] = fmt.Sprintf("%d. %s", i+1, st.call())
+		}
+		return strings.Join(lines, "\n")
+	}
 	var b strings.Builder
 	b.WriteString(c.Method + " " + c.Path)
 	for _, p := range c.Form {
@@ -284,8 +296,10 @@ func (a *Actions) send(ctx context.Context, in storage.Intent, op Operator, note
 	}
 	var raw json.RawMessage
 	var reqID string
-	err := a.uploadFiles(ctx, &in, &call)
-	if err == nil {
+	var err error
+	if len(call.Steps) > 0 {
+		raw, reqID, err = a.sendSteps(ctx, &in, &call)
+	} else if err = a.uploadFiles(ctx, &in, &call); err == nil {
 		raw, reqID, err = a.do(ctx, call, in.Key)
 	}
 	if err != nil && in.Attempts > 1 && !retryable(err) {

@@ -51,6 +51,9 @@ func actionContractPlans(t *testing.T, a *Actions) map[string]*Plan {
 	p, err = a.PrepareEvidence(ctx, op, EvidenceRequest{Dispute: "dp_1", Text: map[string]string{"product_description": "x", "service_date": "2024-01-01"},
 		Files: map[string]string{"receipt": writeFile(t, "receipt.pdf", 64)}})
 	add("evidence draft", p, err)
+	for name, p := range draftAcceptContractPlans(t, a) {
+		plans[name] = p
+	}
 	return plans
 }
 
@@ -129,6 +132,9 @@ func TestActionContract(t *testing.T) {
 		{Key: "pd_x", Action: string(ActionPlanChange), Target: "sub_1"},
 		{Key: "pd_x", Action: string(ActionInvoiceVoid), Target: "in_1"},
 		{Key: "pd_x", Action: string(ActionDisputeEvidence), Target: "dp_1"},
+		{Key: "pd_x", Action: string(ActionInvoiceFinalize), Target: "in_1"},
+		{Key: "pd_x", Action: string(ActionInvoiceDelete), Target: "in_1"},
+		{Key: "pd_x", Action: string(ActionDisputeAccept), Target: "dp_1"},
 	} {
 		var call Call
 		if len(in.Params) > 0 {

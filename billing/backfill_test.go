@@ -193,6 +193,7 @@ func TestBackfillSandbox(t *testing.T) {
 func TestBackfillResume(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 3, Customers: 150})
+	issueCreditNotes(t, sb, base, 3) // the seed has none: every kind is resumed
 	path := filepath.Join(t.TempDir(), "cache.db")
 	store, err := storage.Open(path, storage.Options{Now: testclock.Running()})
 	if err != nil {

@@ -55,6 +55,7 @@ func contractCalls() []struct {
 		storage.KindSubscription: "sub_1", storage.KindInvoice: "in_1", storage.KindPaymentIntent: "pi_1",
 		storage.KindCharge: "ch_1", storage.KindRefund: "re_1", storage.KindDispute: "dp_1",
 		storage.KindCoupon: "co_1", storage.KindPromotionCode: "promo_1",
+		storage.KindCreditNote: "cn_1",
 	}
 	for _, k := range storage.Kinds {
 		o := ListOptions{Kind: k, After: "x_after"}

@@ -51,6 +51,8 @@ var resources = map[storage.Kind]resource{
 		params: func() listParams { return &stripe.DisputeListParams{} }},
 	storage.KindBalanceTransaction: {list: "/v1/customers/%s/balance_transactions", item: "/v1/customers/%s/balance_transactions/%s",
 		params: func() listParams { return &stripe.CustomerBalanceTransactionListParams{} }, perCustomer: true},
+	storage.KindCreditNote: {list: "/v1/credit_notes", item: "/v1/credit_notes/%s",
+		params: func() listParams { return &stripe.CreditNoteListParams{} }},
 	KindEvent: {list: "/v1/events", item: "/v1/events/%s",
 		params: func() listParams { return &stripe.EventListParams{} }},
 }

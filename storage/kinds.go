@@ -18,6 +18,7 @@ const (
 	KindPaymentIntent      Kind = "payment_intent"
 	KindCoupon             Kind = "coupon"
 	KindPromotionCode      Kind = "promotion_code"
+	KindCreditNote         Kind = "credit_note"
 )
 
 // Kinds lists every cached kind in backfill order: parents before the
@@ -26,6 +27,7 @@ var Kinds = []Kind{
 	KindProduct, KindPrice, KindCustomer, KindSubscription, KindInvoice,
 	KindPaymentIntent, KindCharge, KindRefund, KindDispute, KindBalanceTransaction,
 	KindCoupon, KindPromotionCode,
+	KindCreditNote,
 }
 
 // Cached reports whether objects of kind k are kept in the cache.
@@ -66,6 +68,8 @@ func ParseKind(s string) (Kind, bool) {
 		return KindCoupon, true
 	case "promotion_code", "promotion_codes", "promo", "promos":
 		return KindPromotionCode, true
+	case "credit_note", "credit_notes", "cn":
+		return KindCreditNote, true
 	}
 	return "", false
 }
@@ -80,7 +84,7 @@ func KindOfID(id string) (Kind, bool) {
 		{"sub_", KindSubscription}, {"in_", KindInvoice}, {"ch_", KindCharge},
 		{"py_", KindCharge}, {"re_", KindRefund}, {"pyr_", KindRefund},
 		{"dp_", KindDispute}, {"du_", KindDispute}, {"cbtxn_", KindBalanceTransaction},
-		{"pi_", KindPaymentIntent}, {"promo_", KindPromotionCode},
+		{"pi_", KindPaymentIntent}, {"promo_", KindPromotionCode}, {"cn_", KindCreditNote},
 	}
 	for _, e := range prefixes {
 		if len(id) > len(e.p) && id[:len(e.p)] == e.p {

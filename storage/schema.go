@@ -281,8 +281,10 @@ func addCurrencyAmountIndexV4(root *bolt.Bucket) error {
 	return nil
 }
 
-// addKindBucketsV6 creates the buckets of the kinds cached since version 5
-// (coupons and promotion codes): the next sync backfills them.
+// addKindBucketsV6 creates the buckets of kinds added to Kinds since the
+// file was made (credit notes, coupons, promotion codes), so reads of them
+// find an empty kind rather than a missing bucket and the next sync
+// backfills them. Idempotent: existing buckets are kept.
 func addKindBucketsV6(root *bolt.Bucket) error {
 	for _, k := range Kinds {
 		if _, err := kindBuckets(root, k, true); err != nil {

@@ -14,6 +14,11 @@ const (
 // newInvoice appends a draft invoice for customer cust (and subscription
 // sub, or -1), links it into the per-owner lists and emits invoice.created.
 func (s *Server) newInvoice(cust, sub int32, cur uint8, lines []invLine, reason uint8, start, end int64, req *eventRequest) int32 {
+	return s.addInvoice(s.draftInvoice(cust, sub, cur, lines, reason, start, end), req)
+}
+
+// draftInvoice builds (without storing it) a draft invoice of lines.
+func (s *Server) draftInvoice(cust, sub int32, cur uint8, lines []invLine, reason uint8, start, end int64) invoice {
 	in := invoice{customer: cust, sub: sub, created: s.unix(), periodStart: start, periodEnd: end, charge: -1,
 		currency: cur, status: invDraft, reason: reason, prevSub: -1, price: -1}
 	if len(lines) == 1 && !lines[0].proration && lines[0].price >= 0 && lines[0].qty <= 1<<30 && lines[0].start == start && lines[0].end == end {
@@ -31,6 +36,13 @@ func (s *Server) newInvoice(cust, sub int32, cur uint8, lines []invLine, reason 
 			in.lines = []invLine{}
 		}
 	}
+	return in
+}
+
+// addInvoice stores a built invoice, links it into the per-owner lists
+// and emits invoice.created.
+func (s *Server) addInvoice(in invoice, req *eventRequest) int32 {
+	cust, sub := in.customer, in.sub
 	cu := &s.customers[cust]
 	in.prevCust = cu.lastInv
 	s.invoices = append(s.invoices, in)

@@ -40,8 +40,15 @@
 //   - invoices: list (customer, subscription, status), retrieve, lines,
 //     upcoming (customer, subscription, subscription_items[...],
 //     subscription_proration_behavior, subscription_proration_date,
-//     subscription_trial_end), pay,
-//     void, mark_uncollectible, send.
+//     subscription_trial_end), pay, void, mark_uncollectible, send; create a one-off draft (customer,
+//     pending_invoice_items_behavior, currency, metadata), finalize, delete
+//     (one-off drafts). A finalized one-off invoice is not charged on its
+//     own an hour later as Stripe's auto_advance would: pay it explicitly.
+//   - invoice items: create (customer, amount, currency, description,
+//     metadata), list (customer, pending, invoice), retrieve.
+//   - credit notes: preview, create (invoice, amount, refund_amount,
+//     credit_amount, out_of_band_amount, reason, memo, metadata), void
+//     (while the invoice is open), list (invoice, customer), retrieve.
 //   - charges, payment intents (one per finalized invoice with an amount):
 //     list/retrieve.
 //   - refunds: create (charge or payment_intent, amount, reason, metadata),
@@ -101,8 +108,8 @@
 // # Not supported
 //
 // Payment method objects and attaching them, sources, coupons and
-// discounts, taxes, invoice items and draft editing, credit notes,
-// subscription schedules, checkout, connect, search endpoints, test clocks,
+// discounts, taxes, invoice items by price or quantity, draft editing,
+// credit notes by line, subscription schedules, checkout, connect, search endpoints, test clocks,
 // total_count on lists, and the balance transactions behind charges.
 // Unknown parameters are generally ignored rather than rejected.
 package sandbox

@@ -30,6 +30,8 @@ const (
 	kPortalSession
 	kCoupon
 	kPromoCode
+	kInvoiceItem
+	kCreditNote
 )
 
 var kindPrefix = map[kind]string{
@@ -53,6 +55,8 @@ var kindPrefix = map[kind]string{
 	kPortalSession:   "bps_",
 	kCoupon:          "", // coupon ids have no prefix at Stripe
 	kPromoCode:       "promo_",
+	kInvoiceItem:     "ii_",
+	kCreditNote:      "cn_",
 }
 
 const b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

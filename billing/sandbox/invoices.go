@@ -46,15 +46,19 @@ func (s *Server) renderLine(l invLine, sub int32, cur uint8) map[string]any {
 	if l.price >= 0 {
 		priceObj, planObj = s.renderPrice(int(l.price)), s.renderPlan(int(l.price))
 	}
-	return map[string]any{
+	m := map[string]any{
 		"id": s.ids.id(kLine, l.id), "object": "line_item", "amount": l.amount, "amount_excluding_tax": l.amount,
 		"currency": currencyCodes[cur], "description": l.description, "discount_amounts": []any{},
 		"discountable": !l.proration, "discounts": []any{}, "livemode": false, "metadata": map[string]any{},
 		"period": map[string]any{"end": l.end, "start": l.start}, "plan": planObj, "price": priceObj,
 		"proration": l.proration, "proration_details": map[string]any{"credited_items": nil}, "quantity": l.qty,
-		"subscription": subID, "subscription_item": itemID, "tax_amounts": []any{}, "tax_rates": []any{},
+		"subscription": subID, "tax_amounts": []any{}, "tax_rates": []any{},
 		"type": typ, "unit_amount_excluding_tax": unit,
 	}
+	if itemID != nil { // not nullable in Stripe's spec: absent on one-off lines
+		m["subscription_item"] = itemID
+	}
+	return m
 }
 
 func (s *Server) renderInvoice(i int) map[string]any {
@@ -129,8 +133,8 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 		"livemode": false, "metadata": metaJSON(in.meta), "next_payment_attempt": next, "number": number,
 		"on_behalf_of": nil, "paid": paid, "paid_out_of_band": false, "payment_intent": nil,
 		"payment_settings": map[string]any{"default_mandate": nil, "payment_method_options": nil, "payment_method_types": nil},
-		"period_end":       in.periodEnd, "period_start": in.periodStart, "post_payment_credit_notes_amount": 0,
-		"pre_payment_credit_notes_amount": 0, "quote": nil, "receipt_number": nil, "rendering": nil,
+		"period_end":       in.periodEnd, "period_start": in.periodStart, "post_payment_credit_notes_amount": in.postCN,
+		"pre_payment_credit_notes_amount": in.preCN, "quote": nil, "receipt_number": nil, "rendering": nil,
 		"shipping_cost": nil, "shipping_details": nil, "starting_balance": in.startingBalance,
 		"statement_descriptor": nil, "status": invStatusNames[in.status],
 		"status_transitions": map[string]any{"finalized_at": finalized, "marked_uncollectible_at": uncollAt,
@@ -144,7 +148,7 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 
 func (s *Server) invoiceByID(id string) (int32, *apiError) {
 	i, ok := s.ids.parse(kInvoice, id)
-	if !ok || int(i) >= len(s.invoices) {
+	if !ok || int(i) >= len(s.invoices) || s.invoices[i].deleted {
 		return 0, missing("invoice", id)
 	}
 	return int32(i), nil
@@ -183,6 +187,9 @@ func (s *Server) listInvoices(c *call) (any, *apiError) {
 			return nil, invalidRequest("status", "Invalid status: must be one of draft, open, paid, uncollectible, or void")
 		}
 		conds = append(conds, func(i int) bool { return int(s.invoices[i].status) == want })
+	}
+	if s.invDeleted > 0 {
+		conds = append(conds, func(i int) bool { return !s.invoices[i].deleted })
 	}
 	if len(conds) > 0 {
 		spec.match = func(i int) bool {

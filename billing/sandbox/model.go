@@ -238,10 +238,14 @@ type invoice struct {
 	qty                    int32
 	lines                  []invLine // explicit lines; nil = one line of price × qty
 	meta                   map[string]string
+	deleted                bool // a one-off draft deleted (DELETE /v1/invoices/{id})
+	// preCN and postCN are the credit notes issued while it was open
+	// (they lower amount_due) and once paid.
+	preCN, postCN int64
 }
 
 func (in *invoice) amountDue() int64 {
-	d := in.total + in.startingBalance
+	d := in.total + in.startingBalance - in.preCN
 	if d < 0 {
 		return 0
 	}

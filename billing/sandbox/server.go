@@ -95,6 +95,11 @@ type Server struct {
 	discounts   map[string]*discountState // by customer or subscription id
 	discountSeq uint32
 	lineSeq     uint32
+	// invDeleted counts deleted drafts: invoice lists filter them out
+	// only when there are any.
+	invDeleted int
+	invItems   []invItem
+	notes      []creditNote
 
 	events  eventLog
 	due     *dueHeap

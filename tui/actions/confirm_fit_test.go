@@ -5,11 +5,9 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
-	"github.com/paydesk/paydesk/tui/internal/pagetest"
 )
 
 // TestConfirmationFitsSmallTerminals: a confirmation taller than the page
@@ -31,8 +29,7 @@ func TestConfirmationFitsSmallTerminals(t *testing.T) {
 	// A plan change with its upcoming-invoice preview, 80x20.
 	sub := activeSub(e, "")
 	f := open(t, e.Session(actenv.Admin), billing.ActionPlanChange, sub)
-	tm := teatest.NewTestModel(t, pagetest.New(f), teatest.WithInitialTermSize(80, 20))
-	t.Cleanup(func() { _ = tm.Quit() })
+	tm := runAt(t, f, 80, 20)
 	focus(t, f, "price")
 	press(tm, tea.KeyDown)
 	press(tm, tea.KeyEnter)
@@ -66,8 +63,7 @@ func TestConfirmationFitsSmallTerminals(t *testing.T) {
 	// Cancel now: the typed word's prompt and input show at 80x12.
 	sub2 := activeSub(e, sub.ID)
 	g := open(t, e.Session(actenv.Admin), billing.ActionCancel, sub2)
-	tm2 := teatest.NewTestModel(t, pagetest.New(g), teatest.WithInitialTermSize(80, 12))
-	t.Cleanup(func() { _ = tm2.Quit() })
+	tm2 := runAt(t, g, 80, 12)
 	focus(t, g, "mode")
 	press(tm2, tea.KeyDown)
 	press(tm2, tea.KeyEnter)

@@ -59,14 +59,6 @@ func capture(c *common.Common) *syncBuffer {
 
 func osc52(text string) string { return "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) }
 
-// runAt is run at another terminal size (the 80x24 goldens).
-func runAt(t *testing.T, p common.Page, w, h int) *teatest.TestModel {
-	t.Helper()
-	tm := teatest.NewTestModel(t, pagetest.New(p), teatest.WithInitialTermSize(w, h))
-	t.Cleanup(func() { _ = tm.Quit() })
-	return tm
-}
-
 func liveCustomer(e *actenv.Env) storage.Envelope {
 	return e.Find(storage.KindCustomer, "live", func(m map[string]any) bool { return !actenv.Bool(m, "deleted") })
 }

@@ -181,3 +181,11 @@ func submitForm(t *testing.T, tm *teatest.TestModel, f *actions.Flow) {
 		}
 	}
 }
+
+// runAt starts the page under teatest at w x h.
+func runAt(t *testing.T, p common.Page, w, h int) *teatest.TestModel {
+	t.Helper()
+	tm := teatest.NewTestModel(t, pagetest.New(p), teatest.WithInitialTermSize(w, h))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return tm
+}

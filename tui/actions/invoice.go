@@ -23,6 +23,8 @@ var invoiceVerbs = map[billing.Action]string{
 	billing.ActionInvoiceVoid:      "Void",
 	billing.ActionInvoiceUncollect: "Mark uncollectible",
 	billing.ActionInvoiceSend:      "Send",
+	billing.ActionInvoiceFinalize:  "Finalize",
+	billing.ActionInvoiceDelete:    "Delete the draft",
 }
 
 func (f *invoiceForm) heading() string { return invoiceVerbs[f.act] + " " + f.env.ID }

@@ -56,6 +56,22 @@ func Specs() []common.ActionSpec {
 		{Kind: storage.KindInvoice, Key: "S", Label: "send", Action: billing.ActionInvoiceSend, Open: flowOf(invoiceOpener(billing.ActionInvoiceSend))},
 		{Kind: storage.KindDispute, Key: "E", Label: "evidence (draft or submit)", Action: billing.ActionDisputeEvidence,
 			Open: flowOf(func(c *common.Common, env storage.Envelope) (actionForm, error) { return newEvidenceForm(c, env) })},
+		{Kind: storage.KindInvoice, Key: "O", Label: "finalize draft", Action: billing.ActionInvoiceFinalize, Open: flowOf(invoiceOpener(billing.ActionInvoiceFinalize))},
+		{Kind: storage.KindInvoice, Key: "D", Label: "delete draft", Action: billing.ActionInvoiceDelete, Open: flowOf(invoiceOpener(billing.ActionInvoiceDelete))},
+		{Kind: storage.KindInvoice, Key: "N", Label: "credit note", Action: billing.ActionCreditNote,
+			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) {
+				return &creditNoteForm{env: env}, nil
+			})},
+		{Kind: storage.KindCreditNote, Key: "V", Label: "void", Action: billing.ActionCreditNoteVoid,
+			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) {
+				return &creditNoteVoidForm{env: env}, nil
+			})},
+		{Kind: storage.KindCustomer, Key: "I", Label: "new one-off invoice", Action: billing.ActionInvoiceCreate,
+			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) { return newOneOffForm(env), nil })},
+		{Kind: storage.KindDispute, Key: "A", Label: "accept (close)", Action: billing.ActionDisputeAccept,
+			Open: flowOf(func(_ *common.Common, env storage.Envelope) (actionForm, error) {
+				return &disputeAcceptForm{env: env}, nil
+			})},
 	}, customerSpecs()...)
 }
 

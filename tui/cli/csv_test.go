@@ -35,6 +35,8 @@ func TestCSVEveryKind(t *testing.T) {
 		{"id": "cbtxn_1", "object": "customer_balance_transaction", "created": 1, "customer": "cus_1", "amount": -500, "currency": "usd"},
 		{"id": "SPRING", "object": "coupon", "created": 1, "amount_off": 1000, "currency": "usd", "duration": "once", "valid": true},
 		{"id": "promo_1", "object": "promotion_code", "created": 1, "code": "SPRING", "active": true, "coupon": map[string]any{"id": "SPRING"}},
+		{"id": "cn_1", "object": "credit_note", "created": 1, "customer": "cus_1", "invoice": "in_1", "number": "N-1-CN-01",
+			"amount": 300, "currency": "usd", "status": "issued", "memo": "Suzuki, \"Chen\"\nline2"},
 	}
 	for _, o := range objs {
 		raw, _ := json.Marshal(o)

@@ -42,7 +42,7 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 			created, stale}
 	case storage.KindProduct:
 		return []column{id, {title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }}, status, created, stale}
-	case storage.KindInvoice:
+	case storage.KindInvoice, storage.KindCreditNote:
 		return []column{id, {title: "NUMBER", cell: func(e storage.Envelope) string { return dash(e.Number) }}, status, customer, amount, created, stale}
 	case storage.KindRefund, storage.KindDispute:
 		return []column{id, status, {title: "CHARGE", cell: func(e storage.Envelope) string { return dash(e.Charge) }}, amount, created, stale}

@@ -181,6 +181,8 @@ func Open(c *common.Common, kind storage.Kind, id string) common.Page {
 		return NewDispute(c, id)
 	case storage.KindCharge:
 		return NewCharge(c, id)
+	case storage.KindCreditNote:
+		return NewCreditNote(c, id)
 	}
 	return raw.New(c, kind, id)
 }

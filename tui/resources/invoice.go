@@ -79,6 +79,7 @@ func invoiceBody(d *Detail, b *sections) {
 	}
 	b.linkRows(storage.KindCharge, chs)
 	b.list(attemptCols, rows, more, "no charges cached for this invoice")
+	invoiceCreditNotes(d, b, e.ID, e.Customer, in.PrePaymentCredit != 0 || in.PostPaymentCredit != 0)
 }
 
 // lastPaymentError reads the error of the invoice's payment intent, or of

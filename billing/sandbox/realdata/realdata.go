@@ -60,6 +60,7 @@ var fixtureEvents = []struct{ resource, event string }{
 	{"customer_balance_transaction", "customer.balance_transaction.created"},
 	{"coupon", "coupon.created"},
 	{"promotion_code", "promotion_code.created"},
+	{"credit_note", "credit_note.created"},
 }
 
 // deletedFixtures are stripe-mock's deleted stubs, answered by a GET of a

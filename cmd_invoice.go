@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/tui/cli"
+)
+
+// invoiceOptions holds `paydesk invoice`'s subcommand, flags and INVOICE
+// argument.
+type invoiceOptions struct {
+	config
+	verb    string // finalize or delete
+	invoice string
+	yes     bool
+}
+
+// invoiceVerbs maps `paydesk invoice` subcommands to their actions.
+var invoiceVerbs = map[string]billing.Action{
+	"finalize": billing.ActionInvoiceFinalize,
+	"delete":   billing.ActionInvoiceDelete,
+}
+
+// cmdInvoice parses `paydesk invoice finalize|delete INVOICE` and runs
+// runInvoice.
+func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o invoiceOptions
+	if len(args) > 0 {
+		o.verb, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("invoice "+o.verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	commonFlags(fs, &o.config)
+	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
+	var err error
+	if o.invoice, err = parsePositional(fs, args); err != nil {
+		return err
+	}
+	return runInvoice(ctx, o, stdout, stderr)
+}
+
+// runInvoice finalizes or deletes a draft invoice from a script, through
+// the same intents, confirmation lines and audit as the console.
+func runInvoice(ctx context.Context, o invoiceOptions, stdout, _ io.Writer) error {
+	act, ok := invoiceVerbs[o.verb]
+	if !ok {
+		return usageErr("invoice needs finalize or delete, then a draft invoice (in_...)")
+	}
+	if o.invoice == "" {
+		return usageErr("invoice %s needs a draft invoice (in_...)", o.verb)
+	}
+	return withMoney(o.config, "paydesk invoice", func(acts *billing.Actions) error {
+		return cli.Invoice(ctx, acts, localOperator(false), billing.InvoiceRequest{Invoice: o.invoice, Action: act}, o.yes, stdout)
+	})
+}

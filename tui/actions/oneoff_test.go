@@ -1,0 +1,77 @@
+package actions_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/stripe/stripe-go/v76"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/actions"
+	"github.com/paydesk/paydesk/tui/internal/actenv"
+	"github.com/paydesk/paydesk/tui/internal/goldens"
+)
+
+// oneOffConfirm fills the new-invoice form of a usd customer with one
+// item and asks for the email.
+func oneOffConfirm(t *testing.T, e *actenv.Env, cus storage.Envelope, w, h int) (*actions.Flow, *teatest.TestModel) {
+	t.Helper()
+	f := open(t, e.Session(actenv.Admin), billing.ActionInvoiceCreate, cus)
+	tm := runAt(t, f, w, h)
+	focus(t, f, "items[0].description")
+	typeText(tm, "Onboarding workshop")
+	press(tm, tea.KeyEnter)
+	focus(t, f, "items[0].amount")
+	typeText(tm, "120")
+	tabTo(t, tm, f, "send")
+	press(tm, tea.KeyDown) // yes
+	press(tm, tea.KeyEnter)
+	waitState(t, f, "confirm")
+	return f, tm
+}
+
+func usdCustomer(e *actenv.Env) storage.Envelope {
+	return e.Find(storage.KindCustomer, "usd", func(m map[string]any) bool { return actenv.Str(m, "currency") == "usd" })
+}
+
+// TestOneOffInvoiceEndToEnd: the customer page's new-invoice form sends
+// the item, the invoice, its finalization and its email once each.
+func TestOneOffInvoiceEndToEnd(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{})
+	cus := usdCustomer(e)
+	f, tm := oneOffConfirm(t, e, cus, 120, 36)
+	if s := f.Screen(); !strings.Contains(s, "1. POST /v1/invoiceitems") || !strings.Contains(s, "/send") || !strings.Contains(s, "$120.00") {
+		t.Fatalf("confirmation:\n%s", s)
+	}
+	sendConfirmed(t, tm, f)
+	rec := lastAudit(t, e, f)
+	it := e.Client.API().Invoices.List(&stripe.InvoiceListParams{Customer: stripe.String(cus.ID)})
+	n := 0
+	for it.Next() {
+		if inv := it.Invoice(); inv.Metadata[billing.IntentMetadataKey] == rec.Key {
+			n++
+			if inv.Status != "open" || inv.Total != 12000 {
+				t.Fatalf("invoice %s: %s %d", inv.ID, inv.Status, inv.Total)
+			}
+		}
+	}
+	if n != 1 || f.Sent() != 1 {
+		t.Fatalf("%d invoices for the intent, sent %d", n, f.Sent())
+	}
+}
+
+func TestGoldenOneOffInvoiceConfirmation(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	cus := usdCustomer(e)
+	for _, size := range goldenSizes {
+		t.Run(size.name, func(t *testing.T) {
+			_, tm := oneOffConfirm(t, e, cus, size.w, size.h)
+			goldens.RequireEqual(t, stable(final(t, tm)))
+		})
+	}
+}
