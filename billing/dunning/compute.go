@@ -126,6 +126,9 @@ func (c *computer) failed() error {
 		if in.Status == "paid" {
 			c.r.Cohort.Recovered.add(in.Currency, in.AmountPaid)
 			paidByCur.Add(in.Currency, in.AmountPaid)
+			if i := c.day(in.StatusTransitions.PaidAt); i >= 0 {
+				c.r.Days[i].Recovered++
+			}
 		}
 	}
 	c.r.RateByCount = ratio(int64(c.r.Cohort.Recovered.Count), int64(c.r.Cohort.Invoices.Count))
@@ -147,9 +150,6 @@ func (c *computer) recovered() error {
 	for _, in := range paid {
 		paidAt := in.StatusTransitions.PaidAt
 		c.r.Recovered.add(in.Currency, in.AmountPaid)
-		if i := c.day(paidAt); i >= 0 {
-			c.r.Days[i].Recovered++
-		}
 		first, err := c.firstFailure(&in)
 		if err != nil {
 			return err

@@ -49,9 +49,10 @@ func TestComputeHandBuilt7d(t *testing.T) {
 		t.Errorf("failed %+v, want %+v", r.Failed, want)
 	}
 	// Per day: D0 B3 C1; D1 A1 D3; D2 C2 X; D3 Q1; D4 A2; D5 B4; D6 F1.
-	// Recovered: in_E2 paid D2, in_C paid D5 (in_P was paid first time).
+	// Recovered per day, the cohort's only: in_C paid D5 (in_E2, paid D2,
+	// failed before the window; in_P was paid first time).
 	wantFailed := []int{2, 2, 2, 1, 1, 1, 1}
-	wantRecovered := []int{0, 0, 1, 0, 0, 1, 0}
+	wantRecovered := []int{0, 0, 0, 0, 0, 1, 0}
 	if len(r.Days) != 7 {
 		t.Fatalf("%d days", len(r.Days))
 	}

@@ -50,7 +50,10 @@ type Cohort struct {
 type Day struct {
 	Start     time.Time
 	Failed    int // failed attempts that day
-	Recovered int // invoices recovered (paid after a failure) that day
+	// Recovered counts the cohort's invoices (a failed payment in the
+	// window) paid that day, so the series adds up to Cohort.Recovered
+	// (those paid in the window) as the screen's figures do.
+	Recovered int
 }
 
 // Decline is one decline code's share of the failed attempts.

@@ -129,6 +129,18 @@ func TestComputeSandbox(t *testing.T) {
 		if r.Recovered.Count != b.recovered {
 			t.Errorf("%s recovered %d, brute force %d", w, r.Recovered.Count, b.recovered)
 		}
+		// One cohort for every figure on screen: the per-day series adds
+		// up to the summary lines beside it (failed attempts; the cohort's
+		// invoices recovered).
+		failedDays, recoveredDays := 0, 0
+		for _, d := range r.Days {
+			failedDays += d.Failed
+			recoveredDays += d.Recovered
+		}
+		if failedDays != r.Failed.Count || recoveredDays != r.Cohort.Recovered.Count {
+			t.Errorf("%s per-day series: failed %d recovered %d, summary: %d attempts, %d recovered",
+				w, failedDays, recoveredDays, r.Failed.Count, r.Cohort.Recovered.Count)
+		}
 		if r.AtRisk.Count != b.atRisk || !equalAmounts(r.AtRisk.Amount, b.atRiskMRR) {
 			t.Errorf("%s at risk %+v, brute force %d %v", w, r.AtRisk, b.atRisk, b.atRiskMRR)
 		}
