@@ -48,8 +48,8 @@ type Cohort struct {
 
 // Day is one day of the series.
 type Day struct {
-	Start     time.Time
-	Failed    int // failed attempts that day
+	Start  time.Time
+	Failed int // failed attempts that day
 	// Recovered counts the cohort's invoices (a failed payment in the
 	// window) paid that day, so the series adds up to Cohort.Recovered
 	// (those paid in the window) as the screen's figures do.
