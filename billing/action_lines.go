@@ -44,3 +44,31 @@ func (a *Actions) disputeCustomer(dispute map[string]any) string {
 	}
 	return ""
 }
+
+// Variant names which form of an action a call takes, for the audit trail
+// and lists that show one word beside the action: a cancellation "now",
+// "at period end" or "undo"; dispute evidence "submit" or "draft";
+// collection "pause" or "resume". "" for actions with one form.
+func Variant(act Action, call Call) string {
+	switch act {
+	case ActionCancel:
+		switch {
+		case call.Method == "DELETE":
+			return "now"
+		case call.Get("cancel_at_period_end") == "false":
+			return "undo"
+		}
+		return "at period end"
+	case ActionDisputeEvidence:
+		if call.Get("submit") == "true" {
+			return "submit"
+		}
+		return "draft"
+	case ActionPause:
+		if call.Get("pause_collection[behavior]") != "" {
+			return "pause"
+		}
+		return "resume"
+	}
+	return ""
+}

@@ -53,3 +53,39 @@ func TestRetryDoesNotClaimPaid(t *testing.T) {
 	}
 	t.Fatalf("no Status row in %+v", p.Lines)
 }
+
+// TestAuditSaysWhichFormAnActionTook: the audit record of a cancellation
+// says whether it was now, at period end or an undo, and evidence whether
+// it was saved or submitted. Before, undoing a cancellation was recorded
+// as "cancel", the same as the cancellation it withdrew.
+func TestAuditSaysWhichFormAnActionTook(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{customers: 150})
+	ctx := context.Background()
+	want := map[string]string{"cancel_at_period_end": "at period end", "cancel_now": "now",
+		"pause_collection": "pause", "dispute_evidence": "draft", "refund": ""}
+	var atEnd string
+	for _, c := range e.lostCases() {
+		v, ok := want[c.name]
+		if !ok {
+			continue
+		}
+		p := mustPlan(t)(c.prepare(ctx, e.acts))
+		if _, err := e.acts.Execute(ctx, p); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := e.audit(1)[0]; got.Variant != v {
+			t.Errorf("%s: audit variant %q, want %q", c.name, got.Variant, v)
+		}
+		if c.name == "cancel_at_period_end" {
+			atEnd = p.Target
+		}
+	}
+	p := mustPlan(t)(e.acts.PrepareCancel(ctx, finance, CancelRequest{Subscription: atEnd, Mode: CancelUndo}))
+	if _, err := e.acts.Execute(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.audit(1)[0]; got.Action != string(ActionCancel) || got.Variant != "undo" {
+		t.Errorf("undo recorded as %q %q", got.Action, got.Variant)
+	}
+}

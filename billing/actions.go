@@ -452,9 +452,11 @@ func (a *Actions) audit(in storage.Intent, op Operator, outcome, detail string) 
 	if name != in.Operator && in.Operator != "" {
 		detail = joinNote(detail, "intent of "+in.Operator)
 	}
+	var call Call
+	_ = json.Unmarshal(in.Params, &call) // an unreadable call only costs the variant
 	_, err := a.store.AppendAudit(storage.AuditRecord{At: a.now().Unix(), Operator: name, Action: in.Action,
 		Target: in.Target, Amount: in.Amount, Currency: in.Currency, Key: in.Key, RequestID: in.RequestID,
-		Outcome: outcome, Detail: detail})
+		Outcome: outcome, Detail: detail, Variant: Variant(Action(in.Action), call)})
 	if err != nil {
 		a.c.log.Warn("audit record not written", "action", in.Action, "key", in.Key, "err", err)
 	}

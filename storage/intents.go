@@ -177,6 +177,9 @@ type AuditRecord struct {
 	Key       string `json:"idempotency_key,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 	Outcome   string `json:"outcome"` // succeeded, failed, refused, ...
+	// Variant tells apart what one action did ("undo", "now", "submit",
+	// "draft"); empty when the action has one form.
+	Variant string `json:"variant,omitempty"`
 	Detail    string `json:"detail,omitempty"`
 }
 

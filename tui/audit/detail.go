@@ -78,7 +78,7 @@ func (d *detail) render(width int) {
 	}
 	if r := d.rec; r != nil {
 		pairs(fmt.Sprintf("Audit record #%d", r.Seq), [][2]string{
-			{"Time", format.Stamp(r.At, d.c.Loc)}, {"Operator", r.Operator}, {"Action", r.Action},
+			{"Time", format.Stamp(r.At, d.c.Loc)}, {"Operator", r.Operator}, {"Action", actionWords(*r)},
 			{"Target", r.Target}, {"Amount", amount(r.Action, r.Amount, r.Currency)}, {"Outcome", r.Outcome},
 			{"Request id", dash(r.RequestID)}, {"Key", dash(r.Key)}, {"Detail", r.Detail}})
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/money"
+	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
@@ -71,7 +72,7 @@ func (p *Page) View() string {
 	if p.mode == modeLog {
 		cols = logCols
 		for _, r := range p.recs {
-			rows = append(rows, []string{format.Stamp(r.At, p.c.Loc), r.Operator, r.Action, r.Target,
+			rows = append(rows, []string{format.Stamp(r.At, p.c.Loc), r.Operator, actionWords(r), r.Target,
 				amount(r.Action, r.Amount, r.Currency), r.Outcome, dash(r.RequestID), dash(r.Key)})
 		}
 		empty = "No money action has been recorded yet."
@@ -130,4 +131,13 @@ func dash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// actionWords is a record's action with the form it took ("cancel undo",
+// "dispute_evidence submit"), so an undo is not read as a cancellation.
+func actionWords(r storage.AuditRecord) string {
+	if r.Variant == "" {
+		return r.Action
+	}
+	return r.Action + " " + r.Variant
 }
