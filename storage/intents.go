@@ -180,7 +180,7 @@ type AuditRecord struct {
 	// Variant tells apart what one action did ("undo", "now", "submit",
 	// "draft"); empty when the action has one form.
 	Variant string `json:"variant,omitempty"`
-	Detail    string `json:"detail,omitempty"`
+	Detail  string `json:"detail,omitempty"`
 }
 
 // AppendAudit adds a record (At defaults to now) and announces it (OpAudit).
