@@ -39,11 +39,11 @@ func descriptorOf(kind storage.Kind) *table.Descriptor {
 	return nil
 }
 
-// payer is who paid: the customer id, or for a guest payment (no customer)
+// payer is who paid: the customer's email (its id when not cached), or for a guest payment (no customer)
 // "guest" and the billing or receipt email Stripe holds.
-func payer(e storage.Envelope) string {
+func payer(c *common.Common, e storage.Envelope) string {
 	if e.Customer != "" {
-		return e.Customer
+		return customerEmail(c, e.Customer) // the email, as the other lists show it
 	}
 	if e.Email != "" {
 		return "guest " + e.Email
@@ -61,11 +61,11 @@ func Charges() *table.Descriptor {
 			{Title: "Status", Width: 10, Status: true},
 			{Title: "Amount", Width: 11, Right: true},
 			{Title: "Outcome", Width: 16, Flex: true, Priority: 2},
-			{Title: "Customer", Width: 18, Flex: true, Priority: 3},
+			{Title: "Customer", Width: 24, Flex: true, Min: 10, Priority: 3},
 			{Title: "Created", Width: 10, Priority: 1},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
-			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), failure(decode[chargeJSON](e.Raw)), payer(e), date(c, e.Created)}
+			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), failure(decode[chargeJSON](e.Raw)), payer(c, e), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "failed", "pending"),
 		Sorts:   table.DefaultSorts,
@@ -83,7 +83,7 @@ func PaymentIntents() *table.Descriptor {
 			{Title: "Status", Width: 16, Status: true},
 			{Title: "Amount", Width: 11, Right: true},
 			{Title: "Last error", Width: 16, Flex: true, Priority: 2},
-			{Title: "Customer", Width: 18, Flex: true, Priority: 3},
+			{Title: "Customer", Width: 24, Flex: true, Min: 10, Priority: 3},
 			{Title: "Created", Width: 10, Priority: 1},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
@@ -92,7 +92,7 @@ func PaymentIntents() *table.Descriptor {
 			if pj.LastPaymentError != nil {
 				last = orDash(firstNonEmpty(pj.LastPaymentError.DeclineCode, pj.LastPaymentError.Code))
 			}
-			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), last, payer(e), date(c, e.Created)}
+			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), last, payer(c, e), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "requires_payment_method", "requires_action", "processing", "requires_capture", "canceled"),
 		Sorts:   table.DefaultSorts,
@@ -110,12 +110,12 @@ func Refunds() *table.Descriptor {
 			{Title: "Amount", Width: 11, Right: true},
 			{Title: "Reason", Width: 14, Flex: true, Priority: 2},
 			{Title: "Charge", Width: 18, Priority: 3},
-			{Title: "Customer", Width: 18, Priority: 4},
+			{Title: "Customer", Width: 24, Flex: true, Min: 10, Priority: 4},
 			{Title: "Created", Width: 10, Priority: 1},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			rj := decode[refundJSON](e.Raw)
-			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), orDash(rj.Reason), string(rj.Charge), orDash(e.Customer), date(c, e.Created)}
+			return []string{e.ID, e.Status, money.Format(e.Amount, e.Currency), orDash(rj.Reason), string(rj.Charge), customerEmail(c, e.Customer), date(c, e.Created)}
 		},
 		Filters: statusFilters("succeeded", "pending", "failed", "canceled"),
 		Sorts:   table.DefaultSorts,
