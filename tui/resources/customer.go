@@ -62,6 +62,7 @@ func customerBody(d *Detail, b *sections) {
 		"Card (source)", sourceLine(cu),
 		"Discount", discountLine(b, cu.Discount),
 		"Test clock", string(cu.TestClock),
+		"Owed now", b.owedNow(),
 		"Next bill", b.nextBill(),
 		"Cached", cacheLine(d))
 	b.fields(pairs...)

@@ -159,6 +159,39 @@ func (b *sections) paymentMethodFields(cu customerJSON) []string {
 
 // nextBill is the customer's next bill from Stripe's upcoming invoice, or
 // why it is not shown.
+// owedNow is what the customer owes on open invoices already issued (the
+// cache's open invoices, amount_remaining by currency), which the next bill
+// does not include: "$29.00 on 1 open invoice (in_…)". "" when none.
+func (b *sections) owedNow() string {
+	d := b.d
+	page, err := d.c.Store.List(storage.Query{Kind: storage.KindInvoice, Customer: d.id, Status: "open", Limit: 100})
+	if err != nil || len(page.Items) == 0 {
+		return ""
+	}
+	owed := map[string]int64{}
+	var curs []string
+	for _, in := range page.Items {
+		ij := decode[invoiceJSON](in.Raw)
+		if _, ok := owed[in.Currency]; !ok {
+			curs = append(curs, in.Currency)
+		}
+		owed[in.Currency] += ij.Remaining()
+	}
+	var parts []string
+	for _, cur := range curs {
+		parts = append(parts, money.Format(owed[cur], cur))
+	}
+	n := len(page.Items)
+	line := strings.Join(parts, " + ") + " on " + itoa(int64(n)) + " open invoice"
+	if n > 1 {
+		line += "s"
+	}
+	if n == 1 {
+		line += " (" + page.Items[0].ID + ")"
+	}
+	return d.c.Styles.Warn.Render(line)
+}
+
 func (b *sections) nextBill() string {
 	d := b.d
 	s := d.c.Styles
