@@ -139,7 +139,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		return nil
 	}
 	return runConsole(ctx, consoleDeps{
-		store: store, client: client, receiving: true, clocks: billing.Clocks{Account: sb.Now, Wall: wall},
+		store: store, client: client, webhookURL: rt.WebhookURL, clocks: billing.Clocks{Account: sb.Now, Wall: wall},
 		account: cmp.Or(rt.Account, "Demo account"), mode: "demo", logger: logger,
 	})
 }

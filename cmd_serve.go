@@ -90,7 +90,7 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 	}, func(sess pdssh.Session) (tea.Model, error) {
 		op := sess.Operator()
 		cm := common.New(common.Common{
-			Store: store, Billing: rt.Client, Receiving: rt.WebhookURL != "", Offline: rt.Offline, Money: money, Clocks: billing.Clocks{Account: wallClock, Wall: wallClock},
+			Store: store, Billing: rt.Client, Receiving: rt.WebhookURL != "", WebhookURL: rt.WebhookURL, Offline: rt.Offline, Money: money, Clocks: billing.Clocks{Account: wallClock, Wall: wallClock},
 			Operator: op, ReadOnly: op.Role == billing.RoleViewer, Authorize: sess.Authorize,
 			Account: rt.Account, Mode: rt.Mode, Logger: logger.With("operator", op.Name),
 			Renderer: sess.Renderer, Width: sess.Width, Height: sess.Height,

@@ -53,7 +53,7 @@ func runTUI(ctx context.Context, o tuiOptions, stdout, stderr io.Writer) error {
 	}
 	defer rt.Close()
 	return runConsole(ctx, consoleDeps{
-		store: rt.Store, client: rt.Client, receiving: rt.WebhookURL != "", offline: rt.Offline, readOnly: o.readOnly,
+		store: rt.Store, client: rt.Client, webhookURL: rt.WebhookURL, offline: rt.Offline, readOnly: o.readOnly,
 		account: rt.Account, mode: rt.Mode, logger: rt.Logger,
 	})
 }

@@ -19,15 +19,15 @@ import (
 
 // consoleDeps is what the console needs from the process.
 type consoleDeps struct {
-	store     *storage.Store
-	client    *billing.Client
-	receiving bool           // a webhook receiver feeds the cache
-	clocks    billing.Clocks // unset clocks are the process's wall clock
-	offline   bool
-	readOnly  bool
-	account   string
-	mode      string
-	logger    *slog.Logger
+	store      *storage.Store
+	client     *billing.Client
+	webhookURL string         // where a webhook receiver feeding the cache listens ("": none)
+	clocks     billing.Clocks // unset clocks are the process's wall clock
+	offline    bool
+	readOnly   bool
+	account    string
+	mode       string
+	logger     *slog.Logger
 }
 
 // runConsole runs the full-screen console until the operator quits.
@@ -52,7 +52,7 @@ func consoleModel(d consoleDeps) *tui.Model {
 	op := localOperator(d.readOnly)
 	clocks := billing.Clocks{Account: orWall(d.clocks.Account), Wall: orWall(d.clocks.Wall)}
 	c := common.New(common.Common{
-		Store: d.store, Billing: d.client, Receiving: d.receiving, Clocks: clocks,
+		Store: d.store, Billing: d.client, Receiving: d.webhookURL != "", WebhookURL: d.webhookURL, Clocks: clocks,
 		// Money actions run on the wall clock: plan lifetimes and Stripe's
 		// 24 h idempotency-key expiry are real time, even in the demo whose
 		// account clock runs ahead.

@@ -25,6 +25,10 @@ type Common struct {
 	// (the header shows the event rate instead of "no webhooks"). Pages
 	// learn of every cache change from Store's feed either way.
 	Receiving bool
+	// WebhookURL is where that receiver listens (shown on the Webhooks
+	// view, so an engineer knows what to point Stripe or a test POST at);
+	// empty when not receiving.
+	WebhookURL string
 
 	// Clocks are the session's account time (due dates, retries, periods:
 	// Now) and wall time (webhook receipts, event rates, the age of the last

@@ -278,3 +278,14 @@ func TestCapturingInput(t *testing.T) {
 		t.Fatal("detail still capturing after enter")
 	}
 }
+
+// TestEndpointShown: the stats panel says where the receiver listens, so
+// an engineer can point Stripe (or a test delivery) at it; before, the
+// demo's receiver ran on a port no screen named.
+func TestEndpointShown(t *testing.T) {
+	c := pagetest.Session(fixtureStore(t), now)
+	c.Receiving, c.WebhookURL = true, "http://127.0.0.1:8787/webhooks"
+	tm, _ := start(t, c)
+	waitFor(t, tm, "endpoint", "http://127.0.0.1:8787/webhooks")
+	final(t, tm)
+}

@@ -106,6 +106,9 @@ func (p *Page) statsLines() []string {
 		spark,
 		fmt.Sprintf("%-12s%s", "rejects", st.Bad.Render(safetext.Line(rejects))),
 	}
+	if p.c.WebhookURL != "" {
+		out = append(out, fmt.Sprintf("%-12s%s", "endpoint", st.Muted.Render(p.c.WebhookURL+" (the receiver's URL: Stripe delivers here)")))
+	}
 	if w := quietWarning(s, now); w != "" {
 		out = append(out, st.Bad.Render(w))
 	}
