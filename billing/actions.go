@@ -200,6 +200,20 @@ func (p *Plan) ConfirmWord() string {
 	return string(p.Action)
 }
 
+// Finality says what cannot be undone about an irreversible plan, for the
+// confirmation's warning ("" when the plan can be undone). Most cannot be
+// undone at all; an uncollectible invoice can still be paid or voided, it
+// only never returns to open.
+func (p *Plan) Finality() string {
+	switch {
+	case p.ConfirmWord() == "":
+		return ""
+	case p.Action == ActionInvoiceUncollect:
+		return "FINAL: the invoice never returns to open (it can still be paid or voided)."
+	}
+	return "IRREVERSIBLE: this cannot be undone."
+}
+
 // Result is the outcome of Execute or Resume.
 type Result struct {
 	Key    string

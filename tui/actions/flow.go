@@ -446,7 +446,7 @@ func (f *Flow) confirm() tea.Cmd {
 		return nil
 	}
 	if w := p.ConfirmWord(); w != "" && !strings.EqualFold(strings.TrimSpace(f.typed), w) {
-		f.errText = "This cannot be undone: type " + w + " and press enter to send it."
+		f.errText = "Not sent: type " + w + " and press enter to send it."
 		return nil
 	}
 	if err := f.c.AuthorizeNow(p.Action); err != nil {

@@ -145,7 +145,7 @@ func TestCancelNowNeedsItsWord(t *testing.T) {
 	waitFor(t, tm, "IRREVERSIBLE", "Type cancel")
 	press(tm, tea.KeyEnter)
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "type cancel and press enter")
+	waitFor(t, tm, "Not sent: type cancel and press enter")
 	if f.Sent() != 0 || actenv.Str(e.Object(storage.KindSubscription, sub.ID), "status") != "active" {
 		t.Fatal("cancel now was sent without its word")
 	}
@@ -231,8 +231,14 @@ func TestInvoiceActionsEndToEnd(t *testing.T) {
 			}
 		}
 		if w := f.Plan().ConfirmWord(); w != "" {
-			// Void and mark uncollectible cannot be undone: the word is typed.
-			waitFor(t, tm, "IRREVERSIBLE", "Type "+w)
+			// Void and mark uncollectible are final: the word is typed.
+			// An uncollectible invoice can still be paid or voided, and the
+			// warning says so rather than "cannot be undone".
+			final := "IRREVERSIBLE"
+			if c.act == billing.ActionInvoiceUncollect {
+				final = "never returns to open"
+			}
+			waitFor(t, tm, final, "Type "+w)
 			typeText(tm, w)
 		} else {
 			waitFor(t, tm, "Press enter to send.")

@@ -99,7 +99,7 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	case f.refused:
 		pr.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
 	case p.ConfirmWord() != "":
-		pr.WriteString(strings.Join(wrapLines(s.Bad.Render("IRREVERSIBLE: this cannot be undone. Type "+p.ConfirmWord()+" and press enter to send."), f.w, "  "), "\n") + "\n")
+		pr.WriteString(strings.Join(wrapLines(s.Bad.Render(p.Finality()+" Type "+p.ConfirmWord()+" and press enter to send."), f.w, "  "), "\n") + "\n")
 		pr.WriteString("  " + s.Value.Render("> "+f.typed+"_") + "  " + s.Muted.Render(f.editHint()+" (before typing) · esc cancel"))
 	default:
 		pr.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render(f.editHint()+" · esc cancel"))
