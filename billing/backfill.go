@@ -215,14 +215,16 @@ type kindState struct {
 // startedAt is the unix time a kind's cursor records as its start.
 func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 
-// releaseEvery is how many pages a backfill writes between two
-// store.ReleaseMapped calls. Every page: inserts land all over the file's
-// indexes and the kernel maps neighbouring pages in with each one, so even
-// a few pages make the resident set jump; the call itself costs little.
-const releaseEvery = 1
+// mappedBudget is how much file-backed memory (bytes) a backfill lets stay
+// resident before it lets go of the cache file's mapped pages (see
+// storage.ReleaseMappedOver): inserts land all over the file's indexes and
+// the kernel maps neighbouring pages in with each one, so the resident set
+// would grow with the file; releasing after every page instead costs every
+// later page write a fault per page it touches.
+const mappedBudget = 64 << 20
 
-// counted adds a written page of n objects to kind's figures, and every
-// releaseEvery pages lets go of the cache file's mapped pages.
+// counted adds a written page of n objects to kind's figures, and lets go
+// of the cache file's mapped pages once they pass mappedBudget.
 func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	r.mu.Lock()
 	st := r.kinds[kind]
@@ -231,12 +233,9 @@ func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	st.done = st.done || done
 	r.total += n
 	r.pages++
-	release := r.pages%releaseEvery == 0
 	r.mu.Unlock()
-	if release {
-		if err := r.store.ReleaseMapped(); err != nil {
-			r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
-		}
+	if err := r.store.ReleaseMappedOver(mappedBudget); err != nil {
+		r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
 	}
 }
 

@@ -56,6 +56,7 @@ type Store struct {
 	opts   Options
 	health writeHealth
 	feed   *Feed
+	pages  pageGroup // backfill pages waiting for a shared commit
 }
 
 // Open opens or creates the cache at path, applies pending migrations and

@@ -24,3 +24,15 @@ func (s *Store) ReleaseMapped() error {
 	}
 	return nil
 }
+
+// ReleaseMappedOver calls ReleaseMapped when the file-backed memory
+// resident in this process (bytes: the cache file's mapped pages, and the
+// program's own) is over limit, or cannot be read. Releasing costs the
+// next reads a page fault per page they touch, so a backfill releases
+// only when the mapping has grown, not after every page.
+func (s *Store) ReleaseMappedOver(limit int64) error {
+	if n := fileResident(); n >= 0 && n <= limit {
+		return nil
+	}
+	return s.ReleaseMapped()
+}

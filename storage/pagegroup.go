@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Backfill pages are group-committed: pages written by concurrent callers
+// (the ranges and kinds of one backfill) share one read-write transaction
+// and so one fsync, which is what a page write costs most of on a real
+// disk. Each page still lands together with its own cursor, in the same
+// transaction, so an interrupted backfill resumes every range after its
+// last page on disk, exactly as with a transaction per page.
+//
+// The first caller to find no commit under way leads: it commits every page
+// queued at that moment (its own included) and hands the lead to the first
+// page queued meanwhile, so a writer waits for at most one commit before
+// its own and no caller writes others' pages for long. Nothing waits for a
+// group to fill: a lone writer commits at once.
+//
+// When a shared transaction fails, each of its pages is retried in a
+// transaction of its own, so a bad page fails only its own caller.
+
+// pendingPage is one page waiting for its commit.
+type pendingPage struct {
+	kind      Kind
+	rangeKey  string // "" : cur is the kind's cursor (PutPage)
+	objs      []json.RawMessage
+	fetchedAt int64
+	startedAt int64
+	cur       Cursor
+
+	written int
+	err     error
+	turn    chan bool // true: lead the next commit; false: committed
+}
+
+// pageGroup queues pages for the next shared transaction.
+type pageGroup struct {
+	mu    sync.Mutex
+	queue []*pendingPage
+	busy  bool // a leader is committing
+
+	commits, pages atomic.Int64 // groups committed (retries alone not counted), pages in them
+}
+
+// PageCommits reports how many transactions the backfill pages written
+// through PutPage and PutRangePage took so far, and how many pages they
+// held (pages over commits: how many pages shared an fsync, on average).
+func (s *Store) PageCommits() (commits, pages int64) {
+	return s.pages.commits.Load(), s.pages.pages.Load()
+}
+
+// putPage writes p in a transaction shared with the pages queued beside it
+// and returns how many of its objects were written.
+func (s *Store) putPage(p *pendingPage) (int, error) {
+	g := &s.pages
+	p.turn = make(chan bool, 1)
+	g.mu.Lock()
+	g.queue = append(g.queue, p)
+	if g.busy {
+		g.mu.Unlock()
+		if lead := <-p.turn; !lead {
+			return p.written, p.err
+		}
+		g.mu.Lock()
+	}
+	g.busy = true
+	batch := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+
+	s.commitPages(batch)
+
+	g.mu.Lock()
+	var next *pendingPage
+	if len(g.queue) > 0 {
+		next = g.queue[0]
+	} else {
+		g.busy = false
+	}
+	g.mu.Unlock()
+	for _, q := range batch {
+		if q != p {
+			q.turn <- false
+		}
+	}
+	if next != nil {
+		next.turn <- true
+	}
+	return p.written, p.err
+}
+
+// commitPages writes batch in one transaction, or each page in its own
+// when the shared one fails. Written pages of PutPage are announced.
+func (s *Store) commitPages(batch []*pendingPage) {
+	err := s.update(func(tx *bolt.Tx) error {
+		for _, p := range batch {
+			if err := s.writePage(tx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.pages.commits.Add(1)
+	s.pages.pages.Add(int64(len(batch)))
+	if err != nil && len(batch) > 1 {
+		for _, p := range batch {
+			p.err = s.update(func(tx *bolt.Tx) error { return s.writePage(tx, p) })
+		}
+	} else {
+		for _, p := range batch {
+			p.err = err
+		}
+	}
+	for _, p := range batch {
+		if p.err != nil {
+			p.written = 0
+			continue
+		}
+		if p.rangeKey == "" && p.written > 0 {
+			s.feed.publish(Change{Op: OpPage, Result: ApplyResult{Kind: p.kind, Verdict: VerdictApplied}})
+		}
+	}
+}
+
+// writePage writes one page's objects and its cursor inside tx: the
+// kind's cursor (PutPage), or the range's cursor with the kind cursor's
+// Fetched and StartedAt brought along (PutRangePage).
+func (s *Store) writePage(tx *bolt.Tx, p *pendingPage) error {
+	p.written = 0
+	for _, raw := range p.objs {
+		ok, err := s.putFetched(tx, raw, p.fetchedAt)
+		if err != nil {
+			return fmt.Errorf("page of %s: %w", p.kind, err)
+		}
+		if ok {
+			p.written++
+		}
+	}
+	meta := root(tx).Bucket(bucketMeta)
+	cur := p.cur
+	cur.UpdatedAt = s.now()
+	kindKey := []byte(metaCursor + string(p.kind))
+	if p.rangeKey == "" {
+		return putJSON(meta, kindKey, cur)
+	}
+	if err := putJSON(meta, append(rangePrefix(p.kind), p.rangeKey...), cur); err != nil {
+		return err
+	}
+	var total Cursor
+	if err := getJSON(meta, kindKey, &total); err != nil {
+		return err
+	}
+	total.Fetched += len(p.objs)
+	if total.StartedAt == 0 {
+		total.StartedAt = p.startedAt
+	}
+	total.UpdatedAt = cur.UpdatedAt
+	return putJSON(meta, kindKey, total)
+}
