@@ -39,8 +39,10 @@ type rangeResult struct {
 // keeps the newer half and continues after its cursor, a new range takes
 // the older half. Both are stored in one transaction, so splits survive a
 // crash; ranges are disjoint and together cover every created time, so no
-// object is listed twice or missed. A kind has at most half the pool's
-// size in ranges.
+// object is listed twice or missed. A kind has at most the pool's size in
+// ranges: a range waits for its page's commit before fetching the next, so
+// more ranges than requests in flight keep the rate busy while pages are
+// written.
 func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 	stored, err := r.store.Ranges(kind)
 	if err != nil {
@@ -92,7 +94,7 @@ func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 			r.report(kind, false, false)
 			continue
 		}
-		if ranges < max(2, r.c.pool.size()/2) && r.c.needMoreInFlight() {
+		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() {
 			child, err := r.split(kind, rs)
 			if err != nil {
 				firstErr = err

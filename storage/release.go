@@ -26,13 +26,26 @@ func (s *Store) ReleaseMapped() error {
 }
 
 // ReleaseMappedOver calls ReleaseMapped when the file-backed memory
-// resident in this process (bytes: the cache file's mapped pages, and the
-// program's own) is over limit, or cannot be read. Releasing costs the
-// next reads a page fault per page they touch, so a backfill releases
-// only when the mapping has grown, not after every page.
+// resident in this process (the cache file's mapped pages, and the
+// program's own) grew by more than limit bytes since the last release (or
+// the first call), or cannot be read. Releasing costs the next reads a
+// page fault for every page they touch, so a backfill releases only once
+// the mapping has grown, not after every page.
 func (s *Store) ReleaseMappedOver(limit int64) error {
-	if n := fileResident(); n >= 0 && n <= limit {
+	n := fileResident()
+	floor := s.releasedAt.Load()
+	if floor == 0 && n >= 0 {
+		s.releasedAt.CompareAndSwap(0, n)
 		return nil
 	}
-	return s.ReleaseMapped()
+	if n >= 0 && n-floor <= limit {
+		return nil
+	}
+	if err := s.ReleaseMapped(); err != nil {
+		return err
+	}
+	if n = fileResident(); n >= 0 {
+		s.releasedAt.Store(max(n, 1))
+	}
+	return nil
 }
