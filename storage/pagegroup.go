@@ -30,6 +30,8 @@ type pendingPage struct {
 	kind      Kind
 	rangeKey  string // "" : cur is the kind's cursor (PutPage)
 	objs      []json.RawMessage
+	fields    []Fields // of objs, extracted before the page queues
+	fieldErr  error    // the first object whose fields could not be read
 	fetchedAt int64
 	startedAt int64
 	cur       Cursor
@@ -60,6 +62,17 @@ func (s *Store) PageCommits() (commits, pages int64) {
 func (s *Store) putPage(p *pendingPage) (int, error) {
 	g := &s.pages
 	p.turn = make(chan bool, 1)
+	// Reading the objects' fields needs no transaction: do it here, side
+	// by side with the commit under way, not inside the next one.
+	p.fields = make([]Fields, len(p.objs))
+	for i, raw := range p.objs {
+		f, err := ExtractFields(raw)
+		if err != nil {
+			p.fieldErr = fmt.Errorf("page of %s: %w", p.kind, err)
+			break
+		}
+		p.fields[i] = f
+	}
 	g.mu.Lock()
 	g.queue = append(g.queue, p)
 	if g.busy {
@@ -133,8 +146,11 @@ func (s *Store) commitPages(batch []*pendingPage) {
 // Fetched and StartedAt brought along (PutRangePage).
 func (s *Store) writePage(tx *bolt.Tx, p *pendingPage) error {
 	p.written = 0
-	for _, raw := range p.objs {
-		ok, err := s.putFetched(tx, raw, p.fetchedAt)
+	if p.fieldErr != nil {
+		return p.fieldErr
+	}
+	for i, raw := range p.objs {
+		ok, err := s.putFetchedFields(tx, p.fields[i], raw, p.fetchedAt)
 		if err != nil {
 			return fmt.Errorf("page of %s: %w", p.kind, err)
 		}
