@@ -213,7 +213,7 @@ func (r *backfillRun) split(kind storage.Kind, rs *rangeState) (*rangeState, err
 			est = rs.last - defaultSpan
 		}
 	}
-	if rs.last-est < 2 {
+	if rs.last-est < 2 || !worthSplitting(rs, est, r.c.now().Unix()) {
 		return nil, nil
 	}
 	mid := est + (rs.last-est+1)/2 // est < mid <= rs.last
@@ -225,6 +225,28 @@ func (r *backfillRun) split(kind storage.Kind, rs *rangeState) (*rangeState, err
 	}
 	rs.cur = parent
 	return child, nil
+}
+
+// splitPages is how many pages a range must still hold (by its density so
+// far) to be split: each range ends on a partial page, so a split of a
+// short rest adds a request without shortening the walk.
+const splitPages = 2
+
+// worthSplitting estimates the objects left in rs (created from est up to
+// rs.last) from how densely its pages so far were packed in time, and
+// reports whether they fill splitPages pages. A range with no page yet, or
+// whose pages all came within one second, is worth splitting.
+func worthSplitting(rs *rangeState, est, now int64) bool {
+	top := rs.cur.CreatedLTE
+	if top == 0 {
+		top = now
+	}
+	walked := top - rs.last
+	if rs.cur.Fetched == 0 || walked <= 0 {
+		return true
+	}
+	left := float64(rs.cur.Fetched) * float64(rs.last-est) / float64(walked)
+	return left >= splitPages*PageSize
 }
 
 // objHead is the id and created time (unix seconds) of an object.

@@ -39,6 +39,8 @@ type pendingPage struct {
 	written int
 	err     error
 	turn    chan bool // true: lead the next commit; false: committed
+	lead    bool      // queued when no commit was under way: leads one
+	after   *pendingPage
 }
 
 // pageGroup queues pages for the next shared transaction.
@@ -60,8 +62,13 @@ func (s *Store) PageCommits() (commits, pages int64) {
 // putPage writes p in a transaction shared with the pages queued beside it
 // and returns how many of its objects were written.
 func (s *Store) putPage(p *pendingPage) (int, error) {
-	g := &s.pages
-	p.turn = make(chan bool, 1)
+	s.queuePage(p)
+	return s.waitPage(p)
+}
+
+// queuePage reads p's fields and queues it for the next commit; p leads
+// that commit when none is under way.
+func (s *Store) queuePage(p *pendingPage) {
 	// Reading the objects' fields needs no transaction: do it here, side
 	// by side with the commit under way, not inside the next one.
 	p.fields = make([]Fields, len(p.objs))
@@ -73,16 +80,26 @@ func (s *Store) putPage(p *pendingPage) (int, error) {
 		}
 		p.fields[i] = f
 	}
+	g := &s.pages
+	p.turn = make(chan bool, 1)
 	g.mu.Lock()
 	g.queue = append(g.queue, p)
-	if g.busy {
-		g.mu.Unlock()
+	if !g.busy {
+		g.busy = true
+		p.lead = true
+	}
+	g.mu.Unlock()
+}
+
+// waitPage waits for p's commit, leading it when it is p's turn.
+func (s *Store) waitPage(p *pendingPage) (int, error) {
+	g := &s.pages
+	if !p.lead {
 		if lead := <-p.turn; !lead {
 			return p.written, p.err
 		}
-		g.mu.Lock()
 	}
-	g.busy = true
+	g.mu.Lock()
 	batch := g.queue
 	g.queue = nil
 	g.mu.Unlock()
@@ -108,6 +125,38 @@ func (s *Store) putPage(p *pendingPage) (int, error) {
 	return p.written, p.err
 }
 
+// PageTicket is a backfill page queued by QueuePage.
+type PageTicket struct {
+	s *Store
+	p *pendingPage
+}
+
+// QueuePage queues one backfill page and its kind's cursor like PutPage,
+// without waiting for its commit (Wait does). Pages queued one after the
+// other are committed in that order. after is the page queued before this
+// one with the same cursor (nil: none): when it failed, this page fails too
+// without writing anything, so a cursor computed as if the earlier pages
+// had landed never reaches the disk without them.
+func (s *Store) QueuePage(kind Kind, objs []json.RawMessage, fetchedAt int64, cur Cursor, after *PageTicket) *PageTicket {
+	p := &pendingPage{kind: kind, objs: objs, fetchedAt: fetchedAt, cur: cur}
+	if after != nil {
+		p.after = after.p
+	}
+	s.queuePage(p)
+	return &PageTicket{s: s, p: p}
+}
+
+// Wait blocks until the page is committed (or failed) and returns how
+// many of its objects were written (announced like PutPage's). It must be
+// called once per ticket, soon: pages queued behind it may wait for it.
+func (t *PageTicket) Wait() (int, error) {
+	written, err := t.s.waitPage(t.p)
+	if err != nil {
+		return 0, fmt.Errorf("put page: %w", err)
+	}
+	return written, nil
+}
+
 // commitPages writes batch in one transaction, or each page in its own
 // when the shared one fails. Written pages of PutPage are announced.
 func (s *Store) commitPages(batch []*pendingPage) {
@@ -131,6 +180,9 @@ func (s *Store) commitPages(batch []*pendingPage) {
 		}
 	}
 	for _, p := range batch {
+		// Committed: its data and the page before it are no longer needed
+		// (a page queued after it only reads its err).
+		p.objs, p.fields, p.after = nil, nil, nil
 		if p.err != nil {
 			p.written = 0
 			continue
@@ -148,6 +200,9 @@ func (s *Store) writePage(tx *bolt.Tx, p *pendingPage) error {
 	p.written = 0
 	if p.fieldErr != nil {
 		return p.fieldErr
+	}
+	if p.after != nil && p.after.err != nil {
+		return fmt.Errorf("page of %s after a page that failed: %w", p.kind, p.after.err)
 	}
 	for i, raw := range p.objs {
 		ok, err := s.putFetchedFields(tx, p.fields[i], raw, p.fetchedAt)

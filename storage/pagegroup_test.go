@@ -140,3 +140,42 @@ func TestPagesCommitTogether(t *testing.T) {
 		t.Fatalf("%d objects cached, want 6", n)
 	}
 }
+
+// TestQueuedPageAfterFailedOne: a page queued after another of the same
+// cursor is not written when that one failed, in the same commit or a later
+// one, so its cursor (computed as if the earlier page had landed) never
+// reaches the disk alone; a page queued without one is written.
+func TestQueuedPageAfterFailedOne(t *testing.T) {
+	s := openTest(t, Options{})
+	created := testNow.Unix() - 3600
+	good := func(i int) []json.RawMessage {
+		return []json.RawMessage{customerJSON(cusID(i), created, "", "", 0)}
+	}
+	bad := []json.RawMessage{json.RawMessage(`{"object":"customer","created":5}`)} // no id
+	kind := KindBalanceTransaction
+	t0 := s.QueuePage(kind, bad, created, Cursor{After: "0|a|"}, nil)
+	t1 := s.QueuePage(kind, good(1), created, Cursor{After: "0|a|cus_1"}, t0)
+	if _, err := t0.Wait(); err == nil {
+		t.Fatal("a page with an object without id was written")
+	}
+	if _, err := t1.Wait(); err == nil {
+		t.Fatal("the page queued after a failed one (same commit) was written")
+	}
+	t2 := s.QueuePage(kind, good(2), created, Cursor{After: "0|a|cus_1,cus_2"}, t1)
+	if _, err := t2.Wait(); err == nil {
+		t.Fatal("the page queued after a failed one (later commit) was written")
+	}
+	if cur, err := s.Cursor(kind); err != nil || cur != (Cursor{}) {
+		t.Fatalf("cursor = %+v, %v; want none written", cur, err)
+	}
+	if n, _ := s.Count(KindCustomer); n != 0 {
+		t.Fatalf("%d objects written after a failed page", n)
+	}
+	t3 := s.QueuePage(kind, good(3), created, Cursor{After: "0|a|cus_3"}, nil)
+	if n, err := t3.Wait(); err != nil || n != 1 {
+		t.Fatalf("page without an earlier one: %d, %v", n, err)
+	}
+	if cur, _ := s.Cursor(kind); cur.After != "0|a|cus_3" {
+		t.Fatalf("cursor = %+v", cur)
+	}
+}
