@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -16,14 +17,21 @@ import (
 // transaction, so an interrupted backfill resumes every range after its
 // last page on disk, exactly as with a transaction per page.
 //
-// The first caller to find no commit under way leads: it commits every page
-// queued at that moment (its own included) and hands the lead to the first
-// page queued meanwhile, so a writer waits for at most one commit before
+// The first caller to find no commit under way leads: it commits the pages
+// queued at that moment (its own first; maxGroupObjects objects at most)
+// and hands the lead to the first page still queued, so a writer waits for at most one commit before
 // its own and no caller writes others' pages for long. Nothing waits for a
 // group to fill: a lone writer commits at once.
 //
 // When a shared transaction fails, each of its pages is retried in a
 // transaction of its own, so a bad page fails only its own caller.
+
+// maxGroupObjects bounds the objects of one shared transaction: bbolt
+// holds every node a transaction touches in memory until it commits, and
+// backfill pages land all over the indexes, so a transaction of a hundred
+// pages would hold hundreds of megabytes; a few pages already share most of
+// the fsync.
+const maxGroupObjects = 800
 
 // pendingPage is one page waiting for its commit.
 type pendingPage struct {
@@ -100,8 +108,13 @@ func (s *Store) waitPage(p *pendingPage) (int, error) {
 		}
 	}
 	g.mu.Lock()
-	batch := g.queue
-	g.queue = nil
+	n, objs := 0, 0
+	for n < len(g.queue) && (n == 0 || objs+len(g.queue[n].objs) <= maxGroupObjects) {
+		objs += len(g.queue[n].objs)
+		n++
+	}
+	batch := slices.Clone(g.queue[:n])
+	g.queue = g.queue[n:]
 	g.mu.Unlock()
 
 	s.commitPages(batch)

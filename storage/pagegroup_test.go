@@ -179,3 +179,44 @@ func TestQueuedPageAfterFailedOne(t *testing.T) {
 		t.Fatalf("cursor = %+v", cur)
 	}
 }
+
+// TestPagesGroupBounded: a shared transaction holds at most maxGroupObjects
+// objects; the pages left queued go in the next one.
+func TestPagesGroupBounded(t *testing.T) {
+	s := openTest(t, Options{})
+	created := testNow.Unix() - 3600
+	held, err := s.db.Begin(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const perPage, queued = 100, maxGroupObjects/100 + 1
+	var wg sync.WaitGroup
+	put := func(r int) {
+		defer wg.Done()
+		var objs []json.RawMessage
+		for i := r * perPage; i < (r+1)*perPage; i++ {
+			objs = append(objs, customerJSON(cusID(i), created, "", "", 0))
+		}
+		if _, err := s.PutRangePage(KindCustomer, fmt.Sprintf("r%d", r), objs, created, 1, Cursor{}); err != nil {
+			t.Error(err)
+		}
+	}
+	wg.Add(1)
+	go put(0)
+	waitGroupState(t, s, func(busy bool, n int) bool { return busy && n == 0 })
+	for r := 1; r <= queued; r++ {
+		wg.Add(1)
+		go put(r)
+	}
+	waitGroupState(t, s, func(_ bool, n int) bool { return n == queued })
+	if err := held.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if commits, pages := s.PageCommits(); commits != 3 || pages != 1+queued {
+		t.Fatalf("%d commits of %d pages, want 3: the first page, %d pages of %d objects, the last one", commits, pages, queued-1, perPage)
+	}
+	if n, _ := s.Count(KindCustomer); n != (1+queued)*perPage {
+		t.Fatalf("%d customers cached, want %d", n, (1+queued)*perPage)
+	}
+}
