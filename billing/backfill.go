@@ -221,7 +221,7 @@ func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 // the kernel maps neighbouring pages in with each one, so the resident set
 // would grow with the file; releasing after every page instead costs every
 // later page write a fault per page it touches.
-const mappedBudget = 128 << 20
+const mappedBudget = 64 << 20
 
 // counted adds a written page of n objects to kind's figures, and lets go
 // of the cache file's mapped pages once they pass mappedBudget.

@@ -42,7 +42,9 @@ type rangeResult struct {
 // object is listed twice or missed. A kind has at most the pool's size in
 // ranges: a range waits for its page's commit before fetching the next, so
 // more ranges than requests in flight keep the rate busy while pages are
-// written.
+// written. No range is split while a commit's worth of pages waits for the
+// writer: the writer, not Stripe, is then what the walk waits for, and
+// more ranges would only hold more pages in memory.
 func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 	stored, err := r.store.Ranges(kind)
 	if err != nil {
@@ -94,7 +96,7 @@ func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 			r.report(kind, false, false)
 			continue
 		}
-		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() {
+		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() && r.store.QueuedPages() < storage.GroupPages {
 			child, err := r.split(kind, rs)
 			if err != nil {
 				firstErr = err

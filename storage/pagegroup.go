@@ -31,7 +31,7 @@ import (
 // backfill pages land all over the indexes, so a transaction of a hundred
 // pages would hold hundreds of megabytes; a few pages already share most of
 // the fsync.
-const maxGroupObjects = 800
+const maxGroupObjects = 500
 
 // pendingPage is one page waiting for its commit.
 type pendingPage struct {
@@ -59,6 +59,18 @@ type pageGroup struct {
 
 	commits, pages atomic.Int64 // groups committed (retries alone not counted), pages in them
 }
+
+// QueuedPages is how many backfill pages are waiting for a commit that has
+// not started yet: more than a commit takes means the writer, not Stripe,
+// is what a backfill waits for.
+func (s *Store) QueuedPages() int {
+	s.pages.mu.Lock()
+	defer s.pages.mu.Unlock()
+	return len(s.pages.queue)
+}
+
+// GroupPages is about how many pages of a backfill one commit takes.
+const GroupPages = maxGroupObjects / 100
 
 // PageCommits reports how many transactions the backfill pages written
 // through PutPage and PutRangePage took so far, and how many pages they
