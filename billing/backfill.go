@@ -48,7 +48,8 @@ type Progress struct {
 }
 
 // Backfill fills the cache from Stripe's list endpoints, 100 objects a
-// page, each page written with its cursor in one transaction. Kinds are
+// page, each page written with its cursor in one transaction (pages that
+// land together share one, see storage.PutRangePage). Kinds are
 // walked side by side, and a large kind is split into `created` ranges
 // walked side by side too (see walkKind), all under the client's one rate
 // limiter and worker pool (Config.RateLimit, Config.Concurrency). An

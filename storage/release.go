@@ -32,19 +32,37 @@ func (s *Store) ReleaseMapped() error {
 // page fault for every page they touch, so a backfill releases only once
 // the mapping has grown, not after every page.
 func (s *Store) ReleaseMappedOver(limit int64) error {
+	if !s.mappedGrown(limit) {
+		return nil
+	}
+	err := s.db.View(func(tx *bolt.Tx) error { return s.releaseIn(tx) })
+	if err != nil {
+		return fmt.Errorf("release mapped cache pages: %w", err)
+	}
+	return nil
+}
+
+// mappedGrown reports whether the file-backed resident set grew by more
+// than limit bytes since the last release (the first call only records
+// where it starts).
+func (s *Store) mappedGrown(limit int64) bool {
 	n := fileResident()
-	floor := s.releasedAt.Load()
-	if floor == 0 && n >= 0 {
-		s.releasedAt.CompareAndSwap(0, n)
-		return nil
+	if n < 0 {
+		return true
 	}
-	if n >= 0 && n-floor <= limit {
-		return nil
+	if s.releasedAt.CompareAndSwap(0, max(n, 1)) {
+		return false
 	}
-	if err := s.ReleaseMapped(); err != nil {
+	return n-s.releasedAt.Load() > limit
+}
+
+// releaseIn releases the mapping inside tx (which keeps bbolt from moving
+// it) and records the resident set left.
+func (s *Store) releaseIn(tx *bolt.Tx) error {
+	if err := releaseMapped(s.db.Info().Data, tx.Size()); err != nil {
 		return err
 	}
-	if n = fileResident(); n >= 0 {
+	if n := fileResident(); n >= 0 {
 		s.releasedAt.Store(max(n, 1))
 	}
 	return nil

@@ -107,4 +107,18 @@ func TestReleaseMappedOver(t *testing.T) {
 	if n, _ := s.Count(KindCustomer); n != 4000 {
 		t.Fatalf("%d customers after the release, want 4000", n)
 	}
+
+	// A walk with ReleaseOver lets go of what it mapped as it goes.
+	touch()
+	mapped = fileResident()
+	if err := s.ReleaseMapped(); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	if err := s.Walk(Range{Kind: KindCustomer, ReleaseOver: 1}, func(Envelope) error { seen++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if after := fileResident(); seen != 4000 || after > mapped-(1<<20) {
+		t.Fatalf("walk with ReleaseOver saw %d objects; resident %d after it, %d after a plain walk", seen, after, mapped)
+	}
 }
