@@ -216,13 +216,9 @@ type kindState struct {
 // startedAt is the unix time a kind's cursor records as its start.
 func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 
-// mappedBudget is how much file-backed memory (bytes) a backfill lets stay
-// resident before it lets go of the cache file's mapped pages (see
-// storage.ReleaseMappedOver): inserts land all over the file's indexes and
-// the kernel maps neighbouring pages in with each one, so the resident set
-// would grow with the file; releasing after every page instead costs every
-// later page write a fault per page it touches.
-const mappedBudget = 64 << 20
+// mappedBudget is how much the cache file's mapped pages may grow before a
+// backfill lets go of them (see storage.MappedBudget).
+const mappedBudget = storage.MappedBudget
 
 // counted adds a written page of n objects to kind's figures, and lets go
 // of the cache file's mapped pages once they pass mappedBudget.

@@ -191,6 +191,7 @@ func (s *Store) commitPages(batch []*pendingPage) {
 			if err := s.writePage(tx, p); err != nil {
 				return err
 			}
+			s.releaseGrown(tx)
 		}
 		return nil
 	})
@@ -198,7 +199,11 @@ func (s *Store) commitPages(batch []*pendingPage) {
 	s.pages.pages.Add(int64(len(batch)))
 	if err != nil && len(batch) > 1 {
 		for _, p := range batch {
-			p.err = s.update(func(tx *bolt.Tx) error { return s.writePage(tx, p) })
+			p.err = s.update(func(tx *bolt.Tx) error {
+				err := s.writePage(tx, p)
+				s.releaseGrown(tx)
+				return err
+			})
 		}
 	} else {
 		for _, p := range batch {

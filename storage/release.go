@@ -67,3 +67,21 @@ func (s *Store) releaseIn(tx *bolt.Tx) error {
 	}
 	return nil
 }
+
+// MappedBudget is how much the cache file's mapped pages may grow (bytes)
+// while backfill pages are written, or a long walk runs, before they are
+// let go of: inserts land all over the file's indexes and the kernel maps
+// neighbouring pages in with each one, so without a release the resident
+// set grows with the file; releasing after every page instead costs every
+// later write a fault per page it touches.
+const MappedBudget = 64 << 20
+
+// releaseGrown releases the mapping inside a backfill write transaction
+// once it grew past MappedBudget. The transaction's nodes read the mapping
+// and fault the pages back in; nothing is lost. A failed release only
+// leaves the pages resident, so it is not the write's error.
+func (s *Store) releaseGrown(tx *bolt.Tx) {
+	if s.mappedGrown(MappedBudget) {
+		_ = s.releaseIn(tx)
+	}
+}
