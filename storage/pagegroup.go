@@ -34,6 +34,12 @@ import (
 // fsyncs when the writer is what the walk waits for.
 const maxGroupObjects = 200
 
+// releaseCheckObjects is how many objects a backfill commit writes between
+// two looks at the resident set: each index insert faults in its leaf page
+// and the kernel maps up to 64 KB around it, so one page of 100 objects
+// can map in a hundred megabytes.
+const releaseCheckObjects = 20
+
 // pendingPage is one page waiting for its commit.
 type pendingPage struct {
 	kind      Kind
@@ -191,7 +197,6 @@ func (s *Store) commitPages(batch []*pendingPage) {
 			if err := s.writePage(tx, p); err != nil {
 				return err
 			}
-			s.releaseGrown(tx)
 		}
 		return nil
 	})
@@ -200,9 +205,7 @@ func (s *Store) commitPages(batch []*pendingPage) {
 	if err != nil && len(batch) > 1 {
 		for _, p := range batch {
 			p.err = s.update(func(tx *bolt.Tx) error {
-				err := s.writePage(tx, p)
-				s.releaseGrown(tx)
-				return err
+				return s.writePage(tx, p)
 			})
 		}
 	} else {
@@ -242,6 +245,9 @@ func (s *Store) writePage(tx *bolt.Tx, p *pendingPage) error {
 		}
 		if ok {
 			p.written++
+		}
+		if i%releaseCheckObjects == releaseCheckObjects-1 {
+			s.releaseGrown(tx)
 		}
 	}
 	meta := root(tx).Bucket(bucketMeta)
