@@ -19,9 +19,9 @@ import (
 //
 // The first caller to find no commit under way leads: it commits the pages
 // queued at that moment (its own first; maxGroupObjects objects at most)
-// and hands the lead to the first page still queued, so a writer waits for at most one commit before
-// its own and no caller writes others' pages for long. Nothing waits for a
-// group to fill: a lone writer commits at once.
+// and hands the lead to the first page still queued, so no caller writes
+// others' pages for long. Nothing waits for a group to fill: a lone writer
+// commits at once.
 //
 // When a shared transaction fails, each of its pages is retried in a
 // transaction of its own, so a bad page fails only its own caller.
