@@ -48,7 +48,8 @@ type Progress struct {
 }
 
 // Backfill fills the cache from Stripe's list endpoints, 100 objects a
-// page, each page written with its cursor in one transaction. Kinds are
+// page, each page written with its cursor in one transaction (pages that
+// land together share one, see storage.PutRangePage). Kinds are
 // walked side by side, and a large kind is split into `created` ranges
 // walked side by side too (see walkKind), all under the client's one rate
 // limiter and worker pool (Config.RateLimit, Config.Concurrency). An
@@ -215,14 +216,12 @@ type kindState struct {
 // startedAt is the unix time a kind's cursor records as its start.
 func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 
-// releaseEvery is how many pages a backfill writes between two
-// store.ReleaseMapped calls. Every page: inserts land all over the file's
-// indexes and the kernel maps neighbouring pages in with each one, so even
-// a few pages make the resident set jump; the call itself costs little.
-const releaseEvery = 1
+// mappedBudget is how much the cache file's mapped pages may grow before a
+// backfill lets go of them (see storage.MappedBudget).
+const mappedBudget = storage.MappedBudget
 
-// counted adds a written page of n objects to kind's figures, and every
-// releaseEvery pages lets go of the cache file's mapped pages.
+// counted adds a written page of n objects to kind's figures, and lets go
+// of the cache file's mapped pages once they pass mappedBudget.
 func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	r.mu.Lock()
 	st := r.kinds[kind]
@@ -231,12 +230,9 @@ func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	st.done = st.done || done
 	r.total += n
 	r.pages++
-	release := r.pages%releaseEvery == 0
 	r.mu.Unlock()
-	if release {
-		if err := r.store.ReleaseMapped(); err != nil {
-			r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
-		}
+	if err := r.store.ReleaseMappedOver(mappedBudget); err != nil {
+		r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
 	}
 }
 

@@ -58,10 +58,12 @@ const customerPage = 100
 
 // balanceWalk is the shared state of the per-customer lists of one run.
 type balanceWalk struct {
-	r   *backfillRun
-	mu  sync.Mutex // orders cursor writes
-	pos balanceCursor
-	cur storage.Cursor
+	r      *backfillRun
+	mu     sync.Mutex // orders cursor writes; guards what follows
+	pos    balanceCursor
+	cur    storage.Cursor
+	last   *storage.PageTicket // the page queued last
+	failed error               // a page write failed: nothing more is queued
 }
 
 func (r *backfillRun) balances(ctx context.Context) error {
@@ -142,16 +144,31 @@ func (w *balanceWalk) customers(ctx context.Context, ids []string) error {
 		once     sync.Once
 		firstErr error
 	)
+	// At most a pool's worth of customers wait for a slot at once, so the
+	// ranges of other kinds walked meanwhile queue beside them instead of
+	// behind a whole page of customers.
+	sem := make(chan struct{}, w.r.c.pool.size())
 	for _, id := range ids {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { <-sem }()
 			if err := w.customer(ctx, id); err != nil {
 				once.Do(func() { firstErr = err; cancel() })
 			}
 		}()
 	}
 	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err() // stopped before every customer started
+	}
 	return firstErr
 }
 
@@ -192,20 +209,34 @@ func (w *balanceWalk) customer(ctx context.Context, customer string) error {
 
 // write stores one page of customer's transactions with the cursor; when
 // it is the customer's last page the customer is recorded as done.
+//
+// Pages of different customers are written side by side (they share
+// commits): each is queued, in the order its cursor was computed, with the
+// page queued before it (storage.QueuePage), so the done list it carries
+// names only customers whose pages are committed before it or with it, and
+// it is not written when an earlier page failed.
 func (w *balanceWalk) write(page Page, at int64, customer string, last bool) error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	pos := w.pos
-	if last {
-		pos.done = append(slices.Clip(pos.done), customer)
+	if w.failed != nil {
+		w.mu.Unlock()
+		return w.failed
 	}
-	next := w.cur
-	next.After = pos.String()
-	next.Fetched += len(page.Data)
-	if _, err := w.r.store.PutPage(storage.KindBalanceTransaction, page.Data, at, next); err != nil {
+	if last {
+		w.pos.done = append(slices.Clip(w.pos.done), customer)
+	}
+	w.cur.Fetched += len(page.Data)
+	w.cur.After = w.pos.String()
+	w.last = w.r.store.QueuePage(storage.KindBalanceTransaction, page.Data, at, w.cur, w.last)
+	ticket := w.last
+	w.mu.Unlock()
+	if _, err := ticket.Wait(); err != nil {
+		w.mu.Lock()
+		if w.failed == nil {
+			w.failed = err
+		}
+		w.mu.Unlock()
 		return err
 	}
-	w.pos, w.cur = pos, next
 	w.r.counted(storage.KindBalanceTransaction, len(page.Data), false)
 	return nil
 }
@@ -214,7 +245,7 @@ func (w *balanceWalk) write(page Page, at int64, customer string, last bool) err
 // transactions whose cached balance is zero (phases 0 and 1 visit the rest).
 func (r *backfillRun) zeroBalanceWithTxns() ([]string, error) {
 	seen := map[string]bool{}
-	err := r.store.Walk(storage.Range{Kind: storage.KindBalanceTransaction}, func(e storage.Envelope) error {
+	err := r.store.Walk(storage.Range{Kind: storage.KindBalanceTransaction, ReleaseOver: mappedBudget}, func(e storage.Envelope) error {
 		if e.Customer != "" {
 			seen[e.Customer] = true
 		}

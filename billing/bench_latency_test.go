@@ -67,6 +67,7 @@ func benchBackfill(b *testing.B, bc *backfillCase) {
 	})
 	dir := b.TempDir()
 	rows := 0
+	var commits, pages int64
 	var elapsed time.Duration
 	sent0, thr0 := c.transport.sent.Load(), c.transport.throttled.Load()
 	// Sample the requests in flight while the backfills run.
@@ -107,6 +108,8 @@ func benchBackfill(b *testing.B, bc *backfillCase) {
 			}
 			rows += n
 		}
+		nc, np := store.PageCommits()
+		commits, pages = commits+nc, pages+np
 		store.Close()
 		b.StartTimer()
 	}
@@ -122,6 +125,9 @@ func benchBackfill(b *testing.B, bc *backfillCase) {
 	b.ReportMetric(bc.reqs, "req/s")
 	b.ReportMetric(float64(rows)/sent, "rows/req")
 	b.ReportMetric(float64(c.transport.throttled.Load()-thr0)/float64(b.N), "429s/op")
+	if commits > 0 {
+		b.ReportMetric(float64(pages)/float64(commits), "pages/commit")
+	}
 }
 
 // BenchmarkStaleRefresh measures how long a same-second conflict stays

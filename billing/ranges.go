@@ -39,8 +39,12 @@ type rangeResult struct {
 // keeps the newer half and continues after its cursor, a new range takes
 // the older half. Both are stored in one transaction, so splits survive a
 // crash; ranges are disjoint and together cover every created time, so no
-// object is listed twice or missed. A kind has at most half the pool's
-// size in ranges.
+// object is listed twice or missed. A kind has at most the pool's size in
+// ranges: a range waits for its page's commit before fetching the next, so
+// more ranges than requests in flight keep the rate busy while pages are
+// written. No range is split while a commit's worth of pages waits for the
+// writer: the writer, not Stripe, is then what the walk waits for, and
+// more ranges would only hold more pages in memory.
 func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 	stored, err := r.store.Ranges(kind)
 	if err != nil {
@@ -92,7 +96,7 @@ func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 			r.report(kind, false, false)
 			continue
 		}
-		if ranges < max(2, r.c.pool.size()/2) && r.c.needMoreInFlight() {
+		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() && r.store.QueuedPages() < storage.GroupPages {
 			child, err := r.split(kind, rs)
 			if err != nil {
 				firstErr = err
@@ -211,7 +215,7 @@ func (r *backfillRun) split(kind storage.Kind, rs *rangeState) (*rangeState, err
 			est = rs.last - defaultSpan
 		}
 	}
-	if rs.last-est < 2 {
+	if rs.last-est < 2 || !worthSplitting(rs, est, r.c.now().Unix()) {
 		return nil, nil
 	}
 	mid := est + (rs.last-est+1)/2 // est < mid <= rs.last
@@ -223,6 +227,28 @@ func (r *backfillRun) split(kind storage.Kind, rs *rangeState) (*rangeState, err
 	}
 	rs.cur = parent
 	return child, nil
+}
+
+// splitPages is how many pages a range must still hold (by its density so
+// far) to be split: each range ends on a partial page, so a split of a
+// short rest adds a request without shortening the walk.
+const splitPages = 2
+
+// worthSplitting estimates the objects left in rs (created from est up to
+// rs.last) from how densely its pages so far were packed in time, and
+// reports whether they fill splitPages pages. A range with no page yet, or
+// whose pages all came within one second, is worth splitting.
+func worthSplitting(rs *rangeState, est, now int64) bool {
+	top := rs.cur.CreatedLTE
+	if top == 0 {
+		top = now
+	}
+	walked := top - rs.last
+	if rs.cur.Fetched == 0 || walked <= 0 {
+		return true
+	}
+	left := float64(rs.cur.Fetched) * float64(rs.last-est) / float64(walked)
+	return left >= splitPages*PageSize
 }
 
 // objHead is the id and created time (unix seconds) of an object.

@@ -29,28 +29,12 @@ type Cursor struct {
 // transaction, so an interrupted backfill resumes exactly after the last
 // page that reached the disk. Objects already written by a later event are
 // left alone. It returns how many objects it wrote; a page that wrote any
-// is announced (OpPage).
+// is announced (OpPage). Concurrent calls share a transaction (see
+// pagegroup.go).
 func (s *Store) PutPage(kind Kind, objs []json.RawMessage, fetchedAt int64, cur Cursor) (int, error) {
-	var written int
-	err := s.update(func(tx *bolt.Tx) error {
-		written = 0
-		for _, raw := range objs {
-			ok, err := s.putFetched(tx, raw, fetchedAt)
-			if err != nil {
-				return fmt.Errorf("page of %s: %w", kind, err)
-			}
-			if ok {
-				written++
-			}
-		}
-		cur.UpdatedAt = s.now()
-		return putJSON(root(tx).Bucket(bucketMeta), []byte(metaCursor+string(kind)), cur)
-	})
+	written, err := s.putPage(&pendingPage{kind: kind, objs: objs, fetchedAt: fetchedAt, cur: cur})
 	if err != nil {
 		return 0, fmt.Errorf("put page: %w", err)
-	}
-	if written > 0 {
-		s.feed.publish(Change{Op: OpPage, Result: ApplyResult{Kind: kind, Verdict: VerdictApplied}})
 	}
 	return written, nil
 }

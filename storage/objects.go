@@ -82,6 +82,12 @@ func (s *Store) putFetched(tx *bolt.Tx, raw []byte, fetchedAt int64) (bool, erro
 	if err != nil {
 		return false, err
 	}
+	return s.putFetchedFields(tx, f, raw, fetchedAt)
+}
+
+// putFetchedFields is putFetched with raw's fields already extracted
+// (outside the transaction, by the caller's goroutine).
+func (s *Store) putFetchedFields(tx *bolt.Tx, f Fields, raw []byte, fetchedAt int64) (bool, error) {
 	set, err := kindOf(tx, f.Kind)
 	if err != nil {
 		return false, err

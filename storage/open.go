@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -56,6 +57,10 @@ type Store struct {
 	opts   Options
 	health writeHealth
 	feed   *Feed
+	pages  pageGroup // backfill pages waiting for a shared commit
+	// releasedAt is the file-backed resident bytes after the last
+	// ReleaseMappedOver release (0: none yet).
+	releasedAt atomic.Int64
 }
 
 // Open opens or creates the cache at path, applies pending migrations and

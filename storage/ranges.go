@@ -22,36 +22,10 @@ func rangePrefix(kind Kind) []byte { return []byte(metaRange + string(kind) + "/
 // in a single transaction, and adds the objects to the kind cursor's
 // Fetched (setting its StartedAt when zero to startedAt, unix seconds).
 // Objects already written by a later event are left alone. It returns how
-// many objects it wrote.
+// many objects it wrote. Concurrent calls (and PutPage calls) share a
+// transaction (see pagegroup.go).
 func (s *Store) PutRangePage(kind Kind, key string, objs []json.RawMessage, fetchedAt, startedAt int64, cur Cursor) (int, error) {
-	var written int
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		written = 0
-		for _, raw := range objs {
-			ok, err := s.putFetched(tx, raw, fetchedAt)
-			if err != nil {
-				return fmt.Errorf("page of %s: %w", kind, err)
-			}
-			if ok {
-				written++
-			}
-		}
-		meta := root(tx).Bucket(bucketMeta)
-		cur.UpdatedAt = s.now()
-		if err := putJSON(meta, append(rangePrefix(kind), key...), cur); err != nil {
-			return err
-		}
-		var total Cursor
-		if err := getJSON(meta, []byte(metaCursor+string(kind)), &total); err != nil {
-			return err
-		}
-		total.Fetched += len(objs)
-		if total.StartedAt == 0 {
-			total.StartedAt = startedAt
-		}
-		total.UpdatedAt = cur.UpdatedAt
-		return putJSON(meta, []byte(metaCursor+string(kind)), total)
-	})
+	written, err := s.putPage(&pendingPage{kind: kind, rangeKey: key, objs: objs, fetchedAt: fetchedAt, startedAt: startedAt, cur: cur})
 	if err != nil {
 		return 0, fmt.Errorf("put range page: %w", err)
 	}

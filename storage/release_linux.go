@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"bytes"
 	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -17,4 +19,22 @@ func releaseMapped(addr uintptr, size int64) error {
 		return errno
 	}
 	return nil
+}
+
+// fileResident is the file-backed memory resident in this process, bytes
+// (the third field of /proc/self/statm, in pages); -1 when unknown.
+func fileResident() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return -1
+	}
+	f := bytes.Fields(b)
+	if len(f) < 3 {
+		return -1
+	}
+	pages, err := strconv.ParseInt(string(f[2]), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return pages * int64(os.Getpagesize())
 }

@@ -67,3 +67,58 @@ func TestReleaseMappedKeepsData(t *testing.T) {
 		t.Fatalf("bbolt check: %v", err)
 	}
 }
+
+// TestReleaseMappedOver: the cache file's mapped pages are let go only once
+// the file-backed resident set grew past the limit since the last release.
+func TestReleaseMappedOver(t *testing.T) {
+	if fileResident() < 0 {
+		t.Skip("no /proc/self/statm here")
+	}
+	s := openTest(t, Options{})
+	var objs []json.RawMessage
+	for i := range 4000 {
+		objs = append(objs, customerJSON(cusID(i), testNow.Unix()-int64(i), "", "Name "+cusID(i), int64(i)))
+	}
+	if _, err := s.PutPage(KindCustomer, objs, testNow.Unix(), Cursor{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseMappedOver(1 << 40); err != nil { // first call: sets the floor
+		t.Fatal(err)
+	}
+	touch := func() {
+		if err := s.Walk(Range{Kind: KindCustomer}, func(Envelope) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	touch()
+	mapped := fileResident()
+	if err := s.ReleaseMappedOver(1 << 40); err != nil {
+		t.Fatal(err)
+	}
+	if after := fileResident(); after < mapped-(1<<20) {
+		t.Fatalf("resident %d -> %d under a limit never reached: released anyway", mapped, after)
+	}
+	if err := s.ReleaseMappedOver(0); err != nil {
+		t.Fatal(err)
+	}
+	if after := fileResident(); after > mapped-(1<<20) {
+		t.Fatalf("resident %d -> %d past the limit: not released", mapped, after)
+	}
+	if n, _ := s.Count(KindCustomer); n != 4000 {
+		t.Fatalf("%d customers after the release, want 4000", n)
+	}
+
+	// A walk with ReleaseOver lets go of what it mapped as it goes.
+	touch()
+	mapped = fileResident()
+	if err := s.ReleaseMapped(); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	if err := s.Walk(Range{Kind: KindCustomer, ReleaseOver: 1}, func(Envelope) error { seen++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if after := fileResident(); seen != 4000 || after > mapped-(1<<20) {
+		t.Fatalf("walk with ReleaseOver saw %d objects; resident %d after it, %d after a plain walk", seen, after, mapped)
+	}
+}

@@ -31,7 +31,16 @@ type Range struct {
 	Group string
 	From  int64
 	To    int64
+	// ReleaseOver, when > 0, lets go of the cache file's mapped pages
+	// during the walk whenever they grew by more than this many bytes (see
+	// ReleaseMappedOver), so a walk over a whole large kind does not map
+	// the kind into the resident set.
+	ReleaseOver int64
 }
+
+// releaseCheckEvery is how many objects a walk with Range.ReleaseOver
+// visits between two looks at the resident set.
+const releaseCheckEvery = 256
 
 // ErrStopWalk, returned by a Walk callback, ends the walk without error.
 var ErrStopWalk = errors.New("stop walk")
@@ -63,7 +72,19 @@ func (s *Store) Walk(r Range, fn func(Envelope) error) error {
 		default:
 			return fmt.Errorf("unknown index %d", r.By)
 		}
-		return walkRange(set, b, prefix, r.From, r.To, fn)
+		visit := fn
+		if r.ReleaseOver > 0 {
+			n := 0
+			visit = func(e Envelope) error {
+				if n++; n%releaseCheckEvery == 0 && s.mappedGrown(r.ReleaseOver) {
+					if err := s.releaseIn(tx); err != nil {
+						return fmt.Errorf("release mapped cache pages: %w", err)
+					}
+				}
+				return fn(e)
+			}
+		}
+		return walkRange(set, b, prefix, r.From, r.To, visit)
 	})
 	if errors.Is(err, ErrStopWalk) {
 		return nil
