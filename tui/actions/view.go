@@ -66,9 +66,9 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	b.WriteString(strings.Join(wrapLines(s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
 		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+"."), f.w, "  "), "\n") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
-	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+p.Call.String()), f.w, "  "), "\n") + "\n")
+	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+safetext.Line(p.Call.String())), f.w, "  "), "\n") + "\n")
 	for _, w := range p.Warnings {
-		b.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+w), f.w, "  "), "\n") + "\n")
+		b.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+safetext.Line(w)), f.w, "  "), "\n") + "\n")
 	}
 	if pv := f.preview; pv != nil {
 		b.WriteString("\n" + s.Title.Render("Upcoming invoice with the change (preview)") + "\n")
@@ -89,7 +89,7 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	}
 	var pr strings.Builder
 	if f.errText != "" {
-		pr.WriteString(strings.Join(wrapLines(s.Bad.Render("✗ "+f.errText), f.w, "  "), "\n") + "\n")
+		pr.WriteString(strings.Join(wrapLines(s.Bad.Render("✗ "+safetext.Line(f.errText)), f.w, "  "), "\n") + "\n")
 	}
 	switch {
 	case f.st == stExecuting:
@@ -100,7 +100,7 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 		pr.WriteString("  " + s.Muted.Render("Stripe refused this request: it is not sent again."))
 	case p.ConfirmWord() != "":
 		pr.WriteString(strings.Join(wrapLines(s.Bad.Render(p.Finality()+" Type "+p.ConfirmWord()+" and press enter to send."), f.w, "  "), "\n") + "\n")
-		pr.WriteString("  " + s.Value.Render("> "+f.typed+"_") + "  " + s.Muted.Render(f.editHint()+" (before typing) · esc cancel"))
+		pr.WriteString("  " + s.Value.Render("> "+safetext.Line(f.typed)+"_") + "  " + s.Muted.Render(f.editHint()+" (before typing) · esc cancel"))
 	default:
 		pr.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render(f.editHint()+" · esc cancel"))
 	}
@@ -142,7 +142,7 @@ func (f *Flow) doneView() string {
 	}
 	b.WriteString("  " + s.Good.Render("✓ "+what) + "\n")
 	if f.earlier != "" {
-		b.WriteString(strings.Join(wrapLines(s.Info.Render(f.earlier), f.w, "  "), "\n") + "\n")
+		b.WriteString(strings.Join(wrapLines(s.Info.Render(safetext.Line(f.earlier)), f.w, "  "), "\n") + "\n")
 	}
 	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target},
 		{Label: "Idempotency key", Value: r.Key}, {Label: "Request id", Value: orDash(r.RequestID)}}
@@ -154,7 +154,7 @@ func (f *Flow) doneView() string {
 	}
 	b.WriteString(linesTable(f, rows) + "\n")
 	if f.webhook != "" {
-		b.WriteString("  " + s.Good.Render("Cache updated by the "+f.webhook+" webhook.") + "\n")
+		b.WriteString("  " + s.Good.Render("Cache updated by the "+safetext.Line(f.webhook)+" webhook.") + "\n")
 	} else if r.State == storage.IntentSucceeded {
 		b.WriteString("  " + s.Muted.Render("The cache updates when the webhook arrives.") + "\n")
 	}
@@ -174,10 +174,13 @@ func linesTable(f *Flow, lines []billing.Line) string {
 	for _, l := range lines {
 		// Labels are never cut and values wrap under themselves: a
 		// confirmation shows the plan exactly, at any width.
-		pad := strings.Repeat(" ", max(0, w-ansi.StringWidth(l.Label)))
+		// Both carry Stripe's text (names, descriptions, reasons): they
+		// pass the one boundary before the terminal.
+		label := safetext.Line(l.Label)
+		pad := strings.Repeat(" ", max(0, w-ansi.StringWidth(label)))
 		indent := strings.Repeat(" ", 2+w+2)
-		value := strings.ReplaceAll(ansi.Wrap(l.Value, max(20, f.w-len(indent)), " ,"), "\n", "\n"+indent)
-		b.WriteString("  " + s.Label.Render(l.Label+pad) + "  " + s.Value.Render(value) + "\n")
+		value := strings.ReplaceAll(ansi.Wrap(safetext.Line(l.Value), max(20, f.w-len(indent)), " ,"), "\n", "\n"+indent)
+		b.WriteString("  " + s.Label.Render(label+pad) + "  " + s.Value.Render(value) + "\n")
 	}
 	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/format"
 )
 
@@ -187,7 +188,7 @@ func (b *sections) owedNow() string {
 		line += "s"
 	}
 	if n == 1 {
-		line += " (" + page.Items[0].ID + ")"
+		line += " (" + safetext.Line(page.Items[0].ID) + ")"
 	}
 	return d.c.Styles.Warn.Render(line)
 }
