@@ -66,7 +66,7 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	b.WriteString(strings.Join(wrapLines(s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
 		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+"."), f.w, "  "), "\n") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
-	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+safetext.Line(p.Call.String())), f.w, "  "), "\n") + "\n")
+	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+safetext.Text(p.Call.String())), f.w, "  "), "\n") + "\n")
 	for _, w := range p.Warnings {
 		b.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+safetext.Line(w)), f.w, "  "), "\n") + "\n")
 	}
