@@ -11,6 +11,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/stripe/stripe-go/v76"
 )
 
@@ -69,19 +70,7 @@ type Coupon struct {
 // CouponOf reads a coupon's JSON (a coupon object, or the coupon inside a
 // discount or promotion code).
 func CouponOf(raw json.RawMessage) (Coupon, error) {
-	var c struct {
-		ID               string   `json:"id"`
-		Name             string   `json:"name"`
-		PercentOff       *float64 `json:"percent_off"`
-		AmountOff        *int64   `json:"amount_off"`
-		Currency         string   `json:"currency"`
-		Duration         string   `json:"duration"`
-		DurationInMonths *int64   `json:"duration_in_months"`
-		TimesRedeemed    int64    `json:"times_redeemed"`
-		MaxRedemptions   *int64   `json:"max_redemptions"`
-		RedeemBy         *int64   `json:"redeem_by"`
-		Valid            bool     `json:"valid"`
-	}
+	var c stripejson.Coupon
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return Coupon{}, fmt.Errorf("decode coupon: %w", err)
 	}

@@ -24,6 +24,8 @@ func typedObjects() map[string]func() any {
 		"dispute":                      func() any { return new(stripejson.Dispute) },
 		"customer_balance_transaction": func() any { return new(stripejson.BalanceTransaction) },
 		"price":                        func() any { return new(stripejson.Price) },
+		"credit_note":                  func() any { return new(stripejson.CreditNote) },
+		"coupon":                       func() any { return new(stripejson.Coupon) },
 	}
 }
 

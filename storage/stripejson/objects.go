@@ -31,6 +31,10 @@ type Coupon struct {
 	Currency         string   `json:"currency"`
 	Duration         string   `json:"duration"`
 	DurationInMonths *int64   `json:"duration_in_months"`
+	TimesRedeemed    int64    `json:"times_redeemed"`
+	MaxRedemptions   *int64   `json:"max_redemptions"`
+	RedeemBy         *int64   `json:"redeem_by"`
+	Valid            bool     `json:"valid"`
 }
 
 // Discount is a discount with its coupon expanded, as customers,
@@ -285,4 +289,22 @@ type BalanceTransaction struct {
 	EndingBalance int64  `json:"ending_balance"`
 	Type          string `json:"type"`
 	Invoice       Ref    `json:"invoice"`
+}
+
+// CreditNote is a credit note (GET /v1/credit_notes/{id}): Type is
+// pre_payment (it lowered an open invoice's amount_due) or post_payment
+// (settled by Refund, a customer balance transaction and OutOfBandAmount).
+type CreditNote struct {
+	ID              string `json:"id"`
+	Number          string `json:"number"`
+	Amount          int64  `json:"amount"`
+	Currency        string `json:"currency"`
+	Type            string `json:"type"`
+	Reason          string `json:"reason"`
+	Memo            string `json:"memo"`
+	Invoice         Ref    `json:"invoice"`
+	Refund          Ref    `json:"refund"`
+	BalanceTxn      Ref    `json:"customer_balance_transaction"`
+	OutOfBandAmount int64  `json:"out_of_band_amount"`
+	VoidedAt        int64  `json:"voided_at"`
 }

@@ -9,19 +9,7 @@ import (
 )
 
 // creditNoteJSON is what the credit note page and the invoice's list show.
-type creditNoteJSON struct {
-	Number          string         `json:"number"`
-	Amount          int64          `json:"amount"`
-	Currency        string         `json:"currency"`
-	Type            string         `json:"type"`
-	Reason          string         `json:"reason"`
-	Memo            string         `json:"memo"`
-	Invoice         stripejson.Ref `json:"invoice"`
-	Refund          stripejson.Ref `json:"refund"`
-	BalanceTxn      stripejson.Ref `json:"customer_balance_transaction"`
-	OutOfBandAmount int64          `json:"out_of_band_amount"`
-	VoidedAt        int64          `json:"voided_at"`
-}
+type creditNoteJSON = stripejson.CreditNote
 
 // NewCreditNote is the credit note page: amount, type (pre- or
 // post-payment), how a post-payment note was settled, reason and memo.
