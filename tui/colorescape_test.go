@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 )
@@ -18,6 +19,7 @@ import (
 // printed `\u001b[38;5;243m(tab selects, y copies)\u001b[0m`; the ASCII
 // goldens could not see it.
 func TestDetailPagesInColourShowNoEscapeText(t *testing.T) {
+	testclock.DateFree(t) // a byte scan: no date is read
 	for _, kind := range []storage.Kind{storage.KindCustomer, storage.KindSubscription, storage.KindInvoice, storage.KindCharge, storage.KindDispute} {
 		env := firstOf(t, storage.Query{Kind: kind})
 		out := &bytes.Buffer{}

@@ -24,9 +24,7 @@ import (
 
 // typeCommand types ":text" and enter.
 func typeCommand(m *Model, text string) {
-	drive(m, keyMsg(":"))
-	drive(m, keyMsg(text))
-	drive(m, keyMsg("enter"))
+	drive(m, keyMsg(":"), keyMsg(text), keyMsg("enter"))
 }
 
 // firstOf is the newest cached object of kind in the fixture.

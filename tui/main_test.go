@@ -58,50 +58,87 @@ func session(out *bytes.Buffer, mod func(*common.Common)) *common.Common {
 }
 
 // drive runs msg through m and then the commands it returns, feeding their
-// messages back, synchronously; commands that do not answer within 300 ms
-// (cursor blinks, toast timers, the bus listener) are dropped.
+// messages back, synchronously. Commands of one round run side by side (as
+// Bubble Tea runs them) and those that do not answer within 300 ms (cursor
+// blinks, toast timers, the bus listener) are dropped, one wait a round.
 func drive(m tea.Model, msgs ...tea.Msg) tea.Model {
 	queue := append([]tea.Msg{}, msgs...)
 	for len(queue) > 0 {
-		msg := queue[0]
-		queue = queue[1:]
-		switch msg := msg.(type) {
-		case nil:
-			continue
-		case tea.BatchMsg:
-			for _, c := range msg {
-				queue = append(queue, run(c))
+		var pending []tea.Cmd
+		for len(queue) > 0 {
+			msg := queue[0]
+			queue = queue[1:]
+			switch msg := msg.(type) {
+			case nil:
+				continue
+			case tea.BatchMsg:
+				pending = append(pending, msg...)
+				continue
 			}
-			continue
-		}
-		if reflect.TypeOf(msg).String() == "tea.sequenceMsg" {
-			for _, c := range reflect.ValueOf(msg).Interface().([]tea.Cmd) {
-				queue = append(queue, run(c))
+			if reflect.TypeOf(msg).String() == "tea.sequenceMsg" {
+				// A sequence's commands run in order: each answer is
+				// handled before the next command starts.
+				for _, c := range reflect.ValueOf(msg).Interface().([]tea.Cmd) {
+					queue = append(queue, run(c))
+				}
+				continue
 			}
-			continue
+			var cmd tea.Cmd
+			m, cmd = m.Update(msg)
+			if cmd != nil {
+				pending = append(pending, cmd)
+			}
 		}
-		var cmd tea.Cmd
-		m, cmd = m.Update(msg)
-		queue = append(queue, run(cmd))
+		queue = append(queue, runAll(pending)...)
 	}
 	return m
 }
 
-func run(c tea.Cmd) tea.Msg {
-	if c == nil {
-		return nil
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- c() }()
-	select {
-	case msg := <-ch:
-		if _, quit := msg.(tea.QuitMsg); quit {
-			return nil
+func run(c tea.Cmd) tea.Msg { return runAll([]tea.Cmd{c})[0] }
+
+// runAll runs a batch's commands side by side, as Bubble Tea does, and
+// gives each the same 300 ms: a batch holding a cursor blink or a toast
+// timer costs one wait, not one per command. Messages keep the batch's
+// order; a command that did not answer in time gives nil.
+func runAll(cmds []tea.Cmd) []tea.Msg {
+	out := make([]tea.Msg, len(cmds))
+	chans := make([]chan tea.Msg, len(cmds))
+	for i, c := range cmds {
+		if c == nil {
+			continue
 		}
-		return msg
-	case <-time.After(300 * time.Millisecond):
-		return nil
+		chans[i] = make(chan tea.Msg, 1)
+		go func(c tea.Cmd, ch chan tea.Msg) { ch <- c() }(c, chans[i])
 	}
+	deadline := time.After(300 * time.Millisecond)
+	for i, ch := range chans {
+		if ch == nil {
+			continue
+		}
+		select {
+		case msg := <-ch:
+			if _, quit := msg.(tea.QuitMsg); !quit {
+				out[i] = msg
+			}
+		case <-deadline:
+			// Out of time: this and every later command that has not
+			// answered yet are dropped, without another wait.
+			for j := i; j < len(chans); j++ {
+				if chans[j] == nil {
+					continue
+				}
+				select {
+				case msg := <-chans[j]:
+					if _, quit := msg.(tea.QuitMsg); !quit {
+						out[j] = msg
+					}
+				default:
+				}
+			}
+			return out
+		}
+	}
+	return out
 }
 
 func keys(s ...string) []tea.Msg {
