@@ -83,7 +83,7 @@ func runServe(ctx context.Context, o serveOptions, stdout, stderr io.Writer) err
 	if err := registerActions(); err != nil {
 		return err
 	}
-	money := moneyActions(rt.Client, store, wallClock)
+	money := moneyActions(rt.Client, store, billing.Clocks{Account: wallClock, Wall: wallClock})
 	srv, err := pdssh.New(pdssh.Config{
 		Addr: o.sshAddr, HostKeyPath: o.hostKey, AuthorizedKeysPath: o.keys,
 		IdleTimeout: o.idle, MaxSessions: o.maxSessions, ConnRate: o.connRate, ConnBurst: o.connBurst, Logger: logger,

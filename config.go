@@ -110,7 +110,7 @@ func newClient(c config, logger *slog.Logger, now func() time.Time) (*billing.Cl
 	if c.Key == "" {
 		return nil, nil
 	}
-	return billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Now: orWall(now)})
+	return billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Clocks: billing.Clocks{Account: orWall(now)}})
 }
 
 // isTerminal reports whether f is a character device.

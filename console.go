@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"sync"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -56,7 +55,7 @@ func consoleModel(d consoleDeps) *tui.Model {
 		// Money actions run on the wall clock: plan lifetimes and Stripe's
 		// 24 h idempotency-key expiry are real time, even in the demo whose
 		// account clock runs ahead.
-		Money:    moneyActions(d.client, d.store, clocks.Wall),
+		Money:    moneyActions(d.client, d.store, clocks),
 		Operator: op, ReadOnly: d.readOnly, Offline: d.offline,
 		Account: d.account, Mode: d.mode, Logger: d.logger,
 	})
@@ -87,11 +86,11 @@ var registerActions = sync.OnceValue(func() error {
 })
 
 // moneyActions is the process's money-action layer, nil without a client.
-func moneyActions(client *billing.Client, store *storage.Store, now func() time.Time) *billing.Actions {
+func moneyActions(client *billing.Client, store *storage.Store, clocks billing.Clocks) *billing.Actions {
 	if client == nil {
 		return nil
 	}
-	return billing.NewActions(client, store, now)
+	return billing.NewActions(client, store, clocks)
 }
 
 // withMoney opens the cache and the Stripe client a money command needs.
@@ -112,5 +111,5 @@ func withMoney(c config, holder string, fn func(*billing.Actions) error) error {
 		return err
 	}
 	defer store.Close()
-	return fn(billing.NewActions(client, store, wallClock))
+	return fn(billing.NewActions(client, store, billing.Clocks{Wall: wallClock}))
 }

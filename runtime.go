@@ -103,11 +103,11 @@ func Open(ctx context.Context, c RuntimeConfig) (*Runtime, error) {
 	r.Store = store
 	r.closes = append(r.closes, func() { store.Close() })
 	if c.Key != "" {
-		if r.Client, err = billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Now: orWall(c.Clocks.Account)}); err != nil {
+		if r.Client, err = billing.New(billing.Config{SecretKey: c.Key, APIBase: c.APIBase, RateLimit: c.Rate, Logger: logger, Clocks: billing.Clocks{Account: orWall(c.Clocks.Account)}}); err != nil {
 			return nil, err
 		}
 	}
-	r.apply = billing.StoreApplier{Store: store, Now: orWall(c.Clocks.Wall)}
+	r.apply = billing.StoreApplier{Store: store, Clocks: billing.Clocks{Wall: orWall(c.Clocks.Wall)}}
 	if len(c.WebhookSecrets) > 0 {
 		rx, err := startReceiver(ctx, webhookd.Config{Addr: c.WebhookAddr, Secrets: c.WebhookSecrets, Logger: logger, Now: c.Clocks.Wall}, store, logger)
 		if err != nil {

@@ -533,7 +533,7 @@ func TestServeViewerCannotRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	money := billing.NewActions(bc, st, nil)
+	money := billing.NewActions(bc, st, billing.Clocks{})
 	if _, err := money.PrepareRefund(ctx, viewerOp, billing.RefundRequest{Target: r.charge}); !errors.Is(err, billing.ErrForbidden) {
 		t.Fatalf("PrepareRefund as %s: %v, want ErrForbidden", viewerOp.Name, err)
 	}

@@ -73,7 +73,7 @@ func TestCustomerActionsReRunAfterLostAnswer(t *testing.T) {
 			if !errors.Is(err, ErrOutcomeUnknown) || r.State != storage.IntentPending {
 				t.Fatalf("dropped answer: %+v %v", r, err)
 			}
-			again := NewActions(a.c, e.store, nil)
+			again := NewActions(a.c, e.store, Clocks{})
 			p2, err := c.prepare(ctx, again)
 			switch {
 			case errors.Is(err, ErrEarlierApplied):

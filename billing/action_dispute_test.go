@@ -122,7 +122,7 @@ func TestActionDisputeEvidenceValidation(t *testing.T) {
 	wantField(t, errOf(e.acts.PrepareEvidence(ctx, support, req(nil, nil))), "evidence")
 	// Past due_by: refused on the operator's clock even while Stripe still
 	// shows the dispute open.
-	late := NewActions(e.client, e.store, func() time.Time { return due.Add(time.Hour) })
+	late := NewActions(e.client, e.store, Clocks{Wall: func() time.Time { return due.Add(time.Hour) }})
 	fe := wantField(t, errOf(late.PrepareEvidence(ctx, support, req(map[string]string{"uncategorized_text": "x"}, nil))), "dispute")
 	if !strings.Contains(fe.Message, "deadline passed") {
 		t.Fatalf("past due message %q", fe.Message)
@@ -188,7 +188,7 @@ func TestEvidenceFileGoesWhereTheAPIGoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewActions(c, e.store, nil)
+	a := NewActions(c, e.store, Clocks{})
 	dp := e.openDispute()
 	p := mustPlan(t)(a.PrepareEvidence(ctx, support, EvidenceRequest{Dispute: dp,
 		Files: map[string]string{"receipt": writeFile(t, "receipt.pdf", 512)}}))

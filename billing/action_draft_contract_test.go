@@ -56,7 +56,7 @@ func draftAcceptContractPlans(t *testing.T, a *Actions) map[string]*Plan {
 // preview with one unknown parameter more is rejected.
 func TestCreditNoteReadsContract(t *testing.T) {
 	t.Parallel()
-	a := NewActions(newTestClient(t, stripemock.Start(t)), newTestStore(t), func() time.Time { return time.Unix(1234567890, 0) })
+	a := NewActions(newTestClient(t, stripemock.Start(t)), newTestStore(t), Clocks{Wall: func() time.Time { return time.Unix(1234567890, 0) }})
 	ctx := context.Background()
 	params := &stripe.CreditNoteParams{Invoice: stripe.String("in_1"), Amount: stripe.Int64(100), CreditAmount: stripe.Int64(100),
 		Reason: stripe.String("duplicate"), Memo: stripe.String("m")}

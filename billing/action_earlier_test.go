@@ -90,7 +90,7 @@ func (e *actionEnv) lossyActions() (*Actions, *lostanswer.Proxy) {
 		e.t.Fatal(err)
 	}
 	e.t.Cleanup(func() { _ = px.Close() })
-	return NewActions(newTestClient(e.t, px.URL), e.store, nil), px
+	return NewActions(newTestClient(e.t, px.URL), e.store, Clocks{}), px
 }
 
 // TestReRunAfterLostAnswerSendsNothingAgain: Stripe acts on the request,
@@ -117,7 +117,7 @@ func TestReRunAfterLostAnswerSendsNothingAgain(t *testing.T) {
 			}
 
 			// The re-run, as a fresh Actions would (the cache holds the intent).
-			again := NewActions(a.c, e.store, nil)
+			again := NewActions(a.c, e.store, Clocks{})
 			p2, err := c.prepare(ctx, again)
 			switch {
 			case errors.Is(err, ErrEarlierApplied):

@@ -119,12 +119,12 @@ func TestOneOffInvoiceLostAnswerAtEachStep(t *testing.T) {
 				t.Fatalf("dropped answer: %+v %v", r, err)
 			}
 			if c.resume {
-				r, err = NewActions(a.c, e.store, nil).Resume(ctx, finance, p.Key)
+				r, err = NewActions(a.c, e.store, Clocks{}).Resume(ctx, finance, p.Key)
 				if err != nil || r.State != storage.IntentSucceeded {
 					t.Fatalf("resume: %+v %v", r, err)
 				}
 			} else {
-				again := NewActions(a.c, e.store, nil)
+				again := NewActions(a.c, e.store, Clocks{})
 				p2, err := again.PrepareOneOffInvoice(ctx, finance, req)
 				switch {
 				case errors.Is(err, ErrEarlierApplied):
@@ -175,7 +175,7 @@ func TestOneOffInvoiceResumeAfterKeysExpired(t *testing.T) {
 	px.Set(lostanswer.Pass, nil)
 	before := len(px.Log())
 	later := testclock.Running()().Add(25 * time.Hour)
-	r, err := NewActions(a.c, e.store, func() time.Time { return later }).Resume(ctx, finance, p.Key)
+	r, err := NewActions(a.c, e.store, Clocks{Wall: func() time.Time { return later }}).Resume(ctx, finance, p.Key)
 	if err != nil || r.State != storage.IntentSucceeded || !strings.HasPrefix(r.ResultID, "in_") {
 		t.Fatalf("resume a day later: %+v %v", r, err)
 	}

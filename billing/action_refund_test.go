@@ -220,7 +220,7 @@ func TestActionResumeAfterKeyExpiryLooksUp(t *testing.T) {
 		t.Fatalf("want a network error, got %v", err)
 	}
 	// A day later Stripe has forgotten the key: look the refund up instead.
-	later := NewActions(e.client, e.store, func() time.Time { return testclock.Running()().Add(25 * time.Hour) })
+	later := NewActions(e.client, e.store, Clocks{Wall: func() time.Time { return testclock.Running()().Add(25 * time.Hour) }})
 	e.reqs.Reset()
 	r, err := later.Resume(ctx, admin, p.Key)
 	if err != nil || r.State != storage.IntentSucceeded || !strings.HasPrefix(r.ResultID, "re_") {

@@ -72,13 +72,12 @@ type keyLock struct {
 	n  int
 }
 
-// NewActions builds the money-action layer over a client and the cache;
-// now is the clock for plan ages and intent times (nil: time.Now).
-func NewActions(c *Client, store *storage.Store, now func() time.Time) *Actions {
-	if now == nil {
-		now = time.Now
-	}
-	return &Actions{c: c, store: store, now: now}
+// NewActions builds the money-action layer over a client and the cache.
+// Plan ages, intent and audit times and Stripe's 24-hour idempotency-key
+// expiry are real time: it keeps clocks.Wall (time.Now when unset), even
+// when the account's clock runs ahead (the demo).
+func NewActions(c *Client, store *storage.Store, clocks Clocks) *Actions {
+	return &Actions{c: c, store: store, now: clocks.WithDefaults().Wall}
 }
 
 // Line is one row of a confirmation screen.

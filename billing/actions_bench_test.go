@@ -61,7 +61,7 @@ func BenchmarkSettleEarlier(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	a := NewActions(nil, store, nil)
+	a := NewActions(nil, store, Clocks{})
 	ctx := context.Background()
 	b.ResetTimer()
 	for range b.N {

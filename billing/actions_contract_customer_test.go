@@ -22,7 +22,7 @@ func TestCustomerActionContract(t *testing.T) {
 	base := stripemock.Start(t)
 	c := newTestClient(t, base)
 	store := newTestStore(t)
-	a := NewActions(c, store, func() time.Time { return time.Unix(1234567890, 0) })
+	a := NewActions(c, store, Clocks{Wall: func() time.Time { return time.Unix(1234567890, 0) }})
 	ctx := context.Background()
 	plans := map[string]*Plan{}
 	must := func(name string, p *Plan, err error) {
@@ -82,7 +82,7 @@ func TestCustomerActionContract(t *testing.T) {
 			bad := *p
 			bad.Key, _ = newKey()
 			bad.PreparedAt = a.now()
-			x := NewActions(c, store, a.now)
+			x := NewActions(c, store, Clocks{Wall: a.now})
 			x.formHook = func(v *form.Values) { v.Add("not_a_param", "x") }
 			r, err = x.Execute(ctx, &bad)
 			if se := stripeError(err); se == nil || se.HTTPStatusCode != http.StatusBadRequest || r.State != storage.IntentFailed {

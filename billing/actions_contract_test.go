@@ -67,7 +67,7 @@ func TestActionContract(t *testing.T) {
 	store := newTestStore(t)
 	// The fixtures' timestamps are from 2013-2020: act at their time so
 	// due_by and resumes_at checks see them as current.
-	a := NewActions(c, store, func() time.Time { return time.Unix(1234567890, 0) })
+	a := NewActions(c, store, Clocks{Wall: func() time.Time { return time.Unix(1234567890, 0) }})
 	plans := actionContractPlans(t, a)
 
 	// Invoice actions: the fixture invoice is a draft, which Stripe only

@@ -101,7 +101,7 @@ func newActionEnv(t testing.TB, o envOptions) *actionEnv {
 		sb.AddEndpoint("http://"+ln.Addr().String()+webhookd.DefaultPath, secret)
 		e.hooks = srv
 	}
-	e.acts = NewActions(e.client, e.store, testclock.Running())
+	e.acts = NewActions(e.client, e.store, Clocks{Wall: testclock.Running()})
 	e.reqs.Reset()
 	return e
 }
@@ -123,7 +123,7 @@ func (e *actionEnv) reopen() {
 		e.t.Fatal(err)
 	}
 	e.open()
-	e.acts = NewActions(e.client, e.store, testclock.Running())
+	e.acts = NewActions(e.client, e.store, Clocks{Wall: testclock.Running()})
 }
 
 func randHex(n int) string {

@@ -460,7 +460,7 @@ func TestBackfillProgressRate(t *testing.T) {
 	t.Parallel()
 	sb, base := startSandbox(t, sandbox.Options{Seed: 19, Customers: 20})
 	frozen := sb.Now()
-	c := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Now = func() time.Time { return frozen } })
+	c := newSandboxClient(t, sb, base, nil, func(cfg *Config) { cfg.Clocks.Account = func() time.Time { return frozen } })
 	var last Progress
 	err := c.Backfill(context.Background(), newTestStore(t), BackfillOptions{OnProgress: func(p Progress) { last = p }})
 	if err != nil {

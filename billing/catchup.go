@@ -34,16 +34,14 @@ type Applier interface {
 // StoreApplier applies events straight to the store.
 type StoreApplier struct {
 	Store *storage.Store
-	// Now stamps the delivery receipts; default time.Now.
-	Now func() time.Time
+	// Clocks.Wall stamps the delivery receipts (real time); default
+	// time.Now.
+	Clocks Clocks
 }
 
 // ApplyEvent implements Applier.
 func (a StoreApplier) ApplyEvent(raw []byte, source string) (storage.ApplyResult, error) {
-	now := time.Now
-	if a.Now != nil {
-		now = a.Now
-	}
+	now := a.Clocks.WithDefaults().Wall
 	return a.Store.ApplyEvent(raw, &storage.Delivery{Source: source, At: now().UnixNano()})
 }
 

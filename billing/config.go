@@ -40,8 +40,10 @@ type Config struct {
 	// MaxNetworkRetries is stripe-go's retry budget for network errors,
 	// 409s and 5xx; 0 keeps stripe-go's default (2), negative disables.
 	MaxNetworkRetries int64
-	// Now is the clock for fetch stamps and the catch-up window; default time.Now.
-	Now func() time.Time
+	// Clocks are the process's clocks: Account stamps fetched copies and
+	// bounds the Events-API catch-up window (default time.Now); the rate
+	// limiter keeps real time on its own.
+	Clocks Clocks
 }
 
 // Mode is the kind of account a key opens.
@@ -99,10 +101,7 @@ func New(cfg Config) (*Client, error) {
 			rate = DefaultLiveRate
 		}
 	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
+	now := cfg.Clocks.WithDefaults().Account
 	base := cfg.HTTPClient
 	if base == nil {
 		base = &http.Client{Timeout: 80 * time.Second}

@@ -33,7 +33,7 @@ func newTestClient(t testing.TB, base string, mods ...func(*Config)) *Client {
 		RateLimit:         1e6,
 		MaxNetworkRetries: -1,
 		Logger:            slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:               testclock.Running(),
+		Clocks:            Clocks{Account: testclock.Running()},
 	}
 	for _, m := range mods {
 		m(&cfg)

@@ -44,7 +44,7 @@ func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Server, string) 
 func newSandboxClient(t testing.TB, sb *sandbox.Server, base string, logs *testkit.SyncBuffer, mods ...func(*Config)) *Client {
 	t.Helper()
 	return newTestClient(t, base, append([]func(*Config){func(c *Config) {
-		c.Now = sb.Now
+		c.Clocks.Account = sb.Now
 		if logs != nil {
 			c.Logger = newBufferLogger(logs)
 		}

@@ -235,7 +235,7 @@ func TestColonFetchesEventWhenOnline(t *testing.T) {
 	}
 	defer sb.Close()
 	bc, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, UploadsBase: base,
-		RateLimit: 10000, Now: fixture.Clock, Logger: slog.New(slog.DiscardHandler)})
+		RateLimit: 10000, Clocks: billing.Clocks{Account: fixture.Clock}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

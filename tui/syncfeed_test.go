@@ -35,7 +35,7 @@ func TestConsoleWithoutReceiverFollowsSync(t *testing.T) {
 		write func(renamed json.RawMessage) error
 	}{
 		{"catch-up", func(raw json.RawMessage) error {
-			_, err := billing.StoreApplier{Store: f.Store, Now: fixture.Clock}.ApplyEvent(
+			_, err := billing.StoreApplier{Store: f.Store, Clocks: billing.Clocks{Wall: fixture.Clock}}.ApplyEvent(
 				liveEvent(t, "evt_sync_1", "customer.updated", 60, raw), storage.SourceCatchUp)
 			return err
 		}},

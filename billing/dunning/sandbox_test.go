@@ -188,7 +188,7 @@ func seededCache(t testing.TB, n int, now time.Time) *storage.Store {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	cl, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, RateLimit: 10_000, Now: func() time.Time { return now },
+	cl, err := billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, RateLimit: 10_000, Clocks: billing.Clocks{Account: func() time.Time { return now }},
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ func mockClient(t *testing.T) *billing.Client {
 	base := stripemock.Start(t)
 	c, err := billing.New(billing.Config{
 		SecretKey: "sk_test_51FindContractKeyXYZ", APIBase: base, UploadsBase: base,
-		RateLimit: 1e6, MaxNetworkRetries: -1, Now: func() time.Time { return testNow },
+		RateLimit: 1e6, MaxNetworkRetries: -1, Clocks: billing.Clocks{Account: func() time.Time { return testNow }},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

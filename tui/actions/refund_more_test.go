@@ -212,7 +212,7 @@ func TestPlanExpired(t *testing.T) {
 	var offset atomic.Int64
 	clock := func() time.Time { return actenv.Now.Add(time.Duration(offset.Load())) }
 	c := e.Session(actenv.Admin)
-	c.Money = billing.NewActions(e.Client, e.Store, clock)
+	c.Money = billing.NewActions(e.Client, e.Store, billing.Clocks{Wall: clock})
 	ch := refundableCharge(e, "usd")
 	f := open(t, c, billing.ActionRefund, ch)
 	tm, _ := run(t, e, f)

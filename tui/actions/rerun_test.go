@@ -27,13 +27,13 @@ func lossySession(t *testing.T, e *actenv.Env, op billing.Operator) (*common.Com
 	}
 	t.Cleanup(func() { _ = px.Close() })
 	client, err := billing.New(billing.Config{SecretKey: e.Sandbox.APIKey(), APIBase: px.URL, RateLimit: 10000,
-		MaxNetworkRetries: -1, Now: actenv.Clock, Logger: slog.New(slog.DiscardHandler),
+		MaxNetworkRetries: -1, Clocks: billing.Clocks{Account: actenv.Clock}, Logger: slog.New(slog.DiscardHandler),
 		HTTPClient: &http.Client{Timeout: 20 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := e.Session(op)
-	c.Billing, c.Money = client, billing.NewActions(client, e.Store, actenv.Clock)
+	c.Billing, c.Money = client, billing.NewActions(client, e.Store, billing.Clocks{Wall: actenv.Clock})
 	return c, px
 }
 

@@ -72,7 +72,7 @@ func seed(t *testing.T, e *actenv.Env) (pending *billing.Plan) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := billing.NewActions(down, e.Store, actenv.Clock).Execute(ctx, pending); !errors.Is(err, billing.ErrOffline) {
+	if _, err := billing.NewActions(down, e.Store, billing.Clocks{Wall: actenv.Clock}).Execute(ctx, pending); !errors.Is(err, billing.ErrOffline) {
 		t.Fatalf("offline execute: %v", err)
 	}
 	return pending

@@ -91,7 +91,7 @@ func New(t testing.TB, o Options) *Env {
 	e.Store = store
 	t.Cleanup(func() { store.Close() })
 	e.Client, err = billing.New(billing.Config{SecretKey: sb.APIKey(), APIBase: base, UploadsBase: base,
-		RateLimit: 10000, Now: Clock, Logger: slog.New(slog.DiscardHandler),
+		RateLimit: 10000, Clocks: billing.Clocks{Account: Clock}, Logger: slog.New(slog.DiscardHandler),
 		HTTPClient: &http.Client{Transport: e.Drop, Timeout: 20 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func New(t testing.TB, o Options) *Env {
 		})
 		sb.AddEndpoint("http://"+ln.Addr().String()+webhookd.DefaultPath, secret)
 	}
-	e.Acts = billing.NewActions(e.Client, store, Clock)
+	e.Acts = billing.NewActions(e.Client, store, billing.Clocks{Wall: Clock})
 	e.Reqs.Reset()
 	return e
 }
