@@ -48,6 +48,6 @@ func runCredit(ctx context.Context, o creditOptions, stdout, stderr io.Writer) e
 		req.Direction = billing.DirectionDebit
 	}
 	return withMoney(c, "paydesk credit", func(acts *billing.Actions) error {
-		return cli.Credit(ctx, acts, localOperator(false), req, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareCredit(ctx, localOperator(false), req) }, o.yes, stdout)
 	})
 }

@@ -54,10 +54,12 @@ func runCreditNote(ctx context.Context, o creditNoteOptions, stdout, _ io.Writer
 	}
 	return withMoney(o.config, "paydesk credit-note", func(acts *billing.Actions) error {
 		if o.void {
-			return cli.CreditNoteVoid(ctx, acts, localOperator(false), billing.CreditNoteVoidRequest{CreditNote: o.target}, o.yes, stdout)
+			return cli.Run(ctx, acts, func() (*billing.Plan, error) {
+				return acts.PrepareCreditNoteVoid(ctx, localOperator(false), billing.CreditNoteVoidRequest{CreditNote: o.target})
+			}, o.yes, stdout)
 		}
 		req := o.req
 		req.Invoice = o.target
-		return cli.CreditNote(ctx, acts, localOperator(false), req, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareCreditNote(ctx, localOperator(false), req) }, o.yes, stdout)
 	})
 }

@@ -75,6 +75,8 @@ func runCustomerEdit(ctx context.Context, o customerOptions, stdout io.Writer) e
 		return usageErr("customer edit needs at least one field flag (--email, --name, --phone, --description, --line1 … --country, --note)")
 	}
 	return withMoney(o.config, "paydesk customer edit", func(acts *billing.Actions) error {
-		return cli.CustomerEdit(ctx, acts, localOperator(false), billing.CustomerEditRequest{Customer: o.customer, Fields: o.fields}, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) {
+			return acts.PrepareCustomerEdit(ctx, localOperator(false), billing.CustomerEditRequest{Customer: o.customer, Fields: o.fields})
+		}, o.yes, stdout)
 	})
 }

@@ -45,6 +45,8 @@ func runDispute(ctx context.Context, o disputeOptions, stdout, _ io.Writer) erro
 		return usageErr("dispute accept needs a dispute (dp_... or du_...)")
 	}
 	return withMoney(o.config, "paydesk dispute", func(acts *billing.Actions) error {
-		return cli.DisputeAccept(ctx, acts, localOperator(false), billing.DisputeAcceptRequest{Dispute: o.dispute}, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) {
+			return acts.PrepareDisputeAccept(ctx, localOperator(false), billing.DisputeAcceptRequest{Dispute: o.dispute})
+		}, o.yes, stdout)
 	})
 }

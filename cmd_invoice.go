@@ -53,6 +53,8 @@ func runInvoice(ctx context.Context, o invoiceOptions, stdout, _ io.Writer) erro
 		return usageErr("invoice %s needs a draft invoice (in_...)", o.verb)
 	}
 	return withMoney(o.config, "paydesk invoice", func(acts *billing.Actions) error {
-		return cli.Invoice(ctx, acts, localOperator(false), billing.InvoiceRequest{Invoice: o.invoice, Action: act}, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) {
+			return acts.PrepareInvoice(ctx, localOperator(false), billing.InvoiceRequest{Invoice: o.invoice, Action: act})
+		}, o.yes, stdout)
 	})
 }

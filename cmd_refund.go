@@ -45,6 +45,6 @@ func runRefund(ctx context.Context, o refundOptions, stdout, stderr io.Writer) e
 	}
 	req.Target = target
 	return withMoney(c, "paydesk refund", func(acts *billing.Actions) error {
-		return cli.Refund(ctx, acts, localOperator(false), req, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareRefund(ctx, localOperator(false), req) }, o.yes, stdout)
 	})
 }

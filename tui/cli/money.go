@@ -15,26 +15,24 @@ import (
 // the plan was printed, nothing was sent.
 var ErrNotConfirmed = errors.New("nothing was sent: add --yes to send")
 
-// Refund is `paydesk refund`: it prepares the refund against the charge's
-// fresh state, prints the plan's lines, and only with yes sends it and
-// prints the outcome. Errors are worded with billing.ExplainAction and
-// still match billing's sentinels (errors.Is).
-func Refund(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.RefundRequest, yes bool, out io.Writer) error {
-	p, err := acts.PrepareRefund(ctx, op, req)
+// Run is a money command (`paydesk refund`, `credit`, `invoice`,
+// `dispute accept`, `credit-note`, `customer edit`): prepare reads
+// Stripe's fresh state and builds the plan; Run prints the plan's lines
+// and only with yes sends it and prints the outcome. Without yes it
+// returns ErrNotConfirmed after printing. Errors are worded with
+// billing.ExplainAction and still match billing's sentinels (errors.Is).
+func Run(ctx context.Context, acts *billing.Actions, prepare func() (*billing.Plan, error), yes bool, out io.Writer) error {
+	p, err := prepare()
 	if err != nil {
 		return earlierOr(err, out)
 	}
-	return send(ctx, acts, p, yes, out)
-}
-
-// Credit is `paydesk credit`: a customer balance adjustment, printed and,
-// with yes, sent (see Refund).
-func Credit(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.CreditRequest, yes bool, out io.Writer) error {
-	p, err := acts.PrepareCredit(ctx, op, req)
+	r, err := execute(ctx, acts, p, yes, out)
 	if err != nil {
-		return earlierOr(err, out)
+		return err
 	}
-	return send(ctx, acts, p, yes, out)
+	_, err = fmt.Fprintf(out, "sent: %s %s -> %s (%s)\nidempotency key %s\nrequest id %s\nthe cache updates when the webhook arrives\n",
+		p.Action, safetext.Line(p.Target), dash(safetext.Line(r.ResultID)), r.State, r.Key, dash(r.RequestID))
+	return err
 }
 
 // earlierOr handles a prepare error: when an earlier intent of the same
@@ -53,23 +51,23 @@ func earlierOr(err error, out io.Writer) error {
 	return werr
 }
 
-func send(ctx context.Context, acts *billing.Actions, p *billing.Plan, yes bool, out io.Writer) error {
+// execute prints p and, with yes, sends it; a failed send prints the
+// intent's state and key before the worded error.
+func execute(ctx context.Context, acts *billing.Actions, p *billing.Plan, yes bool, out io.Writer) (billing.Result, error) {
 	if err := PrintPlan(out, p); err != nil {
-		return err
+		return billing.Result{}, err
 	}
 	if !yes {
-		return ErrNotConfirmed
+		return billing.Result{}, ErrNotConfirmed
 	}
 	r, err := acts.Execute(ctx, p)
 	if err != nil {
 		if r.Key != "" {
 			fmt.Fprintf(out, "state %s, key %s\n", r.State, r.Key)
 		}
-		return explained(err)
+		return r, explained(err)
 	}
-	_, err = fmt.Fprintf(out, "sent: %s %s -> %s (%s)\nidempotency key %s\nrequest id %s\nthe cache updates when the webhook arrives\n",
-		p.Action, safetext.Line(p.Target), dash(safetext.Line(r.ResultID)), r.State, r.Key, dash(r.RequestID))
-	return err
+	return r, nil
 }
 
 // PrintPlan writes a plan's confirmation lines and warnings, aligned.
