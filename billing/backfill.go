@@ -74,9 +74,12 @@ type Progress struct {
 // Customer balance transactions have no account-wide list: they are fetched
 // per customer, for the cached customers whose balance is not zero (walked
 // through the cache's amount index, a page at a time), so they start once
-// the customers are backfilled; refunds and disputes start once the charges
-// are (the cache files them under their charge's customer). A kind that
-// fails does not stop the others (its dependants are skipped);
+// the customers are backfilled. Every other kind starts at once: a refund
+// or dispute cached before its charge waits in the cache's late links and
+// gets the charge's customer when the charge lands (storage's
+// bucketLateLinks), so they need not wait for the charges' walk, which
+// would leave the rate limit idle at its end. A kind that fails does not
+// stop the others (its dependants are skipped);
 // the error returned is the first one, wrapped with its kind ("backfill
 // dispute: ...").
 func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts BackfillOptions) error {
@@ -181,13 +184,10 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 }
 
 // backfillParents are the kinds a kind's backfill waits for: balance
-// transactions are listed per cached customer, and the cache files a
-// refund or dispute under the customer of its cached charge. Every other
-// kind is walked from the start, side by side.
+// transactions are listed per cached customer. Every other kind is walked
+// from the start, side by side.
 var backfillParents = map[storage.Kind][]storage.Kind{
 	storage.KindBalanceTransaction: {storage.KindCustomer},
-	storage.KindRefund:             {storage.KindCharge},
-	storage.KindDispute:            {storage.KindCharge},
 }
 
 // backfillRun is the state of one Backfill call, shared by its kinds.

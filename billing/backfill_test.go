@@ -107,7 +107,8 @@ func TestBackfillSandbox(t *testing.T) {
 			}
 		}
 	}
-	// Refunds and disputes are filed under their charge's customer.
+	// Refunds and disputes are filed under their charge's customer,
+	// whichever of them the walk cached first (they are walked side by side).
 	for _, k := range []storage.Kind{storage.KindRefund, storage.KindDispute} {
 		page, err := store.List(storage.Query{Kind: k, Limit: 1000})
 		if err != nil || len(page.Items) == 0 {

@@ -3,6 +3,7 @@ package billing
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -100,7 +101,7 @@ func procStatusKB(field string) int {
 // peak anonymous memory (heap and stacks, sampled every 50 ms), and the
 // time, limiter out of the way.
 //
-//	PAYDESK_BENCH_OBJECTS=1000000 go test ./billing/ -run '^$' -bench BenchmarkBackfillMillion -benchtime 1x -timeout 30m
+//	PAYDESK_BENCH_OBJECTS=1000000 go test ./billing/ -run '^$' -bench BenchmarkBackfillMillion -benchtime 1x -timeout 90m
 func BenchmarkBackfillMillion(b *testing.B) {
 	objects, _ := strconv.Atoi(os.Getenv(benchObjectsEnv))
 	if objects <= 0 {
@@ -110,7 +111,8 @@ func BenchmarkBackfillMillion(b *testing.B) {
 	_, base := startSandbox(b, sandbox.Options{Seed: 42, Customers: customers, Now: func() time.Time { return benchClock }})
 	dir := b.TempDir()
 	for i := 0; i < b.N; i++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestBackfillRSSChild$", "-test.v", "-test.timeout=30m")
+		// The child may run as long as this benchmark may (-timeout).
+		cmd := exec.Command(os.Args[0], "-test.run=^TestBackfillRSSChild$", "-test.v", "-test.timeout="+flag.Lookup("test.timeout").Value.String())
 		cmd.Env = append(os.Environ(), rssChildEnv+"=1", rssBaseEnv+"="+base, rssDBEnv+"="+filepath.Join(dir, fmt.Sprintf("m%d.db", i)))
 		out, err := cmd.CombinedOutput()
 		if err != nil {

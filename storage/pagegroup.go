@@ -34,11 +34,12 @@ import (
 // fsyncs when the writer is what the walk waits for.
 const maxGroupObjects = 200
 
-// releaseCheckObjects is how many objects a backfill commit writes between
-// two looks at the resident set: each index insert faults in its leaf page
-// and the kernel maps up to 64 KB around it, so one page of 100 objects
-// can map in a hundred megabytes.
-const releaseCheckObjects = 20
+// A backfill commit looks at the resident set after every object it
+// writes (see releaseGrown): each index insert faults in its leaf page, and
+// the kernel maps in with it the neighbouring pages of the file's cache and
+// the whole of a large folio (64 KB to 2 MB a fault), so twenty objects
+// written into a cache of 300,000 could map in 150 MB between two looks
+// and carry the resident set past any budget.
 
 // pendingPage is one page waiting for its commit.
 type pendingPage struct {
@@ -246,9 +247,7 @@ func (s *Store) writePage(tx *bolt.Tx, p *pendingPage) error {
 		if ok {
 			p.written++
 		}
-		if i%releaseCheckObjects == releaseCheckObjects-1 {
-			s.releaseGrown(tx)
-		}
+		s.releaseGrown(tx)
 	}
 	meta := root(tx).Bucket(bucketMeta)
 	cur := p.cur
