@@ -216,12 +216,13 @@ type kindState struct {
 // startedAt is the unix time a kind's cursor records as its start.
 func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 
-// mappedBudget is how much the cache file's mapped pages may grow before a
-// backfill lets go of them (see storage.MappedBudget).
-const mappedBudget = storage.MappedBudget
+// residentBudget is the resident set a backfill keeps under by letting go of
+// the cache file's mapped pages (see storage.ResidentBudget).
+const residentBudget = storage.ResidentBudget
 
 // counted adds a written page of n objects to kind's figures, and lets go
-// of the cache file's mapped pages once they pass mappedBudget.
+// of the cache file's mapped pages once the resident set passes
+// residentBudget.
 func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	r.mu.Lock()
 	st := r.kinds[kind]
@@ -231,7 +232,7 @@ func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	r.total += n
 	r.pages++
 	r.mu.Unlock()
-	if err := r.store.ReleaseMappedOver(mappedBudget); err != nil {
+	if err := r.store.ReleaseMappedOver(residentBudget); err != nil {
 		r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
 	}
 }

@@ -245,7 +245,7 @@ func (w *balanceWalk) write(page Page, at int64, customer string, last bool) err
 // transactions whose cached balance is zero (phases 0 and 1 visit the rest).
 func (r *backfillRun) zeroBalanceWithTxns() ([]string, error) {
 	seen := map[string]bool{}
-	err := r.store.Walk(storage.Range{Kind: storage.KindBalanceTransaction, ReleaseOver: mappedBudget}, func(e storage.Envelope) error {
+	err := r.store.Walk(storage.Range{Kind: storage.KindBalanceTransaction, ReleaseOver: residentBudget}, func(e storage.Envelope) error {
 		if e.Customer != "" {
 			seen[e.Customer] = true
 		}

@@ -25,7 +25,7 @@ func (c *Client) reconcile(ctx context.Context, store *storage.Store, kind stora
 		return 0, nil
 	}
 	var unseen []storage.Envelope
-	err := store.Walk(storage.Range{Kind: kind, By: storage.ByCreated, ReleaseOver: mappedBudget}, func(e storage.Envelope) error {
+	err := store.Walk(storage.Range{Kind: kind, By: storage.ByCreated, ReleaseOver: residentBudget}, func(e storage.Envelope) error {
 		if e.EventCreated < since {
 			e.Raw = nil // only the id and stamps are needed
 			unseen = append(unseen, e)

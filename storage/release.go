@@ -25,14 +25,16 @@ func (s *Store) ReleaseMapped() error {
 	return nil
 }
 
-// ReleaseMappedOver calls ReleaseMapped when the file-backed memory
-// resident in this process (the cache file's mapped pages, and the
-// program's own) grew by more than limit bytes since the last release (or
-// the first call), or cannot be read. Releasing costs the next reads a
-// page fault for every page they touch, so a backfill releases only once
-// the mapping has grown, not after every page.
-func (s *Store) ReleaseMappedOver(limit int64) error {
-	if !s.mappedGrown(limit) {
+// ReleaseMappedOver calls ReleaseMapped when this process's resident set
+// (heap, stacks and the cache file's pages bbolt has mapped in, together)
+// is over budget bytes and the mapped pages grew by more than budget/8
+// since the last release: below that the resident set is the heap's, which
+// no release shrinks, and releasing would only cost the next reads a page
+// fault for every page they touch. So a cache that fits the budget is
+// never released, and one that does not is released only as often as it
+// must be. It does nothing where the resident set cannot be read.
+func (s *Store) ReleaseMappedOver(budget int64) error {
+	if !s.overBudget(budget) {
 		return nil
 	}
 	err := s.db.View(func(tx *bolt.Tx) error { return s.releaseIn(tx) })
@@ -42,18 +44,17 @@ func (s *Store) ReleaseMappedOver(limit int64) error {
 	return nil
 }
 
-// mappedGrown reports whether the file-backed resident set grew by more
-// than limit bytes since the last release (the first call only records
-// where it starts).
-func (s *Store) mappedGrown(limit int64) bool {
-	n := fileResident()
-	if n < 0 {
-		return true
-	}
-	if s.releasedAt.CompareAndSwap(0, max(n, 1)) {
+// overBudget reports whether the resident set is over budget with enough
+// of it in mapped cache pages to be worth a release (see
+// ReleaseMappedOver). The first call records the mapped pages it finds as
+// the floor.
+func (s *Store) overBudget(budget int64) bool {
+	total, file := resident()
+	if total < 0 {
 		return false
 	}
-	return n-s.releasedAt.Load() > limit
+	s.releasedAt.CompareAndSwap(0, max(file, 1))
+	return total > budget && file-s.releasedAt.Load() > budget/8
 }
 
 // releaseIn releases the mapping inside tx (which keeps bbolt from moving
@@ -62,26 +63,30 @@ func (s *Store) releaseIn(tx *bolt.Tx) error {
 	if err := releaseMapped(s.db.Info().Data, tx.Size()); err != nil {
 		return err
 	}
-	if n := fileResident(); n >= 0 {
-		s.releasedAt.Store(max(n, 1))
+	if _, file := resident(); file >= 0 {
+		s.releasedAt.Store(max(file, 1))
 	}
 	return nil
 }
 
-// MappedBudget is how much the cache file's mapped pages may grow (bytes)
-// while backfill pages are written, or a long walk runs, before they are
-// let go of: inserts land all over the file's indexes and the kernel maps
-// neighbouring pages in with each one, so without a release the resident
-// set grows with the file; releasing after every page instead costs every
-// later write a fault per page it touches.
-const MappedBudget = 64 << 20
+// ResidentBudget is the resident set (bytes) a backfill, and each long
+// walk it makes, keeps under by releasing the cache file's mapped pages
+// (see ReleaseMappedOver). Every page bbolt touches maps in its neighbours
+// too (the kernel's fault-around, 64 KB, and whole large folios of the
+// file's cache), so the mapped pages of a random-access writer grow many
+// times faster than the pages it reads; below the budget they are left
+// alone, since each release costs every later write a fault per page it
+// touches again. The sync's target is 300 MB: the rest is headroom for a
+// commit's peak and for what one object maps in between two looks.
+const ResidentBudget = 200 << 20
 
 // releaseGrown releases the mapping inside a backfill write transaction
-// once it grew past MappedBudget. The transaction's nodes read the mapping
-// and fault the pages back in; nothing is lost. A failed release only
-// leaves the pages resident, so it is not the write's error.
+// once the resident set is over ResidentBudget (see ReleaseMappedOver).
+// The transaction's nodes read the mapping and fault the pages back in;
+// nothing is lost. A failed release only leaves the pages resident, so it
+// is not the write's error.
 func (s *Store) releaseGrown(tx *bolt.Tx) {
-	if s.mappedGrown(MappedBudget) {
+	if s.overBudget(ResidentBudget) {
 		_ = s.releaseIn(tx)
 	}
 }

@@ -34,25 +34,28 @@ var statm = sync.OnceValue(func() *os.File {
 	return f
 })
 
-// fileResident is the file-backed memory resident in this process, bytes
-// (the third field of /proc/self/statm, in pages); -1 when unknown.
-func fileResident() int64 {
+// resident is this process's resident set and the file-backed part of it,
+// bytes (the second and third fields of /proc/self/statm, in pages); -1,
+// -1 when unknown.
+func resident() (total, file int64) {
 	f := statm()
 	if f == nil {
-		return -1
+		return -1, -1
 	}
 	var buf [128]byte
 	n, err := f.ReadAt(buf[:], 0)
 	if n == 0 || (err != nil && !errors.Is(err, io.EOF)) {
-		return -1
+		return -1, -1
 	}
 	fields := bytes.Fields(buf[:n])
 	if len(fields) < 3 {
-		return -1
+		return -1, -1
 	}
-	pages, err := strconv.ParseInt(string(fields[2]), 10, 64)
-	if err != nil {
-		return -1
+	t, err1 := strconv.ParseInt(string(fields[1]), 10, 64)
+	sh, err2 := strconv.ParseInt(string(fields[2]), 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1, -1
 	}
-	return pages * int64(os.Getpagesize())
+	page := int64(os.Getpagesize())
+	return t * page, sh * page
 }

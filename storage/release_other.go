@@ -5,5 +5,5 @@ package storage
 // releaseMapped is a no-op where madvise is not available.
 func releaseMapped(addr uintptr, size int64) error { return nil }
 
-// fileResident is unknown where /proc is not.
-func fileResident() int64 { return -1 }
+// resident is unknown where /proc is not.
+func resident() (total, file int64) { return -1, -1 }

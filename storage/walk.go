@@ -32,9 +32,9 @@ type Range struct {
 	From  int64
 	To    int64
 	// ReleaseOver, when > 0, lets go of the cache file's mapped pages
-	// during the walk whenever they grew by more than this many bytes (see
-	// ReleaseMappedOver), so a walk over a whole large kind does not map
-	// the kind into the resident set.
+	// during the walk whenever the resident set is over this many bytes
+	// (see ReleaseMappedOver), so a walk over a whole large kind does not
+	// map the kind into the resident set.
 	ReleaseOver int64
 }
 
@@ -76,7 +76,7 @@ func (s *Store) Walk(r Range, fn func(Envelope) error) error {
 		if r.ReleaseOver > 0 {
 			n := 0
 			visit = func(e Envelope) error {
-				if n++; n%releaseCheckEvery == 0 && s.mappedGrown(r.ReleaseOver) {
+				if n++; n%releaseCheckEvery == 0 && s.overBudget(r.ReleaseOver) {
 					if err := s.releaseIn(tx); err != nil {
 						return fmt.Errorf("release mapped cache pages: %w", err)
 					}
