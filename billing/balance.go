@@ -181,7 +181,7 @@ func (w *balanceWalk) customer(ctx context.Context, customer string) error {
 	for {
 		var page Page
 		var at int64
-		err := r.c.pool.do(ctx, func() error {
+		err := r.c.pool.doSpare(ctx, r.c.transport.wantInFlight, func() error {
 			at = r.c.now().Unix()
 			var err error
 			page, err = r.c.ListPage(ctx, ListOptions{Kind: storage.KindBalanceTransaction, Customer: customer, After: after})
