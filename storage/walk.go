@@ -38,10 +38,6 @@ type Range struct {
 	ReleaseOver int64
 }
 
-// releaseCheckEvery is how many objects a walk with Range.ReleaseOver
-// visits between two looks at the resident set.
-const releaseCheckEvery = 256
-
 // ErrStopWalk, returned by a Walk callback, ends the walk without error.
 var ErrStopWalk = errors.New("stop walk")
 
@@ -74,9 +70,11 @@ func (s *Store) Walk(r Range, fn func(Envelope) error) error {
 		}
 		visit := fn
 		if r.ReleaseOver > 0 {
-			n := 0
+			// A look after every object: each read of an object faults in
+			// its pages with up to a large folio around each, so a few
+			// hundred objects can map in hundreds of megabytes.
 			visit = func(e Envelope) error {
-				if n++; n%releaseCheckEvery == 0 && s.overBudget(r.ReleaseOver) {
+				if s.overBudget(r.ReleaseOver) {
 					if err := s.releaseIn(tx); err != nil {
 						return fmt.Errorf("release mapped cache pages: %w", err)
 					}
