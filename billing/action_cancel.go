@@ -160,7 +160,7 @@ func (a *Actions) PreparePause(ctx context.Context, op Operator, req PauseReques
 		pc := &stripe.SubscriptionPauseCollectionParams{Behavior: stripe.String(b)}
 		effect = "Pause collection (" + b + ") until resumed"
 		if !req.ResumesAt.IsZero() {
-			if !req.ResumesAt.After(a.now()) {
+			if !req.ResumesAt.After(a.stripeNow()) {
 				return nil, fieldErr("resumes_at", "the automatic resume must be in the future")
 			}
 			pc.ResumesAt = stripe.Int64(req.ResumesAt.Unix())

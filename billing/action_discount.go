@@ -272,7 +272,7 @@ func (a *Actions) resolveCode(ctx context.Context, code, customer string) (Coupo
 			}
 		}
 	}
-	now := a.now()
+	now := a.stripeNow()
 	if promo != nil {
 		raw, _ := json.Marshal(promo["coupon"])
 		c, err := CouponOf(raw)

@@ -70,7 +70,7 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 			return nil, fieldErrf("dispute", "evidence for %s was already submitted (status %s): it cannot be changed", p.Target, status)
 		}
 		return nil, fieldErrf("dispute", "dispute %s is %s: it no longer takes evidence", p.Target, status)
-	case boolean(dp, "evidence_details.past_due") || (num(dp, "evidence_details.due_by") > 0 && a.now().After(due)):
+	case boolean(dp, "evidence_details.past_due") || (num(dp, "evidence_details.due_by") > 0 && a.stripeNow().After(due)):
 		return nil, fieldErrf("dispute", "the response deadline passed on %s", due.UTC().Format(time.DateTime))
 	}
 	params := &stripe.DisputeParams{Submit: stripe.Bool(req.Submit)}
@@ -116,7 +116,7 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 		{"Disputed amount", money.Format(p.Amount, p.Currency)},
 		{"Reason", str(dp, "reason")},
 		{"Status", status},
-		{"Due by", due.UTC().Format(time.DateTime) + " UTC (" + untilWords(due.Sub(a.now())) + ")"},
+		{"Due by", due.UTC().Format(time.DateTime) + " UTC (" + untilWords(due.Sub(a.stripeNow())) + ")"},
 		{"Action", mode},
 	}
 	p.Lines = append(append(head, lines...), Line{"Idempotency key", p.Key})

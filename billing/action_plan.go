@@ -77,7 +77,7 @@ func (a *Actions) planChange(ctx context.Context, p *Plan, req PlanChangeRequest
 		return nil, fieldErrf("subscription", "subscription %s is %s: only active, trialing or past-due plans can change", p.Target, st)
 	}
 	items, _ := lookupPath(sub, "items.data").([]any)
-	pc := &planChange{sub: sub, proration: strings.TrimSpace(req.Proration), at: a.now().Unix()}
+	pc := &planChange{sub: sub, proration: strings.TrimSpace(req.Proration), at: a.stripeNow().Unix()}
 	for _, it := range items {
 		m, _ := it.(map[string]any)
 		if m == nil {

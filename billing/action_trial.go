@@ -76,7 +76,7 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 	if st := str(sub, "status"); st != "trialing" {
 		return nil, fieldErrf("subscription", "subscription %s is %s: only a trialing subscription has a trial to change", p.Target, orDash(st))
 	}
-	now := a.now()
+	now := a.stripeNow()
 	oldEnd := time.Unix(num(sub, "trial_end"), 0).UTC()
 	params := &stripe.SubscriptionParams{}
 	trialEnd, effect := "now", "Trial ends now; the first paid period is invoiced at once"

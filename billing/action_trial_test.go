@@ -119,3 +119,23 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 	}
 	return b
 }
+
+// TestTrialEndCheckedAgainstStripesClock: when the account's clock runs
+// ahead of real time (the demo's sandbox, a Stripe test clock), a new trial
+// end is checked against the account's time, as Stripe checks it: an end
+// after real time but before the account's now is refused on the form, not
+// passed on for Stripe to reject; the 730 days count from the account's now.
+func TestTrialEndCheckedAgainstStripesClock(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{customers: 150})
+	ctx := context.Background()
+	sub := e.trialingSubscription()
+	wall := e.sb.Now().Add(-36 * time.Hour) // real time, a day and a half behind the account
+	acts := NewActions(e.client, e.store, Clocks{Account: e.sb.Now, Wall: func() time.Time { return wall }})
+	between := wall.Add(12 * time.Hour).Truncate(time.Second)
+	wantField(t, errOf(acts.PrepareTrial(ctx, finance, TrialRequest{Subscription: sub, Action: ActionTrialExtend, End: between})), "end")
+	last := e.sb.Now().AddDate(0, 0, MaxTrialDays).Add(-time.Hour).Truncate(time.Second)
+	if _, err := acts.PrepareTrial(ctx, finance, TrialRequest{Subscription: sub, Action: ActionTrialExtend, End: last}); err != nil {
+		t.Fatalf("an end %d days after the account's now, less an hour, refused: %v", MaxTrialDays, err)
+	}
+}

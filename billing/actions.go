@@ -60,7 +60,12 @@ const (
 type Actions struct {
 	c     *Client
 	store *storage.Store
-	now   func() time.Time
+	now   func() time.Time // real time: plan ages, intents, audit, key expiry
+	// stripeNow is Stripe's time for the account (Clocks.Account): what a
+	// request's times are checked against on Stripe's side (a trial's or a
+	// pause's end in the future, a proration date in the period, a
+	// dispute's evidence due date, a coupon's redeem_by).
+	stripeNow func() time.Time
 
 	// formHook, when set (tests only), edits every mutation's form just
 	// before it is sent: the contract tests add an unknown parameter.
@@ -75,9 +80,16 @@ type keyLock struct {
 // NewActions builds the money-action layer over a client and the cache.
 // Plan ages, intent and audit times and Stripe's 24-hour idempotency-key
 // expiry are real time: it keeps clocks.Wall (time.Now when unset), even
-// when the account's clock runs ahead (the demo).
+// when the account's clock runs ahead (the demo). What Stripe checks
+// against its own time (a new trial end in the future, say) is checked
+// against clocks.Account (clocks.Wall when unset), so a form never passes
+// a value Stripe then refuses, nor refuses one Stripe takes.
 func NewActions(c *Client, store *storage.Store, clocks Clocks) *Actions {
-	return &Actions{c: c, store: store, now: clocks.WithDefaults().Wall}
+	if clocks.Account == nil {
+		clocks.Account = clocks.Wall
+	}
+	clocks = clocks.WithDefaults()
+	return &Actions{c: c, store: store, now: clocks.Wall, stripeNow: clocks.Account}
 }
 
 // Line is one row of a confirmation screen.

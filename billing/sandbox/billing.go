@@ -81,7 +81,7 @@ func (s *Server) finalizeInvoice(i int32, req *eventRequest) {
 	}
 	in.number = s.customers[cust].nextInv
 	s.customers[cust].nextInv++
-	in.status, in.statusAt = invOpen, s.unix()
+	in.status, in.statusAt, in.finalizedAt = invOpen, s.unix(), s.unix()
 	s.emit("invoice.finalized", s.renderInvoice(int(i)), nil, req)
 	if s.hasPaymentIntent(int(i)) {
 		s.emit("payment_intent.created", s.renderPaymentIntent(int(i)), nil, req)

@@ -89,6 +89,9 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 	if in.status != invDraft {
 		number = fmt.Sprintf("%s-%04d", s.custID(in.customer)[4:12], in.number)
 		finalized = in.created
+		if in.finalizedAt > 0 {
+			finalized = in.finalizedAt
+		}
 	}
 	if in.nextAttempt > 0 && in.status == invOpen {
 		next = in.nextAttempt
@@ -113,7 +116,7 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 	}
 	var effective any
 	if in.status != invDraft {
-		effective = in.created
+		effective = finalized // Stripe: when finalized, unless set otherwise
 	}
 	cust := int(in.customer)
 	return map[string]any{

@@ -222,6 +222,7 @@ type invoice struct {
 	created                int64
 	periodStart, periodEnd int64
 	statusAt               int64 // when the current terminal status was reached
+	finalizedAt            int64 // when a draft was finalized (0: created open, at created)
 	nextAttempt            int64
 	total                  int64
 	amountPaid             int64
