@@ -98,6 +98,11 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 	if err := c.markEventStart(ctx, store, fresh); err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
+	// The resident set stays under residentBudget while the walk runs.
+	guardCtx, stopGuard := context.WithCancel(ctx)
+	defer stopGuard()
+	go store.KeepResidentUnder(guardCtx, residentBudget, residentLookInterval)
+
 	var selected []storage.Kind
 	for _, kind := range storage.Kinds {
 		if opts.Kinds != nil && !slices.Contains(opts.Kinds, kind) {
@@ -220,9 +225,11 @@ func (r *backfillRun) startedAt() int64 { return r.c.now().Unix() }
 // the cache file's mapped pages (see storage.ResidentBudget).
 const residentBudget = storage.ResidentBudget
 
-// counted adds a written page of n objects to kind's figures, and lets go
-// of the cache file's mapped pages once the resident set passes
-// residentBudget.
+// residentLookInterval is how often a backfill looks at its resident set
+// besides after each object (storage.KeepResidentUnder).
+const residentLookInterval = 10 * time.Millisecond
+
+// counted adds a written page of n objects to kind's figures.
 func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	r.mu.Lock()
 	st := r.kinds[kind]
@@ -232,9 +239,6 @@ func (r *backfillRun) counted(kind storage.Kind, n int, done bool) {
 	r.total += n
 	r.pages++
 	r.mu.Unlock()
-	if err := r.store.ReleaseMappedOver(residentBudget); err != nil {
-		r.c.log.Warn("backfill: mapped cache pages not released", "reason", describe(err))
-	}
 }
 
 // setCovered records the share of kind's span walked (for the ETA).

@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -42,6 +44,25 @@ func (s *Store) ReleaseMappedOver(budget int64) error {
 		return fmt.Errorf("release mapped cache pages: %w", err)
 	}
 	return nil
+}
+
+// KeepResidentUnder looks at the resident set every interval until ctx
+// ends and releases the cache file's mapped pages whenever it is over
+// budget (see ReleaseMappedOver). A backfill runs it beside its own looks
+// (after every object it writes or walks) so that what maps pages in
+// elsewhere (a list of customers read for their balances, a commit that
+// reads a node's neighbours) is released within one interval too.
+func (s *Store) KeepResidentUnder(ctx context.Context, budget int64, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		_ = s.ReleaseMappedOver(budget) // a failed release only leaves pages resident
+	}
 }
 
 // overBudget reports whether the resident set is over budget with enough

@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"context"
 	"encoding/json"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestReleaseMappedKeepsData: releasing the mapped pages while readers and
@@ -115,7 +117,7 @@ func TestReleaseMappedOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := 0
-	if err := s.Walk(Range{Kind: KindCustomer, ReleaseOver: 1}, func(Envelope) error { seen++; return nil }); err != nil {
+	if err := s.Walk(Range{Kind: KindCustomer, ReleaseOver: 8 << 20}, func(Envelope) error { seen++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if after := fileResident(); seen != 4000 || after > mapped-(1<<20) {
@@ -127,4 +129,41 @@ func TestReleaseMappedOver(t *testing.T) {
 func fileResident() int64 {
 	_, file := resident()
 	return file
+}
+
+// TestKeepResidentUnder: pages mapped in by a read that looks at nothing
+// (a plain walk) are released by the watch within its interval.
+func TestKeepResidentUnder(t *testing.T) {
+	if fileResident() < 0 {
+		t.Skip("no /proc/self/statm here")
+	}
+	s := openTest(t, Options{})
+	var objs []json.RawMessage
+	for i := range 4000 {
+		objs = append(objs, customerJSON(cusID(i), testNow.Unix()-int64(i), "", "Name "+cusID(i), int64(i)))
+	}
+	if _, err := s.PutPage(KindCustomer, objs, testNow.Unix(), Cursor{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseMapped(); err != nil {
+		t.Fatal(err)
+	}
+	floor := fileResident()
+	if err := s.ReleaseMappedOver(1 << 40); err != nil { // records the floor
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.KeepResidentUnder(ctx, 1, time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+	if err := s.Walk(Range{Kind: KindCustomer}, func(Envelope) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for fileResident() > floor+(1<<20) {
+		if time.Now().After(deadline) {
+			t.Fatalf("mapped pages %d bytes, floor %d: the watch never released them", fileResident(), floor)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
