@@ -52,6 +52,7 @@ func runSync(ctx context.Context, o syncOptions, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
+	defer billing.LimitMemoryForSync()()
 	if o.full {
 		if err := store.ResetCursors(); err != nil {
 			return fmt.Errorf("sync: %w", err)

@@ -36,7 +36,7 @@ type childResult struct {
 const childResultFormat = "backfill-result rows=%d seconds=%g sent=%d throttled=%d inflight=%g commits=%d pages=%d hwm_kb=%d anon_kb=%d"
 
 // TestBackfillChild is the process the backfill benchmarks measure: paydesk
-// on its own, as in production, with Stripe (the sandbox) in the benchmark's
+// on its own, as `paydesk sync` runs it (LimitMemoryForSync), with Stripe (the sandbox) in the benchmark's
 // process, so neither the sandbox's memory nor its CPU and garbage
 // collection count against the backfill. It runs one whole backfill, then
 // prints one childResultFormat line. It does nothing in a normal run.
@@ -54,6 +54,7 @@ func TestBackfillChild(t *testing.T) {
 		rate = 1e9
 	}
 	c := newTestClient(t, os.Getenv(childBaseEnv), func(cfg *Config) { cfg.RateLimit = rate })
+	defer LimitMemoryForSync()() // as `paydesk sync` runs
 	// Sample the requests in flight and the anonymous memory (heap,
 	// stacks: the resident set apart from the cache file's mapped pages).
 	var samples, inFlight int64

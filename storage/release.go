@@ -98,8 +98,9 @@ func (s *Store) releaseIn(tx *bolt.Tx) error {
 // times faster than the pages it reads; below the budget they are left
 // alone, since each release costs every later write a fault per page it
 // touches again. The sync's target is 300 MB: the rest is headroom for a
-// commit's peak and for what one object maps in between two looks.
-const ResidentBudget = 200 << 20
+// commit's peak and for what one object maps in between two looks; the
+// Go runtime's own part is held to billing.SyncMemoryLimit.
+const ResidentBudget = 180 << 20
 
 // releaseGrown releases the mapping inside a backfill write transaction
 // once the resident set is over ResidentBudget (see ReleaseMappedOver).
