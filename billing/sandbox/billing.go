@@ -73,8 +73,7 @@ func (s *Server) finalizeInvoice(i int32, req *eventRequest) {
 	cust := in.customer
 	if cu.balance != 0 && (!cu.hasCur || cu.cur == in.currency) {
 		in.startingBalance = cu.balance
-		ending := in.startingBalance + in.total - in.amountDue()
-		if delta := ending - in.startingBalance; delta != 0 {
+		if delta := in.endingBalance() - in.startingBalance; delta != 0 {
 			s.addBalanceTxn(cust, delta, in.currency, btAppliedToInvoice, i, "", nil, req, false)
 			in = &s.invoices[i]
 		}

@@ -109,7 +109,7 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 	}
 	ending := any(nil)
 	if in.status != invDraft {
-		ending = in.startingBalance + in.total - due
+		ending = in.endingBalance()
 	}
 	var effective any
 	if in.status != invDraft {

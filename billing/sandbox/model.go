@@ -244,6 +244,19 @@ type invoice struct {
 	preCN, postCN int64
 }
 
+// endingBalance is the customer balance left after finalization applied
+// starting_balance (docs: api/invoices/object, ending_balance): a credit
+// (negative) covers at most the total, an owed balance (positive) is added
+// in full. It is fixed at finalization: credit notes issued later lower
+// amount_due (pre-payment) or credit the customer through their own balance
+// transaction (post-payment), never this figure.
+func (in *invoice) endingBalance() int64 {
+	if in.startingBalance >= 0 {
+		return 0
+	}
+	return min(in.startingBalance+in.total, 0)
+}
+
 func (in *invoice) amountDue() int64 {
 	d := in.total + in.startingBalance - in.preCN
 	if d < 0 {
