@@ -59,6 +59,9 @@ func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequ
 		return nil, fieldErrf("subscription", "subscription %s is already %s", p.Target, status)
 	}
 	comment := strings.TrimSpace(req.Comment)
+	if err := CheckText("comment", "comment", comment, true); err != nil {
+		return nil, err
+	}
 	if len(comment) > MaxNoteLength {
 		return nil, fieldErrf("comment", "at most %d characters (%d typed)", MaxNoteLength, len(comment))
 	}

@@ -73,6 +73,9 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 		signed = -amount
 	}
 	desc := strings.TrimSpace(req.Description)
+	if err := CheckText("description", "description", desc, false); err != nil {
+		return nil, err
+	}
 	if len(desc) > MaxDescriptionLength {
 		return nil, fieldErrf("description", "at most %d characters (%d typed)", MaxDescriptionLength, len(desc))
 	}

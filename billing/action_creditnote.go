@@ -198,6 +198,9 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 		params.Reason = stripe.String(r)
 	}
 	if m := strings.TrimSpace(req.Memo); m != "" {
+		if err := CheckText("memo", "memo", m, true); err != nil {
+			return nil, err
+		}
 		if utf8.RuneCountInString(m) > MaxCreditNoteMemo {
 			return nil, fieldErrf("memo", "at most %d characters", MaxCreditNoteMemo)
 		}

@@ -155,6 +155,9 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 // CustomerFields (length, one line, an email address, a country code): a
 // *FieldError on field, or nil. The form validates with it as it is typed.
 func CheckCustomerField(field, v string) error {
+	if err := CheckText(field, strings.ToLower(CustomerFieldLabel(field)), v, false); err != nil {
+		return err
+	}
 	limit := MaxCustomerText
 	switch {
 	case field == "note":

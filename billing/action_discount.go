@@ -198,6 +198,9 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 		p.Call = Call{Method: http.MethodDelete, Path: stripe.FormatURLPath(base+"/discount", target)}
 		p.Lines = append(p.Lines, Line{"Effect", "Removes the discount from the next invoices; a used-up coupon may not be re-applied"})
 	case DiscountApply:
+		if err := CheckText("code", "promotion code", strings.TrimSpace(req.Code), false); err != nil {
+			return nil, err
+		}
 		coupon, param, id, err := a.resolveCode(ctx, strings.TrimSpace(req.Code), customer)
 		if err != nil {
 			return nil, err

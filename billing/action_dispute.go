@@ -80,6 +80,9 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 		if !contains(EvidenceTextFields, k) {
 			return nil, fieldErrf(k, "Stripe has no evidence text field %q", k)
 		}
+		if err := CheckText(k, "evidence "+k, v, true); err != nil {
+			return nil, err
+		}
 		if len(v) > MaxEvidenceText {
 			return nil, fieldErrf(k, "at most %d characters (%d typed)", MaxEvidenceText, len(v))
 		}

@@ -78,6 +78,9 @@ func (a *Actions) PreparePortalLink(ctx context.Context, op Operator, req Portal
 	}
 	ret := strings.TrimSpace(req.ReturnURL)
 	if ret != "" {
+		if err := CheckText("return_url", "return URL", ret, false); err != nil {
+			return nil, err
+		}
 		if HTTPSURL(ret) == "" {
 			return nil, fieldErr("return_url", "an https:// address without spaces")
 		}

@@ -108,6 +108,9 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 			return nil, err
 		}
 		desc := strings.TrimSpace(it.Description)
+		if err := CheckText(field+".description", fmt.Sprintf("item %d's description", i+1), desc, false); err != nil {
+			return nil, err
+		}
 		if desc == "" || utf8.RuneCountInString(desc) > 500 {
 			return nil, fieldErr(field+".description", "describe the item (at most 500 characters): the customer reads it")
 		}

@@ -143,6 +143,9 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		return nil, fieldErrf("reason", "choose one of %s", strings.Join(RefundReasons, ", "))
 	}
 	note := strings.TrimSpace(req.Note)
+	if err := CheckText("note", "internal note", note, false); err != nil {
+		return nil, err
+	}
 	if len(note) > MaxNoteLength {
 		return nil, fieldErrf("note", "at most %d characters (%d typed)", MaxNoteLength, len(note))
 	}
