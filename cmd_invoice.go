@@ -15,7 +15,7 @@ type invoiceOptions struct {
 	config
 	verb    string // finalize or delete
 	invoice string
-	yes     bool
+	send    cli.Confirm
 }
 
 // invoiceVerbs maps `paydesk invoice` subcommands to their actions.
@@ -34,7 +34,7 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("invoice "+o.verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	commonFlags(fs, &o.config)
-	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "send it (without: print what would be sent)")
 	var err error
 	if o.invoice, err = parsePositional(fs, args); err != nil {
 		return err
@@ -55,6 +55,6 @@ func runInvoice(ctx context.Context, o invoiceOptions, stdout, _ io.Writer) erro
 	return withMoney(o.config, "paydesk invoice", func(acts *billing.Actions) error {
 		return cli.Run(ctx, acts, func() (*billing.Plan, error) {
 			return acts.PrepareInvoice(ctx, localOperator(false), billing.InvoiceRequest{Invoice: o.invoice, Action: act})
-		}, o.yes, stdout)
+		}, o.send, stdout)
 	})
 }

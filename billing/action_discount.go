@@ -153,7 +153,8 @@ func (c Coupon) why(now time.Time) string {
 // and refused as Stripe would refuse it: unknown, expired, fully redeemed,
 // an inactive or another customer's promotion code, an amount in another
 // currency. Errors: *FieldError on "target", "mode" or "code".
-func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req DiscountRequest) (*Plan, error) {
+func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req DiscountRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionDiscount, req.Target, &err)
 	target := strings.TrimSpace(req.Target)
 	kind, ok := storage.KindOfID(target)
 	if !ok || (kind != storage.KindCustomer && kind != storage.KindSubscription) {
@@ -241,7 +242,7 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 	}
 	p.Currency = cur
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 // resolveCode finds what code names on Stripe: a promotion code (by its

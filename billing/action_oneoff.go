@@ -63,7 +63,8 @@ type OneOffInvoiceRequest struct {
 // The plan's Call holds the steps; Amount is the items' sum in minor
 // units. Errors: *FieldError on customer, currency, items[N].amount or
 // items[N].description; ErrForbidden below finance.
-func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req OneOffInvoiceRequest) (*Plan, error) {
+func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req OneOffInvoiceRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionInvoiceCreate, req.Customer, &err)
 	p, err := a.start(ctx, op, ActionInvoiceCreate, strings.TrimSpace(req.Customer), "customer")
 	if err != nil || p.Earlier {
 		return p, err
@@ -147,7 +148,7 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		Line{"Idempotency key", p.Key}, Line{"Step keys", "the key + -item1…, (none for the invoice), -finalize, -send"})
 	p.Call = Call{Method: http.MethodPost, Path: "/v1/invoices", Form: formOf(inv), Steps: steps}
 	p.Amount, p.Currency, p.Lines = total, cur, lines
-	return p, nil
+	return a.finish(p)
 }
 
 // pendingItems counts the customer's pending invoice items in cur and
