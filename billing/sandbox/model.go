@@ -242,7 +242,15 @@ type invoice struct {
 	// preCN and postCN are the credit notes issued while it was open
 	// (they lower amount_due) and once paid.
 	preCN, postCN int64
+	// disc is the discount applied when the invoice was built (hasDisc),
+	// discount its amount, already taken off total.
+	disc     discountState
+	hasDisc  bool
+	discount int64
 }
+
+// subtotal is the invoice's amount before its discount.
+func (in *invoice) subtotal() int64 { return in.total + in.discount }
 
 // endingBalance is the customer balance left after finalization applied
 // starting_balance (docs: api/invoices/object, ending_balance): a credit
