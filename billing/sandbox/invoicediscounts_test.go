@@ -109,3 +109,18 @@ func TestDiscountsReachInvoiceTotals(t *testing.T) {
 	full = 700
 	check("the next one-off, no discount left", oneOff(700), 0)
 }
+
+// TestPromotionCodesMatchCaseInsensitively: Stripe's list filter code=
+// matches "this case-insensitive code", and an active code is unique
+// regardless of case.
+func TestPromotionCodesMatchCaseInsensitively(t *testing.T) {
+	_, api, _ := newSandbox(t, Options{Seed: 3, Customers: 2})
+	if promoID(t, api, "welcome10") != promoID(t, api, "WELCOME10") {
+		t.Fatal("welcome10 and WELCOME10 are different codes")
+	}
+	it := api.Coupons.List(&stripe.CouponListParams{})
+	it.Next()
+	if _, err := api.PromotionCodes.New(&stripe.PromotionCodeParams{Coupon: stripe.String(it.Coupon().ID), Code: stripe.String("Welcome10")}); err == nil {
+		t.Fatal("a second active code Welcome10 beside WELCOME10")
+	}
+}
