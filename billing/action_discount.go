@@ -94,11 +94,14 @@ func CouponOf(raw json.RawMessage) (Coupon, error) {
 }
 
 // Off words what the coupon takes off: "25% off" or "$10.00 off".
-func (c Coupon) Off() string {
+func (c Coupon) Off() string { return c.Amount() + " off" }
+
+// Amount is what the coupon takes off: "25%" or "$10.00".
+func (c Coupon) Amount() string {
 	if c.AmountOff > 0 {
-		return money.Format(c.AmountOff, c.Currency) + " off"
+		return money.Format(c.AmountOff, c.Currency)
 	}
-	return strconv.FormatFloat(c.PercentOff, 'f', -1, 64) + "% off"
+	return strconv.FormatFloat(c.PercentOff, 'f', -1, 64) + "%"
 }
 
 // For words the duration: "once", "for 3 months", "forever".

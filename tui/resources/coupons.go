@@ -53,7 +53,7 @@ func PromotionCodes() *table.Descriptor {
 		Name: "promotion-codes", Title: "Promotion codes", Kind: storage.KindPromotionCode,
 		Columns: []table.Column{
 			{Title: "Code", Width: 14, Flex: true},
-			{Title: "Status", Width: 8, Status: true},
+			{Title: "Status", Width: 24, Status: true},
 			{Title: "Coupon", Width: 26, Flex: true},
 			{Title: "Customer", Width: 18, Priority: 2},
 			{Title: "Redeemed", Width: 10, Right: true, Priority: 3},
@@ -72,7 +72,11 @@ func PromotionCodes() *table.Descriptor {
 			if e.Customer != "" {
 				customer = e.Customer
 			}
-			return []string{e.Name, e.Status, k.Off() + " " + k.For(), customer, redeemed, exp, e.ID}
+			status := e.Status
+			if why := billing.PromotionCodeWhyNot(e.Raw, c.Now()); why != "" && e.Status == "active" {
+				status = "not redeemable: " + why // active, but Stripe would refuse it
+			}
+			return []string{e.Name, status, k.Off() + " " + k.For(), customer, redeemed, exp, e.ID}
 		},
 		Filters: statusFilters("active", "inactive"),
 		Sorts:   table.DefaultSorts,
