@@ -31,6 +31,12 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(args) > 0 {
 		o.verb, args = args[0], args[1:]
 	}
+	switch o.verb {
+	case "new":
+		return cmdInvoiceNew(ctx, args, stdout, stderr)
+	case "link":
+		return cmdInvoiceLink(args, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("invoice "+o.verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	commonFlags(fs, &o.config)
@@ -47,7 +53,7 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) er
 func runInvoice(ctx context.Context, o invoiceOptions, stdout, _ io.Writer) error {
 	act, ok := invoiceVerbs[o.verb]
 	if !ok {
-		return usageErr("invoice needs finalize or delete, then a draft invoice (in_...)")
+		return usageErr("invoice needs new CUSTOMER, link INVOICE, or finalize or delete and a draft invoice (in_...)")
 	}
 	if o.invoice == "" {
 		return usageErr("invoice %s needs a draft invoice (in_...)", o.verb)

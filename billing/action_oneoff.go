@@ -26,6 +26,10 @@ const ActionInvoiceCreate Action = "invoice_create"
 // MaxOneOffItems is the most items one invoice is prepared with.
 const MaxOneOffItems = 10
 
+// MaxOneOffDescription is the longest item description accepted, in
+// characters.
+const MaxOneOffDescription = 500
+
 func init() {
 	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionInvoiceCreate, Name: "one-off invoice",
 		Kinds: []storage.Kind{storage.KindCustomer}, MinRole: RoleFinance,
@@ -112,8 +116,12 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		if err := CheckText(field+".description", fmt.Sprintf("item %d's description", i+1), desc, false); err != nil {
 			return nil, err
 		}
-		if desc == "" || utf8.RuneCountInString(desc) > 500 {
+		if desc == "" {
 			return nil, fieldErr(field+".description", "describe the item (at most 500 characters): the customer reads it")
+		}
+		if n := utf8.RuneCountInString(desc); n > MaxOneOffDescription {
+			return nil, fieldErrf(field+".description", "item %d's description has %d characters, at most %d are accepted: shorten it (nothing was cut or sent)",
+				i+1, n, MaxOneOffDescription)
 		}
 		total += amount
 		key := fmt.Sprintf("%s-item%d", p.Key, i+1)
