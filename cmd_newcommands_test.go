@@ -24,10 +24,25 @@ func TestUnknownCommandIsOneLine(t *testing.T) {
 // console.
 func TestOneOffInvoiceDiscountTrialAndLinkCommands(t *testing.T) {
 	db, base, px := cliSandbox(t)
+	if code, _, errOut := runCLI(t, "sync", "--db", db); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	code, out, errOut := runCLI(t, "ls", "invoices", "--status", "paid", "--limit", "1", "--json", "--db", db)
+	paid := regexp.MustCompile(`"id":"(in_[0-9A-Za-z]+)"`).FindStringSubmatch(out)
+	if code != 0 || paid == nil {
+		t.Fatalf("ls invoices: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "invoice", "link", paid[1], "--db", db)
+	if code != 0 || !strings.HasPrefix(out, "url https://") {
+		t.Fatalf("invoice link: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "invoice", "link", "in_notcached", "--db", db); code != 1 || !strings.Contains(errOut, "not in the cache") {
+		t.Fatalf("invoice link of an unknown invoice: exit %d %s", code, errOut)
+	}
 	cus := stripePost(t, base, "/v1/customers", url.Values{"email": {"cli@example.com"}})
 
 	long := strings.Repeat("x", 611)
-	code, out, errOut := runCLI(t, "invoice", "new", cus, "--currency", "usd", "--item", "12.50 "+long, "--yes", "--db", db)
+	code, out, errOut = runCLI(t, "invoice", "new", cus, "--currency", "usd", "--item", "12.50 "+long, "--yes", "--db", db)
 	if code != 1 || !strings.Contains(errOut, "611 characters, at most 500") || px.Effects("POST", "/v1/invoiceitems") != 0 {
 		t.Fatalf("long description: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -35,13 +50,6 @@ func TestOneOffInvoiceDiscountTrialAndLinkCommands(t *testing.T) {
 	inv := regexp.MustCompile(`-> (in_[0-9A-Za-z]+)`).FindStringSubmatch(out)
 	if code != 0 || inv == nil || px.Effects("POST", "/v1/invoiceitems") != 2 {
 		t.Fatalf("invoice new: exit %d\n%s\n%s", code, out, errOut)
-	}
-	if code, _, errOut := runCLI(t, "sync", "--db", db); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
-	code, out, errOut = runCLI(t, "invoice", "link", inv[1], "--db", db)
-	if code != 0 || !strings.HasPrefix(out, "url https://") {
-		t.Fatalf("invoice link: exit %d\n%s\n%s", code, out, errOut)
 	}
 
 	code, out, errOut = runCLI(t, "discount", cus, "--code", "partner5", "--yes", "--db", db)
