@@ -61,12 +61,12 @@ func (a *Actions) finish(p *Plan) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: %w", p.Action, err)
 	}
-	planned, err := a.store.Intents(storage.IntentPlanned, 1<<30)
+	ins, err := a.store.IntentsOn(string(p.Action), p.Target, storage.IntentPlanned, storage.IntentSucceeded)
 	if err != nil {
-		return nil, fmt.Errorf("prepare %s: planned intents: %w", p.Action, err)
+		return nil, fmt.Errorf("prepare %s: intents on %s: %w", p.Action, p.Target, err)
 	}
-	for _, in := range planned {
-		if in.Action != string(p.Action) || in.Target != p.Target {
+	for _, in := range ins {
+		if in.State != storage.IntentPlanned {
 			continue
 		}
 		var c Call
@@ -83,13 +83,9 @@ func (a *Actions) finish(p *Plan) (*Plan, error) {
 	if !repeatGuarded[p.Action] {
 		return p, nil
 	}
-	done, err := a.store.Intents(storage.IntentSucceeded, 1<<30)
-	if err != nil {
-		return nil, fmt.Errorf("prepare %s: succeeded intents: %w", p.Action, err)
-	}
 	since := a.now().Add(-RepeatWindow).Unix()
-	for _, in := range done { // newest first
-		if in.CreatedAt < since || in.Action != string(p.Action) || in.Target != p.Target {
+	for _, in := range ins { // newest first
+		if in.State != storage.IntentSucceeded || in.CreatedAt < since {
 			continue
 		}
 		var c Call
