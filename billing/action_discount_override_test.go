@@ -12,7 +12,8 @@ import (
 // customer, the confirmation of a subscription coupon says the customer's
 // discount applies now and that the subscription's will override it; a
 // code typed in lower case is the same promotion code (Stripe matches
-// codes case-insensitively).
+// codes case-insensitively); a one-off invoice's confirmation names the
+// customer's discount Stripe will take off it.
 func TestDiscountConfirmationNamesTheCustomersDiscount(t *testing.T) {
 	t.Parallel()
 	e := newActionEnv(t, envOptions{})
@@ -34,5 +35,10 @@ func TestDiscountConfirmationNamesTheCustomersDiscount(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("warnings %q", p.Warnings)
+	}
+	// A one-off invoice of that customer says the discount comes off it.
+	oneOff := mustPlan(t)(e.acts.PrepareOneOffInvoice(ctx, finance, OneOffInvoiceRequest{Customer: cus, Items: twoItems}))
+	if got := lineValue(oneOff, "Discount"); !strings.Contains(got, "5% off") {
+		t.Fatalf("one-off discount line %q", got)
 	}
 }

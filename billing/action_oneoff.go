@@ -147,6 +147,14 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		return nil, err
 	}
 	lines = append(lines, Line{"Total", money.Format(total, cur)})
+	if d, ok := lookupPath(cus, "discount.coupon").(map[string]any); ok {
+		// Stripe takes the customer's discount off its invoices, one-off
+		// ones too: the amount due is below the items' total.
+		raw, _ := json.Marshal(d)
+		if c, err := CouponOf(raw); err == nil {
+			lines = append(lines, Line{"Discount", "the customer's " + c.Terms() + ": Stripe takes it off this invoice"})
+		}
+	}
 	if pending > 0 {
 		lines = append(lines, Line{"Also included", fmt.Sprintf("%d pending item(s) already on the customer, %s", pending, money.Format(pendingSum, cur))})
 		p.Warnings = append(p.Warnings, fmt.Sprintf("the customer has %d pending invoice item(s) (%s): Stripe puts them on this invoice too",
