@@ -15,7 +15,7 @@ type creditOptions struct {
 	customer string
 	req      billing.CreditRequest
 	debit    bool
-	yes      bool
+	send     cli.Confirm
 }
 
 // cmdCredit parses the command line of `paydesk credit` and runs runCredit.
@@ -28,7 +28,7 @@ func cmdCredit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.req.Currency, "currency", "", "currency of the adjustment (default: the customer's)")
 	fs.StringVar(&o.req.Description, "description", "", "why (shown to the customer on invoices)")
 	fs.BoolVar(&o.debit, "debit", false, "take credit away (the customer owes more) instead of granting it")
-	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "send it (without: print what would be sent)")
 	var rest []string
 	o.customer, rest = splitPositional(args)
 	if err := parseFlags(fs, rest); err != nil {
@@ -48,6 +48,6 @@ func runCredit(ctx context.Context, o creditOptions, stdout, stderr io.Writer) e
 		req.Direction = billing.DirectionDebit
 	}
 	return withMoney(c, "paydesk credit", func(acts *billing.Actions) error {
-		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareCredit(ctx, localOperator(false), req) }, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareCredit(ctx, localOperator(false), req) }, o.send, stdout)
 	})
 }

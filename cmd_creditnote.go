@@ -16,7 +16,7 @@ type creditNoteOptions struct {
 	target string // the invoice, or the credit note to void
 	void   bool
 	req    billing.CreditNoteRequest
-	yes    bool
+	send   cli.Confirm
 }
 
 // cmdCreditNote parses `paydesk credit-note INVOICE ...` or
@@ -35,7 +35,7 @@ func cmdCreditNote(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&o.req.OutOfBand, "out-of-band", "", "paid invoice: part settled outside Stripe (the three parts add up to --amount)")
 	fs.StringVar(&o.req.Reason, "reason", "", "duplicate, fraudulent, order_change or product_unsatisfactory")
 	fs.StringVar(&o.req.Memo, "memo", "", "memo shown to the customer on the credit note")
-	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "send it (without: print what would be sent)")
 	var err error
 	if o.target, err = parsePositional(fs, args); err != nil {
 		return err
@@ -56,10 +56,10 @@ func runCreditNote(ctx context.Context, o creditNoteOptions, stdout, _ io.Writer
 		if o.void {
 			return cli.Run(ctx, acts, func() (*billing.Plan, error) {
 				return acts.PrepareCreditNoteVoid(ctx, localOperator(false), billing.CreditNoteVoidRequest{CreditNote: o.target})
-			}, o.yes, stdout)
+			}, o.send, stdout)
 		}
 		req := o.req
 		req.Invoice = o.target
-		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareCreditNote(ctx, localOperator(false), req) }, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareCreditNote(ctx, localOperator(false), req) }, o.send, stdout)
 	})
 }

@@ -32,7 +32,7 @@ type customerOptions struct {
 	// fields are the flags given on the command line only: a flag left
 	// out leaves its field as it is.
 	fields map[string]string
-	yes    bool
+	send   cli.Confirm
 }
 
 // cmdCustomer parses `paydesk customer edit CUSTOMER --field value… [--yes]`
@@ -49,7 +49,7 @@ func cmdCustomer(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for _, f := range customerFlags {
 		values[f.flag] = fs.String(f.flag, "", f.usage)
 	}
-	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "send it (without: print what would be sent)")
 	var rest []string
 	o.customer, rest = splitPositional(args[1:])
 	if err := fs.Parse(rest); err != nil {
@@ -77,6 +77,6 @@ func runCustomerEdit(ctx context.Context, o customerOptions, stdout io.Writer) e
 	return withMoney(o.config, "paydesk customer edit", func(acts *billing.Actions) error {
 		return cli.Run(ctx, acts, func() (*billing.Plan, error) {
 			return acts.PrepareCustomerEdit(ctx, localOperator(false), billing.CustomerEditRequest{Customer: o.customer, Fields: o.fields})
-		}, o.yes, stdout)
+		}, o.send, stdout)
 	})
 }

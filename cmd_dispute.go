@@ -15,7 +15,7 @@ type disputeOptions struct {
 	config
 	verb    string // accept
 	dispute string
-	yes     bool
+	send    cli.Confirm
 }
 
 // cmdDispute parses `paydesk dispute accept DISPUTE` and runs runDispute.
@@ -27,7 +27,7 @@ func cmdDispute(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("dispute "+o.verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	commonFlags(fs, &o.config)
-	fs.BoolVar(&o.yes, "yes", false, "send it: the dispute is closed as lost, for good (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "send it: the dispute is closed as lost, for good (without: print what would be sent)")
 	var err error
 	if o.dispute, err = parsePositional(fs, args); err != nil {
 		return err
@@ -47,6 +47,6 @@ func runDispute(ctx context.Context, o disputeOptions, stdout, _ io.Writer) erro
 	return withMoney(o.config, "paydesk dispute", func(acts *billing.Actions) error {
 		return cli.Run(ctx, acts, func() (*billing.Plan, error) {
 			return acts.PrepareDisputeAccept(ctx, localOperator(false), billing.DisputeAcceptRequest{Dispute: o.dispute})
-		}, o.yes, stdout)
+		}, o.send, stdout)
 	})
 }

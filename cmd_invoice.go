@@ -15,7 +15,7 @@ type invoiceOptions struct {
 	config
 	verb    string // finalize or delete
 	invoice string
-	yes     bool
+	send    cli.Confirm
 }
 
 // invoiceVerbs maps `paydesk invoice` subcommands to their actions.
@@ -31,10 +31,16 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(args) > 0 {
 		o.verb, args = args[0], args[1:]
 	}
+	switch o.verb {
+	case "new":
+		return cmdInvoiceNew(ctx, args, stdout, stderr)
+	case "link":
+		return cmdInvoiceLink(args, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("invoice "+o.verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	commonFlags(fs, &o.config)
-	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "send it (without: print what would be sent)")
 	var err error
 	if o.invoice, err = parsePositional(fs, args); err != nil {
 		return err
@@ -47,7 +53,7 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) er
 func runInvoice(ctx context.Context, o invoiceOptions, stdout, _ io.Writer) error {
 	act, ok := invoiceVerbs[o.verb]
 	if !ok {
-		return usageErr("invoice needs finalize or delete, then a draft invoice (in_...)")
+		return usageErr("invoice needs new CUSTOMER, link INVOICE, or finalize or delete and a draft invoice (in_...)")
 	}
 	if o.invoice == "" {
 		return usageErr("invoice %s needs a draft invoice (in_...)", o.verb)
@@ -55,6 +61,6 @@ func runInvoice(ctx context.Context, o invoiceOptions, stdout, _ io.Writer) erro
 	return withMoney(o.config, "paydesk invoice", func(acts *billing.Actions) error {
 		return cli.Run(ctx, acts, func() (*billing.Plan, error) {
 			return acts.PrepareInvoice(ctx, localOperator(false), billing.InvoiceRequest{Invoice: o.invoice, Action: act})
-		}, o.yes, stdout)
+		}, o.send, stdout)
 	})
 }

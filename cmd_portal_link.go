@@ -15,7 +15,7 @@ type portalLinkOptions struct {
 	config
 	req           billing.PortalRequest
 	paymentMethod bool
-	yes           bool
+	send          cli.Confirm
 }
 
 // cmdPortalLink parses `paydesk portal-link CUSTOMER [--update-payment-method]
@@ -27,7 +27,7 @@ func cmdPortalLink(ctx context.Context, args []string, stdout, stderr io.Writer)
 	commonFlags(fs, &o.config)
 	fs.StringVar(&o.req.ReturnURL, "return-url", "", "https address the portal's back link goes to (default: the portal settings')")
 	fs.BoolVar(&o.paymentMethod, "update-payment-method", false, "open the portal straight on updating the payment method")
-	fs.BoolVar(&o.yes, "yes", false, "create it and print its url (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "create it and print its url (without: print what would be sent)")
 	var rest []string
 	o.req.Customer, rest = splitPositional(args)
 	if err := fs.Parse(rest); err != nil {
@@ -46,6 +46,6 @@ func runPortalLink(ctx context.Context, o portalLinkOptions, stdout io.Writer) e
 		o.req.Flow = billing.PortalPaymentMethodUpdate
 	}
 	return withMoney(o.config, "paydesk portal-link", func(acts *billing.Actions) error {
-		return cli.PortalLink(ctx, acts, localOperator(false), o.req, o.yes, stdout)
+		return cli.PortalLink(ctx, acts, localOperator(false), o.req, o.send, stdout)
 	})
 }

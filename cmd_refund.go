@@ -14,7 +14,7 @@ type refundOptions struct {
 	config
 	target string
 	req    billing.RefundRequest
-	yes    bool
+	send   cli.Confirm
 }
 
 // cmdRefund parses the command line of `paydesk refund` and runs runRefund.
@@ -27,7 +27,7 @@ func cmdRefund(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.req.Currency, "currency", "", "refuse unless the charge is in this currency")
 	fs.StringVar(&o.req.Reason, "reason", "", "duplicate, fraudulent or requested_by_customer")
 	fs.StringVar(&o.req.Note, "note", "", "internal note kept in the refund's metadata")
-	fs.BoolVar(&o.yes, "yes", false, "send it (without: print what would be sent)")
+	confirmFlags(fs, &o.send, "send it (without: print what would be sent)")
 	var rest []string
 	o.target, rest = splitPositional(args)
 	if err := parseFlags(fs, rest); err != nil {
@@ -45,6 +45,6 @@ func runRefund(ctx context.Context, o refundOptions, stdout, stderr io.Writer) e
 	}
 	req.Target = target
 	return withMoney(c, "paydesk refund", func(acts *billing.Actions) error {
-		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareRefund(ctx, localOperator(false), req) }, o.yes, stdout)
+		return cli.Run(ctx, acts, func() (*billing.Plan, error) { return acts.PrepareRefund(ctx, localOperator(false), req) }, o.send, stdout)
 	})
 }

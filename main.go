@@ -37,6 +37,10 @@ Usage:
   paydesk customer edit CUSTOMER  change a customer's email, name, phone, address, description or note (--yes sends)
   paydesk portal-link CUSTOMER    create a billing-portal link and print its url (--yes creates it)
   paydesk invoice VERB ID  finalize or delete (VERB) a draft invoice (prints the plan; sends with --yes)
+  paydesk invoice new CUSTOMER --item "AMOUNT DESCRIPTION"...  bill a one-off invoice (--yes sends)
+  paydesk invoice link ID  print an invoice's hosted payment page url (reads the cache)
+  paydesk discount ID      apply (--code) or remove (--remove) a customer's or subscription's discount (--yes sends)
+  paydesk trial SUB        end a trial now (--now) or move its end (--end DATE) (--yes sends)
   paydesk dispute VERB ID  accept (VERB, close as lost) a dispute (prints the plan; sends with --yes)
   paydesk credit-note ID   credit an open or paid invoice, or "void CN_ID" (prints the plan; sends with --yes)
 
@@ -102,11 +106,15 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		err = cmdDispute(ctx, args, stdout, stderr)
 	case "credit-note":
 		err = cmdCreditNote(ctx, args, stdout, stderr)
+	case "discount":
+		err = cmdDiscount(ctx, args, stdout, stderr)
+	case "trial":
+		err = cmdTrial(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "paydesk: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "paydesk: unknown command %q: \"paydesk help\" lists the commands\n", cmd)
 		return 2
 	}
 	switch {

@@ -45,7 +45,8 @@ var liveSubscription = []string{"active", "trialing", "past_due", "unpaid", "inc
 
 // PrepareCancel plans a cancellation now, at period end, or the undo of
 // a cancellation at period end.
-func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequest) (*Plan, error) {
+func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionCancel, req.Subscription, &err)
 	p, err := a.start(ctx, op, ActionCancel, strings.TrimSpace(req.Subscription), "subscription")
 	if err != nil || p.Earlier {
 		return p, err
@@ -59,6 +60,9 @@ func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequ
 		return nil, fieldErrf("subscription", "subscription %s is already %s", p.Target, status)
 	}
 	comment := strings.TrimSpace(req.Comment)
+	if err := CheckText("comment", "comment", comment, true); err != nil {
+		return nil, err
+	}
 	if len(comment) > MaxNoteLength {
 		return nil, fieldErrf("comment", "at most %d characters (%d typed)", MaxNoteLength, len(comment))
 	}
@@ -103,7 +107,7 @@ func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequ
 		{"Comment", orDash(comment)},
 		{"Idempotency key", p.Key},
 	}
-	return p, nil
+	return a.finish(p)
 }
 
 func cancelSuffix(cape bool) string {
@@ -127,7 +131,8 @@ func (a *Actions) subscriptionPlans(sub map[string]any) string {
 
 // PreparePause plans pausing payment collection (with a behaviour and an
 // optional automatic resume) or resuming it.
-func (a *Actions) PreparePause(ctx context.Context, op Operator, req PauseRequest) (*Plan, error) {
+func (a *Actions) PreparePause(ctx context.Context, op Operator, req PauseRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionPause, req.Subscription, &err)
 	p, err := a.start(ctx, op, ActionPause, strings.TrimSpace(req.Subscription), "subscription")
 	if err != nil || p.Earlier {
 		return p, err
@@ -182,7 +187,7 @@ func (a *Actions) PreparePause(ctx context.Context, op Operator, req PauseReques
 		{"Effect", effect},
 		{"Idempotency key", p.Key},
 	}
-	return p, nil
+	return a.finish(p)
 }
 
 func unixOrZero(t time.Time) int64 {

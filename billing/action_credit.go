@@ -35,7 +35,8 @@ type CreditRequest struct {
 
 // PrepareCredit validates a customer balance adjustment against the
 // customer's fresh balance and shows the balance before and after.
-func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequest) (*Plan, error) {
+func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionCredit, req.Customer, &err)
 	target := strings.TrimSpace(req.Customer)
 	p, err := a.start(ctx, op, ActionCredit, target, "customer")
 	if err != nil || p.Earlier {
@@ -73,6 +74,9 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 		signed = -amount
 	}
 	desc := strings.TrimSpace(req.Description)
+	if err := CheckText("description", "description", desc, false); err != nil {
+		return nil, err
+	}
 	if len(desc) > MaxDescriptionLength {
 		return nil, fieldErrf("description", "at most %d characters (%d typed)", MaxDescriptionLength, len(desc))
 	}
@@ -97,7 +101,7 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 		{"Description", orDash(desc)},
 		{"Idempotency key", p.Key},
 	}
-	return p, nil
+	return a.finish(p)
 }
 
 // BalanceWords reads a customer balance the way staff say it: a negative

@@ -129,7 +129,8 @@ func (a *Actions) CreditLeft(ctx context.Context, invoice string) (int64, string
 // invoice, amount, refund_amount, credit_amount, out_of_band_amount,
 // reason or memo; ErrForbidden below finance; *EarlierError when an
 // earlier credit note on the invoice is pending.
-func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req CreditNoteRequest) (*Plan, error) {
+func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req CreditNoteRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionCreditNote, req.Invoice, &err)
 	p, err := a.start(ctx, op, ActionCreditNote, strings.TrimSpace(req.Invoice), "invoice")
 	if err != nil || p.Earlier {
 		return p, err
@@ -198,6 +199,9 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 		params.Reason = stripe.String(r)
 	}
 	if m := strings.TrimSpace(req.Memo); m != "" {
+		if err := CheckText("memo", "memo", m, true); err != nil {
+			return nil, err
+		}
 		if utf8.RuneCountInString(m) > MaxCreditNoteMemo {
 			return nil, fieldErrf("memo", "at most %d characters", MaxCreditNoteMemo)
 		}
@@ -244,7 +248,7 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 		p.Lines = append(p.Lines, Line{"Memo", clip(*params.Memo, 50)})
 	}
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 // checkRefundable refuses a refund part above what the invoice's charge
@@ -278,7 +282,8 @@ type CreditNoteVoidRequest struct {
 // an issued note of an invoice still open). The plan sends
 // POST /v1/credit_notes/{id}/void and is irreversible (typed word
 // "void"): the credit goes back onto the amount due.
-func (a *Actions) PrepareCreditNoteVoid(ctx context.Context, op Operator, req CreditNoteVoidRequest) (*Plan, error) {
+func (a *Actions) PrepareCreditNoteVoid(ctx context.Context, op Operator, req CreditNoteVoidRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionCreditNoteVoid, req.CreditNote, &err)
 	p, err := a.start(ctx, op, ActionCreditNoteVoid, strings.TrimSpace(req.CreditNote), "credit_note")
 	if err != nil || p.Earlier {
 		return p, err
@@ -314,5 +319,5 @@ func (a *Actions) PrepareCreditNoteVoid(ctx context.Context, op Operator, req Cr
 		{"Amount due", money.Format(num(inv, "amount_remaining"), cur) + " → " + money.Format(num(inv, "amount_remaining")+p.Amount, cur)},
 		{"Idempotency key", p.Key},
 	}
-	return p, nil
+	return a.finish(p)
 }

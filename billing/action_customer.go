@@ -80,7 +80,8 @@ func CustomerFieldValue(cus map[string]any, field string) string {
 // metadata[paydesk_note]; its Lines show each changed field before → after.
 // Errors: *FieldError on "customer" (deleted), "email" (not one address),
 // any field over Stripe's length, or "fields" when nothing changes.
-func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req CustomerEditRequest) (*Plan, error) {
+func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req CustomerEditRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionCustomerEdit, req.Customer, &err)
 	target := strings.TrimSpace(req.Customer)
 	p, err := a.start(ctx, op, ActionCustomerEdit, target, "customer")
 	if err != nil || p.Earlier {
@@ -148,13 +149,16 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/customers/%s", target), Form: formOf(params)}
 	p.Lines = append([]Line{a.customerLine(target, str(cus, "name"), str(cus, "email"))}, changed...)
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 // CheckCustomerField applies Stripe's rules to a new value of one of
 // CustomerFields (length, one line, an email address, a country code): a
 // *FieldError on field, or nil. The form validates with it as it is typed.
 func CheckCustomerField(field, v string) error {
+	if err := CheckText(field, strings.ToLower(CustomerFieldLabel(field)), v, false); err != nil {
+		return err
+	}
 	limit := MaxCustomerText
 	switch {
 	case field == "note":

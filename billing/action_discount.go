@@ -94,11 +94,14 @@ func CouponOf(raw json.RawMessage) (Coupon, error) {
 }
 
 // Off words what the coupon takes off: "25% off" or "$10.00 off".
-func (c Coupon) Off() string {
+func (c Coupon) Off() string { return c.Amount() + " off" }
+
+// Amount is what the coupon takes off: "25%" or "$10.00".
+func (c Coupon) Amount() string {
 	if c.AmountOff > 0 {
-		return money.Format(c.AmountOff, c.Currency) + " off"
+		return money.Format(c.AmountOff, c.Currency)
 	}
-	return strconv.FormatFloat(c.PercentOff, 'f', -1, 64) + "% off"
+	return strconv.FormatFloat(c.PercentOff, 'f', -1, 64) + "%"
 }
 
 // For words the duration: "once", "for 3 months", "forever".
@@ -153,7 +156,8 @@ func (c Coupon) why(now time.Time) string {
 // and refused as Stripe would refuse it: unknown, expired, fully redeemed,
 // an inactive or another customer's promotion code, an amount in another
 // currency. Errors: *FieldError on "target", "mode" or "code".
-func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req DiscountRequest) (*Plan, error) {
+func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req DiscountRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionDiscount, req.Target, &err)
 	target := strings.TrimSpace(req.Target)
 	kind, ok := storage.KindOfID(target)
 	if !ok || (kind != storage.KindCustomer && kind != storage.KindSubscription) {
@@ -189,6 +193,19 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 			current = c.Terms()
 		}
 	}
+	// A subscription's discount replaces its customer's on the
+	// subscription's invoices (docs: billing/subscriptions/coupons): say
+	// which one applies now and what applying one here overrides.
+	var custHad *Coupon
+	if kind == storage.KindSubscription && customer != "" {
+		custHad, err = a.customerDiscount(ctx, customer)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %s: %w", ActionDiscount, err)
+		}
+		if had == nil && custHad != nil {
+			current = "none on the subscription; the customer's applies: " + custHad.Terms()
+		}
+	}
 	p.Lines = []Line{{"Target", target + " (" + string(kind) + ")"}, a.customerLine(customer, "", ""), {"Current discount", current}}
 	switch req.Mode {
 	case DiscountRemove:
@@ -197,7 +214,13 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 		}
 		p.Call = Call{Method: http.MethodDelete, Path: stripe.FormatURLPath(base+"/discount", target)}
 		p.Lines = append(p.Lines, Line{"Effect", "Removes the discount from the next invoices; a used-up coupon may not be re-applied"})
+		if custHad != nil {
+			p.Warnings = append(p.Warnings, "the customer's discount ("+custHad.Terms()+") applies to this subscription's invoices again")
+		}
 	case DiscountApply:
+		if err := CheckText("code", "promotion code", strings.TrimSpace(req.Code), false); err != nil {
+			return nil, err
+		}
 		coupon, param, id, err := a.resolveCode(ctx, strings.TrimSpace(req.Code), customer)
 		if err != nil {
 			return nil, err
@@ -233,12 +256,16 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 		if had != nil {
 			p.Warnings = append(p.Warnings, "replaces the current discount ("+had.Terms()+")")
 		}
+		if custHad != nil {
+			p.Warnings = append(p.Warnings, "overrides the customer's discount ("+custHad.Terms()+") on this subscription's invoices: "+
+				"a subscription's discount takes the customer's place, they do not add up")
+		}
 	default:
 		return nil, fieldErrf("mode", "choose %s or %s", DiscountApply, DiscountRemove)
 	}
 	p.Currency = cur
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 // resolveCode finds what code names on Stripe: a promotion code (by its
@@ -337,4 +364,27 @@ func init() {
 		params: func() listParams { return &stripe.CouponListParams{} }}
 	resources[storage.KindPromotionCode] = resource{list: "/v1/promotion_codes", item: "/v1/promotion_codes/%s",
 		params: func() listParams { return &stripe.PromotionCodeListParams{} }}
+}
+
+// customerDiscount reads the customer's discount fresh from Stripe (GET
+// /v1/customers/{id}); nil when it has none.
+func (a *Actions) customerDiscount(ctx context.Context, customer string) (*Coupon, error) {
+	raw, err := a.c.Retrieve(ctx, storage.KindCustomer, customer)
+	if err != nil {
+		return nil, fmt.Errorf("read %s from Stripe: %w", customer, err)
+	}
+	var cus map[string]any
+	if err := json.Unmarshal(raw, &cus); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", customer, err)
+	}
+	d, ok := lookupPath(cus, "discount.coupon").(map[string]any)
+	if !ok {
+		return nil, nil
+	}
+	b, _ := json.Marshal(d)
+	c, err := CouponOf(b)
+	if err != nil {
+		return nil, nil // an unreadable coupon: nothing to say about it
+	}
+	return &c, nil
 }

@@ -52,7 +52,8 @@ type EvidenceRequest struct {
 // PrepareEvidence validates dispute evidence against the dispute's fresh
 // state: it refuses disputes already submitted or closed and those past
 // their due_by. A submission is marked ConfirmTwice.
-func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req EvidenceRequest) (*Plan, error) {
+func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req EvidenceRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionDisputeEvidence, req.Dispute, &err)
 	p, err := a.start(ctx, op, ActionDisputeEvidence, strings.TrimSpace(req.Dispute), "dispute")
 	if err != nil || p.Earlier {
 		return p, err
@@ -79,6 +80,9 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 		v := req.Text[k]
 		if !contains(EvidenceTextFields, k) {
 			return nil, fieldErrf(k, "Stripe has no evidence text field %q", k)
+		}
+		if err := CheckText(k, "evidence "+k, v, true); err != nil {
+			return nil, err
 		}
 		if len(v) > MaxEvidenceText {
 			return nil, fieldErrf(k, "at most %d characters (%d typed)", MaxEvidenceText, len(v))
@@ -120,7 +124,7 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 		{"Action", mode},
 	}
 	p.Lines = append(append(head, lines...), Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 func checkEvidenceFile(field, path string) (Upload, error) {

@@ -44,7 +44,8 @@ type DisputeAcceptRequest struct {
 // lost for good, and the confirmation asks for the word "accept".
 // Errors: *FieldError "dispute" when the state refuses it, ErrForbidden
 // below finance, *EarlierError when an earlier acceptance is pending.
-func (a *Actions) PrepareDisputeAccept(ctx context.Context, op Operator, req DisputeAcceptRequest) (*Plan, error) {
+func (a *Actions) PrepareDisputeAccept(ctx context.Context, op Operator, req DisputeAcceptRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionDisputeAccept, req.Dispute, &err)
 	p, err := a.start(ctx, op, ActionDisputeAccept, strings.TrimSpace(req.Dispute), "dispute")
 	if err != nil || p.Earlier {
 		return p, err
@@ -78,7 +79,7 @@ func (a *Actions) PrepareDisputeAccept(ctx context.Context, op Operator, req Dis
 		p.Lines = append(p.Lines, Line{"Due by", time.Unix(due, 0).UTC().Format(time.DateTime) + " UTC"})
 	}
 	p.Lines = append(p.Lines, Line{"Effect", loss}, Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 // lookupDisputeClosed reports an acceptance as done when the dispute is

@@ -71,6 +71,10 @@ func ExplainAction(err error) string {
 	if errors.As(err, &ee) {
 		return upperFirst(redact(ee.Error())) + "."
 	}
+	var re *RepeatError
+	if errors.As(err, &re) {
+		return upperFirst(redact(re.Error())) + "."
+	}
 	switch {
 	case errors.Is(err, ErrForbidden):
 		return "Not allowed: " + redact(err.Error()) + ". Nothing was sent to Stripe."

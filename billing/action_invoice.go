@@ -39,7 +39,8 @@ type invoiceOp struct {
 
 // PrepareInvoice validates an invoice action against the invoice's fresh
 // status.
-func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRequest) (*Plan, error) {
+func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, req.Action, req.Invoice, &err)
 	spec, ok := invoiceOps[req.Action]
 	if !ok {
 		return nil, fieldErrf("action", "%q is not an invoice action", req.Action)
@@ -85,7 +86,7 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 		{"Payment attempts so far", fmt.Sprint(num(inv, "attempt_count"))},
 		{"Idempotency key", p.Key},
 	}
-	return p, nil
+	return a.finish(p)
 }
 
 func actionWord(a Action) string {

@@ -53,7 +53,8 @@ type PortalRequest struct {
 // no money but is audited: who created a link for whom. Errors:
 // *FieldError on "customer" (deleted), "flow" or "return_url" (not
 // https).
-func (a *Actions) PreparePortalLink(ctx context.Context, op Operator, req PortalRequest) (*Plan, error) {
+func (a *Actions) PreparePortalLink(ctx context.Context, op Operator, req PortalRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionPortalLink, req.Customer, &err)
 	target := strings.TrimSpace(req.Customer)
 	p, err := a.start(ctx, op, ActionPortalLink, target, "customer")
 	if err != nil || p.Earlier {
@@ -78,6 +79,9 @@ func (a *Actions) PreparePortalLink(ctx context.Context, op Operator, req Portal
 	}
 	ret := strings.TrimSpace(req.ReturnURL)
 	if ret != "" {
+		if err := CheckText("return_url", "return URL", ret, false); err != nil {
+			return nil, err
+		}
 		if HTTPSURL(ret) == "" {
 			return nil, fieldErr("return_url", "an https:// address without spaces")
 		}
@@ -91,7 +95,7 @@ func (a *Actions) PreparePortalLink(ctx context.Context, op Operator, req Portal
 		{"Valid", "a short while, for whoever holds it: send it to the customer only"},
 		{"Idempotency key", p.Key},
 	}
-	return p, nil
+	return a.finish(p)
 }
 
 // PortalURL is the session URL in Stripe's answer to a portal-link call

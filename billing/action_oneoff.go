@@ -26,6 +26,10 @@ const ActionInvoiceCreate Action = "invoice_create"
 // MaxOneOffItems is the most items one invoice is prepared with.
 const MaxOneOffItems = 10
 
+// MaxOneOffDescription is the longest item description accepted, in
+// characters.
+const MaxOneOffDescription = 500
+
 func init() {
 	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionInvoiceCreate, Name: "one-off invoice",
 		Kinds: []storage.Kind{storage.KindCustomer}, MinRole: RoleFinance,
@@ -63,7 +67,8 @@ type OneOffInvoiceRequest struct {
 // The plan's Call holds the steps; Amount is the items' sum in minor
 // units. Errors: *FieldError on customer, currency, items[N].amount or
 // items[N].description; ErrForbidden below finance.
-func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req OneOffInvoiceRequest) (*Plan, error) {
+func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req OneOffInvoiceRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionInvoiceCreate, req.Customer, &err)
 	p, err := a.start(ctx, op, ActionInvoiceCreate, strings.TrimSpace(req.Customer), "customer")
 	if err != nil || p.Earlier {
 		return p, err
@@ -108,8 +113,15 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 			return nil, err
 		}
 		desc := strings.TrimSpace(it.Description)
-		if desc == "" || utf8.RuneCountInString(desc) > 500 {
+		if err := CheckText(field+".description", fmt.Sprintf("item %d's description", i+1), desc, false); err != nil {
+			return nil, err
+		}
+		if desc == "" {
 			return nil, fieldErr(field+".description", "describe the item (at most 500 characters): the customer reads it")
+		}
+		if n := utf8.RuneCountInString(desc); n > MaxOneOffDescription {
+			return nil, fieldErrf(field+".description", "item %d's description has %d characters, at most %d are accepted: shorten it (nothing was cut or sent)",
+				i+1, n, MaxOneOffDescription)
 		}
 		total += amount
 		key := fmt.Sprintf("%s-item%d", p.Key, i+1)
@@ -135,6 +147,14 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		return nil, err
 	}
 	lines = append(lines, Line{"Total", money.Format(total, cur)})
+	if d, ok := lookupPath(cus, "discount.coupon").(map[string]any); ok {
+		// Stripe takes the customer's discount off its invoices, one-off
+		// ones too: the amount due is below the items' total.
+		raw, _ := json.Marshal(d)
+		if c, err := CouponOf(raw); err == nil {
+			lines = append(lines, Line{"Discount", "the customer's " + c.Terms() + ": Stripe takes it off this invoice"})
+		}
+	}
 	if pending > 0 {
 		lines = append(lines, Line{"Also included", fmt.Sprintf("%d pending item(s) already on the customer, %s", pending, money.Format(pendingSum, cur))})
 		p.Warnings = append(p.Warnings, fmt.Sprintf("the customer has %d pending invoice item(s) (%s): Stripe puts them on this invoice too",
@@ -144,7 +164,7 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		Line{"Idempotency key", p.Key}, Line{"Step keys", "the key + -item1…, (none for the invoice), -finalize, -send"})
 	p.Call = Call{Method: http.MethodPost, Path: "/v1/invoices", Form: formOf(inv), Steps: steps}
 	p.Amount, p.Currency, p.Lines = total, cur, lines
-	return p, nil
+	return a.finish(p)
 }
 
 // pendingItems counts the customer's pending invoice items in cur and

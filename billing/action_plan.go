@@ -191,7 +191,8 @@ func (a *Actions) PreviewPlanChange(ctx context.Context, op Operator, req PlanCh
 // PreparePlanChange validates a price/quantity swap on one subscription
 // item, previews its prorations through the upcoming invoice and plans the
 // update with the same proration date.
-func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanChangeRequest) (*Plan, error) {
+func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanChangeRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionPlanChange, req.Subscription, &err)
 	p, err := a.start(ctx, op, ActionPlanChange, strings.TrimSpace(req.Subscription), "subscription")
 	if err != nil || p.Earlier {
 		return p, err
@@ -243,7 +244,7 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 		}
 	}
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 func (a *Actions) priceInterval(pr map[string]any) string {

@@ -103,7 +103,8 @@ func (a *Actions) RefundableAmount(ctx context.Context, target string) (Refundab
 // amount is always sent explicitly, so a refund made meanwhile by someone
 // else makes Stripe refuse (amount_too_large) instead of silently
 // refunding a different sum than the confirmation showed.
-func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequest) (*Plan, error) {
+func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, ActionRefund, req.Target, &err)
 	target := strings.TrimSpace(req.Target)
 	p, err := a.start(ctx, op, ActionRefund, target, "target")
 	if err != nil || p.Earlier {
@@ -143,6 +144,9 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		return nil, fieldErrf("reason", "choose one of %s", strings.Join(RefundReasons, ", "))
 	}
 	note := strings.TrimSpace(req.Note)
+	if err := CheckText("note", "internal note", note, false); err != nil {
+		return nil, err
+	}
 	if len(note) > MaxNoteLength {
 		return nil, fieldErrf("note", "at most %d characters (%d typed)", MaxNoteLength, len(note))
 	}
@@ -168,7 +172,7 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		{"Internal note", orDash(note)},
 		{"Idempotency key", p.Key},
 	}
-	return p, nil
+	return a.finish(p)
 }
 
 // refundCall is the refund request: always an explicit amount, and the

@@ -61,7 +61,8 @@ func ParseTrialEnd(s string) (time.Time, error) {
 // /v1/invoices/upcoming with subscription_trial_end). Errors: *FieldError
 // on "subscription" (not trialing), "action" or "end" (not in the future,
 // more than MaxTrialDays ahead, or the current end).
-func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialRequest) (*Plan, error) {
+func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialRequest) (_ *Plan, err error) {
+	defer a.auditPrepare(op, req.Action, req.Subscription, &err)
 	if req.Action != ActionTrialEnd && req.Action != ActionTrialExtend {
 		return nil, fieldErrf("action", "%q is not a trial action", req.Action)
 	}
@@ -125,7 +126,7 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 		return nil, err
 	}
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
-	return p, nil
+	return a.finish(p)
 }
 
 // trialPreview is the next invoice with the trial ending at trialEnd

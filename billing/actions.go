@@ -190,6 +190,12 @@ type Plan struct {
 	// intent of the same action on the same target whose answer was lost
 	// and of which Stripe shows no trace, with its original Key and Call.
 	Earlier bool
+	// Repeats is the intent of an identical request (same action, target
+	// and parameters) that succeeded within RepeatWindow, when the action
+	// makes a new object each time (refund, credit, credit note, one-off
+	// invoice); a warning names it. Confirm refuses such a plan unless it
+	// is asked for again.
+	Repeats *storage.Intent
 }
 
 // Irreversible reports whether the plan's call cannot be undone once
@@ -266,6 +272,10 @@ func (a *Actions) Execute(ctx context.Context, p *Plan) (Result, error) {
 	case err == nil:
 		if in.Action != string(p.Action) || in.Target != p.Target {
 			return Result{}, fmt.Errorf("execute %s: %w: key %s belongs to %s %s", p.Action, ErrBadPlan, p.Key, in.Action, in.Target)
+		}
+		if in.State == storage.IntentPlanned {
+			// Recorded by a dry run, never sent: this is its first attempt.
+			return a.sendPlanned(ctx, p, in)
 		}
 		if in.State != storage.IntentPending {
 			return finished(in)

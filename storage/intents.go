@@ -17,6 +17,7 @@ const (
 	IntentPending   IntentState = "pending"   // written, Stripe call not known to have finished
 	IntentSucceeded IntentState = "succeeded" // Stripe answered 2xx
 	IntentFailed    IntentState = "failed"    // Stripe refused it; safe to fix and send anew with a new key
+	IntentPlanned   IntentState = "planned"   // shown by a dry run, never sent; the identical request sends it with its key
 )
 
 // Intent is a mutation written down before its Stripe call, so every retry,

@@ -36,6 +36,7 @@ func (s *Server) draftInvoice(cust, sub int32, cur uint8, lines []invLine, reaso
 			in.lines = []invLine{}
 		}
 	}
+	s.discountInvoice(&in, lines, in.created)
 	return in
 }
 
@@ -62,6 +63,7 @@ func (s *Server) addInvoice(in invoice, req *eventRequest) int32 {
 		s.emit("customer.subscription.updated", s.renderSubscription(int(sub)),
 			map[string]any{"latest_invoice": s.ids.id(kInvoice, uint32(prevLatest))}, req)
 	}
+	s.endOnceDiscount(&s.invoices[i], req)
 	return i
 }
 
@@ -73,8 +75,7 @@ func (s *Server) finalizeInvoice(i int32, req *eventRequest) {
 	cust := in.customer
 	if cu.balance != 0 && (!cu.hasCur || cu.cur == in.currency) {
 		in.startingBalance = cu.balance
-		ending := in.startingBalance + in.total - in.amountDue()
-		if delta := ending - in.startingBalance; delta != 0 {
+		if delta := in.endingBalance() - in.startingBalance; delta != 0 {
 			s.addBalanceTxn(cust, delta, in.currency, btAppliedToInvoice, i, "", nil, req, false)
 			in = &s.invoices[i]
 		}

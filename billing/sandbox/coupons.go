@@ -3,6 +3,7 @@ package sandbox
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -151,7 +152,8 @@ func (s *Server) listPromos(c *call) (any, *apiError) {
 		created: func(i int) int64 { return s.promos[i].created },
 		match: func(i int) bool {
 			p := &s.promos[i]
-			return (code == "" || p.code == code) && (!hasActive || p.active == active) &&
+			// Stripe: "promotion codes that have this case-insensitive code".
+			return (code == "" || strings.EqualFold(p.code, code)) && (!hasActive || p.active == active) &&
 				(cust == "" || p.customer >= 0 && s.custID(p.customer) == cust)
 		},
 		render: s.renderPromo})
@@ -376,7 +378,7 @@ func (s *Server) createPromo(c *call) (any, *apiError) {
 		p.code = "PROMO" + strconv.Itoa(len(s.promos)+1)
 	}
 	for i := range s.promos {
-		if s.promos[i].active && s.promos[i].code == p.code {
+		if s.promos[i].active && strings.EqualFold(s.promos[i].code, p.code) { // unique case-insensitively
 			return nil, invalidRequest("code", "An active promotion code with `code: %s` already exists.", p.code)
 		}
 	}

@@ -24,7 +24,7 @@ func (s *Server) invoiceLines(i int) []invLine {
 	if in.sub >= 0 && len(s.subs[in.sub].items) > 0 {
 		item = s.subs[in.sub].items[0].id
 	}
-	return []invLine{{id: uint32(i), amount: in.total, price: in.price, qty: int64(in.qty), item: item,
+	return []invLine{{id: uint32(i), amount: in.subtotal(), price: in.price, qty: int64(in.qty), item: item,
 		start: in.periodStart, end: in.periodEnd, description: s.lineDescription(in.price, int64(in.qty))}}
 }
 
@@ -74,11 +74,12 @@ func (s *Server) renderInvoice(i int) map[string]any {
 	return m
 }
 
-func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any {
+func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) (out map[string]any) {
 	data := make([]any, len(lines))
 	for k, l := range lines {
 		data[k] = s.renderLine(l, in.sub, in.currency)
 	}
+	defer func() { s.renderInvoiceDiscount(out, in, lines, data) }()
 	var sub, ch, number, next, finalized, paidAt, voidedAt, uncollAt any
 	if in.sub >= 0 {
 		sub = s.ids.id(kSubscription, uint32(in.sub))
@@ -112,14 +113,14 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 	}
 	ending := any(nil)
 	if in.status != invDraft {
-		ending = in.startingBalance + in.total - due
+		ending = in.endingBalance()
 	}
 	var effective any
 	if in.status != invDraft {
 		effective = finalized // Stripe: when finalized, unless set otherwise
 	}
 	cust := int(in.customer)
-	return map[string]any{
+	out = map[string]any{
 		"object": "invoice", "account_country": "US", "account_name": "Paydesk Demo",
 		"account_tax_ids": nil, "amount_due": due, "amount_paid": in.amountPaid, "amount_remaining": remaining,
 		"amount_shipping": 0, "application": nil, "application_fee_amount": nil, "attempt_count": in.attempts,
@@ -143,10 +144,11 @@ func (s *Server) renderInvoiceBody(in *invoice, lines []invLine) map[string]any 
 		"status_transitions": map[string]any{"finalized_at": finalized, "marked_uncollectible_at": uncollAt,
 			"paid_at": paidAt, "voided_at": voidedAt},
 		"subscription": sub, "subscription_details": map[string]any{"metadata": map[string]any{}},
-		"subtotal": in.total, "subtotal_excluding_tax": in.total, "tax": nil, "test_clock": nil, "total": in.total,
+		"subtotal": in.subtotal(), "subtotal_excluding_tax": in.subtotal(), "tax": nil, "test_clock": nil, "total": in.total,
 		"total_discount_amounts": []any{}, "total_excluding_tax": in.total, "total_tax_amounts": []any{},
 		"transfer_data": nil, "webhooks_delivered_at": in.created,
 	}
+	return out
 }
 
 func (s *Server) invoiceByID(id string) (int32, *apiError) {

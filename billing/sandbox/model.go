@@ -243,6 +243,27 @@ type invoice struct {
 	// preCN and postCN are the credit notes issued while it was open
 	// (they lower amount_due) and once paid.
 	preCN, postCN int64
+	// disc is the discount applied when the invoice was built (hasDisc),
+	// discount its amount, already taken off total.
+	disc     discountState
+	hasDisc  bool
+	discount int64
+}
+
+// subtotal is the invoice's amount before its discount.
+func (in *invoice) subtotal() int64 { return in.total + in.discount }
+
+// endingBalance is the customer balance left after finalization applied
+// starting_balance (docs: api/invoices/object, ending_balance): a credit
+// (negative) covers at most the total, an owed balance (positive) is added
+// in full. It is fixed at finalization: credit notes issued later lower
+// amount_due (pre-payment) or credit the customer through their own balance
+// transaction (post-payment), never this figure.
+func (in *invoice) endingBalance() int64 {
+	if in.startingBalance >= 0 {
+		return 0
+	}
+	return min(in.startingBalance+in.total, 0)
 }
 
 func (in *invoice) amountDue() int64 {

@@ -99,6 +99,7 @@ func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 		lines[k].id = uint32(k + 1)
 		in.total += lines[k].amount
 	}
+	s.discountInvoice(&in, lines, start)
 	cu := &s.customers[sb.customer]
 	if cu.balance != 0 && cu.cur == in.currency {
 		in.startingBalance = cu.balance

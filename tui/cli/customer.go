@@ -12,12 +12,12 @@ import (
 // PortalLink prepares a billing-portal session for a customer, prints its
 // confirmation lines and, with yes, creates it and prints its URL on a
 // line of its own ("url https://…") for a script to pick up.
-func PortalLink(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.PortalRequest, yes bool, out io.Writer) error {
+func PortalLink(ctx context.Context, acts *billing.Actions, op billing.Operator, req billing.PortalRequest, c Confirm, out io.Writer) error {
 	p, err := acts.PreparePortalLink(ctx, op, req)
 	if err != nil {
 		return earlierOr(err, out)
 	}
-	r, err := execute(ctx, acts, p, yes, out)
+	r, err := execute(ctx, acts, p, c, out)
 	if err != nil {
 		return err
 	}

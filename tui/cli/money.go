@@ -15,18 +15,32 @@ import (
 // the plan was printed, nothing was sent.
 var ErrNotConfirmed = errors.New("nothing was sent: add --yes to send")
 
+// Confirm is how a money command was asked to send: Yes sends (without
+// it the plan is printed, recorded as planned and nothing is sent); Again
+// sends even when an identical request succeeded recently.
+type Confirm struct{ Yes, Again bool }
+
+// ErrRepeat is returned (wrapped, matching billing.ErrRepeat) when --yes
+// would repeat an identical request that succeeded recently: nothing was
+// sent.
+var ErrRepeat = errors.New("add --again to send another")
+
 // Run is a money command (`paydesk refund`, `credit`, `invoice`,
 // `dispute accept`, `credit-note`, `customer edit`): prepare reads
 // Stripe's fresh state and builds the plan; Run prints the plan's lines
-// and only with yes sends it and prints the outcome. Without yes it
-// returns ErrNotConfirmed after printing. Errors are worded with
-// billing.ExplainAction and still match billing's sentinels (errors.Is).
-func Run(ctx context.Context, acts *billing.Actions, prepare func() (*billing.Plan, error), yes bool, out io.Writer) error {
+// and only with c.Yes sends it and prints the outcome. Without Yes it
+// records the plan (billing.Actions.RecordPlan: the --yes run of the same
+// request sends the idempotency key printed) and returns ErrNotConfirmed.
+// A plan repeating an identical request that succeeded within
+// billing.RepeatWindow is refused (ErrRepeat, audited) unless c.Again.
+// Errors are worded with billing.ExplainAction and still match billing's
+// sentinels (errors.Is).
+func Run(ctx context.Context, acts *billing.Actions, prepare func() (*billing.Plan, error), c Confirm, out io.Writer) error {
 	p, err := prepare()
 	if err != nil {
 		return earlierOr(err, out)
 	}
-	r, err := execute(ctx, acts, p, yes, out)
+	r, err := execute(ctx, acts, p, c, out)
 	if err != nil {
 		return err
 	}
@@ -53,12 +67,18 @@ func earlierOr(err error, out io.Writer) error {
 
 // execute prints p and, with yes, sends it; a failed send prints the
 // intent's state and key before the worded error.
-func execute(ctx context.Context, acts *billing.Actions, p *billing.Plan, yes bool, out io.Writer) (billing.Result, error) {
+func execute(ctx context.Context, acts *billing.Actions, p *billing.Plan, c Confirm, out io.Writer) (billing.Result, error) {
 	if err := PrintPlan(out, p); err != nil {
 		return billing.Result{}, err
 	}
-	if !yes {
+	if !c.Yes {
+		if err := acts.RecordPlan(p); err != nil {
+			return billing.Result{}, err
+		}
 		return billing.Result{}, ErrNotConfirmed
+	}
+	if err := acts.Confirm(p, c.Again); err != nil {
+		return billing.Result{}, &actionError{msg: strings.TrimSuffix(billing.ExplainAction(err), ".") + "; " + ErrRepeat.Error(), err: errors.Join(ErrRepeat, err)}
 	}
 	r, err := acts.Execute(ctx, p)
 	if err != nil {

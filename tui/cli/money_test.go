@@ -25,7 +25,7 @@ func TestRefundCLI(t *testing.T) {
 
 	// Without --yes: the plan is printed, nothing is sent.
 	var out bytes.Buffer
-	err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareRefund(ctx, actenv.Admin, req) }, false, &out)
+	err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareRefund(ctx, actenv.Admin, req) }, cli.Confirm{}, &out)
 	if !errors.Is(err, cli.ErrNotConfirmed) || !strings.Contains(err.Error(), "add --yes to send") {
 		t.Fatalf("without --yes: %v", err)
 	}
@@ -40,7 +40,7 @@ func TestRefundCLI(t *testing.T) {
 
 	// With --yes: sent once, the outcome printed.
 	out.Reset()
-	if err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareRefund(ctx, actenv.Admin, req) }, true, &out); err != nil {
+	if err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareRefund(ctx, actenv.Admin, req) }, cli.Confirm{Yes: true}, &out); err != nil {
 		t.Fatalf("with --yes: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "sent: refund "+ch.ID+" -> re_") || !strings.Contains(out.String(), "request id req_") {
@@ -57,14 +57,14 @@ func TestRefundCLI(t *testing.T) {
 	out.Reset()
 	err = cli.Run(ctx, e.Acts, func() (*billing.Plan, error) {
 		return e.Acts.PrepareRefund(ctx, actenv.Admin, billing.RefundRequest{Target: ch.ID, Amount: "10000"})
-	}, true, &out)
+	}, cli.Confirm{Yes: true}, &out)
 	if _, ok := billing.AsFieldError(err); !ok || !strings.HasPrefix(err.Error(), "At most $23.00 can be refunded") {
 		t.Fatalf("refund above refundable: %v", err)
 	}
 	// A viewer is refused before anything is printed or sent.
 	err = cli.Run(ctx, e.Acts, func() (*billing.Plan, error) {
 		return e.Acts.PrepareRefund(ctx, billing.Operator{Name: "vic", Role: billing.RoleViewer}, req)
-	}, true, &out)
+	}, cli.Confirm{Yes: true}, &out)
 	if !errors.Is(err, billing.ErrForbidden) || !strings.HasPrefix(err.Error(), "Not allowed") {
 		t.Fatalf("viewer: %v", err)
 	}
@@ -81,14 +81,14 @@ func TestCreditCLI(t *testing.T) {
 	before := actenv.Num(e.Object(storage.KindCustomer, cus.ID), "balance")
 	req := billing.CreditRequest{Customer: cus.ID, Direction: billing.DirectionDebit, Amount: "3.10", Description: "manual fee"}
 	var out bytes.Buffer
-	if err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareCredit(ctx, actenv.Admin, req) }, false, &out); !errors.Is(err, cli.ErrNotConfirmed) {
+	if err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareCredit(ctx, actenv.Admin, req) }, cli.Confirm{}, &out); !errors.Is(err, cli.ErrNotConfirmed) {
 		t.Fatalf("without --yes: %v", err)
 	}
 	if !strings.Contains(out.String(), "Adjustment       $3.10 owed") || e.Reqs.Count("POST") != 0 {
 		t.Fatalf("plan output (or a POST):\n%s", out.String())
 	}
 	out.Reset()
-	if err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareCredit(ctx, actenv.Admin, req) }, true, &out); err != nil {
+	if err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareCredit(ctx, actenv.Admin, req) }, cli.Confirm{Yes: true}, &out); err != nil {
 		t.Fatalf("with --yes: %v", err)
 	}
 	if !strings.Contains(out.String(), "sent: credit "+cus.ID+" -> cbtxn_") {
@@ -99,7 +99,7 @@ func TestCreditCLI(t *testing.T) {
 	}
 	err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) {
 		return e.Acts.PrepareCredit(ctx, actenv.Admin, billing.CreditRequest{Customer: cus.ID, Direction: billing.DirectionCredit, Amount: "1.999"})
-	}, true, &out)
+	}, cli.Confirm{Yes: true}, &out)
 	if _, ok := billing.AsFieldError(err); !ok || !strings.Contains(err.Error(), "digits after the point") {
 		t.Fatalf("three decimals: %v", err)
 	}

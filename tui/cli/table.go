@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
@@ -46,9 +48,43 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 		return []column{id, {title: "NUMBER", cell: func(e storage.Envelope) string { return dash(e.Number) }}, status, customer, amount, created, stale}
 	case storage.KindRefund, storage.KindDispute:
 		return []column{id, status, {title: "CHARGE", cell: func(e storage.Envelope) string { return dash(e.Charge) }}, amount, created, stale}
+	case storage.KindCoupon:
+		return []column{id, status,
+			{title: "AMOUNT", right: true, cell: func(e storage.Envelope) string { return billing.CouponAmount(e.Raw) }},
+			{title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }}, created, stale}
+	case storage.KindPromotionCode:
+		return []column{id, {title: "CODE", cell: func(e storage.Envelope) string { return dash(e.Name) }},
+			{title: "STATUS", cell: promotionCodeStatus}, customer,
+			{title: "COUPON", cell: func(e storage.Envelope) string { return promotionCodeCoupon(e.Raw) }}, created, stale}
 	default:
 		return []column{id, status, customer, amount, created, stale}
 	}
+}
+
+// promotionCodeStatus is "active" for a code a customer can redeem, else
+// "not redeemable: " and why (billing.PromotionCodeWhyNot; expires_at is
+// left to the code's JSON, the CLI keeps no clock).
+func promotionCodeStatus(e storage.Envelope) string {
+	if why := billing.PromotionCodeWhyNot(e.Raw, time.Time{}); why != "" {
+		return "not redeemable: " + why
+	}
+	return "active"
+}
+
+// promotionCodeCoupon is the code's coupon in one line ("25% off for 3
+// months").
+func promotionCodeCoupon(raw []byte) string {
+	var pc struct {
+		Coupon json.RawMessage `json:"coupon"`
+	}
+	if json.Unmarshal(raw, &pc) != nil {
+		return "-"
+	}
+	c, err := billing.CouponOf(pc.Coupon)
+	if err != nil {
+		return "-"
+	}
+	return c.Off() + " " + c.For()
 }
 
 // amountCell is the amount of a row: "-" when the object has no currency

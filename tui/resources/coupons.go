@@ -46,14 +46,16 @@ func Coupons() *table.Descriptor {
 }
 
 // PromotionCodes lists the cached promotion codes (`:promotion-codes`):
-// the code customers type, active or not, its coupon's terms, who may
-// redeem it, redeemed of max and when it expires.
+// the code customers type, active or not (an active code Stripe would
+// refuse shows "✗" and why: its coupon used up or expired, the code used
+// up or expired), its coupon's terms, who may redeem it, redeemed of max
+// and when it expires.
 func PromotionCodes() *table.Descriptor {
 	return &table.Descriptor{
 		Name: "promotion-codes", Title: "Promotion codes", Kind: storage.KindPromotionCode,
 		Columns: []table.Column{
 			{Title: "Code", Width: 14, Flex: true},
-			{Title: "Status", Width: 8, Status: true},
+			{Title: "Status", Width: 28, Status: true},
 			{Title: "Coupon", Width: 26, Flex: true},
 			{Title: "Customer", Width: 18, Priority: 2},
 			{Title: "Redeemed", Width: 10, Right: true, Priority: 3},
@@ -72,7 +74,11 @@ func PromotionCodes() *table.Descriptor {
 			if e.Customer != "" {
 				customer = e.Customer
 			}
-			return []string{e.Name, e.Status, k.Off() + " " + k.For(), customer, redeemed, exp, e.ID}
+			status := e.Status
+			if why := billing.PromotionCodeWhyNot(e.Raw, c.Now()); why != "" && e.Status == "active" {
+				status = "✗ " + why // active, but not redeemable: Stripe would refuse it
+			}
+			return []string{e.Name, status, k.Off() + " " + k.For(), customer, redeemed, exp, e.ID}
 		},
 		Filters: statusFilters("active", "inactive"),
 		Sorts:   table.DefaultSorts,
