@@ -84,6 +84,10 @@ type Model struct {
 	cmdline    textinput.Model
 	commanding bool
 
+	// interrupted: the last key was a ctrl+c that a page answered
+	// (common.Interruptible); the next ctrl+c quits.
+	interrupted bool
+
 	toast    common.ToastMsg
 	toastSeq int
 
@@ -351,8 +355,15 @@ func (m *Model) trimRate(now time.Time) {
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
+		if p, ok := m.Active().(common.Interruptible); ok && !m.interrupted {
+			if cmd, held := p.Interrupt(); held {
+				m.interrupted = true
+				return cmd
+			}
+		}
 		return m.quit()
 	}
+	m.interrupted = false
 	if m.commanding {
 		return m.updateCommand(msg)
 	}

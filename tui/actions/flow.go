@@ -15,6 +15,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 )
 
@@ -100,6 +101,7 @@ type flowKeys struct {
 var (
 	_ common.Page          = (*Flow)(nil)
 	_ common.InputCapturer = (*Flow)(nil)
+	_ common.Interruptible = (*Flow)(nil)
 )
 
 func newFlow(c *common.Common, f actionForm) *Flow {
@@ -210,6 +212,21 @@ func (f *Flow) CapturingInput() bool {
 		return f.deliberate()
 	}
 	return false
+}
+
+// Interrupt answers a ctrl+c: a form or a confirmation not yet sent is
+// cancelled (the page closes, nothing reaches Stripe) and a request on its
+// way is waited for; the root's next ctrl+c quits. A done page holds
+// nothing: ctrl+c quits at once.
+func (f *Flow) Interrupt() (tea.Cmd, bool) {
+	switch f.st {
+	case stDone:
+		return nil, false
+	case stExecuting:
+		return common.Toast(common.ToastWarn, "Sending to Stripe: wait for the answer. ctrl+c again quits (the request stays pending in Audit (8))."), true
+	}
+	return tea.Batch(common.Pop(), common.Toast(common.ToastWarn,
+		safetext.Line(f.form.heading())+" cancelled: nothing was sent to Stripe. ctrl+c again quits.")), true
 }
 
 // deliberate reports whether the confirmation asks for a typed word.
@@ -325,6 +342,11 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 			return common.Pop()
 		}
 	case stConfirm:
+		if msg.Type == tea.KeyEsc {
+			// Also on a confirmation that takes every key for its typed
+			// word: esc leaves it whatever was typed, nothing is sent.
+			return common.Pop()
+		}
 		if f.scrollConfirm(msg) {
 			return nil
 		}

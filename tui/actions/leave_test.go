@@ -1,0 +1,129 @@
+package actions_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/tui"
+	"github.com/paydesk/paydesk/tui/actions"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/actenv"
+	"github.com/paydesk/paydesk/tui/internal/pagetest"
+)
+
+// rootWith starts the whole console over env e at w x h with every
+// action registered and waits for its first view.
+func rootWith(t *testing.T, e *actenv.Env, w, h int) *teatest.TestModel {
+	t.Helper()
+	c := e.Session(actenv.Admin)
+	if err := actions.Register(c.Actions); err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, tui.New(c), teatest.WithInitialTermSize(w, h))
+	t.Cleanup(func() { _ = tm.Quit() })
+	waitFor(t, tm, "Customers")
+	return tm
+}
+
+// keyOf turns a step of a key script into a key message.
+func keyOf(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// TestEscLeavesTypedWordConfirmation: on a confirmation that asks for a
+// typed word (accept a dispute, delete a draft), esc closes the page
+// without sending, whatever was typed before it: nothing, part of the word,
+// a wrong word and enter, ? and 1 (typed into the word). Before, esc on these confirmations did nothing.
+func TestEscLeavesTypedWordConfirmation(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{Customers: 150})
+	dp := openDispute(e)
+	draft := oneOffDraft(t, e, 2500, "")
+	targets := []struct {
+		action billing.Action
+		id     string
+		word   string
+		call   string
+	}{
+		{billing.ActionDisputeAccept, dp.ID, "accept", "POST /v1/disputes/" + dp.ID + "/close"},
+		{billing.ActionInvoiceDelete, draft.ID, "delete", "DELETE /v1/invoices/" + draft.ID},
+	}
+	scripts := map[string][]string{
+		"nothing":    nil,
+		"part":       {"ac"},
+		"wrong word": {"nope", "enter"},
+		"help":       {"?", "1"},
+	}
+	for _, tg := range targets {
+		for name, script := range scripts {
+			t.Run(string(tg.action)+"/"+name, func(t *testing.T) {
+				tm := rootWith(t, e, 80, 24)
+				tm.Send(common.ActionRequestMsg{Action: tg.action, Target: tg.id})
+				waitFor(t, tm, "Type "+tg.word)
+				for _, k := range script {
+					tm.Send(keyOf(k))
+				}
+				if len(script) > 0 && script[len(script)-1] == "enter" {
+					waitFor(t, tm, "Not sent")
+				}
+				tm.Send(keyOf("esc"))
+				waitFor(t, tm, "sort:newest") // the customers list again
+				view := final(t, tm)
+				if strings.Contains(view, "Confirm:") || !strings.Contains(view, "Customers") {
+					t.Fatalf("esc left the confirmation open:\n%s", view)
+				}
+			})
+		}
+		if n := e.Reqs.Count(tg.call); n != 0 {
+			t.Fatalf("%s: %d requests sent", tg.action, n)
+		}
+	}
+}
+
+// TestCtrlCCancelsFormFirst: ctrl+c on a half-typed form or an unsent
+// confirmation cancels it and says so, without quitting; the next ctrl+c
+// quits. Before, the first ctrl+c quit the console at once.
+func TestCtrlCCancelsFormFirst(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	for _, at := range []string{"form", "confirmation"} {
+		t.Run(at, func(t *testing.T) {
+			tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+			tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
+			waitFor(t, tm, "Amount (USD)")
+			typeText(tm, "5")
+			if at == "confirmation" {
+				for range 3 {
+					press(tm, tea.KeyEnter)
+				}
+				waitFor(t, tm, "Confirm: Refund")
+			}
+			tm.Send(keyOf("ctrl+c"))
+			waitFor(t, tm, "cancelled: nothing was sent to Stripe")
+			tm.Send(keyOf("ctrl+c"))
+			view := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
+			if strings.Contains(view, "Amount (USD)") || strings.Contains(view, "Confirm:") {
+				t.Fatalf("the form is still open after ctrl+c:\n%s", view)
+			}
+		})
+	}
+	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
+		t.Fatalf("%d refunds sent", n)
+	}
+}
