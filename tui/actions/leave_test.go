@@ -127,3 +127,51 @@ func TestCtrlCCancelsFormFirst(t *testing.T) {
 		t.Fatalf("%d refunds sent", n)
 	}
 }
+
+// TestEnterBurstNeverSends: a burst of Enter keys typed through a form
+// (its last field's Enter opens the confirmation) does not send it: on a
+// confirmation that asks for no word Enter never sends, y does
+// (common.SendKey), and the page says so. Before, the next Enter sent it.
+func TestEnterBurstNeverSends(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	t.Run("refund", func(t *testing.T) {
+		ch := refundableCharge(e, "usd")
+		f := open(t, e.Session(actenv.Admin), billing.ActionRefund, ch)
+		tm, _ := run(t, e, f)
+		focus(t, f, "amount")
+		typeText(tm, "3")
+		for range 4 {
+			press(tm, tea.KeyEnter)
+		}
+		waitState(t, f, "confirm")
+		press(tm, tea.KeyEnter)
+		press(tm, tea.KeyEnter)
+		waitFor(t, tm, "Not sent: press y to send")
+		if n := e.Reqs.Count("POST /v1/refunds"); n != 0 || f.Sent() != 0 || f.State() != "confirm" {
+			t.Fatalf("enter burst: %d refunds, %d sends, state %s", n, f.Sent(), f.State())
+		}
+		sendConfirmed(t, tm, f)
+		if n := e.Reqs.Count("POST /v1/refunds"); n != 1 {
+			t.Fatalf("y sent %d refunds, want 1", n)
+		}
+	})
+	t.Run("customer edit", func(t *testing.T) {
+		cus := liveCustomer(e)
+		f, tm := editCustomer(t, e.Session(supportOp), cus, pagetest.Width, pagetest.Height)
+		press(tm, tea.KeyEnter)
+		press(tm, tea.KeyEnter)
+		waitFor(t, tm, "Not sent: press y to send")
+		if n := e.Reqs.Count("POST /v1/customers/" + cus.ID); n != 0 || f.Sent() != 0 {
+			t.Fatalf("enter burst: %d customer updates, %d sends", n, f.Sent())
+		}
+	})
+	t.Run("credit", func(t *testing.T) {
+		cus := liveCustomer(e)
+		f, _ := creditConfirm(t, e, e.Session(actenv.Admin), cus, "2")
+		waitState(t, f, "confirm")
+		if !strings.Contains(f.Screen(), "Press y to send.") || strings.Contains(f.Screen(), "enter send") {
+			t.Fatalf("the confirmation does not say y sends:\n%s", f.Screen())
+		}
+	})
+}

@@ -66,7 +66,7 @@ func TestRefundFieldErrorsKeepValues(t *testing.T) {
 	}
 }
 
-// TestRefundDoubleEnter: Enter twice on the confirmation sends one refund.
+// TestRefundDoubleEnter: y twice on the confirmation sends one refund.
 func TestRefundDoubleEnter(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
@@ -80,8 +80,8 @@ func TestRefundDoubleEnter(t *testing.T) {
 		press(tm, tea.KeyEnter)
 	}
 	waitState(t, f, "confirm")
-	press(tm, tea.KeyEnter)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	press(tm, tea.KeyEnter) // closes the result page
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 1 || f.Sent() != 1 {
@@ -153,7 +153,7 @@ func TestRoleRevokedBeforeSend(t *testing.T) {
 	}
 	waitState(t, f, "confirm")
 	revoked.Store(true)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitFor(t, tm, "Not allowed now")
 	if f.State() != "confirm" || f.Sent() != 0 || e.Reqs.Count("POST /v1/refunds") != 0 {
 		t.Fatalf("revoked role: state %s, %d sent", f.State(), f.Sent())
@@ -161,7 +161,7 @@ func TestRoleRevokedBeforeSend(t *testing.T) {
 }
 
 // TestRefundAnswerLost: Stripe's answer to the refund is lost; the page
-// says the outcome is unknown and keeps the plan; Enter sends it again
+// says the outcome is unknown and keeps the plan; y sends it again
 // with the same key and the charge is refunded once.
 func TestRefundAnswerLost(t *testing.T) {
 	t.Parallel()
@@ -179,7 +179,7 @@ func TestRefundAnswerLost(t *testing.T) {
 	// stripe-go retries a network error itself with the same key: lose
 	// every answer of its budget.
 	e.Drop.Arm("POST /v1/refunds", 3)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitFor(t, tm, "Stripe did not answer")
 	if f.State() != "confirm" {
 		t.Fatalf("state %s after a lost answer", f.State())
@@ -189,7 +189,7 @@ func TestRefundAnswerLost(t *testing.T) {
 		t.Fatalf("intent after a lost answer: %+v %v", in, err)
 	}
 	e.Drop.Arm("", 0)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	if got := actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"); got != 700 {
 		t.Fatalf("amount_refunded %d, want 700 (one refund)", got)
@@ -222,17 +222,17 @@ func TestPlanExpired(t *testing.T) {
 	waitState(t, f, "confirm")
 	first := f.Plan().Key
 	offset.Store(int64(billing.PlanTTL + time.Minute))
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitFor(t, tm, "too old")
 	if sc := f.Screen(); !strings.Contains(sc, "Nothing was sent to Stripe.") || strings.Contains(sc, "Stripe refused") {
 		t.Fatalf("an expired confirmation must not read as Stripe's refusal:\n%s", sc)
 	}
 	for _, b := range f.ShortHelp() {
-		if b.Help().Key == "enter" {
-			t.Fatalf("the footer still offers enter (%q) on a refused confirmation", b.Help().Desc)
+		if b.Help().Key == "y" || b.Help().Key == "enter" {
+			t.Fatalf("the footer still offers %s (%q) on a refused confirmation", b.Help().Key, b.Help().Desc)
 		}
 	}
-	press(tm, tea.KeyEnter) // refused: not sent
+	typeText(tm, "y") // refused: not sent
 	time.Sleep(50 * time.Millisecond)
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
 		t.Fatalf("%d refunds sent from an expired confirmation", n)

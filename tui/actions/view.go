@@ -102,7 +102,7 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 		pr.WriteString(strings.Join(wrapLines(s.Bad.Render(p.Finality()+" Type "+p.ConfirmWord()+" and press enter to send."), f.w, "  "), "\n") + "\n")
 		pr.WriteString("  " + s.Value.Render("> "+safetext.Line(f.typed)+"_") + "  " + s.Muted.Render(f.editHint()+" (before typing) · esc cancel"))
 	default:
-		pr.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render(f.editHint()+" · esc cancel"))
+		pr.WriteString("  " + s.Info.Render("Press y to send.") + "  " + s.Muted.Render(f.editHint()+" · esc cancel"))
 	}
 	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), append([]string{""}, strings.Split(pr.String(), "\n")...)
 }

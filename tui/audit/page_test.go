@@ -152,7 +152,13 @@ func TestResolvePending(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("R")})
 	waitFor(t, tm, "as ada@desk?")
 	e.Reqs.Reset()
+	// Enter does not resolve (common.SendKey): the prompt says y does.
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Not sent: press y", "y resolve")
+	if n := e.Reqs.Count("POST"); n != 0 {
+		t.Fatalf("enter on the resolve prompt sent %d requests", n)
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	waitFor(t, tm, "resolved: succeeded")
 	in, err := e.Store.Intent(p.Key)
 	if err != nil || in.State != storage.IntentSucceeded || !strings.HasPrefix(in.ResultID, "re_") {
@@ -232,7 +238,7 @@ func TestAbandonPending(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("A")})
 	waitFor(t, tm, "Abandon", "as ada@desk?")
 	e.Reqs.Reset()
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	waitFor(t, tm, "resolved: failed")
 	in, err := e.Store.Intent(p.Key)
 	if err != nil || in.State != storage.IntentFailed || !strings.Contains(in.Error, "abandoned by ada@desk") {

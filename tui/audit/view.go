@@ -8,6 +8,7 @@ import (
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
+	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/table"
 )
@@ -99,12 +100,14 @@ func (p *Page) View() string {
 		b.WriteString("  " + s.Muted.Render("older records: pgdn") + "\n")
 	}
 	switch {
+	case p.confirming != "" && p.enterHit:
+		b.WriteString("\n  " + s.Warn.Render(common.EnterDoesNotSend) + " " + s.Muted.Render("y "+p.verb()+" · esc keep"))
 	case p.confirming != "" && p.abandoning:
 		b.WriteString("\n  " + s.Warn.Render("Abandon "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?") +
-			" " + s.Muted.Render("Stripe is asked first; it is given up (and audited) only if Stripe shows no trace of it. enter abandon · esc keep"))
+			" " + s.Muted.Render("Stripe is asked first; it is given up (and audited) only if Stripe shows no trace of it. y abandon · esc keep"))
 	case p.confirming != "":
 		b.WriteString("\n  " + s.Warn.Render(safetext.Line("Resolve "+p.describe(p.confirming)+" as "+p.c.Operator.Name+"?")) +
-			" " + s.Muted.Render("Stripe is asked first; the request is sent again with its key only if needed. enter resolve · esc keep"))
+			" " + s.Muted.Render("Stripe is asked first; the request is sent again with its key only if needed. y resolve · esc keep"))
 	case p.resolving != "":
 		b.WriteString("\n  " + s.Info.Render(safetext.Line("resolving "+p.resolving+" with Stripe…")))
 	case p.note != "":
