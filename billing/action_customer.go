@@ -100,6 +100,7 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 	}
 	params := &stripe.CustomerParams{}
 	var changed []Line
+	var before []Param // the old values, kept on the call for the audit trail
 	addressChanged := false
 	for _, f := range CustomerFields {
 		want, ok := req.Fields[f]
@@ -115,6 +116,7 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 			continue
 		}
 		changed = append(changed, Line{CustomerFieldLabel(f), orDash(have) + " → " + orDash(want)})
+		before = append(before, Param{f, have})
 		switch f {
 		case "email":
 			params.Email = stripe.String(want)
@@ -145,7 +147,7 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 			Country: part("address.country")}
 	}
 	params.AddMetadata(IntentMetadataKey, p.Key)
-	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/customers/%s", target), Form: formOf(params)}
+	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/customers/%s", target), Form: formOf(params), Before: before}
 	p.Lines = append([]Line{a.customerLine(target, str(cus, "name"), str(cus, "email"))}, changed...)
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
 	return p, nil

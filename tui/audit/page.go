@@ -44,6 +44,8 @@ type Page struct {
 	starts []uint64
 	more   bool
 
+	// intents are the shown records' intents by key (what they sent).
+	intents map[string]*storage.Intent
 	pending []storage.Intent
 	sel     int
 	err     error
@@ -108,8 +110,9 @@ func (p *Page) SetSize(w, h int) {
 	}
 }
 
-// pageSize is how many rows fit under the page's own lines.
-func (p *Page) pageSize() int { return max(3, p.h-6) }
+// pageSize is how many rows fit under the page's own lines (and the
+// selected record's two lines of what it did).
+func (p *Page) pageSize() int { return max(3, p.h-8) }
 
 // reload reads the log page and the pending intents.
 func (p *Page) reload() {
@@ -136,6 +139,15 @@ func (p *Page) reloadLog() {
 			recs = recs[:p.pageSize()]
 		}
 		p.recs = recs
+		p.intents = map[string]*storage.Intent{}
+		for _, r := range recs {
+			if r.Key == "" {
+				continue
+			}
+			if in, err := p.c.Store.Intent(r.Key); err == nil {
+				p.intents[r.Key] = &in
+			}
+		}
 	}
 	p.sel = min(p.sel, max(0, p.rows()-1))
 }

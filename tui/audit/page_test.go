@@ -116,8 +116,9 @@ func TestGoldenAuditLog(t *testing.T) {
 }
 
 // TestGoldenAuditLog80x24: at 80 columns the log keeps who, what, on what,
-// how much and the OUTCOME (the request id and key give way; the credit
-// reads "$7.25 credit" as on every screen).
+// how much and the OUTCOME (the request id, key and time give way to the
+// selected record's line under the table; the credit reads "$7.25 credit"
+// as on every screen).
 func TestGoldenAuditLog80x24(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
@@ -220,9 +221,11 @@ func TestPagingAndDetail(t *testing.T) {
 	t.Cleanup(func() { _ = tm.Quit() })
 	waitFor(t, tm, "opl") // newest first
 	tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
-	waitFor(t, tm, "page 2", "opf", "opa")
+	// 12 rows: 4 records a page under the page's lines and the selected
+	// record's two.
+	waitFor(t, tm, "page 2", "oph", "ope")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Audit record #6", "opf")
+	waitFor(t, tm, "Audit record #8", "oph")
 }
 
 // TestAbandonPending: A on a pending refund Stripe never saw asks, looks
