@@ -63,8 +63,11 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	p := f.plan
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Confirm: "+safetext.Line(f.form.heading())) + "\n")
-	b.WriteString(strings.Join(wrapLines(s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
-		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+"."), f.w, "  "), "\n") + "\n\n")
+	read := "Nothing has been sent yet. State read from Stripe at " + p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")
+	if p.Currency != "" { // a plan without money (a customer edit, a link) has no amounts to name
+		read += "; amounts in " + strings.ToUpper(p.Currency)
+	}
+	b.WriteString(strings.Join(wrapLines(s.Muted.Render(read+"."), f.w, "  "), "\n") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
 	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+safetext.Text(p.Call.String())), f.w, "  "), "\n") + "\n")
 	for _, w := range p.Warnings {
@@ -155,7 +158,7 @@ func (f *Flow) doneView() string {
 	b.WriteString(linesTable(f, rows) + "\n")
 	if f.webhook != "" {
 		b.WriteString("  " + s.Good.Render("Cache updated by the "+safetext.Line(f.webhook)+" webhook.") + "\n")
-	} else if r.State == storage.IntentSucceeded {
+	} else if _, none := f.form.(cacheless); r.State == storage.IntentSucceeded && !none {
 		b.WriteString("  " + s.Muted.Render("The cache updates when the webhook arrives.") + "\n")
 	}
 	b.WriteString("\n  " + s.Muted.Render("enter close"))
@@ -191,12 +194,9 @@ func wrapLines(text string, width int, indent string) []string {
 	return strings.Split(indent+strings.ReplaceAll(ansi.Wrap(text, w, " "), "\n", "\n"+indent), "\n")
 }
 
-func currencyName(cur string) string {
-	if cur == "" {
-		return "the customer's currency"
-	}
-	return strings.ToUpper(cur)
-}
+// cacheless is an actionForm whose call changes nothing the cache keeps
+// (a billing-portal session): its done page waits for no webhook.
+type cacheless interface{ cachesNothing() }
 
 func orDash(s string) string {
 	if s == "" {
