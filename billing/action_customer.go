@@ -117,6 +117,9 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 		}
 		changed = append(changed, Line{CustomerFieldLabel(f), orDash(have) + " → " + orDash(want)})
 		before = append(before, Param{f, have})
+		if f == "email" && want == "" {
+			p.Warnings = append(p.Warnings, "the email is cleared: invoices and receipts will no longer be emailed to this customer")
+		}
 		switch f {
 		case "email":
 			params.Email = stripe.String(want)

@@ -401,7 +401,7 @@ func (f *Flow) toForm() tea.Cmd {
 		return f.startPrepare()
 	}
 	form := huh.NewForm(huh.NewGroup(fields...)).
-		WithTheme(formTheme(f.c.Renderer)).WithShowHelp(true).WithShowErrors(true)
+		WithTheme(formTheme(f.c.Renderer)).WithShowHelp(true).WithShowErrors(false) // errors show under their field (checked)
 	form.SubmitCmd = nil
 	form.CancelCmd = nil
 	f.huh = form

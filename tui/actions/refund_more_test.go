@@ -19,9 +19,9 @@ import (
 )
 
 // TestRefundFieldErrorsKeepValues: an amount above what is refundable,
-// then one with too many decimals, come back on the amount field with
-// Stripe-side wording while the reason and note typed stay; nothing is
-// sent.
+// then one with too many decimals, are refused on the amount field itself
+// (billing's wording, under the field) before anything is prepared; a
+// fixed amount clears the error; nothing is sent.
 func TestRefundFieldErrorsKeepValues(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
@@ -29,38 +29,34 @@ func TestRefundFieldErrorsKeepValues(t *testing.T) {
 	f := open(t, e.Session(actenv.Admin), billing.ActionRefund, ch)
 	tm, _ := run(t, e, f)
 	focus(t, f, "amount")
+	// The amount is checked on its field: enter does not leave it.
 	typeText(tm, "99999.00")
 	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "can be refunded")
+	if view := f.Screen(); f.Focused() != "amount" || !strings.Contains(view, "✗ At most $29.00 can be refunded") {
+		t.Fatalf("an amount over the refundable left the field (%s):\n%s", f.Focused(), view)
+	}
+	clearField(tm)
+	typeText(tm, "1.234")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "digits after the point")
+	if view := f.Screen(); f.Focused() != "amount" || !strings.Contains(view, "✗ At most 2 digits after the point for USD") {
+		t.Fatalf("three decimals left the field (%s):\n%s", f.Focused(), view)
+	}
+	clearField(tm)
+	typeText(tm, "3")
+	press(tm, tea.KeyEnter)
 	focus(t, f, "reason")
+	if view := f.Screen(); strings.Contains(view, "✗") {
+		t.Fatalf("a refused amount's error stayed after it was fixed:\n%s", view)
+	}
 	press(tm, tea.KeyDown)
 	press(tm, tea.KeyDown) // duplicate
 	press(tm, tea.KeyEnter)
 	focus(t, f, "note")
 	typeText(tm, "keep me")
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "can be refunded")
-	focus(t, f, "amount")
-	view := f.Screen()
-	for _, want := range []string{"99999.00", "duplicate", "keep me", "✗ At most $29.00 can be refunded"} {
-		if !strings.Contains(view, want) {
-			t.Fatalf("after the FieldError the form lacks %q:\n%s", want, view)
-		}
-	}
-	clearField(tm)
-	typeText(tm, "1.234")
-	press(tm, tea.KeyEnter)
-	focus(t, f, "reason")
-	press(tm, tea.KeyEnter)
-	focus(t, f, "note")
-	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "digits after the point")
-	focus(t, f, "amount")
-	view = f.Screen()
-	for _, want := range []string{"1.234", "duplicate", "keep me", "✗ At most 2 digits after the point for USD"} {
-		if !strings.Contains(view, want) {
-			t.Fatalf("after the second FieldError the form lacks %q:\n%s", want, view)
-		}
-	}
+	waitState(t, f, "confirm")
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
 		t.Fatalf("%d refunds sent for invalid forms", n)
 	}
