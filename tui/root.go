@@ -126,11 +126,32 @@ func New(c *common.Common) *Model {
 	return NewWith(c, Views)
 }
 
+// viewNames lists every registered view for the ":" prompt's hint, so a
+// view added to the registry (coupons, promotion codes) is named there
+// too: by its name, or by its first alias of 4 letters or more when the
+// name is long ("subs", "promos"), so the hint fits 120 columns.
+func viewNames(views *Registry) string {
+	var names []string
+	for _, v := range views.List() {
+		name := v.Name
+		if len(name) > 9 {
+			for _, a := range v.Aliases {
+				if len(a) >= 4 && len(a) < len(name) {
+					name = a
+					break
+				}
+			}
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, " ")
+}
+
 // NewWith is New with another view registry (tests, custom builds).
 func NewWith(c *common.Common, views *Registry) *Model {
 	in := textinput.New()
 	in.Prompt = ":"
-	in.Placeholder = "customers, subs, invoices, disputes, credit, dunning, webhooks, audit, payments, refunds, or a pasted id"
+	in.Placeholder = viewNames(views) + " · or a pasted id"
 	h := help.New()
 	h.Styles.ShortKey = c.Styles.Help.Bold(true)
 	h.Styles.ShortDesc = c.Styles.Help

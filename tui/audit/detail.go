@@ -15,6 +15,7 @@ import (
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/widget"
 )
 
 // detail shows one audit record and the intent behind it.
@@ -97,5 +98,5 @@ func (d *detail) render(width int) {
 			{"Attempts", fmt.Sprint(in.Attempts)}, {"Amount", amount(in.Action, in.Amount, in.Currency)},
 			{"Call", call}, {"Result", dash(in.ResultID)}, {"Request id", dash(in.RequestID)}, {"Error", in.Error}})
 	}
-	d.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+	d.vp.SetContent(widget.FitLines(strings.TrimRight(b.String(), "\n"), width))
 }
