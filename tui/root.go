@@ -376,15 +376,11 @@ func (m *Model) trimRate(now time.Time) {
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
-		if p, ok := m.Active().(common.Interruptible); ok && !m.interrupted {
-			if cmd, held := p.Interrupt(); held {
-				m.interrupted = true
-				return cmd
-			}
-		}
-		return m.quit()
+		return m.quitAsked()
 	}
-	m.interrupted = false
+	if !key.Matches(msg, m.keys.Quit) {
+		m.interrupted = false
+	}
 	if m.commanding {
 		return m.updateCommand(msg)
 	}
@@ -394,7 +390,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m.quit()
+		return m.quitAsked()
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 		return nil
@@ -448,6 +444,19 @@ func (m *Model) updateCommand(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	m.cmdline, cmd = m.cmdline.Update(msg)
 	return cmd
+}
+
+// quitAsked answers q and ctrl+c: a page holding work (an open form, an
+// unsent confirmation, a request on its way) answers the first one
+// (common.Interruptible) and the next one quits; elsewhere it quits.
+func (m *Model) quitAsked() tea.Cmd {
+	if p, ok := m.Active().(common.Interruptible); ok && !m.interrupted {
+		if cmd, held := p.Interrupt(); held {
+			m.interrupted = true
+			return cmd
+		}
+	}
+	return m.quit()
 }
 
 func (m *Model) quit() tea.Cmd {

@@ -218,7 +218,8 @@ func (f *Flow) CapturingInput() bool {
 	return false
 }
 
-// Interrupt answers a ctrl+c: a form or a confirmation not yet sent is
+// Interrupt answers a ctrl+c (or q where it is not typed into a field): a
+// form or a confirmation not yet sent is
 // cancelled (the page closes, nothing reaches Stripe) and a request on its
 // way is waited for; the root's next ctrl+c quits. A done page holds
 // nothing: ctrl+c quits at once.
@@ -230,7 +231,7 @@ func (f *Flow) Interrupt() (tea.Cmd, bool) {
 		return common.Toast(common.ToastWarn, "Sending to Stripe: wait for the answer. ctrl+c again quits (the request stays pending in Audit (8))."), true
 	}
 	return tea.Batch(common.Pop(), common.Toast(common.ToastWarn,
-		safetext.Line(f.form.heading())+" cancelled: nothing was sent to Stripe. ctrl+c again quits.")), true
+		safetext.Line(f.form.heading())+" cancelled: nothing was sent to Stripe. Press it again to quit.")), true
 }
 
 // deliberate reports whether the confirmation asks for a typed word.

@@ -96,27 +96,28 @@ func TestEscLeavesTypedWordConfirmation(t *testing.T) {
 }
 
 // TestCtrlCCancelsFormFirst: ctrl+c on a half-typed form or an unsent
-// confirmation cancels it and says so, without quitting; the next ctrl+c
-// quits. Before, the first ctrl+c quit the console at once.
+// confirmation (or q on the confirmation, where it types nothing) cancels
+// it and says so, without quitting; the next one quits. Before, the first
+// ctrl+c or q quit the console at once.
 func TestCtrlCCancelsFormFirst(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
 	ch := refundableCharge(e, "usd")
-	for _, at := range []string{"form", "confirmation"} {
-		t.Run(at, func(t *testing.T) {
+	for _, tc := range []struct{ at, quit string }{{"form", "ctrl+c"}, {"confirmation", "ctrl+c"}, {"confirmation", "q"}} {
+		t.Run(tc.at+" "+tc.quit, func(t *testing.T) {
 			tm := rootWith(t, e, pagetest.Width, pagetest.Height)
 			tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
 			waitFor(t, tm, "Amount (USD)")
 			typeText(tm, "5")
-			if at == "confirmation" {
+			if tc.at == "confirmation" {
 				for range 3 {
 					press(tm, tea.KeyEnter)
 				}
 				waitFor(t, tm, "Confirm: Refund")
 			}
-			tm.Send(keyOf("ctrl+c"))
+			tm.Send(keyOf(tc.quit))
 			waitFor(t, tm, "cancelled: nothing was sent to Stripe")
-			tm.Send(keyOf("ctrl+c"))
+			tm.Send(keyOf(tc.quit))
 			view := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
 			if strings.Contains(view, "Amount (USD)") || strings.Contains(view, "Confirm:") {
 				t.Fatalf("the form is still open after ctrl+c:\n%s", view)
