@@ -51,6 +51,9 @@ func TestCreditNoteSaysItsFigures(t *testing.T) {
 	}
 	sendConfirmed(t, tm, f)
 	cn := f.Result().ResultID
+	if s := strings.Join(strings.Fields(f.Screen()), " "); !strings.Contains(s, "Amount "+money.Format(600, cur)) {
+		t.Fatalf("the result page does not give the amount:\n%s", f.Screen())
+	}
 	want := "Credit note " + cn + " for " + money.Format(600, cur) + " on " + inv.ID + " sent"
 	deadline := time.Now().Add(15 * time.Second)
 	for !routedToast(h.Routed(), want) {

@@ -147,8 +147,11 @@ func (f *Flow) doneView() string {
 	if f.earlier != "" {
 		b.WriteString(strings.Join(wrapLines(s.Info.Render(safetext.Line(f.earlier)), f.w, "  "), "\n") + "\n")
 	}
-	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target},
-		{Label: "Idempotency key", Value: r.Key}, {Label: "Request id", Value: orDash(r.RequestID)}}
+	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target}}
+	if p := f.plan; p != nil && p.Amount != 0 && !r.Replayed {
+		rows = append(rows, billing.Line{Label: "Amount", Value: money.Format(p.Amount, p.Currency)})
+	}
+	rows = append(rows, billing.Line{Label: "Idempotency key", Value: r.Key}, billing.Line{Label: "Request id", Value: orDash(r.RequestID)})
 	if r.Detail != "" {
 		rows = append(rows, billing.Line{Label: "Note", Value: r.Detail})
 	}
