@@ -480,7 +480,7 @@ func TestServeAccess(t *testing.T) {
 //     and R opens no form (the console refuses in Common.CanAct before any
 //     request reaches billing, so that path leaves no audit record);
 //  2. over SSH, a finance key downgraded to viewer in the file while its
-//     confirmation is open gets "Not allowed now" on Enter: serve's
+//     confirmation is open gets "Not allowed now" on y: serve's
 //     action-time check (tui/ssh Session.Authorize re-reads the file) runs
 //     right before billing, and the sandbox has no refund;
 //  3. a client can only send keystrokes, so the money layer's own guard
@@ -516,7 +516,7 @@ func TestServeViewerCannotRefund(t *testing.T) {
 	fs.openCharge(r)
 	fs.fillRefund(r, "5.00")
 	s.writeKeys(viewer.line("viewer"), fin.line("viewer"))
-	fs.step("\r", "Not allowed now: refund needs the finance role", "has viewer")
+	fs.step("y", "Not allowed now: refund needs the finance role", "has viewer")
 
 	if got := s.refundsOf(r.charge); len(got) != 0 {
 		t.Fatalf("sandbox has %d refunds of %s after the refusals", len(got), r.charge)
@@ -575,7 +575,7 @@ func (sc *screen) fillRefund(r refundable, amount string) {
 	sc.step(amount, amount)
 	sc.step("\r", "┃ Reason")
 	sc.step("\r", "┃ Internal note")
-	sc.step("\r", "Press enter to send.")
+	sc.step("\r", "Press y to send.")
 }
 
 // TestServeFinanceRefundsOverSSH: a finance key refunds part of a charge
@@ -601,7 +601,7 @@ func TestServeFinanceRefundsOverSSH(t *testing.T) {
 	sc.fillRefund(r, "5.00")
 	// Stripe sends charge.refunded and refund.created for one refund, and
 	// delivers them concurrently: the first to arrive names the update.
-	mark := sc.step("\r", "Cache updated by the ")
+	mark := sc.step("y", "Cache updated by the ")
 	if got := sc.text(mark); !strings.Contains(got, "charge.refunded webhook.") && !strings.Contains(got, "refund.created webhook.") {
 		t.Fatalf("the result page names another event:\n%s", got)
 	}

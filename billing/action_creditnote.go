@@ -225,12 +225,13 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 	}
 	p.Amount, p.Currency = fig.Amount, cur
 	p.Lines = []Line{
-		{"Action", "Issue a credit note (Stripe's preview below)"},
+		{"Action", "Issue a credit note (figures from Stripe's preview of this request)"},
 		{"Invoice", p.Target + numberSuffix(str(inv, "number")) + ", " + status},
 		a.customerLine(str(inv, "customer"), str(inv, "customer_name"), str(inv, "customer_email")),
 		{"Invoice total", money.Format(num(inv, "total"), cur)},
 		{"Left to credit", money.Format(left, cur)},
 		{"Credit note", money.Format(fig.Amount, cur) + " (" + fig.Type + ")"},
+		{"Credit note total", money.Format(num(pv, "total"), cur)},
 	}
 	if fig.Type == "pre_payment" {
 		fig.DueAfter = num(inv, "amount_remaining") - fig.Amount

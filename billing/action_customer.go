@@ -101,6 +101,7 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 	}
 	params := &stripe.CustomerParams{}
 	var changed []Line
+	var before []Param // the old values, kept on the call for the audit trail
 	addressChanged := false
 	for _, f := range CustomerFields {
 		want, ok := req.Fields[f]
@@ -116,6 +117,10 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 			continue
 		}
 		changed = append(changed, Line{CustomerFieldLabel(f), orDash(have) + " → " + orDash(want)})
+		before = append(before, Param{f, have})
+		if f == "email" && want == "" {
+			p.Warnings = append(p.Warnings, "the email is cleared: invoices and receipts will no longer be emailed to this customer")
+		}
 		switch f {
 		case "email":
 			params.Email = stripe.String(want)
@@ -146,7 +151,7 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 			Country: part("address.country")}
 	}
 	params.AddMetadata(IntentMetadataKey, p.Key)
-	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/customers/%s", target), Form: formOf(params)}
+	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/customers/%s", target), Form: formOf(params), Before: before}
 	p.Lines = append([]Line{a.customerLine(target, str(cus, "name"), str(cus, "email"))}, changed...)
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
 	return a.finish(p)

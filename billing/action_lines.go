@@ -48,9 +48,15 @@ func (a *Actions) disputeCustomer(dispute map[string]any) string {
 // Variant names which form of an action a call takes, for the audit trail
 // and lists that show one word beside the action: a cancellation "now",
 // "at period end" or "undo"; dispute evidence "submit" or "draft";
-// collection "pause" or "resume". "" for actions with one form.
+// collection "pause" or "resume"; a discount "apply" or "remove". "" for
+// actions with one form.
 func Variant(act Action, call Call) string {
 	switch act {
+	case ActionDiscount:
+		if call.Method == "DELETE" {
+			return "remove"
+		}
+		return "apply"
 	case ActionCancel:
 		switch {
 		case call.Method == "DELETE":

@@ -160,8 +160,14 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		p.Warnings = append(p.Warnings, fmt.Sprintf("the customer has %d pending invoice item(s) (%s): Stripe puts them on this invoice too",
 			pending, money.Format(pendingSum, cur)))
 	}
-	lines = append(lines, Line{"Then", "finalized (numbered, open for payment)" + map[bool]string{true: " and emailed", false: ""}[req.Send]},
-		Line{"Idempotency key", p.Key}, Line{"Step keys", "the key + -item1…, (none for the invoice), -finalize, -send"})
+	// Every step has its own key, derived from the intent's: the steps
+	// listed are exactly those that run (no send unless asked).
+	var stepKeys []string
+	for _, s := range steps {
+		stepKeys = append(stepKeys, s.Name+" = key"+strings.TrimPrefix(s.Key, p.Key))
+	}
+	lines = append(lines, Line{"Then", "finalized (numbered, open for payment)" + map[bool]string{true: " and emailed", false: ", not emailed"}[req.Send]},
+		Line{"Idempotency key", p.Key}, Line{"Step keys", strings.Join(stepKeys, " · ")})
 	p.Call = Call{Method: http.MethodPost, Path: "/v1/invoices", Form: formOf(inv), Steps: steps}
 	p.Amount, p.Currency, p.Lines = total, cur, lines
 	return a.finish(p)

@@ -125,6 +125,10 @@ type Call struct {
 	Form    []Param  `json:"form,omitempty"`
 	Uploads []Upload `json:"uploads,omitempty"`
 	Steps   []Step   `json:"steps,omitempty"`
+	// Before holds the values the call replaces, as Stripe had them when
+	// it was planned (a customer edit's changed fields, by form name), so
+	// the intent and the audit trail can show before → after. Never sent.
+	Before []Param `json:"before,omitempty"`
 }
 
 // Get returns the value of the first parameter named name.

@@ -28,7 +28,7 @@ var Scenes = []Scene{
 		{Key: "R", Want: "Amount (USD)"},
 		{Text: "4.50"}, {Key: "Enter"},
 		{Key: "Down"}, {Key: "Enter"},
-		{Text: "Customer was charged twice for November"}, {Key: "Enter", Want: "Press enter to send"},
+		{Text: "Customer was charged twice for November"}, {Key: "Enter", Want: "Press y to send"},
 	}, Want: "Refundable after"},
 	{Name: "plan-change-preview", Cols: 120, Rows: 36, Steps: []Step{
 		{Key: "2", Want: "Subscriptions"}, {Key: "f", Want: "status:active"},

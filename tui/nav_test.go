@@ -362,7 +362,7 @@ func TestRouteMessages(t *testing.T) {
 		t.Fatalf("ActionRequestMsg started %q, active %q", started, m.Active().Title())
 	}
 	drive(m, common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch})
-	if m.toast.Text != "refund on charges is not available in this build" {
+	if m.toast.Text != "Refund on charges is not available in this build" {
 		t.Fatalf("unregistered action toast %q", m.toast.Text)
 	}
 }

@@ -84,6 +84,10 @@ type Model struct {
 	cmdline    textinput.Model
 	commanding bool
 
+	// interrupted: the last key was a ctrl+c that a page answered
+	// (common.Interruptible); the next ctrl+c quits.
+	interrupted bool
+
 	toast    common.ToastMsg
 	toastSeq int
 
@@ -122,11 +126,32 @@ func New(c *common.Common) *Model {
 	return NewWith(c, Views)
 }
 
+// viewNames lists every registered view for the ":" prompt's hint, so a
+// view added to the registry (coupons, promotion codes) is named there
+// too: by its name, or by its first alias of 4 letters or more when the
+// name is long ("subs", "promos"), so the hint fits 120 columns.
+func viewNames(views *Registry) string {
+	var names []string
+	for _, v := range views.List() {
+		name := v.Name
+		if len(name) > 9 {
+			for _, a := range v.Aliases {
+				if len(a) >= 4 && len(a) < len(name) {
+					name = a
+					break
+				}
+			}
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, " ")
+}
+
 // NewWith is New with another view registry (tests, custom builds).
 func NewWith(c *common.Common, views *Registry) *Model {
 	in := textinput.New()
 	in.Prompt = ":"
-	in.Placeholder = "customers, subs, invoices, disputes, credit, dunning, webhooks, audit, payments, refunds, or a pasted id"
+	in.Placeholder = viewNames(views) + " · or a pasted id"
 	h := help.New()
 	h.Styles.ShortKey = c.Styles.Help.Bold(true)
 	h.Styles.ShortDesc = c.Styles.Help
@@ -351,7 +376,10 @@ func (m *Model) trimRate(now time.Time) {
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
-		return m.quit()
+		return m.quitAsked()
+	}
+	if !key.Matches(msg, m.keys.Quit) {
+		m.interrupted = false
 	}
 	if m.commanding {
 		return m.updateCommand(msg)
@@ -362,7 +390,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m.quit()
+		return m.quitAsked()
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 		return nil
@@ -416,6 +444,19 @@ func (m *Model) updateCommand(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	m.cmdline, cmd = m.cmdline.Update(msg)
 	return cmd
+}
+
+// quitAsked answers q and ctrl+c: a page holding work (an open form, an
+// unsent confirmation, a request on its way) answers the first one
+// (common.Interruptible) and the next one quits; elsewhere it quits.
+func (m *Model) quitAsked() tea.Cmd {
+	if p, ok := m.Active().(common.Interruptible); ok && !m.interrupted {
+		if cmd, held := p.Interrupt(); held {
+			m.interrupted = true
+			return cmd
+		}
+	}
+	return m.quit()
 }
 
 func (m *Model) quit() tea.Cmd {

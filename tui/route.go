@@ -39,7 +39,7 @@ func (m *Model) requestAction(msg common.ActionRequestMsg) tea.Cmd {
 		}
 	}
 	return m.showToast(common.ToastMsg{Level: common.ToastWarn,
-		Text: string(msg.Action) + " on " + string(env.Kind) + "s is not available in this build"})
+		Text: common.ActionTitle(string(msg.Action)) + " on " + string(env.Kind) + "s is not available in this build"})
 }
 
 // lookup reads kind/id from the cache; an empty kind is guessed from the id.

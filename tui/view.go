@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/paydesk/paydesk/storage/safetext"
@@ -229,13 +230,49 @@ func (m *Model) footer() string {
 	return line.String() + sep + root
 }
 
+// helpColumns lays the help's key groups side by side as far as the
+// terminal is wide and goes on below, so every key shows: bubbles/help
+// drops the groups that do not fit behind a "…", which hid a detail
+// page's actions on 80 columns.
+func (m *Model) helpColumns(groups [][]key.Binding) string {
+	h := m.help
+	h.Width = 0
+	const gap = "    "
+	var rows, row []string
+	w := 0
+	flush := func() {
+		if len(row) > 0 {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+		}
+		row, w = nil, 0
+	}
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue
+		}
+		cw := lipgloss.Width(col)
+		if len(row) > 0 && w+len(gap)+cw > m.c.Width {
+			flush()
+		}
+		if len(row) > 0 {
+			row = append(row, gap)
+			w += len(gap)
+		}
+		row = append(row, col)
+		w += cw
+	}
+	flush()
+	return strings.Join(rows, "\n\n")
+}
+
 func (m *Model) fullHelp() string {
 	groups := append([][]key.Binding{}, m.Active().FullHelp()...)
 	k := m.keys
 	groups = append(groups, []key.Binding{k.View, k.Command, k.Find, k.Back, k.Help, k.Quit})
 	var b strings.Builder
 	b.WriteString(m.c.Styles.Title.Render("Keys · "+safetext.Line(m.Active().Title())) + "\n\n")
-	b.WriteString(m.help.FullHelpView(groups))
+	b.WriteString(m.helpColumns(groups))
 	b.WriteString("\n\n" + m.c.Styles.Title.Render("Views") + "\n")
 	for _, v := range m.views.List() {
 		names := append([]string{v.Name}, v.Aliases...)

@@ -12,7 +12,7 @@ import (
 
 // TestConfirmationFitsSmallTerminals: a confirmation taller than the page
 // keeps its prompt on screen and scrolls the plan above it. Before, at
-// 80x24 a plan change's confirmation ended above "Press enter to send"
+// 80x24 a plan change's confirmation ended above "Press y to send"
 // and no key reached it, and an irreversible call's "Type cancel" prompt
 // and its input were below the screen, so the word was typed blind.
 func TestConfirmationFitsSmallTerminals(t *testing.T) {
@@ -38,7 +38,7 @@ func TestConfirmationFitsSmallTerminals(t *testing.T) {
 	focus(t, f, "proration")
 	press(tm, tea.KeyEnter)
 	waitState(t, f, "confirm")
-	waitFor(t, tm, "Press enter to send.", "scroll")
+	waitFor(t, tm, "Press y to send.", "scroll")
 	if s := strings.Join(visible(f, 20), "\n"); strings.Contains(s, "Amount due") {
 		t.Fatalf("the preview's end should be below the fold at 80x20:\n%s", s)
 	}
@@ -55,10 +55,10 @@ func TestConfirmationFitsSmallTerminals(t *testing.T) {
 	}
 	press(tm, tea.KeyEnd)
 	waitFor(t, tm, "Amount due")
-	onScreen(f, 20, "Amount due", "Press enter to send.")
+	onScreen(f, 20, "Amount due", "Press y to send.")
 	press(tm, tea.KeyHome)
 	waitFor(t, tm, "Confirm: Change the plan")
-	onScreen(f, 20, "Confirm: Change the plan", "Press enter to send.")
+	onScreen(f, 20, "Confirm: Change the plan", "Press y to send.")
 
 	// Cancel now: the typed word's prompt and input show at 80x12.
 	sub2 := activeSub(e, sub.ID)

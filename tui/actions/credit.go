@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
@@ -73,8 +74,17 @@ func (f *creditForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 		cur = "in the currency above"
 	}
 	out = append(out,
-		huh.NewInput().Key("amount").Title("Amount ("+cur+")").Value(&f.amount).
-			Description(describe(c, "a positive amount, e.g. 25.00", "amount", fe)),
+		checked(c, huh.NewInput().Key("amount").Title("Amount ("+cur+")").Value(&f.amount),
+			"a positive amount, e.g. 25.00", "amount", fe, func(s string) error {
+				cur := f.currency
+				if cur == "" {
+					cur = strings.ToLower(strings.TrimSpace(f.curTyped))
+				}
+				if !money.ValidCurrency(cur) {
+					return nil // the currency field says why; billing checks the amount with it
+				}
+				return amountCheck(cur, true, 0, "")(s)
+			}),
 		huh.NewInput().Key("description").Title("Description").Value(&f.description).CharLimit(billing.MaxDescriptionLength).
 			Description(describe(c, "shown on the customer's balance history", "description", fe)),
 	)

@@ -49,18 +49,22 @@ func (f *creditNoteForm) info(*common.Common) []string {
 
 func (f *creditNoteForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
 	cur := strings.ToUpper(f.currency)
+	// Each amount is checked as it is left: no more than is left to
+	// credit, and parts that are numbers (billing checks their sum).
+	part := amountCheck(f.currency, false, f.left, "at most %s can still be credited on this invoice")
 	fields := []huh.Field{
-		huh.NewInput().Key("amount").Title("Amount (" + cur + ")").Value(&f.amount).
-			Description(describe(c, "at most "+money.Format(f.left, f.currency), "amount", fe)),
+		checked(c, huh.NewInput().Key("amount").Title("Amount ("+cur+")").Value(&f.amount),
+			"at most "+money.Format(f.left, f.currency), "amount", fe,
+			amountCheck(f.currency, true, f.left, "at most %s can still be credited on this invoice")),
 	}
 	if f.status == "paid" {
 		fields = append(fields,
-			huh.NewInput().Key("refund_amount").Title("Refund to the card ("+cur+")").Value(&f.refund).
-				Description(describe(c, "a new refund of the invoice's charge; empty: none", "refund_amount", fe)),
-			huh.NewInput().Key("credit_amount").Title("Customer balance credit ("+cur+")").Value(&f.credit).
-				Description(describe(c, "applied to the customer's next invoices; empty: none", "credit_amount", fe)),
-			huh.NewInput().Key("out_of_band_amount").Title("Out of band ("+cur+")").Value(&f.outOfBand).
-				Description(describe(c, "settled outside Stripe; the three parts add up to the amount", "out_of_band_amount", fe)),
+			checked(c, huh.NewInput().Key("refund_amount").Title("Refund to the card ("+cur+")").Value(&f.refund),
+				"a new refund of the invoice's charge; empty: none", "refund_amount", fe, part),
+			checked(c, huh.NewInput().Key("credit_amount").Title("Customer balance credit ("+cur+")").Value(&f.credit),
+				"applied to the customer's next invoices; empty: none", "credit_amount", fe, part),
+			checked(c, huh.NewInput().Key("out_of_band_amount").Title("Out of band ("+cur+")").Value(&f.outOfBand),
+				"settled outside Stripe; the three parts add up to the amount", "out_of_band_amount", fe, part),
 		)
 	}
 	return append(fields,

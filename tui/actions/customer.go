@@ -3,7 +3,6 @@ package actions
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/charmbracelet/huh"
 
@@ -65,15 +64,8 @@ func (f *customerForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fi
 	var out []huh.Field
 	for _, k := range billing.CustomerFields {
 		k := k
-		in := huh.NewInput().Key(k).Title(billing.CustomerFieldLabel(k)).Value(f.values[k]).
-			Description(describe(c, customerHints[k], k, fe))
-		in = in.Validate(func(s string) error {
-			if err := billing.CheckCustomerField(k, s); err != nil {
-				return errors.New(billing.ExplainAction(err))
-			}
-			return nil
-		})
-		out = append(out, in)
+		in := huh.NewInput().Key(k).Title(billing.CustomerFieldLabel(k)).Value(f.values[k])
+		out = append(out, checked(c, in, customerHints[k], k, fe, func(s string) error { return billing.CheckCustomerField(k, s) }))
 	}
 	return out
 }

@@ -105,7 +105,7 @@ func TestCustomerEditFlow(t *testing.T) {
 	if p.Call.Get("name") != "" || p.Call.Get("email") != "ada@example.com" || p.Call.Get("metadata[paydesk_note]") != "prefers email" {
 		t.Fatalf("call %s", p.Call)
 	}
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	got := e.Object(storage.KindCustomer, cus.ID)
 	if actenv.Str(got, "email") != "ada@example.com" || actenv.Str(got, "metadata.paydesk_note") != "prefers email" {
@@ -141,7 +141,7 @@ func TestConsoleCustomerEditReRunAfterLostAnswer(t *testing.T) {
 	f, tm := editCustomer(t, c, cus, pagetest.Width, pagetest.Height)
 	first := f.Plan().Key
 	px.Set(lostanswer.DropAnswer, nil)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitSendFailed(t, f)
 	px.Set(lostanswer.Pass, nil)
 	if !strings.Contains(f.Screen(), "pending") {
@@ -183,7 +183,7 @@ func TestPortalLinkCopied(t *testing.T) {
 	if got := f.Plan().Call.Get("flow_data[type]"); got != "payment_method_update" {
 		t.Fatalf("call %s", f.Plan().Call)
 	}
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	url := billing.PortalURL(f.Result().Raw)
 	if url == "" {

@@ -49,7 +49,7 @@ func TestDiscountFlow(t *testing.T) {
 	if !strings.Contains(f.Screen(), "25% off for 3 months") {
 		t.Fatalf("confirmation:\n%s", f.Screen())
 	}
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	if got := actenv.Str(e.Object(storage.KindSubscription, sub.ID), "discount.coupon.name"); got != "Spring 25%" {
 		t.Fatalf("sandbox discount %q", got)

@@ -10,7 +10,7 @@
 //	             ^__________ FieldError: the message on its field, values kept
 //
 // The plan prepared for the confirmation is the one executed: a second
-// Enter while it is in flight is ignored, and an Enter after a network
+// y while it is in flight is ignored, and a y after a network
 // failure re-sends the same plan, so the same idempotency key (billing
 // writes the intent before the call). The session's role is re-checked
 // with Common.AuthorizeNow right before Execute.
@@ -21,7 +21,9 @@
 // collection, T trial, D discount (subscription), Y retry payment now,
 // V void, U mark uncollectible, S send, H copy hosted link (invoice),
 // E evidence (dispute). On a
-// confirmation: enter sends, e goes back to the form, esc cancels.
+// confirmation: y sends (Enter never does: common.SendKey), or the typed
+// word and enter for an irreversible one; e goes back to the form, esc
+// cancels.
 //
 // main wires it once:
 //

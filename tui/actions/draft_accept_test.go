@@ -58,7 +58,7 @@ func TestDraftFinalizeThenDeleteEndToEnd(t *testing.T) {
 
 	f := open(t, e.Session(actenv.Admin), billing.ActionInvoiceFinalize, fin)
 	tm, _ := run(t, e, f)
-	waitFor(t, tm, "Press enter to send.")
+	waitFor(t, tm, "Press y to send.")
 	if s := f.Screen(); !strings.Contains(s, "draft → open") || !strings.Contains(s, "$120.00") {
 		t.Fatalf("finalize confirmation:\n%s", s)
 	}

@@ -129,8 +129,8 @@ func (f *evidenceForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fi
 			Description(describe(c, "", k, fe)))
 	}
 	for _, k := range billing.EvidenceFileFields {
-		out = append(out, huh.NewInput().Key(k).Title(words(k)+" (file path: PDF, PNG or JPEG)").Value(f.files[k]).
-			Validate(checkFile).Description(describe(c, "", k, fe)))
+		out = append(out, checked(c, huh.NewInput().Key(k).Title(words(k)+" (file path: PDF, PNG or JPEG)").Value(f.files[k]),
+			"", k, fe, checkFile))
 	}
 	out = append(out, huh.NewSelect[string]().Key("submit").Title("Then").Options(
 		huh.NewOption("save as draft (can still be edited)", "draft"),

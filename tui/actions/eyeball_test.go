@@ -5,8 +5,6 @@ import (
 	"os"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
 )
@@ -29,7 +27,7 @@ func TestEyeballForms(t *testing.T) {
 	typeText(tm, "5")
 	submitForm(t, tm, f)
 	waitState(t, f, "confirm")
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitFor(t, tm, "webhook.")
 	fmt.Println(f.Screen())
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 )
 
@@ -59,7 +61,7 @@ type Flow struct {
 	// ConfirmWord, so no quick double Enter can send it.
 	typed string
 	// refused: Stripe refused the plan; sending it again would only
-	// replay the refusal, so Enter does nothing until the form changes.
+	// replay the refusal, so y does nothing until the form changes.
 	refused bool
 	// expired: the refusal is paydesk's own (the confirmation outlived
 	// billing.PlanTTL): nothing reached Stripe.
@@ -94,22 +96,26 @@ type Flow struct {
 type seen struct{ state, field, view string }
 
 type flowKeys struct {
-	Confirm, Edit, Cancel, Close key.Binding
+	// Confirm sends a confirmation (common.SendKey: y, never Enter);
+	// SendWord sends an irreversible one once its word is typed.
+	Confirm, SendWord, Edit, Cancel, Close key.Binding
 }
 
 var (
 	_ common.Page          = (*Flow)(nil)
 	_ common.InputCapturer = (*Flow)(nil)
+	_ common.Interruptible = (*Flow)(nil)
 )
 
 func newFlow(c *common.Common, f actionForm) *Flow {
 	sp := spinner.New(spinner.WithSpinner(spinner.Line))
 	sp.Style = c.Styles.Info
 	return &Flow{c: c, form: f, spin: sp, w: 80, h: 24, keys: flowKeys{
-		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send to Stripe")),
-		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
-		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Close:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close")),
+		Confirm:  common.SendKey("send to Stripe"),
+		SendWord: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send (after the word)")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Close:    key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close")),
 	}}
 }
 
@@ -210,6 +216,22 @@ func (f *Flow) CapturingInput() bool {
 		return f.deliberate()
 	}
 	return false
+}
+
+// Interrupt answers a ctrl+c (or q where it is not typed into a field): a
+// form or a confirmation not yet sent is
+// cancelled (the page closes, nothing reaches Stripe) and a request on its
+// way is waited for; the root's next ctrl+c quits. A done page holds
+// nothing: ctrl+c quits at once.
+func (f *Flow) Interrupt() (tea.Cmd, bool) {
+	switch f.st {
+	case stDone:
+		return nil, false
+	case stExecuting:
+		return common.Toast(common.ToastWarn, "Sending to Stripe: wait for the answer. ctrl+c again quits (the request stays pending in Audit (8))."), true
+	}
+	return tea.Batch(common.Pop(), common.Toast(common.ToastWarn,
+		safetext.Line(f.form.heading())+" cancelled: nothing was sent to Stripe. Press it again to quit.")), true
 }
 
 // deliberate reports whether the confirmation asks for a typed word.
@@ -325,17 +347,32 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 			return common.Pop()
 		}
 	case stConfirm:
+		if msg.Type == tea.KeyEsc {
+			// Also on a confirmation that takes every key for its typed
+			// word: esc leaves it whatever was typed, nothing is sent.
+			return common.Pop()
+		}
 		if f.scrollConfirm(msg) {
 			return nil
 		}
-		if f.deliberate() {
+		word := f.deliberate()
+		if word {
 			if cmd, done := f.typeWord(msg); done {
 				return cmd
 			}
 		}
 		switch {
-		case key.Matches(msg, f.keys.Confirm):
+		case word && key.Matches(msg, f.keys.SendWord):
 			return f.confirm()
+		case !word && key.Matches(msg, f.keys.Confirm):
+			return f.confirm()
+		case !word && msg.Type == tea.KeyEnter:
+			// Enter never sends (common.SendKey): it may be one of a
+			// burst typed for the form.
+			if !f.refused && f.errText == "" {
+				f.errText = common.EnterDoesNotSend
+			}
+			return nil
 		case key.Matches(msg, f.keys.Edit):
 			f.errText = ""
 			if len(f.form.fields(f.c, nil)) == 0 {
@@ -365,7 +402,7 @@ func (f *Flow) toForm() tea.Cmd {
 		return f.startPrepare()
 	}
 	form := huh.NewForm(huh.NewGroup(fields...)).
-		WithTheme(formTheme(f.c.Renderer)).WithShowHelp(true).WithShowErrors(true)
+		WithTheme(formTheme(f.c.Renderer)).WithShowHelp(true).WithShowErrors(false) // errors show under their field (checked)
 	form.SubmitCmd = nil
 	form.CancelCmd = nil
 	f.huh = form
@@ -421,7 +458,7 @@ func (f *Flow) onPrepared(msg preparedMsg) tea.Cmd {
 		f.result, f.earlier, f.errText, f.plan = ee.Result, billing.ExplainAction(msg.err), "", nil
 		f.result.Replayed = true
 		f.st = stDone
-		return common.Toast(common.ToastInfo, string(ee.Result.Action)+" "+ee.Result.Target+": the earlier request went through, nothing sent again")
+		return common.Toast(common.ToastInfo, common.ActionTitle(string(ee.Result.Action))+" on "+ee.Result.Target+": the earlier request went through, nothing sent again")
 	}
 	if msg.err != nil {
 		f.errText = billing.ExplainAction(msg.err)
@@ -437,7 +474,7 @@ func (f *Flow) onPrepared(msg preparedMsg) tea.Cmd {
 }
 
 // confirm sends the plan on the confirmation, once: the page leaves the
-// confirm state before the command runs, so a second Enter finds it
+// confirm state before the command runs, so a second y finds it
 // executing and does nothing; a retry after an unknown outcome executes
 // the same plan, so the same idempotency key.
 func (f *Flow) confirm() tea.Cmd {
@@ -494,7 +531,7 @@ func (f *Flow) onExecuted(msg executedMsg) tea.Cmd {
 	f.errText = billing.ExplainAction(msg.err)
 	switch {
 	case errors.Is(msg.err, billing.ErrOutcomeUnknown):
-		f.errText += " Press enter to retry now, or resolve it later in Audit (8)."
+		f.errText += " Press y to retry now, or resolve it later in Audit (8)."
 	case errors.Is(msg.err, billing.ErrPlanExpired):
 		f.refused, f.expired = true, true
 		f.errText += " Press e to check again."
@@ -514,12 +551,18 @@ func (f *Flow) changeHint() string {
 	return "Press e to change the request, esc to close."
 }
 
+// doneToast is the status line after a send: the action's title, what
+// Stripe created, the money moved and the target ("Credit note cn_… for
+// €5.00 on in_… sent").
 func doneToast(p *billing.Plan, r billing.Result) string {
-	s := string(p.Action) + " " + p.Target + " sent"
+	s := common.ActionTitle(string(p.Action))
 	if r.ResultID != "" && r.ResultID != p.Target {
-		s += ": " + r.ResultID
+		s += " " + r.ResultID
 	}
-	return s
+	if p.Amount != 0 {
+		s += " for " + money.Format(p.Amount, p.Currency)
+	}
+	return s + " on " + p.Target + " sent"
 }
 
 // ShortHelp is the footer's help for the current state.
@@ -538,8 +581,11 @@ func (f *Flow) ShortHelp() []key.Binding {
 		if len(f.form.fields(f.c, nil)) == 0 { // nothing to edit: e reads Stripe again
 			edit = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "read Stripe again"))
 		}
-		if f.refused { // enter would only replay the refusal
+		if f.refused { // sending would only replay the refusal
 			return []key.Binding{edit, f.keys.Cancel}
+		}
+		if f.deliberate() {
+			return []key.Binding{f.keys.SendWord, edit, f.keys.Cancel}
 		}
 		return []key.Binding{f.keys.Confirm, edit, f.keys.Cancel}
 	case stDone:

@@ -46,7 +46,7 @@ func TestCreditEndToEnd(t *testing.T) {
 	focus(t, f, "description")
 	typeText(tm, "late delivery")
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Press enter to send.")
+	waitFor(t, tm, "Press y to send.")
 	if !strings.Contains(f.Screen(), "$12.50 credit") {
 		t.Fatalf("confirmation:\n%s", f.Screen())
 	}
@@ -241,7 +241,7 @@ func TestInvoiceActionsEndToEnd(t *testing.T) {
 			waitFor(t, tm, final, "Type "+w)
 			typeText(tm, w)
 		} else {
-			waitFor(t, tm, "Press enter to send.")
+			waitFor(t, tm, "Press y to send.")
 		}
 		sendConfirmed(t, tm, f)
 		if got := actenv.Str(e.Object(storage.KindInvoice, inv.ID), "status"); got != c.status {
@@ -372,10 +372,10 @@ func TestInvoicePayDeclined(t *testing.T) {
 	}
 	f := actions.OpenAction(e.Session(actenv.Admin), billing.ActionInvoicePay, inv.ID)().(common.PushPageMsg).Page.(*actions.Flow)
 	tm, _ := run(t, e, f)
-	waitFor(t, tm, "Press enter to send.")
+	waitFor(t, tm, "Press y to send.")
 	attempts := actenv.Num(e.Object(storage.KindInvoice, inv.ID), "attempt_count")
 	e.Reqs.Reset()
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	// A decline is not "nothing changed": Stripe counted the attempt.
 	waitFor(t, tm, "Card declined", "generic_decline", "Stripe counted this", "There is nothing to edit")
 	if n := actenv.Num(e.Object(storage.KindInvoice, inv.ID), "attempt_count"); n != attempts+1 {
@@ -387,7 +387,7 @@ func TestInvoicePayDeclined(t *testing.T) {
 	if recs := e.Audit(1); recs[0].Outcome != billing.OutcomeFailed || recs[0].Key != f.Plan().Key {
 		t.Fatalf("audit %+v", recs[0])
 	}
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	time.Sleep(100 * time.Millisecond)
 	if n := e.Reqs.Count("POST /v1/invoices/" + inv.ID + "/pay"); n != 1 || f.Sent() != 1 {
 		t.Fatalf("%d pay requests, %d executions, want 1", n, f.Sent())

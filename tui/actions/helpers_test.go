@@ -135,12 +135,23 @@ func clearField(tm *teatest.TestModel) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
 }
 
-// sendConfirmed presses enter on the confirmation and waits for the outcome.
+// sendConfirmed sends the confirmation (y, or enter after a typed word)
+// and waits for the outcome.
 func sendConfirmed(t *testing.T, tm *teatest.TestModel, f *actions.Flow) {
 	t.Helper()
 	waitState(t, f, "confirm")
-	press(tm, tea.KeyEnter)
+	sendKey(tm, f)
 	waitState(t, f, "done")
+}
+
+// sendKey presses the key that sends the confirmation on screen: enter
+// after a typed word, y otherwise (enter never sends those).
+func sendKey(tm *teatest.TestModel, f *actions.Flow) {
+	if strings.Contains(f.Screen(), "Press y to send.") || strings.Contains(f.Screen(), "Press y to retry") {
+		typeText(tm, "y")
+		return
+	}
+	press(tm, tea.KeyEnter)
 }
 
 // tabTo moves the form's focus forward to field, one field at a time.

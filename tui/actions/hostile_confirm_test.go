@@ -35,7 +35,7 @@ func TestConfirmationSanitisesStripeText(t *testing.T) {
 	focus(t, f, "description")
 	typeText(tm, "goodwill")
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Press enter to send.")
+	waitFor(t, tm, "Press y to send.")
 	screen := f.Screen()
 	if !strings.Contains(screen, "Eve ") {
 		t.Fatalf("the customer's name is not on the confirmation:\n%s", screen)

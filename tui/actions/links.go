@@ -70,6 +70,10 @@ func (f *portalForm) prepare(ctx context.Context, c *common.Common) (*billing.Pl
 	return p, nil, err
 }
 
+// cachesNothing: a portal session is not an object paydesk caches, and
+// no webhook about it changes the cache.
+func (f *portalForm) cachesNothing() {}
+
 func (f *portalForm) resultLines(billing.Result) []billing.Line {
 	if f.url == "" {
 		return []billing.Line{{Label: "Link", Value: "not in this answer (sent earlier): create a new one"}}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 )
@@ -57,8 +58,15 @@ func (f *oneOffForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 		out = append(out,
 			huh.NewInput().Key(n+".description").Title(fmt.Sprintf("Item %d", i+1)).Value(&f.items[i].Description).
 				CharLimit(500).Description(describe(c, hint, n+".description", fe)),
-			huh.NewInput().Key(n+".amount").Title(fmt.Sprintf("Amount %d (%s)", i+1, cur)).Value(&f.items[i].Amount).
-				Description(describe(c, "", n+".amount", fe)))
+			checked(c, huh.NewInput().Key(n+".amount").Title(fmt.Sprintf("Amount %d (%s)", i+1, cur)).Value(&f.items[i].Amount),
+				"", n+".amount", fe, func(s string) error {
+					// An item with a description needs its amount, checked
+					// here rather than after the whole form is sent.
+					if !money.ValidCurrency(strings.ToLower(f.currency)) {
+						return nil
+					}
+					return amountCheck(strings.ToLower(f.currency), strings.TrimSpace(f.items[i].Description) != "", 0, "")(s)
+				}))
 	}
 	return append(out, huh.NewSelect[string]().Key("send").Title("Email it to the customer once finalized").
 		Options(huh.NewOption("no", "no"), huh.NewOption("yes", "yes")).Value(&f.send).

@@ -75,3 +75,40 @@ func TestGoldenOneOffInvoiceConfirmation(t *testing.T) {
 		})
 	}
 }
+
+// TestOneOffConfirmationSaysItsSteps: the confirmation lists exactly the
+// steps that will run with their keys: the invoice's key is the intent's,
+// and there is no send step (nor its key) when "Email it" is no. Before,
+// it read "(none for the invoice), -finalize, -send" whatever was chosen.
+func TestOneOffConfirmationSaysItsSteps(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	cus := usdCustomer(e)
+	for _, send := range []bool{false, true} {
+		f := open(t, e.Session(actenv.Admin), billing.ActionInvoiceCreate, cus)
+		tm := runAt(t, f, 120, 36)
+		focus(t, f, "items[0].description")
+		typeText(tm, "Onboarding workshop")
+		press(tm, tea.KeyEnter)
+		focus(t, f, "items[0].amount")
+		typeText(tm, "120")
+		tabTo(t, tm, f, "send")
+		if send {
+			press(tm, tea.KeyDown) // yes
+		}
+		press(tm, tea.KeyEnter)
+		waitState(t, f, "confirm")
+		scr := strings.Join(strings.Fields(f.Screen()), " ")
+		want := "Step keys item1 = key-item1 · invoice = key · finalize = key-finalize"
+		if send {
+			want += " · send = key-send"
+		}
+		if !strings.Contains(scr, want) || strings.Contains(scr, "none for the invoice") {
+			t.Errorf("send %v: confirmation lacks %q:\n%s", send, want, f.Screen())
+		}
+		if !send && (strings.Contains(scr, "-send") || strings.Contains(scr, "/send")) {
+			t.Errorf("no email asked, yet a send step:\n%s", f.Screen())
+		}
+		_ = tm.Quit()
+	}
+}

@@ -105,8 +105,8 @@ func (f *planForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field 
 	return append(out,
 		huh.NewSelect[string]().Key("price").Title("New price").Options(opts...).Value(&f.price).Height(8).
 			Description(describe(c, "active recurring prices in "+strings.ToUpper(f.currency)+" from the cache", "price", fe)),
-		huh.NewInput().Key("quantity").Title("Quantity").Value(&f.quantity).Validate(validQuantity).Placeholder("keep the current quantity").
-			Description(describe(c, "", "quantity", fe)),
+		checked(c, huh.NewInput().Key("quantity").Title("Quantity").Value(&f.quantity).Placeholder("keep the current quantity"),
+			"", "quantity", fe, validQuantity),
 		huh.NewSelect[string]().Key("proration").Title("Proration").
 			Options(optionsOf("", billing.ProrationBehaviors...)...).Value(&f.proration).
 			Description(describe(c, "the upcoming invoice is previewed before you confirm", "proration", fe)),

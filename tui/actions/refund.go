@@ -60,9 +60,9 @@ func (r *refundForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 		amountDesc = "at most " + money.Format(r.rf.Refundable, r.rf.Currency) + "; empty refunds all of it"
 	}
 	return []huh.Field{
-		huh.NewInput().Key("amount").Title("Amount (" + cur + ")").Value(&r.amount).
-			Placeholder("all " + money.Decimal(r.rf.Refundable, money.Exponent(r.rf.Currency))).
-			Description(describe(c, amountDesc, "amount", fe)),
+		checked(c, huh.NewInput().Key("amount").Title("Amount ("+cur+")").Value(&r.amount).
+			Placeholder("all "+money.Decimal(r.rf.Refundable, money.Exponent(r.rf.Currency))),
+			amountDesc, "amount", fe, amountCheck(r.rf.Currency, false, r.rf.Refundable, "at most %s can be refunded")),
 		huh.NewSelect[string]().Key("reason").Title("Reason").
 			Options(optionsOf("none", billing.RefundReasons...)...).Value(&r.reason).
 			Description(describe(c, "", "reason", fe)),

@@ -19,9 +19,9 @@ import (
 )
 
 // TestRefundFieldErrorsKeepValues: an amount above what is refundable,
-// then one with too many decimals, come back on the amount field with
-// Stripe-side wording while the reason and note typed stay; nothing is
-// sent.
+// then one with too many decimals, are refused on the amount field itself
+// (billing's wording, under the field) before anything is prepared; a
+// fixed amount clears the error; nothing is sent.
 func TestRefundFieldErrorsKeepValues(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
@@ -29,44 +29,40 @@ func TestRefundFieldErrorsKeepValues(t *testing.T) {
 	f := open(t, e.Session(actenv.Admin), billing.ActionRefund, ch)
 	tm, _ := run(t, e, f)
 	focus(t, f, "amount")
+	// The amount is checked on its field: enter does not leave it.
 	typeText(tm, "99999.00")
 	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "can be refunded")
+	if view := f.Screen(); f.Focused() != "amount" || !strings.Contains(view, "✗ At most $29.00 can be refunded") {
+		t.Fatalf("an amount over the refundable left the field (%s):\n%s", f.Focused(), view)
+	}
+	clearField(tm)
+	typeText(tm, "1.234")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "digits after the point")
+	if view := f.Screen(); f.Focused() != "amount" || !strings.Contains(view, "✗ At most 2 digits after the point for USD") {
+		t.Fatalf("three decimals left the field (%s):\n%s", f.Focused(), view)
+	}
+	clearField(tm)
+	typeText(tm, "3")
+	press(tm, tea.KeyEnter)
 	focus(t, f, "reason")
+	if view := f.Screen(); strings.Contains(view, "✗") {
+		t.Fatalf("a refused amount's error stayed after it was fixed:\n%s", view)
+	}
 	press(tm, tea.KeyDown)
 	press(tm, tea.KeyDown) // duplicate
 	press(tm, tea.KeyEnter)
 	focus(t, f, "note")
 	typeText(tm, "keep me")
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "can be refunded")
-	focus(t, f, "amount")
-	view := f.Screen()
-	for _, want := range []string{"99999.00", "duplicate", "keep me", "✗ At most $29.00 can be refunded"} {
-		if !strings.Contains(view, want) {
-			t.Fatalf("after the FieldError the form lacks %q:\n%s", want, view)
-		}
-	}
-	clearField(tm)
-	typeText(tm, "1.234")
-	press(tm, tea.KeyEnter)
-	focus(t, f, "reason")
-	press(tm, tea.KeyEnter)
-	focus(t, f, "note")
-	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "digits after the point")
-	focus(t, f, "amount")
-	view = f.Screen()
-	for _, want := range []string{"1.234", "duplicate", "keep me", "✗ At most 2 digits after the point for USD"} {
-		if !strings.Contains(view, want) {
-			t.Fatalf("after the second FieldError the form lacks %q:\n%s", want, view)
-		}
-	}
+	waitState(t, f, "confirm")
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
 		t.Fatalf("%d refunds sent for invalid forms", n)
 	}
 }
 
-// TestRefundDoubleEnter: Enter twice on the confirmation sends one refund.
+// TestRefundDoubleEnter: y twice on the confirmation sends one refund.
 func TestRefundDoubleEnter(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
@@ -80,8 +76,8 @@ func TestRefundDoubleEnter(t *testing.T) {
 		press(tm, tea.KeyEnter)
 	}
 	waitState(t, f, "confirm")
-	press(tm, tea.KeyEnter)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	press(tm, tea.KeyEnter) // closes the result page
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 1 || f.Sent() != 1 {
@@ -153,7 +149,7 @@ func TestRoleRevokedBeforeSend(t *testing.T) {
 	}
 	waitState(t, f, "confirm")
 	revoked.Store(true)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitFor(t, tm, "Not allowed now")
 	if f.State() != "confirm" || f.Sent() != 0 || e.Reqs.Count("POST /v1/refunds") != 0 {
 		t.Fatalf("revoked role: state %s, %d sent", f.State(), f.Sent())
@@ -161,7 +157,7 @@ func TestRoleRevokedBeforeSend(t *testing.T) {
 }
 
 // TestRefundAnswerLost: Stripe's answer to the refund is lost; the page
-// says the outcome is unknown and keeps the plan; Enter sends it again
+// says the outcome is unknown and keeps the plan; y sends it again
 // with the same key and the charge is refunded once.
 func TestRefundAnswerLost(t *testing.T) {
 	t.Parallel()
@@ -179,7 +175,7 @@ func TestRefundAnswerLost(t *testing.T) {
 	// stripe-go retries a network error itself with the same key: lose
 	// every answer of its budget.
 	e.Drop.Arm("POST /v1/refunds", 3)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitFor(t, tm, "Stripe did not answer")
 	if f.State() != "confirm" {
 		t.Fatalf("state %s after a lost answer", f.State())
@@ -189,7 +185,7 @@ func TestRefundAnswerLost(t *testing.T) {
 		t.Fatalf("intent after a lost answer: %+v %v", in, err)
 	}
 	e.Drop.Arm("", 0)
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	if got := actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"); got != 700 {
 		t.Fatalf("amount_refunded %d, want 700 (one refund)", got)
@@ -222,17 +218,17 @@ func TestPlanExpired(t *testing.T) {
 	waitState(t, f, "confirm")
 	first := f.Plan().Key
 	offset.Store(int64(billing.PlanTTL + time.Minute))
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitFor(t, tm, "too old")
 	if sc := f.Screen(); !strings.Contains(sc, "Nothing was sent to Stripe.") || strings.Contains(sc, "Stripe refused") {
 		t.Fatalf("an expired confirmation must not read as Stripe's refusal:\n%s", sc)
 	}
 	for _, b := range f.ShortHelp() {
-		if b.Help().Key == "enter" {
-			t.Fatalf("the footer still offers enter (%q) on a refused confirmation", b.Help().Desc)
+		if b.Help().Key == "y" || b.Help().Key == "enter" {
+			t.Fatalf("the footer still offers %s (%q) on a refused confirmation", b.Help().Key, b.Help().Desc)
 		}
 	}
-	press(tm, tea.KeyEnter) // refused: not sent
+	typeText(tm, "y") // refused: not sent
 	time.Sleep(50 * time.Millisecond)
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
 		t.Fatalf("%d refunds sent from an expired confirmation", n)

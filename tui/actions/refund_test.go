@@ -36,7 +36,7 @@ func TestRefundEndToEnd(t *testing.T) {
 	focus(t, f, "note")
 	typeText(tm, "goodwill q1")
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Press enter to send.")
+	waitFor(t, tm, "Press y to send.")
 	waitState(t, f, "confirm")
 	p := f.Plan()
 	if p.Amount != 500 || p.Currency != "usd" || p.Call.Get("reason") != "requested_by_customer" ||
@@ -46,7 +46,7 @@ func TestRefundEndToEnd(t *testing.T) {
 	if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
 		t.Fatalf("%d refunds sent before confirming", n)
 	}
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	if got := actenv.Num(e.Object(storage.KindCharge, ch.ID), "amount_refunded"); got != 500 {
 		t.Fatalf("sandbox amount_refunded = %d, want 500", got)

@@ -51,7 +51,7 @@ func creditConfirm(t *testing.T, e *actenv.Env, c *common.Common, cus storage.En
 	focus(t, f, "description")
 	typeText(tm, "late delivery")
 	press(tm, tea.KeyEnter)
-	return f, func() { press(tm, tea.KeyEnter) }
+	return f, func() { typeText(tm, "y") }
 }
 
 // TestConsoleCreditReRunAfterLostAnswer: a credit whose answer was lost,

@@ -127,9 +127,8 @@ func (f *pauseForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field
 		huh.NewSelect[string]().Key("behavior").Title("While paused, invoices are").
 			Options(optionsOf("", billing.PauseBehaviors...)...).Value(&f.behavior).
 			Description(describe(c, "ignored when resuming", "behavior", fe)),
-		huh.NewInput().Key("resumes_at").Title("Resume automatically on (YYYY-MM-DD, optional)").Value(&f.resumesAt).
-			Validate(func(s string) error { _, err := parseDay(s, c.Loc); return err }).
-			Description(describe(c, "empty: until resumed by hand", "resumes_at", fe)),
+		checked(c, huh.NewInput().Key("resumes_at").Title("Resume automatically on (YYYY-MM-DD, optional)").Value(&f.resumesAt),
+			"empty: until resumed by hand", "resumes_at", fe, func(s string) error { _, err := parseDay(s, c.Loc); return err }),
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 // are built on the process's default renderer).
 func formTheme(r *lipgloss.Renderer) *huh.Theme {
 	t := huh.ThemeCharm()
+	// A refused value is worded under its field ("✗ …", see checked), as
+	// every form error is: no "*" beside the title.
+	t.Focused.ErrorIndicator = t.Focused.ErrorIndicator.SetString("")
 	rebind(reflect.ValueOf(t).Elem(), r)
 	return t
 }

@@ -59,7 +59,7 @@ func TestTrialFlow(t *testing.T) {
 	if f.Plan().Action != billing.ActionTrialExtend || !strings.Contains(f.Screen(), newTrialEnd().Format(time.DateTime)+" UTC") {
 		t.Fatalf("extension confirmation:\n%s", f.Screen())
 	}
-	press(tm, tea.KeyEnter)
+	typeText(tm, "y")
 	waitState(t, f, "done")
 	got := e.Object(storage.KindSubscription, f.Plan().Target)
 	if want := newTrialEnd().Unix(); actenv.Num(got, "trial_end") != want {

@@ -63,8 +63,11 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	p := f.plan
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Confirm: "+safetext.Line(f.form.heading())) + "\n")
-	b.WriteString(strings.Join(wrapLines(s.Muted.Render("Nothing has been sent yet. State read from Stripe at "+
-		p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")+"; amounts in "+currencyName(p.Currency)+"."), f.w, "  "), "\n") + "\n\n")
+	read := "Nothing has been sent yet. State read from Stripe at " + p.PreparedAt.In(f.c.Loc).Format("2006-01-02 15:04:05 MST")
+	if p.Currency != "" { // a plan without money (a customer edit, a link) has no amounts to name
+		read += "; amounts in " + strings.ToUpper(p.Currency)
+	}
+	b.WriteString(strings.Join(wrapLines(s.Muted.Render(read+"."), f.w, "  "), "\n") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
 	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+safetext.Text(p.Call.String())), f.w, "  "), "\n") + "\n")
 	for _, w := range p.Warnings {
@@ -102,7 +105,7 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 		pr.WriteString(strings.Join(wrapLines(s.Bad.Render(p.Finality()+" Type "+p.ConfirmWord()+" and press enter to send."), f.w, "  "), "\n") + "\n")
 		pr.WriteString("  " + s.Value.Render("> "+safetext.Line(f.typed)+"_") + "  " + s.Muted.Render(f.editHint()+" (before typing) · esc cancel"))
 	default:
-		pr.WriteString("  " + s.Info.Render("Press enter to send.") + "  " + s.Muted.Render(f.editHint()+" · esc cancel"))
+		pr.WriteString("  " + s.Info.Render("Press y to send.") + "  " + s.Muted.Render(f.editHint()+" · esc cancel"))
 	}
 	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), append([]string{""}, strings.Split(pr.String(), "\n")...)
 }
@@ -144,8 +147,11 @@ func (f *Flow) doneView() string {
 	if f.earlier != "" {
 		b.WriteString(strings.Join(wrapLines(s.Info.Render(safetext.Line(f.earlier)), f.w, "  "), "\n") + "\n")
 	}
-	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target},
-		{Label: "Idempotency key", Value: r.Key}, {Label: "Request id", Value: orDash(r.RequestID)}}
+	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target}}
+	if p := f.plan; p != nil && p.Amount != 0 && !r.Replayed {
+		rows = append(rows, billing.Line{Label: "Amount", Value: money.Format(p.Amount, p.Currency)})
+	}
+	rows = append(rows, billing.Line{Label: "Idempotency key", Value: r.Key}, billing.Line{Label: "Request id", Value: orDash(r.RequestID)})
 	if r.Detail != "" {
 		rows = append(rows, billing.Line{Label: "Note", Value: r.Detail})
 	}
@@ -155,7 +161,7 @@ func (f *Flow) doneView() string {
 	b.WriteString(linesTable(f, rows) + "\n")
 	if f.webhook != "" {
 		b.WriteString("  " + s.Good.Render("Cache updated by the "+safetext.Line(f.webhook)+" webhook.") + "\n")
-	} else if r.State == storage.IntentSucceeded {
+	} else if _, none := f.form.(cacheless); r.State == storage.IntentSucceeded && !none {
 		b.WriteString("  " + s.Muted.Render("The cache updates when the webhook arrives.") + "\n")
 	}
 	b.WriteString("\n  " + s.Muted.Render("enter close"))
@@ -191,12 +197,9 @@ func wrapLines(text string, width int, indent string) []string {
 	return strings.Split(indent+strings.ReplaceAll(ansi.Wrap(text, w, " "), "\n", "\n"+indent), "\n")
 }
 
-func currencyName(cur string) string {
-	if cur == "" {
-		return "the customer's currency"
-	}
-	return strings.ToUpper(cur)
-}
+// cacheless is an actionForm whose call changes nothing the cache keeps
+// (a billing-portal session): its done page waits for no webhook.
+type cacheless interface{ cachesNothing() }
 
 func orDash(s string) string {
 	if s == "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
+	"github.com/paydesk/paydesk/tui/widget"
 )
 
 // detail shows one audit record and the intent behind it.
@@ -67,7 +68,10 @@ func (d *detail) render(width int) {
 	pairs := func(title string, rows [][2]string) {
 		b.WriteString(s.Title.Render(title) + "\n")
 		for _, r := range rows {
-			v := safetext.Line(r[1]) // targets, details and errors carry Stripe text
+			// Targets, details and errors carry Stripe text: it passes
+			// the boundary, and a line break in it (an error's, a memo's)
+			// is a line break under the value, not an escape.
+			v := safetext.Text(r[1])
 			if v == "" {
 				continue
 			}
@@ -78,8 +82,8 @@ func (d *detail) render(width int) {
 	}
 	if r := d.rec; r != nil {
 		pairs(fmt.Sprintf("Audit record #%d", r.Seq), [][2]string{
-			{"Time", format.Stamp(r.At, d.c.Loc)}, {"Operator", r.Operator}, {"Action", actionWords(*r)},
-			{"Target", r.Target}, {"Amount", amount(r.Action, r.Amount, r.Currency)}, {"Outcome", r.Outcome},
+			{"Time", format.Stamp(r.At, d.c.Loc)}, {"Operator", r.Operator}, {"Action", actionTitle(r.Action, r.Variant, d.in)},
+			{"Target", r.Target}, {"What", whatWasDone(r.Action, d.in)}, {"Amount", amount(r.Action, r.Amount, r.Currency)}, {"Outcome", r.Outcome},
 			{"Request id", dash(r.RequestID)}, {"Key", dash(r.Key)}, {"Detail", r.Detail}})
 	}
 	if in := d.in; in != nil {
@@ -94,5 +98,5 @@ func (d *detail) render(width int) {
 			{"Attempts", fmt.Sprint(in.Attempts)}, {"Amount", amount(in.Action, in.Amount, in.Currency)},
 			{"Call", call}, {"Result", dash(in.ResultID)}, {"Request id", dash(in.RequestID)}, {"Error", in.Error}})
 	}
-	d.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+	d.vp.SetContent(widget.FitLines(strings.TrimRight(b.String(), "\n"), width))
 }

@@ -44,12 +44,15 @@ type Page struct {
 	starts []uint64
 	more   bool
 
+	// intents are the shown records' intents by key (what they sent).
+	intents map[string]*storage.Intent
 	pending []storage.Intent
 	sel     int
 	err     error
 
-	confirming string // key of the intent waiting for enter
+	confirming string // key of the intent waiting for y (common.SendKey)
 	abandoning bool   // the confirmation is to abandon, not resolve
+	enterHit   bool   // enter was pressed on the confirmation: say y sends
 	resolving  string // key being resolved
 	note       string // outcome of the last resolution
 
@@ -107,8 +110,9 @@ func (p *Page) SetSize(w, h int) {
 	}
 }
 
-// pageSize is how many rows fit under the page's own lines.
-func (p *Page) pageSize() int { return max(3, p.h-6) }
+// pageSize is how many rows fit under the page's own lines (and the
+// selected record's two lines of what it did).
+func (p *Page) pageSize() int { return max(3, p.h-8) }
 
 // reload reads the log page and the pending intents.
 func (p *Page) reload() {
@@ -135,6 +139,15 @@ func (p *Page) reloadLog() {
 			recs = recs[:p.pageSize()]
 		}
 		p.recs = recs
+		p.intents = map[string]*storage.Intent{}
+		for _, r := range recs {
+			if r.Key == "" {
+				continue
+			}
+			if in, err := p.c.Store.Intent(r.Key); err == nil {
+				p.intents[r.Key] = &in
+			}
+		}
 	}
 	p.sel = min(p.sel, max(0, p.rows()-1))
 }
@@ -197,8 +210,12 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
 	if p.confirming != "" {
 		switch {
-		case key.Matches(msg, k.Open):
+		case key.Matches(msg, common.SendKey("")):
+			// y, never Enter (common.SendKey): the Enter that opened
+			// a record a moment ago cannot resolve one.
 			return p.resolve(p.confirming)
+		case msg.Type == tea.KeyEnter:
+			p.enterHit = true
 		case key.Matches(msg, k.Cancel):
 			p.confirming, p.abandoning = "", false
 		}
@@ -235,7 +252,7 @@ func (p *Page) onKey(msg tea.KeyMsg) tea.Cmd {
 		if err := p.check(billing.Action(in.Action)); err != nil {
 			return common.Toast(common.ToastWarn, "resolve unavailable: "+err.Error())
 		}
-		p.confirming, p.abandoning = in.Key, key.Matches(msg, k.Abandon)
+		p.confirming, p.abandoning, p.enterHit = in.Key, key.Matches(msg, k.Abandon), false
 	}
 	return nil
 }
@@ -296,15 +313,19 @@ func (p *Page) open() tea.Cmd {
 	return nil
 }
 
+// verb is what y does on the confirmation.
+func (p *Page) verb() string {
+	if p.abandoning {
+		return "abandon"
+	}
+	return "resolve"
+}
+
 // ShortHelp is the footer's help.
 func (p *Page) ShortHelp() []key.Binding {
 	k := p.keys
 	if p.confirming != "" {
-		verb := "resolve"
-		if p.abandoning {
-			verb = "abandon"
-		}
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", verb)), k.Cancel}
+		return []key.Binding{common.SendKey(p.verb()), k.Cancel}
 	}
 	if p.mode == modePending {
 		return []key.Binding{k.Up, k.Down, k.Open, k.Resolve, k.Abandon, k.Toggle}

@@ -116,8 +116,9 @@ func TestGoldenAuditLog(t *testing.T) {
 }
 
 // TestGoldenAuditLog80x24: at 80 columns the log keeps who, what, on what,
-// how much and the OUTCOME (the request id and key give way; the credit
-// reads "$7.25 credit" as on every screen).
+// how much and the OUTCOME (the request id, key and time give way to the
+// selected record's line under the table; the credit reads "$7.25 credit"
+// as on every screen).
 func TestGoldenAuditLog80x24(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
@@ -152,7 +153,13 @@ func TestResolvePending(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("R")})
 	waitFor(t, tm, "as ada@desk?")
 	e.Reqs.Reset()
+	// Enter does not resolve (common.SendKey): the prompt says y does.
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Not sent: press y", "y resolve")
+	if n := e.Reqs.Count("POST"); n != 0 {
+		t.Fatalf("enter on the resolve prompt sent %d requests", n)
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	waitFor(t, tm, "resolved: succeeded")
 	in, err := e.Store.Intent(p.Key)
 	if err != nil || in.State != storage.IntentSucceeded || !strings.HasPrefix(in.ResultID, "re_") {
@@ -214,9 +221,11 @@ func TestPagingAndDetail(t *testing.T) {
 	t.Cleanup(func() { _ = tm.Quit() })
 	waitFor(t, tm, "opl") // newest first
 	tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
-	waitFor(t, tm, "page 2", "opf", "opa")
+	// 12 rows: 4 records a page under the page's lines and the selected
+	// record's two.
+	waitFor(t, tm, "page 2", "oph", "ope")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Audit record #6", "opf")
+	waitFor(t, tm, "Audit record #8", "oph")
 }
 
 // TestAbandonPending: A on a pending refund Stripe never saw asks, looks
@@ -232,7 +241,7 @@ func TestAbandonPending(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("A")})
 	waitFor(t, tm, "Abandon", "as ada@desk?")
 	e.Reqs.Reset()
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
 	waitFor(t, tm, "resolved: failed")
 	in, err := e.Store.Intent(p.Key)
 	if err != nil || in.State != storage.IntentFailed || !strings.Contains(in.Error, "abandoned by ada@desk") {

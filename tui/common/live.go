@@ -44,7 +44,7 @@ type RefreshMsg struct{}
 // InputCapturer is implemented by pages that sometimes take every key
 // (a focused filter or form field): while CapturingInput is true the root
 // model hands them keys like "q", ":" and "1" instead of acting on them.
-// ctrl+c always quits.
+// ctrl+c quits (after a page holding work, see Interruptible, answered it once).
 type InputCapturer interface {
 	CapturingInput() bool
 }

@@ -1,6 +1,8 @@
 package resources
 
 import (
+	"cmp"
+
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/common"
@@ -31,13 +33,37 @@ func creditNoteBody(d *Detail, b *sections) {
 		"Customer", customerLabel(d, e.Customer),
 		"Reason", cn.Reason,
 		"Memo", cn.Memo,
-		"Refund", string(cn.Refund),
-		"Balance credit", string(cn.BalanceTxn),
+		"Refund", settledBy(d, b, storage.KindRefund, string(cn.Refund), cn.Currency),
+		"Balance credit", settledBy(d, b, storage.KindBalanceTransaction, string(cn.BalanceTxn), cn.Currency),
 		"Out of band", outOfBand(b, cn),
 		"Issued", b.when(e.Created),
 		"Voided at", b.when(cn.VoidedAt),
 		"Cached", cacheLine(d),
 	)
+}
+
+// settledBy words one part of how a post-payment note was settled: the
+// refund or customer balance transaction id with its amount from the cache
+// ("re_… $5.00"; a balance transaction's credit is negative in Stripe and
+// shown as the credit given), or the id alone when it is not cached; ""
+// when the note has no such part.
+func settledBy(d *Detail, b *sections, kind storage.Kind, id, currency string) string {
+	if id == "" {
+		return ""
+	}
+	env, err := d.c.Store.Get(kind, id)
+	if err != nil {
+		return id + " (not cached)"
+	}
+	part := decode[struct {
+		Amount   int64  `json:"amount"`
+		Currency string `json:"currency"`
+	}](env.Raw)
+	amount, cur := part.Amount, cmp.Or(part.Currency, currency)
+	if kind == storage.KindBalanceTransaction {
+		return id + "  " + b.money(-amount, cur) + " credit"
+	}
+	return id + "  " + b.money(amount, cur)
 }
 
 func outOfBand(b *sections, cn creditNoteJSON) string {

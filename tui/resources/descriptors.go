@@ -123,16 +123,13 @@ func Disputes() *table.Descriptor {
 			{Title: "Status", Width: 22, Status: true},
 			{Title: "Reason", Width: 14, Flex: true, Min: 8, Priority: 3}, // on the detail page; the customer says whose
 			{Title: "Amount", Width: 11, Right: true},
-			{Title: "Due", Width: 9, Priority: 1},
+			{Title: "Due", Width: 10, Priority: 1},
 			{Title: "Customer", Width: 22, Flex: true, Min: 10, Priority: 2},
 			{Title: "Created", Width: 10, Priority: 4},
 		},
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			d := decode[disputeJSON](e.Raw)
-			due := relUnix(c, d.EvidenceDetails.DueBy)
-			if !needsResponse(e.Status) {
-				due = "-"
-			}
+			due := dueWords(e.Status, d.EvidenceDetails.DueBy, d.EvidenceDetails.PastDue, c.Now())
 			return []string{e.ID, e.Status, orDash(d.Reason), money.Format(e.Amount, e.Currency), due, customerEmail(c, e.Customer), date(c, e.Created)}
 		},
 		// Default: the disputes that need a response, soonest evidence

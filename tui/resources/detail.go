@@ -19,6 +19,7 @@ import (
 	"github.com/paydesk/paydesk/tui/format"
 	"github.com/paydesk/paydesk/tui/raw"
 	"github.com/paydesk/paydesk/tui/table"
+	"github.com/paydesk/paydesk/tui/widget"
 )
 
 // Detail is a detail page: sections about one cached object drawn into a
@@ -152,7 +153,7 @@ func (d *Detail) render() {
 		b.timeline()
 	}
 	off := d.vp.YOffset
-	d.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+	d.vp.SetContent(widget.FitLines(strings.TrimRight(b.String(), "\n"), d.width))
 	if d.sel >= len(d.links) {
 		d.sel = -1
 	}

@@ -64,13 +64,28 @@ func dueLine(d *Detail, status string, dueBy int64, pastDue bool) string {
 	at := time.Unix(dueBy, 0)
 	now := d.c.Now()
 	line := format.Stamp(dueBy, d.c.Loc) + "  "
+	words := dueWords(status, dueBy, pastDue, now)
 	switch {
 	case !needsResponse(status):
 		return line + s.Muted.Render("(response closed)")
 	case pastDue || !at.After(now):
-		return line + s.Bad.Render("past due "+format.Span(now.Sub(at))+" ago")
+		return line + s.Bad.Render(words)
 	case at.Sub(now) < 72*time.Hour:
-		return line + s.Warn.Render(format.Span(at.Sub(now))+" left")
+		return line + s.Warn.Render(words)
 	}
-	return line + s.Info.Render(format.Span(at.Sub(now))+" left")
+	return line + s.Info.Render(words)
+}
+
+// dueWords is the one wording of a dispute's evidence deadline from now,
+// on its page and in the Disputes list alike: "11d left", "overdue 2d",
+// "-" once no response is expected (or no deadline is known).
+func dueWords(status string, dueBy int64, pastDue bool, now time.Time) string {
+	if dueBy == 0 || !needsResponse(status) {
+		return "-"
+	}
+	at := time.Unix(dueBy, 0)
+	if pastDue || !at.After(now) {
+		return "overdue " + format.Span(now.Sub(at))
+	}
+	return format.Span(at.Sub(now)) + " left"
 }

@@ -18,7 +18,11 @@ func NewInvoice(c *common.Common, id string) *Detail {
 func invoiceBody(d *Detail, b *sections) {
 	e := safeEnv(d.env)
 	in := decode[invoiceJSON](e.Raw)
-	b.heading("Invoice " + orDash(in.Number) + "  " + e.ID)
+	if in.Number != "" {
+		b.heading("Invoice " + in.Number + "  " + e.ID)
+	} else { // a draft has no number yet
+		b.heading("Invoice " + e.ID)
+	}
 	b.fieldLinks = map[string]link{"Customer": {kind: storage.KindCustomer, id: e.Customer}, "Subscription": {kind: storage.KindSubscription, id: string(in.Subscription)}}
 	b.fields(
 		"Status", b.status(e.Status),

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/paydesk/paydesk/storage/safetext"
 )
 
@@ -36,4 +37,20 @@ func Spread(left, right string, w int) string {
 		return left + "  " + right
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// FitLines cuts every line of s wider than w cells with "…" (styles are
+// kept), so text a page hands to a viewport never loses its end silently:
+// the viewport itself cuts at its width without a mark.
+func FitLines(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -20,3 +20,14 @@ func TestTruncCellSpread(t *testing.T) {
 		}
 	}
 }
+
+// TestFitLinesMarksTheCut: a line wider than the page ends in "…" (a
+// viewport cuts without a mark: "(cus_7JEmjGC" read as a whole id), and
+// narrower lines and styles are kept.
+func TestFitLinesMarksTheCut(t *testing.T) {
+	got := FitLines("short\nvoid applies only when open or uncollectible\n\x1b[1mbold text here\x1b[0m", 20)
+	want := "short\nvoid applies only w…\n\x1b[1mbold text here\x1b[0m"
+	if got != want {
+		t.Fatalf("FitLines:\n%q\nwant\n%q", got, want)
+	}
+}

@@ -1,0 +1,142 @@
+package audit
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/common"
+)
+
+// callOf is the call an intent sent (zero when there is no intent or its
+// params do not decode).
+func callOf(in *storage.Intent) billing.Call {
+	var c billing.Call
+	if in != nil {
+		_ = json.Unmarshal(in.Params, &c)
+	}
+	return c
+}
+
+// actionTitle is a record's action as an operator reads it, with the form
+// it took ("Cancellation now", "Discount remove", "Credit note void"); a
+// record written before its variant was kept gets it from its intent's
+// call.
+func actionTitle(action, variant string, in *storage.Intent) string {
+	if variant == "" && in != nil {
+		variant = billing.Variant(billing.Action(action), callOf(in))
+	}
+	t := common.ActionTitle(action)
+	switch billing.Action(action) {
+	case billing.ActionPause: // "Pause or resume of collection pause" says it twice
+		if variant != "" {
+			return "Collection " + variant
+		}
+	}
+	if variant != "" {
+		t += " " + variant
+	}
+	return t
+}
+
+// whatWasDone words what a money action's call changed, from its intent
+// (its call and the values it replaced): a customer edit's fields before
+// → after, a trial's new end (UTC), a credit note's split, the discount
+// applied. "" when the call says nothing more than the action's title,
+// amount and target.
+func whatWasDone(action string, in *storage.Intent) string {
+	if in == nil {
+		return ""
+	}
+	c := callOf(in)
+	cur := in.Currency
+	amt := func(name string) (string, bool) {
+		v := c.Get(name)
+		if v == "" {
+			return "", false
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return v, true
+		}
+		return money.Format(n, cur), true
+	}
+	switch billing.Action(action) {
+	case billing.ActionCustomerEdit:
+		return customerChanges(c)
+	case billing.ActionTrialEnd, billing.ActionTrialExtend:
+		switch v := c.Get("trial_end"); v {
+		case "":
+			return ""
+		case "now":
+			return "trial ended now"
+		default:
+			if sec, err := strconv.ParseInt(v, 10, 64); err == nil {
+				return "trial ends " + time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05") + " UTC"
+			}
+			return "trial_end " + v
+		}
+	case billing.ActionCreditNote:
+		var parts []string
+		for _, p := range []struct{ name, words string }{
+			{"refund_amount", "refund"}, {"credit_amount", "balance credit"}, {"out_of_band_amount", "out of band"}} {
+			if v, ok := amt(p.name); ok {
+				parts = append(parts, p.words+" "+v)
+			}
+		}
+		if len(parts) == 0 {
+			return "lowers the amount due"
+		}
+		return strings.Join(parts, " · ")
+	case billing.ActionDiscount:
+		switch {
+		case c.Method == "DELETE":
+			return "discount removed"
+		case c.Get("promotion_code") != "":
+			return "promotion code " + c.Get("promotion_code")
+		case c.Get("coupon") != "":
+			return "coupon " + c.Get("coupon")
+		}
+	}
+	return ""
+}
+
+// customerChanges words a customer edit's changed fields: before → after
+// when the call kept the values it replaced, "→ after" otherwise.
+func customerChanges(c billing.Call) string {
+	formName := func(field string) string {
+		switch {
+		case field == "note":
+			return "metadata[" + billing.NoteMetadataKey + "]"
+		case strings.HasPrefix(field, "address."):
+			return "address[" + strings.TrimPrefix(field, "address.") + "]"
+		}
+		return field
+	}
+	var out []string
+	if len(c.Before) > 0 {
+		for _, b := range c.Before {
+			out = append(out, strings.ToLower(billing.CustomerFieldLabel(b.Name))+" "+dash(b.Value)+" → "+dash(c.Get(formName(b.Name))))
+		}
+		return strings.Join(out, "; ")
+	}
+	for _, f := range billing.CustomerFields {
+		for _, p := range c.Form {
+			if p.Name == formName(f) {
+				out = append(out, strings.ToLower(billing.CustomerFieldLabel(f))+" → "+dash(p.Value))
+			}
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// wrap breaks text into lines of at most width cells, at spaces.
+func wrap(text string, width int) []string {
+	return strings.Split(ansi.Wrap(text, max(20, width), " "), "\n")
+}
