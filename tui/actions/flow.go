@@ -341,6 +341,15 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 		if msg.Type == tea.KeyEsc {
 			return common.Pop()
 		}
+		if msg.Paste {
+			// The text inputs drop control characters from a paste without
+			// a word, and the rest would reach Stripe altered: a paste
+			// that carries one is refused whole, and says why.
+			if err := billing.CheckText("paste", "The pasted text", string(msg.Runes), true); err != nil {
+				what, _, _ := strings.Cut(billing.ExplainAction(err), ":") // "The pasted text contains U+001B (escape) at character 6"
+				return common.Toast(common.ToastError, what+": nothing was pasted")
+			}
+		}
 		return f.updateForm(msg)
 	case stLoading, stPreparing:
 		if msg.Type == tea.KeyEsc {

@@ -57,7 +57,7 @@ func (f *oneOffForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 		}
 		out = append(out,
 			huh.NewInput().Key(n+".description").Title(fmt.Sprintf("Item %d", i+1)).Value(&f.items[i].Description).
-				CharLimit(500).Description(describe(c, hint, n+".description", fe)),
+				Description(describe(c, hint, n+".description", fe)),
 			checked(c, huh.NewInput().Key(n+".amount").Title(fmt.Sprintf("Amount %d (%s)", i+1, cur)).Value(&f.items[i].Amount),
 				"", n+".amount", fe, func(s string) error {
 					// An item with a description needs its amount, checked
