@@ -56,6 +56,7 @@ func subscriptionBody(d *Detail, b *sections) {
 		"Collection", s.CollectionMethod,
 		"Paused", paused,
 		"Amount", subscriptionAmount(s, e)+" per period",
+		"Discount", discountLine(b, s.Discount), // replaces the customer's on its invoices
 		"Cached", cacheLine(d),
 	)
 

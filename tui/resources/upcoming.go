@@ -181,13 +181,23 @@ func (b *sections) upcomingLines(inv stripejson.Invoice) {
 	if at == 0 {
 		at = inv.PeriodEnd
 	}
-	b.fields(
+	var pairs []string
+	if len(inv.TotalDiscountAmounts) > 0 {
+		// The lines are before discounts: subtotal and each discount lead
+		// to the total.
+		pairs = append(pairs, "Subtotal", b.money(inv.Subtotal, inv.Currency))
+		for _, da := range inv.TotalDiscountAmounts {
+			pairs = append(pairs, "Discount", "-"+b.money(da.Amount, inv.Currency)+"  "+
+				b.d.c.Styles.Muted.Render(invoiceJSON{inv}.discountLabel(b, string(da.Discount))))
+		}
+	}
+	b.fields(append(pairs,
 		"Total", b.money(inv.Total, inv.Currency),
 		"Balance applied", balance,
 		"Amount due", b.money(inv.AmountDue, inv.Currency),
 		"Billed on", b.when(at),
 		"Source", b.d.c.Styles.Muted.Render("Stripe's upcoming invoice (r asks again)"),
-	)
+	)...)
 }
 
 // upcomingNone says why a subscription has no upcoming invoice at all.

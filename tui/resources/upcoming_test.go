@@ -186,3 +186,47 @@ func TestUpcomingInvoiceOfflineAndError(t *testing.T) {
 		t.Fatalf("after a lost answer the page does not keep the explained estimate (%q):\n%s", billing.Explain(lost), v)
 	}
 }
+
+// TestUpcomingInvoiceShowsDiscounts: with a coupon on the subscription,
+// its page names the discount, and Stripe's upcoming invoice leads from
+// the subtotal through the discount to the total, so its lines (before
+// discounts) add up. Before, neither showed the discount.
+func TestUpcomingInvoiceShowsDiscounts(t *testing.T) {
+	e := actenv.New(t, actenv.Options{})
+	sub := billableSub(e)
+	coupon := e.Find(storage.KindCoupon, "a valid percent-off coupon", func(m map[string]any) bool {
+		return actenv.Path(m, "percent_off") != nil && actenv.Bool(m, "valid")
+	})
+	ctx := context.Background()
+	p, err := e.Acts.PrepareDiscount(ctx, actenv.Admin, billing.DiscountRequest{Target: sub.ID, Mode: billing.DiscountApply, Code: coupon.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Acts.Execute(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	e.WaitCache(storage.KindSubscription, sub.ID, "its discount", func(m map[string]any) bool { return actenv.Path(m, "discount") != nil })
+
+	d, cmd := openSub(e.Session(actenv.Admin), sub.ID)
+	answer(t, d, cmd)
+	v := d.View()
+	var inv stripejson.Invoice
+	raw, err := e.Client.UpcomingInvoice(ctx, sub.Customer, sub.ID)
+	if err != nil || json.Unmarshal(raw, &inv) != nil || len(inv.TotalDiscountAmounts) == 0 {
+		t.Fatalf("sandbox preview without a discount: %v %s", err, raw)
+	}
+	cur := inv.Currency
+	for _, re := range []string{
+		`(?m)^  Discount +` + regexp.QuoteMeta(actenv.Str(e.Object(storage.KindCoupon, coupon.ID), "name")),
+		`(?m)^  Subtotal +` + regexp.QuoteMeta(money.Format(inv.Subtotal, cur)),
+		`(?m)^  Discount +-` + regexp.QuoteMeta(money.Format(inv.TotalDiscountAmounts[0].Amount, cur)),
+		`(?m)^  Total +` + regexp.QuoteMeta(money.Format(inv.Total, cur)),
+	} {
+		if !regexp.MustCompile(re).MatchString(v) {
+			t.Fatalf("the page lacks %s:\n%s", re, v)
+		}
+	}
+	if inv.Subtotal-inv.TotalDiscountAmounts[0].Amount != inv.Total {
+		t.Fatalf("subtotal %d - discount %d != total %d", inv.Subtotal, inv.TotalDiscountAmounts[0].Amount, inv.Total)
+	}
+}
