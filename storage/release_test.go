@@ -73,20 +73,7 @@ func TestReleaseMappedKeepsData(t *testing.T) {
 // TestReleaseMappedOver: the cache file's mapped pages are let go only once
 // the resident set is over the budget.
 func TestReleaseMappedOver(t *testing.T) {
-	if fileResident() < 0 {
-		t.Skip("no /proc/self/statm here")
-	}
-	s := openTest(t, Options{})
-	var objs []json.RawMessage
-	for i := range 4000 {
-		objs = append(objs, customerJSON(cusID(i), testNow.Unix()-int64(i), "", "Name "+cusID(i), int64(i)))
-	}
-	if _, err := s.PutPage(KindCustomer, objs, testNow.Unix(), Cursor{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.ReleaseMapped(); err != nil {
-		t.Fatal(err)
-	}
+	s := releasedStore(t)
 	touch := func() {
 		if err := s.Walk(Range{Kind: KindCustomer}, func(Envelope) error { return nil }); err != nil {
 			t.Fatal(err)
@@ -134,20 +121,7 @@ func fileResident() int64 {
 // TestKeepResidentUnder: pages mapped in by a read that looks at nothing
 // (a plain walk) are released by the watch within its interval.
 func TestKeepResidentUnder(t *testing.T) {
-	if fileResident() < 0 {
-		t.Skip("no /proc/self/statm here")
-	}
-	s := openTest(t, Options{})
-	var objs []json.RawMessage
-	for i := range 4000 {
-		objs = append(objs, customerJSON(cusID(i), testNow.Unix()-int64(i), "", "Name "+cusID(i), int64(i)))
-	}
-	if _, err := s.PutPage(KindCustomer, objs, testNow.Unix(), Cursor{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.ReleaseMapped(); err != nil {
-		t.Fatal(err)
-	}
+	s := releasedStore(t)
 	floor := fileResident()
 	if err := s.ReleaseMappedOver(1 << 40); err != nil { // records the floor
 		t.Fatal(err)
@@ -166,4 +140,25 @@ func TestKeepResidentUnder(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// releasedStore is a cache of 4,000 customers with its mapped pages let go
+// of (skipped where the resident set cannot be read).
+func releasedStore(t *testing.T) *Store {
+	t.Helper()
+	if fileResident() < 0 {
+		t.Skip("no /proc/self/statm here")
+	}
+	s := openTest(t, Options{})
+	var objs []json.RawMessage
+	for i := range 4000 {
+		objs = append(objs, customerJSON(cusID(i), testNow.Unix()-int64(i), "", "Name "+cusID(i), int64(i)))
+	}
+	if _, err := s.PutPage(KindCustomer, objs, testNow.Unix(), Cursor{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseMapped(); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
