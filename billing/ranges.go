@@ -42,9 +42,10 @@ type rangeResult struct {
 // object is listed twice or missed. A kind has at most the pool's size in
 // ranges: a range waits for its page's commit before fetching the next, so
 // more ranges than requests in flight keep the rate busy while pages are
-// written. No range is split while a commit's worth of pages waits for the
-// writer: the writer, not Stripe, is then what the walk waits for, and
-// more ranges would only hold more pages in memory.
+// written. No range is split while two commits' worth of pages wait for
+// the writer: the writer, not Stripe, is then what the walk waits for, and
+// more ranges would only hold more pages in memory (one commit's worth
+// kept the queue so short that most commits took one page).
 func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 	stored, err := r.store.Ranges(kind)
 	if err != nil {
@@ -96,7 +97,7 @@ func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 			r.report(kind, false, false)
 			continue
 		}
-		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() && r.store.QueuedPages() < storage.GroupPages {
+		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() && r.store.QueuedPages() < 2*storage.GroupPages {
 			child, err := r.split(kind, rs)
 			if err != nil {
 				firstErr = err
