@@ -65,27 +65,26 @@ func (a *Actions) finish(p *Plan) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare %s: intents on %s: %w", p.Action, p.Target, err)
 	}
-	for _, in := range ins {
-		if in.State != storage.IntentPlanned {
-			continue
-		}
-		var c Call
-		if json.Unmarshal(in.Params, &c) != nil {
-			continue
-		}
-		if s, err := callSignature(c, in.Key); err == nil && s == sig {
-			if err := p.rekey(in.Key); err != nil {
-				return nil, fmt.Errorf("prepare %s: %w", p.Action, err)
-			}
-			break
+	if in := sameCall(ins, sig, storage.IntentPlanned, 0); in != nil {
+		if err := p.rekey(in.Key); err != nil {
+			return nil, fmt.Errorf("prepare %s: %w", p.Action, err)
 		}
 	}
 	if !repeatGuarded[p.Action] {
 		return p, nil
 	}
-	since := a.now().Add(-RepeatWindow).Unix()
-	for _, in := range ins { // newest first
-		if in.State != storage.IntentSucceeded || in.CreatedAt < since {
+	if in := sameCall(ins, sig, storage.IntentSucceeded, a.now().Add(-RepeatWindow).Unix()); in != nil {
+		p.Repeats = in
+		p.Warnings = append(p.Warnings, "the same request already went through: "+repeatWords(*in)+"; confirming sends another")
+	}
+	return p, nil
+}
+
+// sameCall returns the first of ins (newest first) in state created at or
+// after since (unix seconds) whose call has signature sig, or nil.
+func sameCall(ins []storage.Intent, sig string, state storage.IntentState, since int64) *storage.Intent {
+	for i, in := range ins {
+		if in.State != state || in.CreatedAt < since {
 			continue
 		}
 		var c Call
@@ -93,13 +92,10 @@ func (a *Actions) finish(p *Plan) (*Plan, error) {
 			continue
 		}
 		if s, err := callSignature(c, in.Key); err == nil && s == sig {
-			in := in
-			p.Repeats = &in
-			p.Warnings = append(p.Warnings, "the same request already went through: "+repeatWords(in)+"; confirming sends another")
-			break
+			return &ins[i]
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // callSignature is a call with everything that differs between two
