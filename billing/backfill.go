@@ -139,6 +139,7 @@ func (c *Client) Backfill(ctx context.Context, store *storage.Store, opts Backfi
 	for _, kind := range selected {
 		done[kind], ok[kind] = make(chan struct{}), &atomic.Bool{}
 	}
+	run.walked, run.walkedOK = done, ok
 	for _, kind := range selected {
 		wg.Add(1)
 		go func() {
@@ -203,6 +204,11 @@ type backfillRun struct {
 	start time.Time // wall clock, for the rate
 	floor int64     // the account's creation, unix seconds (0: unknown)
 
+	// walked is closed when this run's walk of a kind ends, walkedOK set
+	// when it reached the end (kinds done before this run have neither).
+	walked   map[storage.Kind]chan struct{}
+	walkedOK map[storage.Kind]*atomic.Bool
+
 	mu    sync.Mutex // guards what follows and serialises OnProgress
 	total int
 	pages int // written by this run, every kind
@@ -216,6 +222,31 @@ type kindState struct {
 	// covered is the share (0..1) of the kind's created span walked so far
 	// (for the ETA); negative when unknown.
 	covered float64
+}
+
+// waitWalked blocks until this run's walks of kinds have ended and returns
+// an error naming the first that did not reach the end (its own error is
+// reported by its walk), or ctx's error once ctx is done. A kind this run
+// does not walk is not waited for.
+func (r *backfillRun) waitWalked(ctx context.Context, kinds ...storage.Kind) error {
+	for _, k := range kinds {
+		ch := r.walked[k]
+		if ch == nil {
+			continue
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !r.walkedOK[k].Load() {
+			return fmt.Errorf("%s not walked to the end", k)
+		}
+	}
+	return nil
 }
 
 // startedAt is the unix time a kind's cursor records as its start.

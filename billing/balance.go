@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,16 +18,22 @@ import (
 // walks it from the largest balance down and stops at the first balance
 // <= 0; phase 1 walks it from the most negative up and stops at the first
 // balance >= 0. Phase 2 visits the customers whose balance is zero but who
-// have cached transactions: a balance that went back to zero since the last
-// backfill (credit applied to an invoice) leaves transactions the cache has
-// not seen, and Stripe keeps them. Customers that never had a balance are
-// never visited.
+// have balance transactions all the same: a credit that an invoice used up
+// (or an owed balance an invoice took in) leaves the customer at zero with
+// transactions Stripe keeps. Stripe sends no event for a customer balance
+// transaction, so those customers are found from what the cache knows: the
+// cached invoices and credit notes that moved a balance
+// (Store.BalanceHintCustomers) and the customers with cached transactions.
+// Phase 2 therefore waits until this run has walked invoices and credit
+// notes. Customers that never had a balance are never visited.
 //
-// The customers of one cache page are listed side by side through the
-// worker pool. The kind's cursor.After holds "phase|page token|customers of
-// that page done" (ids, comma separated): a resumed run reopens the cache
-// page it was working on and skips the customers already done; a customer
-// cut off mid-way is listed again (writes are idempotent).
+// The customers of one cache page (phase 2: of 100 ids in id order) are
+// listed side by side through the worker pool. The kind's cursor.After
+// holds "phase|page token|customers of that page done" (ids, comma
+// separated; phase 2's token is the last id of the previous chunk): a
+// resumed run reopens the page it was working on and skips the customers
+// already done; a customer cut off mid-way is listed again (writes are
+// idempotent).
 
 type balanceCursor struct {
 	phase int
@@ -65,6 +72,11 @@ type balanceWalk struct {
 	last   *storage.PageTicket // the page queued last
 	failed error               // a page write failed: nothing more is queued
 }
+
+// balanceHintKinds are the kinds whose objects show customer balance
+// transactions (storage.Fields.ShowsBalanceTxn): phase 2 waits for their
+// walks.
+var balanceHintKinds = []storage.Kind{storage.KindInvoice, storage.KindCreditNote}
 
 func (r *backfillRun) balances(ctx context.Context) error {
 	kind := storage.KindBalanceTransaction
@@ -108,18 +120,31 @@ func (r *backfillRun) balances(ctx context.Context) error {
 		}
 	}
 	if w.pos.phase == 2 {
+		if err := r.waitWalked(ctx, balanceHintKinds...); err != nil {
+			return err
+		}
 		ids, err := r.zeroBalanceWithTxns()
 		if err != nil {
 			return err
 		}
-		var todo []string
-		for _, id := range ids {
-			if !slices.Contains(w.pos.done, id) {
-				todo = append(todo, id)
+		// Chunks of customerPage ids after the token (the last id of the
+		// chunk before), like the pages of phases 0 and 1.
+		rest := ids[sort.SearchStrings(ids, w.pos.token+"\x00"):]
+		for len(rest) > 0 {
+			chunk := rest[:min(customerPage, len(rest))]
+			rest = rest[len(chunk):]
+			var todo []string
+			for _, id := range chunk {
+				if !slices.Contains(w.pos.done, id) {
+					todo = append(todo, id)
+				}
 			}
-		}
-		if err := w.customers(ctx, todo); err != nil {
-			return err
+			if err := w.customers(ctx, todo); err != nil {
+				return err
+			}
+			w.mu.Lock()
+			w.pos.token, w.pos.done = chunk[len(chunk)-1], nil
+			w.mu.Unlock()
 		}
 	}
 	// Mark the kind done (an empty page carries the final cursor).
@@ -241,11 +266,20 @@ func (w *balanceWalk) write(page Page, at int64, customer string, last bool) err
 	return nil
 }
 
-// zeroBalanceWithTxns returns, sorted, the customers with cached balance
-// transactions whose cached balance is zero (phases 0 and 1 visit the rest).
+// zeroBalanceWithTxns returns, sorted, the cached customers whose cached
+// balance is zero and who have balance transactions all the same: cached
+// ones, or an invoice or credit note that shows one (phases 0 and 1 visit
+// the customers with a balance).
 func (r *backfillRun) zeroBalanceWithTxns() ([]string, error) {
 	seen := map[string]bool{}
-	err := r.store.Walk(storage.Range{Kind: storage.KindBalanceTransaction, ReleaseOver: residentBudget}, func(e storage.Envelope) error {
+	hinted, err := r.store.BalanceHintCustomers()
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range hinted {
+		seen[id] = true
+	}
+	err = r.store.Walk(storage.Range{Kind: storage.KindBalanceTransaction, ReleaseOver: residentBudget}, func(e storage.Envelope) error {
 		if e.Customer != "" {
 			seen[e.Customer] = true
 		}

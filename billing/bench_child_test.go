@@ -79,10 +79,17 @@ func TestBackfillChild(t *testing.T) {
 		}
 	}()
 	start := time.Now()
+	traced := make(chan struct{})
+	if path := os.Getenv(childTraceEnv); path != "" {
+		go func() { defer close(traced); tracePeaks(path, store, c.transport, rate < 1e9, start, stop) }()
+	} else {
+		close(traced)
+	}
 	err = c.Backfill(context.Background(), store, BackfillOptions{})
 	el := time.Since(start)
 	close(stop)
 	<-sampled
+	<-traced
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,6 +91,7 @@ func (lc *listCounter) count(resp *http.Response) error {
 func TestBackfillKillResume(t *testing.T) {
 	t.Parallel()
 	sb, sbBase := startSandbox(t, sandbox.Options{Seed: 12, Customers: 300, Latency: 3 * time.Millisecond, LatencyJitter: 2 * time.Millisecond})
+	settleBalances(t, sb, sbBase) // customers at zero with balance transactions, as in any real account
 	target, _ := url.Parse(sbBase)
 	counter := &listCounter{objects: map[string]int{}}
 	proxy := httputil.NewSingleHostReverseProxy(target)

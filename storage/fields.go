@@ -34,6 +34,13 @@ type Fields struct {
 	// that needs a response it is the evidence deadline
 	// (evidence_details.due_by), so disputes list soonest deadline first.
 	StatusAt int64
+	// ShowsBalanceTxn is set on an invoice that applied a customer balance
+	// when it was finalized (starting_balance != ending_balance) and on a
+	// credit note that credited one (customer_balance_transaction set):
+	// either means the object's customer has customer balance transactions
+	// at Stripe, whatever its balance is now. Not kept in the envelope; the
+	// write records the customer in bucketBalanceHints.
+	ShowsBalanceTxn bool
 
 	// src holds what the search terms read beyond these fields, when the
 	// fields were just extracted from the raw JSON (nil on copies decoded
@@ -68,9 +75,13 @@ type rawFields struct {
 	Active        *bool          `json:"active"` // promotion codes (and prices, products)
 	Code          string         `json:"code"`   // promotion codes
 	AmountOff     *int64         `json:"amount_off"`
-	CanceledAt    int64          `json:"canceled_at"`
-	EndedAt       int64          `json:"ended_at"`
-	Transitions   *struct {
+	// Invoices and credit notes: where the customer balance moved.
+	StartingBalance            *int64         `json:"starting_balance"`
+	EndingBalance              *int64         `json:"ending_balance"`
+	CustomerBalanceTransaction stripejson.Ref `json:"customer_balance_transaction"`
+	CanceledAt                 int64          `json:"canceled_at"`
+	EndedAt                    int64          `json:"ended_at"`
+	Transitions                *struct {
 		FinalizedAt           int64 `json:"finalized_at"`
 		PaidAt                int64 `json:"paid_at"`
 		VoidedAt              int64 `json:"voided_at"`
@@ -172,6 +183,11 @@ func ExtractFields(raw []byte) (Fields, error) {
 	case KindInvoice:
 		f.Amount = deref(o.AmountDue)
 		f.StatusAt = invoiceStatusAt(&o.rawFields)
+		// ending_balance is null until finalization (api/invoices/object).
+		f.ShowsBalanceTxn = o.EndingBalance != nil && deref(o.StartingBalance) != *o.EndingBalance
+	case KindCreditNote:
+		f.Amount = deref(o.Amount)
+		f.ShowsBalanceTxn = o.CustomerBalanceTransaction != ""
 	case KindPrice:
 		f.Amount = deref(o.UnitAmount)
 	case KindDispute:

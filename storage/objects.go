@@ -146,6 +146,9 @@ func (s *Store) writeEnvelope(tx *bolt.Tx, set *kindBucketSet, env *Envelope, ol
 	if err := trackLateLink(r, env); err != nil {
 		return err
 	}
+	if err := trackBalanceHint(r, env); err != nil {
+		return err
+	}
 	if err := s.resolveLateLinks(tx, env); err != nil {
 		return err
 	}

@@ -1,0 +1,66 @@
+package billing
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/paydesk/paydesk/storage"
+)
+
+// childTraceEnv names a file the backfill child appends a line to each
+// time its resident set reaches a new peak (2 MB above the last one): the
+// resident set split into anonymous memory (heap, stacks) and the cache
+// file's mapped pages, the cache file's size, the pages waiting for a
+// commit, the goroutines. It tells what a peak RSS figure is made of.
+const childTraceEnv = "PAYDESK_BACKFILL_TRACE"
+
+// tracePeaks samples every 2 ms until stop closes and appends a line to
+// path at each new peak. Sampling /proc/self/status costs tens of
+// microseconds, so it runs only when asked.
+//
+// With flow set it also appends, every second, the requests sent in that
+// second and those on their way: where a rate-limited backfill leaves its
+// limiter idle.
+func tracePeaks(path string, store *storage.Store, t *limitedTransport, flow bool, start time.Time, stop <-chan struct{}) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	peak, last := 0, time.Now()
+	lastFlow, lastSent := time.Now(), t.sent.Load()
+	for {
+		select {
+		case <-stop:
+			fmt.Fprintf(f, "end %.1fs peak %d MB\n", time.Since(start).Seconds(), peak>>10)
+			return
+		case <-tick.C:
+		}
+		if flow && time.Since(lastFlow) >= time.Second {
+			sent := t.sent.Load()
+			fmt.Fprintf(f, "flow %.0fs sent %d in-flight %d queued %d\n", time.Since(start).Seconds(),
+				sent-lastSent, t.inFlight.Load(), store.QueuedPages())
+			lastFlow, lastSent = time.Now(), sent
+		}
+		rss := procStatusKB("VmRSS:")
+		if rss < peak+2048 && time.Since(last) < 30*time.Second {
+			continue
+		}
+		size := int64(-1)
+		if fi, err := os.Stat(store.Path()); err == nil {
+			size = fi.Size()
+		}
+		mark := "peak"
+		if rss < peak+2048 {
+			mark = "tick"
+		}
+		peak, last = max(peak, rss), time.Now()
+		fmt.Fprintf(f, "%s %.1fs rss %d MB anon %d file %d cache %d MB queued %d goroutines %d\n", mark,
+			time.Since(start).Seconds(), rss>>10, procStatusKB("RssAnon:")>>10, procStatusKB("RssFile:")>>10,
+			size>>20, store.QueuedPages(), runtime.NumGoroutine())
+	}
+}
