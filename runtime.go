@@ -244,32 +244,11 @@ func backfillAndCatchUp(ctx context.Context, client *billing.Client, store *stor
 }
 
 // keepFresh refetches stale objects: soon after an applied event leaves
-// one stale (a same-second conflict, another API version), and every
-// minute. The store's feed turns changes into wake-ups, whichever path
-// (webhook or catch-up) applied the event.
+// one stale (a same-second conflict, another API version) or shows a
+// customer's balance moved (its new balance transactions are read), and
+// every minute (billing.Client.KeepStoreFresh).
 func keepFresh(ctx context.Context, client *billing.Client, store *storage.Store, logger *slog.Logger) {
-	wake := make(chan struct{}, 1)
-	sub := store.Subscribe(256)
-	go func() {
-		<-ctx.Done()
-		sub.Close()
-	}()
-	go func() {
-		for {
-			n, ok := sub.Next()
-			if !ok {
-				return
-			}
-			v := n.Result.Verdict
-			if n.Reload || v == storage.VerdictConflict || v == storage.VerdictVersionMismatch {
-				select {
-				case wake <- struct{}{}:
-				default:
-				}
-			}
-		}
-	}()
-	client.KeepFresh(ctx, store, wake, time.Minute, func(err error) {
+	client.KeepStoreFresh(ctx, store, time.Minute, func(err error) {
 		logger.Warn("refresh stale objects", "err", billing.Explain(err))
 	})
 }

@@ -366,7 +366,25 @@ func (a *Actions) succeed(in storage.Intent, op Operator, raw json.RawMessage, i
 		return r, fmt.Errorf("%s %s: succeeded on Stripe but not recorded: %w", in.Action, in.Target, err)
 	}
 	a.audit(in, op, OutcomeSucceeded, joinNote(describeResult(in), note))
+	a.cacheEventless(raw)
 	return r, nil
+}
+
+// cacheEventless writes a result object that no webhook will bring: Stripe
+// sends no event for a customer balance transaction (the customer.updated
+// that comes with it marks the customer, whose list is read again later),
+// so the answer to the POST that made it is cached at once. Other results
+// arrive with their events. A failed write only leaves the transaction to
+// that later read.
+func (a *Actions) cacheEventless(raw json.RawMessage) {
+	if len(raw) == 0 {
+		return
+	}
+	f, err := storage.ExtractFields(raw)
+	if err != nil || f.Kind != storage.KindBalanceTransaction {
+		return
+	}
+	_ = a.store.PutObject(raw, a.now().Unix())
 }
 
 func (a *Actions) fail(in storage.Intent, op Operator, call Call, err error, note string) (Result, error) {

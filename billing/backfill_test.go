@@ -309,30 +309,30 @@ func TestBackfillResumeInBalances(t *testing.T) {
 		sb, base := startSandbox(t, sandbox.Options{Seed: 6, Customers: 200})
 		settled := settleBalances(t, sb, base)
 		_, withTxns := remoteBalanceTxns(t, newSandboxClient(t, sb, base, nil))
-		// The cut comes after the second settled customer's answer.
+		// The cut comes after the second settled customer's page.
 		resumeInBalances(t, sb, base, int32(withTxns-len(settled)+2), 2)
 	})
 }
 
-// resumeInBalances cuts a backfill off as the donePages-th customer's
-// balance transactions arrive (in phase of the balance walk), resumes it,
-// and checks what each run listed.
+// resumeInBalances cuts a backfill off once donePages pages of balance
+// transactions are written (in phase of the balance walk), resumes it, and
+// checks what each run listed.
 func resumeInBalances(t *testing.T, sb *sandbox.Server, base string, donePages int32, phase int) {
 	store := newTestStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	const workers = 2
 	first := newCountingTransport()
-	// The cut comes as the donePages-th customer's answer arrives.
-	var answers atomic.Int32
-	cut := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := first.RoundTrip(r)
-		if strings.HasSuffix(r.URL.Path, "/balance_transactions") && answers.Add(1) == donePages {
-			cancel()
-		}
-		return resp, err
-	})
-	err := newSandboxClient(t, sb, base, nil, withTransport(cut), func(cfg *Config) { cfg.Concurrency = workers }).Backfill(ctx, store, BackfillOptions{})
+	// The cut comes once donePages pages of balance transactions are
+	// written (a cut on an answer could beat the write of the answer
+	// before it, leaving the cursor where it was).
+	var written atomic.Int32
+	err := newSandboxClient(t, sb, base, nil, withTransport(first), func(cfg *Config) { cfg.Concurrency = workers }).Backfill(ctx, store, BackfillOptions{
+		OnProgress: func(p Progress) {
+			if p.Kind == storage.KindBalanceTransaction && !p.Done && written.Add(1) == donePages {
+				cancel()
+			}
+		}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted backfill: %v", err)
 	}

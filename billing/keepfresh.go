@@ -13,7 +13,9 @@ import (
 const settle = 500 * time.Millisecond
 
 // KeepFresh refetches the objects the cache marked stale (same-second
-// conflicts, events in another API version) until ctx ends: settle after
+// conflicts, events in another API version), then the new balance
+// transactions of the customers it marked (RefreshBalances), until ctx
+// ends: settle after
 // the first signal on wake that the last pass did not cover (the process
 // sends one when an applied event left something stale; a signal that
 // arrived during a pass has already waited part of it), and every `every`
@@ -52,14 +54,49 @@ func (c *Client) KeepFresh(ctx context.Context, store *storage.Store, wake <-cha
 				}
 			}
 		}
-		for ctx.Err() == nil {
-			n, err := c.RefreshStale(ctx, store, 200)
-			if err != nil && onErr != nil && ctx.Err() == nil {
-				onErr(err)
-			}
-			if err != nil || n < 200 {
-				break
+		for _, refresh := range []func(context.Context, *storage.Store, int) (int, error){c.RefreshStale, c.RefreshBalances} {
+			for ctx.Err() == nil {
+				n, err := refresh(ctx, store, 200)
+				if err != nil && onErr != nil && ctx.Err() == nil {
+					onErr(err)
+				}
+				if err != nil || n < 200 {
+					break
+				}
 			}
 		}
 	}
+}
+
+// KeepStoreFresh is KeepFresh woken by the store's own feed, whichever path
+// (webhook, catch-up, replay) applied the event: by an event left
+// conflicting with its cached copy or in another API version, by one that
+// showed a customer's balance moved, and by a reload of the cache. It
+// returns when ctx ends.
+func (c *Client) KeepStoreFresh(ctx context.Context, store *storage.Store, every time.Duration, onErr func(error)) {
+	wake := make(chan struct{}, 1)
+	sub := store.Subscribe(256)
+	defer sub.Close()
+	go func() {
+		for {
+			n, ok := sub.Next()
+			if !ok {
+				return
+			}
+			if wantsRefresh(n) {
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	c.KeepFresh(ctx, store, wake, every, onErr)
+}
+
+// wantsRefresh reports whether a change of the cache leaves something for
+// KeepFresh to read from Stripe.
+func wantsRefresh(n storage.Change) bool {
+	v := n.Result.Verdict
+	return n.Reload || v == storage.VerdictConflict || v == storage.VerdictVersionMismatch || n.Result.BalanceMoved
 }

@@ -74,6 +74,19 @@ func (c *Client) RefreshStale(ctx context.Context, store *storage.Store, limit i
 // refreshBatch refreshes refs side by side and returns how many it
 // rewrote and the first error that stops the pass.
 func (c *Client) refreshBatch(ctx context.Context, store *storage.Store, refs []storage.StaleRef) (int, error) {
+	return sideBySide(ctx, refs, func(ctx context.Context, ref storage.StaleRef) (ok bool, err error) {
+		err = c.pool.do(ctx, func() error {
+			ok, err = c.refreshOne(ctx, store, ref)
+			return err
+		})
+		return ok, err
+	})
+}
+
+// sideBySide runs fn for every item in its own goroutine and returns how
+// many returned true and the first error; that error cancels the ctx the
+// others run with. fn bounds its own concurrency (the worker pool).
+func sideBySide[T any](ctx context.Context, items []T, fn func(context.Context, T) (bool, error)) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -82,16 +95,11 @@ func (c *Client) refreshBatch(ctx context.Context, store *storage.Store, refs []
 		n        int
 		firstErr error
 	)
-	for _, ref := range refs {
+	for _, it := range items {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var ok bool
-			err := c.pool.do(ctx, func() error {
-				var err error
-				ok, err = c.refreshOne(ctx, store, ref)
-				return err
-			})
+			ok, err := fn(ctx, it)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

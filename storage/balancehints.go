@@ -43,7 +43,7 @@ func trackBalanceHint(r *bolt.Bucket, e *Envelope) error {
 // writes them all).
 func (s *Store) BalanceHintCustomers() ([]string, error) {
 	var ids []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := root(tx).Bucket(bucketBalanceHints)
 		if b == nil {
 			return nil

@@ -59,6 +59,10 @@ type ApplyResult struct {
 	// Thin marks a thin event (object "v2.core.event"): it names a related
 	// object instead of carrying one.
 	Thin bool `json:"thin,omitempty"`
+	// BalanceMoved is set when the event shows that Customer's balance
+	// moved (see balanceMoved): the customer's balance transactions are
+	// then due for a refresh (Store.BalanceMarks).
+	BalanceMoved bool `json:"balance_moved,omitempty"`
 }
 
 // Changed reports whether the event changed a cached object.
@@ -74,7 +78,8 @@ type rawEvent struct {
 	APIVersion string `json:"api_version"`
 	Account    string `json:"account"`
 	Data       struct {
-		Object json.RawMessage `json:"object"`
+		Object   json.RawMessage `json:"object"`
+		Previous json.RawMessage `json:"previous_attributes"`
 	} `json:"data"`
 }
 
@@ -82,21 +87,29 @@ type rawEvent struct {
 // data.object. A thin event (object "v2.core.event", see parseThinEvent)
 // returns its header with Thin set and no object.
 func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
+	head, obj, _, err := parseEvent(raw)
+	return head, obj, err
+}
+
+// parseEvent is ParseEvent that also returns data.previous_attributes (nil:
+// none).
+func parseEvent(raw []byte) (ApplyResult, json.RawMessage, json.RawMessage, error) {
 	if isThinEvent(raw) {
 		head, err := parseThinEvent(raw)
-		return head, nil, err
+		return head, nil, nil, err
 	}
 	var ev rawEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {
-		return ApplyResult{}, nil, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+		return ApplyResult{}, nil, nil, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
 	}
 	if ev.ID == "" || ev.Object != "event" || ev.Type == "" || ev.Created <= 0 {
-		return ApplyResult{}, nil, fmt.Errorf("%w: missing id, type or created", ErrMalformedEvent)
+		return ApplyResult{}, nil, nil, fmt.Errorf("%w: missing id, type or created", ErrMalformedEvent)
 	}
 	if len(ev.Data.Object) == 0 || ev.Data.Object[0] != '{' {
-		return ApplyResult{}, nil, fmt.Errorf("%w: data.object is not an object", ErrMalformedEvent)
+		return ApplyResult{}, nil, nil, fmt.Errorf("%w: data.object is not an object", ErrMalformedEvent)
 	}
-	return ApplyResult{EventID: ev.ID, Type: ev.Type, Created: ev.Created, APIVersion: ev.APIVersion, Account: ev.Account}, ev.Data.Object, nil
+	return ApplyResult{EventID: ev.ID, Type: ev.Type, Created: ev.Created, APIVersion: ev.APIVersion, Account: ev.Account},
+		ev.Data.Object, ev.Data.Previous, nil
 }
 
 // ApplyEvent records a Stripe event and updates the object it carries, in
@@ -108,7 +121,7 @@ func ParseEvent(raw []byte) (ApplyResult, json.RawMessage, error) {
 // commit the event is announced on the feed (OpEvent, with the receipt); a
 // malformed event whose receipt is logged is announced as OpDelivery.
 func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
-	head, obj, err := ParseEvent(raw)
+	head, obj, prev, err := parseEvent(raw)
 	if err != nil {
 		if d != nil {
 			d.Verdict, d.Reason = VerdictRejected, err.Error()
@@ -120,7 +133,7 @@ func (s *Store) ApplyEvent(raw []byte, d *Delivery) (ApplyResult, error) {
 	}
 	res, err := s.writeApplied(d, func(tx *bolt.Tx) (ApplyResult, error) {
 		res := head // Batch may run this function twice.
-		err := s.applyInTx(tx, raw, obj, &res)
+		err := s.applyInTx(tx, raw, obj, prev, &res)
 		return res, err
 	})
 	if err != nil {
@@ -171,7 +184,7 @@ func (s *Store) announceEvent(res ApplyResult, d *Delivery) {
 	s.feed.publish(c)
 }
 
-func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error {
+func (s *Store) applyInTx(tx *bolt.Tx, raw, obj, prev []byte, res *ApplyResult) error {
 	r := root(tx)
 	events := r.Bucket(bucketEvents)
 	if events.Get([]byte(res.EventID)) != nil {
@@ -224,6 +237,9 @@ func (s *Store) applyInTx(tx *bolt.Tx, raw, obj []byte, res *ApplyResult) error 
 		}
 	default:
 		if err := s.applyObject(tx, f, obj, res); err != nil {
+			return err
+		}
+		if err := markIfBalanceMoved(r, res, f, prev); err != nil {
 			return err
 		}
 	}

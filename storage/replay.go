@@ -21,7 +21,7 @@ func (s *Store) ReplayEvent(id string, d *Delivery) (ApplyResult, error) {
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("replay: %w", err)
 	}
-	head, obj, err := ParseEvent(raw)
+	head, obj, prev, err := parseEvent(raw)
 	if err != nil {
 		return head, fmt.Errorf("replay %s: %w", id, err)
 	}
@@ -40,8 +40,10 @@ func (s *Store) ReplayEvent(id string, d *Delivery) (ApplyResult, error) {
 			return res, nil
 		}
 		res.Kind, res.ObjectID, res.Customer = f.Kind, f.ID, f.Customer
-		err := s.applyObject(tx, f, obj, &res)
-		return res, err
+		if err := s.applyObject(tx, f, obj, &res); err != nil {
+			return res, err
+		}
+		return res, markIfBalanceMoved(root(tx), &res, f, prev)
 	})
 	if err != nil {
 		return res, fmt.Errorf("replay %s: %w", id, err)

@@ -15,7 +15,10 @@ func (s *Server) renderBalanceTxn(i int) map[string]any {
 }
 
 // addBalanceTxn changes a customer's balance through a balance transaction
-// and emits customer.balance_transaction.created and customer.updated.
+// and emits customer.updated (with the balance in previous_attributes).
+// Stripe has no event for a customer balance transaction itself (the
+// enabled_events of a webhook endpoint list none): the customer's update is
+// the only sign a consumer gets.
 func (s *Server) addBalanceTxn(cust int32, amount int64, cur uint8, typ uint8, inv int32, desc string, meta map[string]string, req *eventRequest, quiet bool) int32 {
 	cu := &s.customers[cust]
 	prevBalance, prevCur, hadCur := cu.balance, cu.cur, cu.hasCur
@@ -28,7 +31,6 @@ func (s *Server) addBalanceTxn(cust int32, amount int64, cur uint8, typ uint8, i
 	if quiet {
 		return t
 	}
-	s.emit("customer.balance_transaction.created", s.renderBalanceTxn(int(t)), nil, req)
 	prev := map[string]any{"balance": prevBalance}
 	if !hadCur {
 		prev["currency"] = nil

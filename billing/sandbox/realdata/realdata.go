@@ -46,7 +46,9 @@ type Delivery struct {
 }
 
 // fixtureEvents maps stripe-mock's resource names to the event type Stripe
-// sends when such an object is created: one per kind paydesk caches.
+// sends when such an object is created: one per kind paydesk caches (an
+// empty event: Stripe sends none, and the object is delivered as a
+// refetch answer).
 var fixtureEvents = []struct{ resource, event string }{
 	{"product", "product.created"},
 	{"price", "price.created"},
@@ -57,7 +59,9 @@ var fixtureEvents = []struct{ resource, event string }{
 	{"charge", "charge.succeeded"},
 	{"refund", "refund.created"},
 	{"dispute", "charge.dispute.created"},
-	{"customer_balance_transaction", "customer.balance_transaction.created"},
+	// Stripe sends no event for a customer balance transaction: paydesk
+	// reads them by listing the customer's (delivered as a refetch answer).
+	{"customer_balance_transaction", ""},
 	{"coupon", "coupon.created"},
 	{"promotion_code", "promotion_code.created"},
 	{"credit_note", "credit_note.created"},
@@ -90,6 +94,10 @@ func FixtureDeliveries(base int64) ([]Delivery, error) {
 		obj, ok := fx[fe.resource]
 		if !ok {
 			return nil, fmt.Errorf("stripe-mock fixtures: no %s", fe.resource)
+		}
+		if fe.event == "" {
+			out = append(out, Delivery{Name: "fixture " + fe.resource, Kind: objectOf(obj), Body: obj, Refetch: true})
+			continue
 		}
 		body, err := Event(fmt.Sprintf("evt_fixture_%02d_%s", i, fe.resource), fe.event, base+int64(i), obj)
 		if err != nil {

@@ -118,6 +118,15 @@ func New(t testing.TB, o Options) *Env {
 			_ = srv.Shutdown(ctx)
 		})
 		sb.AddEndpoint("http://"+ln.Addr().String()+webhookd.DefaultPath, secret)
+		// As the console's runtime does: stale copies and customers whose
+		// balance moved are read again soon after their events.
+		fresh, stop := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() {
+			defer close(stopped)
+			e.Client.KeepStoreFresh(fresh, store, time.Minute, nil)
+		}()
+		t.Cleanup(func() { stop(); <-stopped })
 	}
 	e.Acts = billing.NewActions(e.Client, store, billing.Clocks{Wall: Clock})
 	e.Reqs.Reset()
