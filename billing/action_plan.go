@@ -31,11 +31,13 @@ type PlanChangeRequest struct {
 	Proration string
 }
 
-// PreviewLine is one line of the upcoming invoice.
+// PreviewLine is one line of the upcoming invoice (Amount in minor units;
+// PeriodEnd unix seconds, 0 when Stripe gives none).
 type PreviewLine struct {
 	Description string
 	Amount      int64
 	Proration   bool
+	PeriodEnd   int64
 }
 
 // Preview is the upcoming invoice with a plan change applied.
@@ -165,7 +167,8 @@ func (a *Actions) preview(ctx context.Context, target string, pc *planChange) (P
 		if m == nil {
 			continue
 		}
-		pl := PreviewLine{Description: str(m, "description"), Amount: num(m, "amount"), Proration: boolean(m, "proration")}
+		pl := PreviewLine{Description: str(m, "description"), Amount: num(m, "amount"), Proration: boolean(m, "proration"),
+			PeriodEnd: num(m, "period.end")}
 		if pl.Proration {
 			pv.Prorations += pl.Amount
 		}
@@ -219,7 +222,8 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 		cur = str(pc.newPrice, "currency")
 	}
 	p.Amount, p.Currency = pv.Prorations, cur
-	if a.priceInterval(pc.oldPrice) != a.priceInterval(pc.newPrice) {
+	resets := a.priceInterval(pc.oldPrice) != a.priceInterval(pc.newPrice) && str(pc.sub, "status") != "trialing"
+	if resets {
 		p.Warnings = append(p.Warnings, "the billing interval changes: Stripe resets the billing cycle and invoices now")
 	}
 	p.Lines = []Line{
@@ -234,7 +238,22 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 			p.Lines = append(p.Lines, Line{"  " + l.Description, money.Format(l.Amount, pv.Currency)})
 		}
 	}
-	if pv.Currency != "" {
+	switch {
+	case pv.Currency != "" && resets:
+		// The preview is the invoice the update makes at once (the old
+		// plan's unused time credited, the new one billed for a whole
+		// period); what follows is the new plan every period.
+		p.Lines = append(p.Lines, Line{"Prorations", money.Format(pv.Prorations, pv.Currency)})
+		if pv.Total != pv.AmountDue {
+			p.Lines = append(p.Lines, Line{"Invoice total", money.Format(pv.Total, pv.Currency)})
+		}
+		p.Lines = append(p.Lines, Line{"Invoiced now", money.Format(pv.AmountDue, pv.Currency)})
+		then := a.priceWords(pc.newPrice, pc.qty)
+		if end := pv.nextPeriodStart(); end > 0 {
+			then += " from " + time.Unix(end, 0).UTC().Format(time.DateOnly)
+		}
+		p.Lines = append(p.Lines, Line{"Then", then})
+	case pv.Currency != "":
 		p.Lines = append(p.Lines,
 			Line{"Prorations", money.Format(pv.Prorations, pv.Currency)},
 			Line{"Next invoice total", money.Format(pv.Total, pv.Currency)},
@@ -245,6 +264,19 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 	}
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
 	return a.finish(p)
+}
+
+// nextPeriodStart is when the period the preview bills ends (unix
+// seconds; 0 when its lines give none): the end of its latest
+// non-proration line.
+func (pv Preview) nextPeriodStart() int64 {
+	var end int64
+	for _, l := range pv.Lines {
+		if !l.Proration {
+			end = max(end, l.PeriodEnd)
+		}
+	}
+	return end
 }
 
 func (a *Actions) priceInterval(pr map[string]any) string {

@@ -7,7 +7,8 @@ import (
 
 // upcomingInvoice previews the next invoice of a subscription, optionally
 // with proposed item changes (subscription_items[...]) prorated at
-// subscription_proration_date.
+// subscription_proration_date; a change of interval previews the invoice
+// Stripe makes at once (the billing cycle resets).
 func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 	custID, subID := c.p.str("customer"), c.p.str("subscription")
 	if custID == "" && subID == "" {
@@ -59,6 +60,8 @@ func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 	pb := c.p.str("subscription_proration_behavior")
 	lines := append([]invLine(nil), sb.pending...)
 	items := sb.items
+	start := sb.periodEnd
+	resets := false
 	if len(c.p.sub("subscription_items")) > 0 {
 		saveSeq := s.itemSeq
 		newItems, e := s.parseItems(c, "subscription_items", sb.items)
@@ -66,14 +69,27 @@ func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 		if e != nil {
 			return nil, e
 		}
-		if sb.status != stTrialing && pb != "none" {
+		// A change of interval resets the billing cycle and invoices at
+		// once (as updateSubscription does): the preview is that invoice,
+		// the old items' unused time credited, the new ones billed for a
+		// whole new period from the proration date.
+		resets = s.prices[newItems[0].price].yearly != s.prices[sb.items[0].price].yearly && sb.status != stTrialing
+		switch {
+		case resets && pb != "none":
+			lines = append(lines, s.prorations(&sb, sb.items, nil, at)...)
+		case !resets && sb.status != stTrialing && pb != "none":
 			lines = append(lines, s.prorations(&sb, sb.items, newItems, at)...)
 		}
 		items = newItems
+		if resets {
+			start = at
+		}
 	}
-	start := sb.periodEnd
 	yearly := s.prices[items[0].price].yearly
 	end := periodEnd(sb.anchor, start, yearly)
+	if resets {
+		end = periodEnd(start, start, yearly)
+	}
 	if v, ok := c.p.strp("subscription_trial_end"); ok {
 		// The trial ends then instead: the first paid period starts there.
 		if sb.status != stTrialing {
