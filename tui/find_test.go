@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/sandbox"
+	"github.com/paydesk/paydesk/billing/sandbox/testclock"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/fixture"
@@ -86,6 +88,26 @@ func TestColonOpensStoredEvent(t *testing.T) {
 	typeCommand(m, "evt_Pasted1")
 	if len(m.stack) != 2 || !strings.Contains(m.View(), "evt_Pasted1") || !strings.Contains(m.View(), "Pat Pasted") {
 		t.Fatalf("event page not opened (toast %q):\n%s", m.toast.Text, m.View())
+	}
+	// Applied by catch-up, it has no receipt: the page says so and gives
+	// the event's time, not a zero receipt from 1970.
+	v := m.View()
+	if strings.Contains(v, "1970") || strings.Contains(v, "seq 0") || !strings.Contains(v, "no webhook receipt") ||
+		!strings.Contains(v, time.Unix(1790000000, 0).In(testclock.Zone()).Format("2006-01-02")) {
+		t.Fatalf("event without a receipt:\n%s", v)
+	}
+
+	// Received as a webhook: its receipt (seq, HTTP status) is shown.
+	ev2 := `{"id":"evt_Pasted2","object":"event","type":"customer.updated","created":1790000100,"api_version":"` + storage.APIVersion +
+		`","data":{"object":{"id":"cus_Pasted1","object":"customer","created":1790000000,"name":"Pat Posted"}}}`
+	d := &storage.Delivery{At: time.Unix(1790000101, 0).UnixNano(), Source: "webhook", Status: 200, Bytes: len(ev2)}
+	if _, err := s.ApplyEvent([]byte(ev2), d); err != nil {
+		t.Fatal(err)
+	}
+	typeCommand(m, "evt_Pasted2")
+	v = m.View()
+	if want := fmt.Sprintf("seq %d", d.Seq); d.Seq == 0 || !strings.Contains(v, want) || !strings.Contains(v, "HTTP 200") {
+		t.Fatalf("event with a receipt (seq %d):\n%s", d.Seq, v)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -148,9 +149,35 @@ func (m *Model) openEvent(id string) tea.Cmd {
 		} `json:"data"`
 	}
 	_ = json.Unmarshal(raw, &ev)
-	d := storage.Delivery{EventID: id, Type: ev.Type, Kind: storage.Kind(ev.Data.Object.Object),
-		ObjectID: ev.Data.Object.ID, Verdict: storage.VerdictApplied}
-	return m.push(webhooks.NewDetail(m.c, d))
+	return m.push(webhooks.NewDetail(m.c, m.receiptOf(id, ev.Type, storage.Kind(ev.Data.Object.Object), ev.Data.Object.ID)))
+}
+
+// receiptOf is the newest delivery receipt of a stored event (found among
+// its object's receipts), or, for an event that came by Events-API
+// catch-up and has none, what the event log recorded of it (Seq 0: the
+// detail page then says there is no receipt).
+func (m *Model) receiptOf(id, typ string, kind storage.Kind, objectID string) storage.Delivery {
+	d := storage.Delivery{EventID: id, Type: typ, Kind: kind, ObjectID: objectID}
+	if objectID == "" {
+		return d
+	}
+	page, err := m.c.Store.QueryDeliveries(storage.DeliveryQuery{DeliveryFilter: storage.DeliveryFilter{ObjectID: objectID}, Limit: 50})
+	if err == nil {
+		for _, r := range page.Items {
+			if r.EventID == id {
+				return r
+			}
+		}
+	}
+	if sums, err := m.c.Store.EventsFor(objectID, 200); err == nil {
+		for _, s := range sums {
+			if s.ID == id {
+				d.Verdict, d.At = s.Verdict, s.Created*int64(time.Second)
+				return d
+			}
+		}
+	}
+	return d
 }
 
 // fetchedEventMsg is an event retrieved by openEvent.

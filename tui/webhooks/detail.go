@@ -282,6 +282,15 @@ func (p *DetailPage) header() []string {
 	l2 := st.Muted.Render(fmt.Sprintf("seq %d · %s (%s) · %s · HTTP %d · %s · %d bytes · api %s",
 		d.Seq, at.Format("2006-01-02 15:04:05.000 MST"), format.Relative(at, p.c.Wall()), dash(d.Source), d.Status,
 		latency(time.Duration(d.LatencyUS)*time.Microsecond), d.Bytes, dash(d.APIVersion)))
+	if d.Seq == 0 {
+		// Opened by id with no receipt: it came by Events-API catch-up
+		// (or its receipt left the log); only the event log's time is known.
+		when := "time unknown"
+		if d.At > 0 {
+			when = "created " + at.Format("2006-01-02 15:04:05 MST") + " (" + format.Relative(at, p.c.Wall()) + ")"
+		}
+		l2 = st.Muted.Render("no webhook receipt in the log (applied by Events API catch-up, or the receipt was trimmed) · " + when)
+	}
 	out := []string{l1, l2}
 	if d.Account != "" {
 		out = append(out, st.Warn.Render("connected account "+d.Account)+st.Muted.Render(": kept apart from the platform's cache"))
