@@ -234,6 +234,9 @@ func (p *Page) table(rows int) []string {
 // delivered again: a webhook retry, or the webhook and the Events-API
 // catch-up both bringing it) why nothing changed and which row applied it.
 func (p *Page) reason(d storage.Delivery) string {
+	if d.Verdict == storage.VerdictConflict || d.Verdict == storage.VerdictVersionMismatch {
+		return p.refetchState(d)
+	}
 	if d.Reason != "" || d.Verdict != storage.VerdictDuplicate {
 		return d.Reason
 	}
@@ -244,6 +247,22 @@ func (p *Page) reason(d storage.Delivery) string {
 		}
 	}
 	return "already applied by an earlier delivery; not applied twice"
+}
+
+// refetchState is the reason of a delivery that left its object stale
+// ("… refetch pending"), brought up to date: once the cached copy is no
+// longer stale and was written after the delivery, the refetch is done.
+// The receipt itself is a log line and never changes.
+func (p *Page) refetchState(d storage.Delivery) string {
+	if d.ObjectID == "" || d.Kind == "" || !strings.HasSuffix(d.Reason, "refetch pending") {
+		return d.Reason
+	}
+	env, err := p.c.Store.Get(d.Kind, d.ObjectID)
+	if err != nil || env.Stale || env.CachedAt < d.At/int64(time.Second) {
+		return d.Reason
+	}
+	when := time.Unix(env.CachedAt, 0).In(p.c.Loc).Format("15:04:05")
+	return strings.TrimSuffix(d.Reason, "refetch pending") + "refetched at " + when
 }
 
 func verdictStyle(p *Page, v storage.Verdict) lipgloss.Style {
