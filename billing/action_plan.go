@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -216,7 +217,8 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 	params := &stripe.SubscriptionParams{Items: pc.itemParams(), ProrationBehavior: stripe.String(pc.proration),
 		ProrationDate: stripe.Int64(pc.at)}
 	params.AddMetadata(IntentMetadataKey, p.Key)
-	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/subscriptions/%s", p.Target), Form: formOf(params)}
+	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/subscriptions/%s", p.Target), Form: formOf(params),
+		Before: []Param{{"items[0][price]", str(pc.oldPrice, "id")}, {"items[0][quantity]", strconv.FormatInt(pc.oldQty, 10)}}}
 	cur := str(pc.sub, "currency")
 	if cur == "" {
 		cur = str(pc.newPrice, "currency")

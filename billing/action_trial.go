@@ -104,7 +104,8 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 		params.AddExtra("trial_end", "now")
 	}
 	params.AddMetadata(IntentMetadataKey, p.Key)
-	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/subscriptions/%s", p.Target), Form: formOf(params)}
+	p.Call = Call{Method: "POST", Path: stripe.FormatURLPath("/v1/subscriptions/%s", p.Target), Form: formOf(params),
+		Before: []Param{{"trial_end", strconv.FormatInt(oldEnd.Unix(), 10)}}}
 	p.Currency = str(sub, "currency")
 	p.Lines = []Line{
 		{"Subscription", p.Target + " (trialing)"},

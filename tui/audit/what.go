@@ -71,17 +71,36 @@ func whatWasDone(action string, in *storage.Intent) string {
 	case billing.ActionCustomerEdit:
 		return customerChanges(c)
 	case billing.ActionTrialEnd, billing.ActionTrialExtend:
+		stamp := func(v string) string {
+			if sec, err := strconv.ParseInt(v, 10, 64); err == nil {
+				return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05") + " UTC"
+			}
+			return v
+		}
+		was := ""
+		if b := before(c, "trial_end"); b != "" {
+			was = " (was " + stamp(b) + ")"
+		}
 		switch v := c.Get("trial_end"); v {
 		case "":
 			return ""
 		case "now":
-			return "trial ended now"
+			return "trial ended now" + was
 		default:
-			if sec, err := strconv.ParseInt(v, 10, 64); err == nil {
-				return "trial ends " + time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05") + " UTC"
-			}
-			return "trial_end " + v
+			return "trial ends " + stamp(v) + was
 		}
+	case billing.ActionPlanChange:
+		plan := func(price, qty string) string {
+			if qty == "" {
+				qty = "?"
+			}
+			return qty + " × " + dash(price)
+		}
+		after := plan(c.Get("items[0][price]"), c.Get("items[0][quantity]"))
+		if b := before(c, "items[0][price]"); b != "" {
+			return "plan " + plan(b, before(c, "items[0][quantity]")) + " → " + after
+		}
+		return "plan → " + after
 	case billing.ActionCreditNote:
 		var parts []string
 		for _, p := range []struct{ name, words string }{
@@ -102,6 +121,16 @@ func whatWasDone(action string, in *storage.Intent) string {
 			return "promotion code " + c.Get("promotion_code")
 		case c.Get("coupon") != "":
 			return "coupon " + c.Get("coupon")
+		}
+	}
+	return ""
+}
+
+// before is the value a call replaced for form name (empty: not kept).
+func before(c billing.Call, name string) string {
+	for _, b := range c.Before {
+		if b.Name == name {
+			return b.Value
 		}
 	}
 	return ""
