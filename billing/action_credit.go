@@ -94,7 +94,7 @@ func (a *Actions) PrepareCredit(ctx context.Context, op Operator, req CreditRequ
 	}
 	p.Lines = []Line{
 		a.customerLine(target, str(cus, "name"), str(cus, "email")),
-		{"Adjustment", BalanceWords(signed, cur)},
+		{"Adjustment", AmountWords(ActionCredit, signed, cur)},
 		{"Balance before", BalanceWords(before, cur)},
 		{"Balance after", BalanceWords(before+signed, cur)},
 		{"Sent as amount", money.Format(signed, cur) + " (negative credits the customer)"},

@@ -34,3 +34,14 @@ func parseAmount(field, s, currency string) (int64, error) {
 
 // validCurrency reports whether s looks like an ISO 4217 code.
 func validCurrency(s string) bool { return money.ValidCurrency(s) }
+
+// AmountWords words the amount a money action moved (minor units of
+// currency, Stripe's sign): a credit adjustment's amount is a change of the
+// customer balance ("€12.50 credit", "€2.00 debit", as a balance
+// transaction reads); every other action's is an amount of money.
+func AmountWords(a Action, minor int64, currency string) string {
+	if a == ActionCredit {
+		return money.Movement(minor, currency)
+	}
+	return money.Format(minor, currency)
+}

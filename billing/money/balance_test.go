@@ -22,3 +22,24 @@ func TestBalanceWording(t *testing.T) {
 		}
 	}
 }
+
+// TestMovementWording: a balance transaction's amount reads as what it did
+// to the balance: a credit, or a debit (an invoice using up a credit is a
+// debit, not something "owed").
+func TestMovementWording(t *testing.T) {
+	cases := []struct {
+		minor int64
+		cur   string
+		want  string
+	}{
+		{-500, "eur", "€5.00 credit"},
+		{2500, "eur", "€25.00 debit"},
+		{0, "usd", "$0.00"},
+		{300, "jpy", "¥300 debit"},
+	}
+	for _, c := range cases {
+		if got := Movement(c.minor, c.cur); got != c.want {
+			t.Errorf("Movement(%d, %s) = %q, want %q", c.minor, c.cur, got, c.want)
+		}
+	}
+}

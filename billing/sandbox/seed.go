@@ -454,7 +454,11 @@ func (g *seeder) balance(cust int32, cur uint8, r *rand.Rand) {
 			amt = scale * int64(1+r.IntN(5)) // a small debit adjustment
 		}
 		cu.balance += amt
+		desc := descs[r.IntN(len(descs))] // drawn either way: the seed's sequence stays
+		if amt > 0 {
+			desc = "Correction of an earlier credit" // a debit is no credit
+		}
 		s.txns = append(s.txns, balanceTxn{created: t, amount: amt, endingBalance: cu.balance, customer: cust, invoice: -1,
-			currency: cur, typ: btAdjustment, description: descs[r.IntN(len(descs))]})
+			currency: cur, typ: btAdjustment, description: desc})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/format"
@@ -40,7 +39,7 @@ var pendingCols = []table.Column{
 
 // amount formats an audit amount ("" when none moved); a credit
 // adjustment's amount is a balance change, worded as every screen words a
-// customer balance ("€10.00 credit", "€10.00 owed").
+// balance transaction ("€10.00 credit", "€10.00 debit").
 func amount(action string, minor int64, cur string) string {
 	if minor == 0 && cur == "" {
 		return ""
@@ -48,10 +47,7 @@ func amount(action string, minor int64, cur string) string {
 	if minor == 0 {
 		return "—"
 	}
-	if action == string(billing.ActionCredit) {
-		return money.Balance(minor, cur)
-	}
-	return money.Format(minor, cur)
+	return billing.AmountWords(billing.Action(action), minor, cur)
 }
 
 // View draws the list of the current mode.

@@ -84,7 +84,7 @@ func TestCreditCLI(t *testing.T) {
 	if err := cli.Run(ctx, e.Acts, func() (*billing.Plan, error) { return e.Acts.PrepareCredit(ctx, actenv.Admin, req) }, cli.Confirm{}, &out); !errors.Is(err, cli.ErrNotConfirmed) {
 		t.Fatalf("without --yes: %v", err)
 	}
-	if !strings.Contains(out.String(), "Adjustment       $3.10 owed") || e.Reqs.Count("POST") != 0 {
+	if !strings.Contains(out.String(), "Adjustment       $3.10 debit") || e.Reqs.Count("POST") != 0 {
 		t.Fatalf("plan output (or a POST):\n%s", out.String())
 	}
 	out.Reset()

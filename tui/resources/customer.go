@@ -119,7 +119,7 @@ func customerBody(d *Detail, b *sections) {
 	rows = rows[:0]
 	for _, t := range txs {
 		tj := decode[balanceTxnJSON](t.Raw)
-		rows = append(rows, []string{t.ID, money.Balance(t.Amount, t.Currency), money.Balance(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
+		rows = append(rows, []string{t.ID, money.Movement(t.Amount, t.Currency), money.Balance(tj.EndingBalance, t.Currency), orDash(tj.Type), orDash(tj.Description), date(d.c, t.Created)})
 	}
 	b.linkRows(storage.KindBalanceTransaction, txs)
 	b.list(txnCols, rows, more, "no balance transactions")

@@ -186,7 +186,7 @@ func lastTxn(c *common.Common, customer string) string {
 	}
 	t := p.Items[0]
 	tj := decode[balanceTxnJSON](t.Raw)
-	s := money.Balance(t.Amount, t.Currency) + " " + date(c, t.Created)
+	s := money.Movement(t.Amount, t.Currency) + " " + date(c, t.Created)
 	if tj.Description != "" {
 		s += " " + tj.Description
 	}

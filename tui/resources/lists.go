@@ -130,7 +130,7 @@ func BalanceTransactions() *table.Descriptor {
 		Columns: txnCols,
 		Row: func(c *common.Common, e storage.Envelope) []string {
 			tj := decode[balanceTxnJSON](e.Raw)
-			return []string{e.ID, money.Balance(e.Amount, e.Currency), money.Balance(tj.EndingBalance, e.Currency), orDash(tj.Type), orDash(tj.Description), date(c, e.Created)}
+			return []string{e.ID, money.Movement(e.Amount, e.Currency), money.Balance(tj.EndingBalance, e.Currency), orDash(tj.Type), orDash(tj.Description), date(c, e.Created)}
 		},
 		Sorts: table.DefaultSorts,
 	}
