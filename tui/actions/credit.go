@@ -75,7 +75,7 @@ func (f *creditForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 	}
 	out = append(out,
 		checked(c, huh.NewInput().Key("amount").Title("Amount ("+cur+")").Value(&f.amount),
-			"a positive amount, e.g. 25.00", "amount", fe, func(s string) error {
+			"a positive amount, e.g. "+amountExample(f.currency), "amount", fe, func(s string) error {
 				cur := f.currency
 				if cur == "" {
 					cur = strings.ToLower(strings.TrimSpace(f.curTyped))
@@ -89,6 +89,28 @@ func (f *creditForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 			Description(describe(c, "shown on the customer's balance history", "description", fe)),
 	)
 	return out
+}
+
+// amountExample is 25 of currency's major units written as an operator
+// types it: "25.00", "2500" for a currency without decimals (JPY),
+// "25.000" for three (KWD). "25.00" when the currency is not known yet.
+func amountExample(currency string) string {
+	if !money.ValidCurrency(currency) {
+		return "25.00"
+	}
+	exp := money.Exponent(currency)
+	if exp == 0 {
+		return "2500" // 25.00 of a two-decimal currency is no example for yen
+	}
+	return money.Decimal(25*pow10(exp), exp)
+}
+
+func pow10(n int) int64 {
+	p := int64(1)
+	for range n {
+		p *= 10
+	}
+	return p
 }
 
 func (f *creditForm) prepare(ctx context.Context, c *common.Common) (*billing.Plan, *billing.Preview, error) {
