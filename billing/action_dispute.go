@@ -3,7 +3,10 @@ package billing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,25 +134,62 @@ func checkEvidenceFile(field, path string) (Upload, error) {
 	if path == "" {
 		return Upload{}, fieldErr(field, "enter the path of the file to upload")
 	}
-	if !evidenceFileTypes[strings.ToLower(filepath.Ext(path))] {
-		return Upload{}, fieldErr(field, "Stripe takes PDF, PNG or JPEG evidence files")
+	if err := CheckEvidenceFile(path); err != nil {
+		return Upload{}, fieldErr(field, err.Error())
 	}
 	fi, err := os.Stat(path)
-	switch {
-	case err != nil:
+	if err != nil {
 		return Upload{}, fieldErrf(field, "cannot read %s: %v", filepath.Base(path), errWords(err))
-	case !fi.Mode().IsRegular():
-		return Upload{}, fieldErrf(field, "%s is not a regular file", filepath.Base(path))
-	case fi.Size() == 0:
-		return Upload{}, fieldErrf(field, "%s is empty", filepath.Base(path))
-	case fi.Size() > MaxEvidenceFile:
-		return Upload{}, fieldErrf(field, "%s is %s: evidence files must stay under %s", filepath.Base(path), sizeWords(fi.Size()), sizeWords(MaxEvidenceFile))
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
 	return Upload{Field: field, Path: abs, Name: filepath.Base(path), Size: fi.Size()}, nil
+}
+
+// evidenceContent maps an evidence file's extension to the content type its
+// first bytes must show (net/http's sniffing, the WHATWG algorithm): a text
+// file named .pdf is refused here, not by Stripe after the upload.
+var evidenceContent = map[string]string{".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+// CheckEvidenceFile checks a dispute evidence file before it is uploaded
+// (POST https://files.stripe.com/v1/files, purpose dispute_evidence): a
+// readable regular file, not empty, under MaxEvidenceFile bytes, a PDF,
+// PNG or JPEG by its extension and by its content. The error says why, in
+// the words a form shows.
+func CheckEvidenceFile(path string) error {
+	name := filepath.Base(path)
+	want, ok := evidenceContent[strings.ToLower(filepath.Ext(path))]
+	if !evidenceFileTypes[strings.ToLower(filepath.Ext(path))] || !ok {
+		return fmt.Errorf("%s: Stripe takes PDF, PNG or JPEG evidence files", name)
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("cannot read %s: %s", name, errWords(err))
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file", name)
+	case fi.Size() == 0:
+		return fmt.Errorf("%s is empty", name)
+	case fi.Size() > MaxEvidenceFile:
+		return fmt.Errorf("%s is %s: evidence files must stay under %s", name, sizeWords(fi.Size()), sizeWords(MaxEvidenceFile))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %s", name, errWords(err))
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("cannot read %s: %s", name, errWords(err))
+	}
+	if got := http.DetectContentType(head[:n]); !strings.HasPrefix(got, want) {
+		kind, _, _ := strings.Cut(got, ";")
+		return fmt.Errorf("%s is named %s but holds %s, not %s", name, strings.ToLower(filepath.Ext(path)), kind, want)
+	}
+	return nil
 }
 
 func errWords(err error) string {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -145,38 +143,14 @@ func words(field string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// checkFile validates an evidence path on the form: it exists, is a
-// readable regular file of an accepted type, not empty and under Stripe's
-// size limit.
+// checkFile validates an evidence path on the form, by billing's rule
+// (billing.CheckEvidenceFile); an empty path is no file.
 func checkFile(path string) error {
 	path = strings.TrimSpace(path)
 	if path == "" {
 		return nil
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".pdf", ".png", ".jpg", ".jpeg":
-	default:
-		return fmt.Errorf("%s: Stripe takes PDF, PNG or JPEG evidence files", filepath.Base(path))
-	}
-	fi, err := os.Stat(path)
-	switch {
-	case os.IsNotExist(err):
-		return fmt.Errorf("%s: no such file", path)
-	case err != nil:
-		return fmt.Errorf("%s: %v", path, err)
-	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file", path)
-	case fi.Size() == 0:
-		return fmt.Errorf("%s is empty", path)
-	case fi.Size() > billing.MaxEvidenceFile:
-		return fmt.Errorf("%s is %d KB: evidence files must stay under %d KB", filepath.Base(path), fi.Size()>>10, billing.MaxEvidenceFile>>10)
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("%s cannot be read: %v", path, err)
-	}
-	fh.Close()
-	return nil
+	return billing.CheckEvidenceFile(path)
 }
 
 func (f *evidenceForm) request() billing.EvidenceRequest {

@@ -394,8 +394,9 @@ func TestInvoicePayDeclined(t *testing.T) {
 	}
 }
 
-// TestEvidenceFileChecks: the form refuses a file over the size limit and
-// a type Stripe does not take, and stays on the field.
+// TestEvidenceFileChecks: the form refuses a file over the size limit, a
+// type Stripe does not take and a file whose content is not what its name
+// says, and stays on the field.
 func TestEvidenceFileChecks(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true, Customers: 150})
@@ -414,11 +415,20 @@ func TestEvidenceFileChecks(t *testing.T) {
 	tabTo(t, tm, f, "customer_signature")
 	typeText(tm, big)
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "evidence files must stay under 5120 KB")
+	waitFor(t, tm, "evidence files must stay under 5.0 MB")
 	clearField(tm)
 	typeText(tm, writePDF(t, "notes.txt", 10))
 	press(tm, tea.KeyEnter)
 	waitFor(t, tm, "Stripe takes PDF, PNG or JPEG")
+	// A text file named .pdf: refused by its content, before any upload.
+	fake := filepath.Join(t.TempDir(), "receipt.pdf")
+	if err := os.WriteFile(fake, []byte("Dear customer, here is your receipt."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clearField(tm)
+	typeText(tm, fake)
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "is named .pdf but holds text/plain")
 	if f.Focused() != "customer_signature" || f.State() != "form" {
 		t.Fatalf("a bad file let the form go on: %s %s", f.State(), f.Focused())
 	}
