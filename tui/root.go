@@ -87,6 +87,9 @@ type Model struct {
 	// interrupted: the last key was a ctrl+c that a page answered
 	// (common.Interruptible); the next ctrl+c quits.
 	interrupted bool
+	// quitting: quit was asked and answered; the rest of a key burst
+	// (handleBurst) is not handled.
+	quitting bool
 
 	toast    common.ToastMsg
 	toastSeq int
@@ -245,6 +248,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
+		if keys := splitBurst(msg); keys != nil {
+			return m, m.handleBurst(keys)
+		}
 		return m, m.handleKey(msg)
 	case common.PushPageMsg:
 		if msg.Page != nil {
@@ -460,6 +466,7 @@ func (m *Model) quitAsked() tea.Cmd {
 }
 
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	m.Close()
 	return tea.Quit
 }

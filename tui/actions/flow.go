@@ -80,6 +80,12 @@ type Flow struct {
 	// answer to the request reaches the console.
 	early string
 
+	// moving: a key moved (or may have moved) the form's focus and huh's
+	// message doing it is on its way; held are the keys that came
+	// meanwhile (focusmove.go).
+	moving bool
+	held   []tea.KeyMsg
+
 	// scroll is the first plan line shown when the confirmation is taller
 	// than the page (the prompt under it always shows).
 	scroll int
@@ -326,7 +332,15 @@ func (f *Flow) update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		return nil
+	case settledMsg:
+		if msg.flow != f {
+			return nil
+		}
+		return f.settle()
 	case tea.KeyMsg:
+		if f.hold(msg) {
+			return nil
+		}
 		return f.onKey(msg)
 	}
 	if f.st == stForm && f.huh != nil {
@@ -350,7 +364,11 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 				return common.Toast(common.ToastError, what+": nothing was pasted")
 			}
 		}
-		return f.updateForm(msg)
+		cmd := f.updateForm(msg)
+		if movesFocus(msg) && f.st == stForm {
+			return f.afterMove(cmd)
+		}
+		return cmd
 	case stLoading, stPreparing:
 		if msg.Type == tea.KeyEsc {
 			return common.Pop()
