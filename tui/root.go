@@ -408,6 +408,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.showHelp = false
 		return m.push(search.New(m.c, ""))
 	case key.Matches(msg, k.Back) && (len(m.stack) > 1 || m.showHelp):
+		if l, ok := m.Active().(common.Leaver); ok && !m.showHelp {
+			if cmd, held := l.Leave(); held {
+				return cmd
+			}
+		}
 		if m.showHelp {
 			m.showHelp = false
 		} else {

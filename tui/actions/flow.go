@@ -86,6 +86,13 @@ type Flow struct {
 	moving bool
 	held   []tea.KeyMsg
 
+	// fields are the form's fields as last built; opened the free-text
+	// values the form first opened with; discardAsked: esc asked whether
+	// to discard typed text (discard.go).
+	fields       []huh.Field
+	opened       map[string]string
+	discardAsked bool
+
 	// scroll is the first plan line shown when the confirmation is taller
 	// than the page (the prompt under it always shows).
 	scroll int
@@ -350,10 +357,13 @@ func (f *Flow) update(msg tea.Msg) tea.Cmd {
 }
 
 func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyEsc {
+		f.keepTyped()
+	}
 	switch f.st {
 	case stForm:
 		if msg.Type == tea.KeyEsc {
-			return common.Pop()
+			return f.leave()
 		}
 		if msg.Paste {
 			// The text inputs drop control characters from a paste without
@@ -371,13 +381,13 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	case stLoading, stPreparing:
 		if msg.Type == tea.KeyEsc {
-			return common.Pop()
+			return f.leave()
 		}
 	case stConfirm:
 		if msg.Type == tea.KeyEsc {
 			// Also on a confirmation that takes every key for its typed
 			// word: esc leaves it whatever was typed, nothing is sent.
-			return common.Pop()
+			return f.leave()
 		}
 		if f.scrollConfirm(msg) {
 			return nil
@@ -433,6 +443,10 @@ func (f *Flow) toForm() tea.Cmd {
 	form.SubmitCmd = nil
 	form.CancelCmd = nil
 	f.huh = form
+	f.fields = fields
+	if f.opened == nil {
+		f.opened = textValues(fields)
+	}
 	f.st = stForm
 	cmds := []tea.Cmd{form.Init()}
 	f.onField = false
