@@ -368,11 +368,14 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 		if msg.Paste {
 			// The text inputs drop control characters from a paste without
 			// a word, and the rest would reach Stripe altered: a paste
-			// that carries one is refused whole, and says why.
-			if err := billing.CheckText("paste", "The pasted text", string(msg.Runes), true); err != nil {
+			// that carries one is refused whole, and says why; line breaks
+			// are kept in multi-line fields (multiline.go).
+			p, err := pasted(msg, f.focusedMultiLine())
+			if err != nil {
 				what, _, _ := strings.Cut(billing.ExplainAction(err), ":") // "The pasted text contains U+001B (escape) at character 6"
 				return common.Toast(common.ToastError, what+": nothing was pasted")
 			}
+			msg = p
 		}
 		cmd := f.updateForm(msg)
 		if movesFocus(msg) && f.st == stForm {
