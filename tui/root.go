@@ -87,6 +87,9 @@ type Model struct {
 	// interrupted: the last key was a ctrl+c that a page answered
 	// (common.Interruptible); the next ctrl+c quits.
 	interrupted bool
+	// quitting: quit was asked and answered; the rest of a key burst
+	// (handleBurst) is not handled.
+	quitting bool
 
 	toast    common.ToastMsg
 	toastSeq int
@@ -245,6 +248,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
+		if keys := splitBurst(msg); keys != nil {
+			return m, m.handleBurst(keys)
+		}
 		return m, m.handleKey(msg)
 	case common.PushPageMsg:
 		if msg.Page != nil {
@@ -402,6 +408,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.showHelp = false
 		return m.push(search.New(m.c, ""))
 	case key.Matches(msg, k.Back) && (len(m.stack) > 1 || m.showHelp):
+		if l, ok := m.Active().(common.Leaver); ok && !m.showHelp {
+			if cmd, held := l.Leave(); held {
+				return cmd
+			}
+		}
 		if m.showHelp {
 			m.showHelp = false
 		} else {
@@ -460,6 +471,7 @@ func (m *Model) quitAsked() tea.Cmd {
 }
 
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	m.Close()
 	return tea.Quit
 }

@@ -10,8 +10,9 @@ import (
 // JSON returns a Stripe object's JSON indented by two spaces, with every
 // unsafe rune inside it written as a JSON escape (`\u001b`, surrogate pairs
 // above U+FFFF) and invalid UTF-8 as `\ufffd`: the text stays valid JSON
-// meaning the same object, and no byte of it acts on a terminal. Input that
-// is not JSON is returned as Line would show it, one line per source line.
+// meaning the same object, and no byte of it acts on a terminal. Secrets are
+// redacted (Redact: `"client_secret": "[redacted]"`). Input that is not JSON
+// is returned as Line would show it, one line per source line.
 func JSON(raw []byte) string {
 	var b bytes.Buffer
 	if err := json.Indent(&b, raw, "", "  "); err != nil {
@@ -25,8 +26,10 @@ func JSON(raw []byte) string {
 }
 
 // EscapeJSON escapes the unsafe runes of an already formatted JSON text,
-// keeping its newlines (the indentation's) as they are.
+// keeping its newlines (the indentation's) as they are, and redacts its
+// secrets (Redact).
 func EscapeJSON(s string) string {
+	s = Redact(s)
 	if clean(strings.ReplaceAll(s, "\n", " ")) {
 		return s
 	}

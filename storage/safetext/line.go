@@ -25,9 +25,11 @@ func Unsafe(r rune) bool {
 }
 
 // Line returns s ready for one line of a terminal: every unsafe rune written
-// as an escape (`\u001b`, `\u202e`, `\U000e0041`) and every invalid UTF-8
-// byte as `\xNN`. Clean text is returned unchanged.
+// as an escape (`\u001b`, `\u202e`, `\U000e0041`), every invalid UTF-8
+// byte as `\xNN` and every secret redacted (Redact). Clean text is returned
+// unchanged.
 func Line(s string) string {
+	s = Redact(s)
 	if clean(s) {
 		return s
 	}

@@ -3,7 +3,8 @@ package safetext
 import "reflect"
 
 // Walk rewrites, in place, every string reachable from ptr (struct fields,
-// map keys and values, slices, arrays, pointers, interfaces) with Line, so a
+// map keys and values, slices, arrays, pointers, interfaces) with Line
+// (escapes and secrets redacted), so a
 // struct decoded from Stripe JSON is safe to draw field by field. []byte and
 // json.RawMessage are left alone (use JSON to show them). ptr must be a
 // pointer; anything else is ignored.
@@ -24,7 +25,7 @@ func walk(v reflect.Value, depth int) {
 	switch v.Kind() {
 	case reflect.String:
 		if v.CanSet() {
-			if s := v.String(); !clean(s) {
+			if s := v.String(); !clean(s) || mayHoldSecret(s) {
 				v.SetString(Line(s))
 			}
 		}
@@ -38,7 +39,7 @@ func walk(v reflect.Value, depth int) {
 		}
 		e := v.Elem()
 		if e.Kind() == reflect.String && v.CanSet() {
-			if s := e.String(); !clean(s) {
+			if s := e.String(); !clean(s) || mayHoldSecret(s) {
 				v.Set(reflect.ValueOf(Line(s)).Convert(e.Type()))
 			}
 			return

@@ -71,8 +71,8 @@ func (f *creditNoteForm) fields(c *common.Common, fe *billing.FieldError) []huh.
 		huh.NewSelect[string]().Key("reason").Title("Reason").
 			Options(optionsOf("none", billing.CreditNoteReasons...)...).Value(&f.reason).
 			Description(describe(c, "", "reason", fe)),
-		huh.NewInput().Key("memo").Title("Memo").Value(&f.memo).CharLimit(billing.MaxCreditNoteMemo).
-			Description(describe(c, "shown to the customer on the credit note", "memo", fe)),
+		multiLine("memo", "Memo", &f.memo, billing.MaxCreditNoteMemo,
+			describe(c, "shown to the customer on the credit note", "memo", fe)),
 	)
 }
 

@@ -123,6 +123,10 @@ func (f *evidenceForm) info(c *common.Common) []string {
 func (f *evidenceForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
 	var out []huh.Field
 	for _, k := range billing.EvidenceTextFields {
+		if evidenceProse[k] {
+			out = append(out, multiLine(k, words(k), f.text[k], billing.MaxEvidenceText, describe(c, "", k, fe)))
+			continue
+		}
 		out = append(out, huh.NewInput().Key(k).Title(words(k)).Value(f.text[k]).CharLimit(billing.MaxEvidenceText).
 			Description(describe(c, "", k, fe)))
 	}
@@ -137,6 +141,14 @@ func (f *evidenceForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fi
 		Description(describe(c, "", "evidence", fe)))
 	return out
 }
+
+// evidenceProse are the evidence text fields written as prose (logs,
+// addresses, explanations, policies): multi-line fields. Names, emails,
+// ids, dates and carriers are one line.
+var evidenceProse = map[string]bool{"access_activity_log": true, "billing_address": true,
+	"cancellation_policy_disclosure": true, "cancellation_rebuttal": true, "duplicate_charge_explanation": true,
+	"product_description": true, "refund_policy_disclosure": true, "refund_refusal_explanation": true,
+	"shipping_address": true, "uncategorized_text": true}
 
 func words(field string) string {
 	s := strings.ReplaceAll(field, "_", " ")

@@ -80,6 +80,19 @@ type Flow struct {
 	// answer to the request reaches the console.
 	early string
 
+	// moving: a key moved (or may have moved) the form's focus and huh's
+	// message doing it is on its way; held are the keys that came
+	// meanwhile (focusmove.go).
+	moving bool
+	held   []tea.KeyMsg
+
+	// fields are the form's fields as last built; opened the free-text
+	// values the form first opened with; discardAsked: esc asked whether
+	// to discard typed text (discard.go).
+	fields       []huh.Field
+	opened       map[string]string
+	discardAsked bool
+
 	// scroll is the first plan line shown when the confirmation is taller
 	// than the page (the prompt under it always shows).
 	scroll int
@@ -326,7 +339,15 @@ func (f *Flow) update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		return nil
+	case settledMsg:
+		if msg.flow != f {
+			return nil
+		}
+		return f.settle()
 	case tea.KeyMsg:
+		if f.hold(msg) {
+			return nil
+		}
 		return f.onKey(msg)
 	}
 	if f.st == stForm && f.huh != nil {
@@ -336,30 +357,40 @@ func (f *Flow) update(msg tea.Msg) tea.Cmd {
 }
 
 func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyEsc {
+		f.keepTyped()
+	}
 	switch f.st {
 	case stForm:
 		if msg.Type == tea.KeyEsc {
-			return common.Pop()
+			return f.leave()
 		}
 		if msg.Paste {
 			// The text inputs drop control characters from a paste without
 			// a word, and the rest would reach Stripe altered: a paste
-			// that carries one is refused whole, and says why.
-			if err := billing.CheckText("paste", "The pasted text", string(msg.Runes), true); err != nil {
+			// that carries one is refused whole, and says why; line breaks
+			// are kept in multi-line fields (multiline.go).
+			p, err := pasted(msg, f.focusedMultiLine())
+			if err != nil {
 				what, _, _ := strings.Cut(billing.ExplainAction(err), ":") // "The pasted text contains U+001B (escape) at character 6"
 				return common.Toast(common.ToastError, what+": nothing was pasted")
 			}
+			msg = p
 		}
-		return f.updateForm(msg)
+		cmd := f.updateForm(msg)
+		if movesFocus(msg) && f.st == stForm {
+			return f.afterMove(cmd)
+		}
+		return cmd
 	case stLoading, stPreparing:
 		if msg.Type == tea.KeyEsc {
-			return common.Pop()
+			return f.leave()
 		}
 	case stConfirm:
 		if msg.Type == tea.KeyEsc {
 			// Also on a confirmation that takes every key for its typed
 			// word: esc leaves it whatever was typed, nothing is sent.
-			return common.Pop()
+			return f.leave()
 		}
 		if f.scrollConfirm(msg) {
 			return nil
@@ -415,6 +446,10 @@ func (f *Flow) toForm() tea.Cmd {
 	form.SubmitCmd = nil
 	form.CancelCmd = nil
 	f.huh = form
+	f.fields = fields
+	if f.opened == nil {
+		f.opened = textValues(fields)
+	}
 	f.st = stForm
 	cmds := []tea.Cmd{form.Init()}
 	f.onField = false

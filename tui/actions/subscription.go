@@ -87,8 +87,8 @@ func (f *cancelForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 			huh.NewOption("undo — withdraw a cancellation at period end", billing.CancelUndo)).
 			Value(&f.mode). // after Options: huh scrolls a select to its value when Options comes last, hiding the options above it
 			Description(describe(c, "", "mode", fe)),
-		huh.NewInput().Key("comment").Title("Comment").Value(&f.comment).CharLimit(billing.MaxNoteLength).
-			Description(describe(c, "kept in cancellation_details", "comment", fe)),
+		multiLine("comment", "Comment", &f.comment, billing.MaxNoteLength,
+			describe(c, "kept in cancellation_details", "comment", fe)),
 	}
 }
 

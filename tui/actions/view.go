@@ -23,6 +23,9 @@ func (f *Flow) head() []string {
 	if f.errText != "" && !(f.st == stForm && f.onField) {
 		out = append(out, wrapLines(s.Bad.Render("✗ "+safetext.Line(f.errText)), f.w, "  ")...)
 	}
+	if f.discardAsked {
+		out = append(out, wrapLines(s.Warn.Render("! "+discardQuestion), f.w, "  ")...)
+	}
 	return append(out, "")
 }
 
@@ -93,6 +96,9 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	var pr strings.Builder
 	if f.errText != "" {
 		pr.WriteString(strings.Join(wrapLines(s.Bad.Render("✗ "+safetext.Line(f.errText)), f.w, "  "), "\n") + "\n")
+	}
+	if f.discardAsked {
+		pr.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+discardQuestion), f.w, "  "), "\n") + "\n")
 	}
 	switch {
 	case f.st == stExecuting:

@@ -3,8 +3,6 @@
 package raw
 
 import (
-	"regexp"
-
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -49,15 +47,10 @@ func (p *Page) load() {
 	if env.Deleted {
 		head = p.c.Styles.Bad.Render("deleted in Stripe") + p.c.Styles.Muted.Render(": the last known JSON") + "\n"
 	}
-	p.vp.SetContent(head + redact(safetext.JSON(env.Raw)))
+	// safetext.JSON redacts client secrets: they are cached as Stripe sent
+	// them but never drawn.
+	p.vp.SetContent(head + safetext.JSON(env.Raw))
 }
-
-// secretField matches the JSON fields whose values grant access (a
-// payment intent's client_secret): they are cached as Stripe sent them but
-// never drawn.
-var secretField = regexp.MustCompile(`("client_secret":\s*)"[^"]*"`)
-
-func redact(s string) string { return secretField.ReplaceAllString(s, `$1"[redacted]"`) }
 
 // Title names the page.
 func (p *Page) Title() string { return safetext.Line(p.id) + " JSON" }

@@ -1,0 +1,99 @@
+package actions_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/actenv"
+	"github.com/paydesk/paydesk/tui/internal/pagetest"
+)
+
+// TestEscAsksBeforeDiscardingEvidence: esc on the dispute evidence form with
+// text typed asks first (on the page and in the status line) and keeps the
+// form and the text; any other key withdraws the question and types; esc
+// twice in a row closes the page, saying nothing was sent. Before, one esc
+// threw the typed evidence away without a word.
+func TestEscAsksBeforeDiscardingEvidence(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{Customers: 150})
+	dp := openDispute(e)
+	tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+	tm.Send(common.ActionRequestMsg{Action: billing.ActionDisputeEvidence, Target: dp.ID})
+	waitFor(t, tm, "Dispute evidence for "+dp.ID, "Access activity log")
+	typeText(tm, "Logged in twice")
+	waitFor(t, tm, "Logged in twice")
+	tm.Send(keyOf("esc"))
+	waitFor(t, tm, "Esc again discards what you typed")
+	typeText(tm, " from home")
+	waitFor(t, tm, "Logged in twice from home")
+	tm.Send(keyOf("esc"))
+	waitFor(t, tm, "Esc again discards what you typed")
+	tm.Send(keyOf("esc"))
+	waitFor(t, tm, "Dispute evidence for "+dp.ID+" cancelled: nothing was sent to Stripe")
+	view := final(t, tm)
+	if strings.Contains(view, "Access activity log") {
+		t.Fatalf("the form is still open after esc esc:\n%s", view)
+	}
+	if n := e.Reqs.Count("POST /v1/disputes/" + dp.ID); n != 0 {
+		t.Fatalf("%d evidence requests sent", n)
+	}
+}
+
+// TestEscOnFormWithoutTypingCloses: a form nothing was typed into closes on
+// one esc, saying nothing was sent.
+func TestEscOnFormWithoutTypingCloses(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	cus := liveCustomer(e)
+	tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+	tm.Send(common.ActionRequestMsg{Action: billing.ActionCredit, Target: cus.ID})
+	waitFor(t, tm, "Direction")
+	tm.Send(keyOf("esc"))
+	waitFor(t, tm, "Adjust credit of "+cus.ID+" cancelled: nothing was sent to Stripe")
+	if view := final(t, tm); strings.Contains(view, "Direction") {
+		t.Fatalf("the form is still open:\n%s", view)
+	}
+}
+
+// TestEscOnConfirmationSaysNothingSent: esc on a confirmation says in the
+// status line that nothing was sent — at once on one with nothing typed
+// (accept a dispute), and on the question and the close of one holding a
+// typed amount (a refund). Before, esc closed them without a word.
+func TestEscOnConfirmationSaysNothingSent(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{Customers: 150})
+	dp := openDispute(e)
+	ch := refundableCharge(e, "usd")
+	t.Run("accept", func(t *testing.T) {
+		tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+		tm.Send(common.ActionRequestMsg{Action: billing.ActionDisputeAccept, Target: dp.ID})
+		waitFor(t, tm, "Type accept")
+		tm.Send(keyOf("esc"))
+		waitFor(t, tm, "cancelled: nothing was sent to Stripe")
+		final(t, tm)
+	})
+	t.Run("refund", func(t *testing.T) {
+		tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+		tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
+		waitFor(t, tm, "Amount (USD)")
+		typeText(tm, "5")
+		for range 3 {
+			press(tm, tea.KeyEnter)
+		}
+		waitFor(t, tm, "Confirm: Refund")
+		tm.Send(keyOf("esc"))
+		waitFor(t, tm, "Nothing was sent to Stripe. Esc again discards")
+		tm.Send(keyOf("esc"))
+		waitFor(t, tm, "cancelled: nothing was sent to Stripe")
+		if view := final(t, tm); strings.Contains(view, "Confirm:") {
+			t.Fatalf("the confirmation is still open:\n%s", view)
+		}
+	})
+	if n := e.Reqs.Count("POST /v1/refunds") + e.Reqs.Count("POST /v1/disputes/"+dp.ID+"/close"); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
