@@ -1,21 +1,10 @@
 package billing
 
-import "regexp"
+import "github.com/paydesk/paydesk/storage/safetext"
 
-// credentialRE matches Stripe credentials, masked or not: secret, restricted
-// and publishable keys, webhook secrets, client secrets.
-var credentialRE = regexp.MustCompile(`\b((?:sk|rk|pk)_(?:live|test)_|whsec_)[A-Za-z0-9*_]+|\b((?:pi|seti)_[A-Za-z0-9]+_secret_)[A-Za-z0-9]+`)
-
-// redact replaces every credential in s with its prefix and an ellipsis
-// ("sk_test_…"), so messages can name the kind of key but never the key.
-func redact(s string) string {
-	return credentialRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := credentialRE.FindStringSubmatch(m)
-		for _, p := range sub[1:] {
-			if p != "" {
-				return p + "…"
-			}
-		}
-		return "…"
-	})
-}
+// redact replaces every credential in s (secret, restricted and ephemeral
+// keys, webhook signing secrets, client secrets; masked or not) with its
+// prefix and "[redacted]" ("sk_test_[redacted]"), so messages and logs can
+// name the kind of key but never the key. It is safetext.Redact, the one
+// rule every screen applies too.
+func redact(s string) string { return safetext.Redact(s) }
