@@ -8,6 +8,7 @@ import (
 
 	"github.com/paydesk/paydesk/storage"
 	"github.com/stripe/stripe-go/v76"
+	"golang.org/x/text/language"
 )
 
 // Customer-side actions (support's daily set beside refunds and credit).
@@ -109,6 +110,9 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 			continue
 		}
 		want = strings.TrimSpace(want)
+		if f == "address.country" {
+			want = strings.ToUpper(want) // "fr" is France; Stripe keeps codes in capitals
+		}
 		if err := CheckCustomerField(f, want); err != nil {
 			return nil, err
 		}
@@ -142,7 +146,11 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 	if addressChanged {
 		part := func(f string) *string {
 			if v, ok := req.Fields[f]; ok {
-				return stripe.String(strings.TrimSpace(v))
+				v = strings.TrimSpace(v)
+				if f == "address.country" {
+					v = strings.ToUpper(v)
+				}
+				return stripe.String(v)
 			}
 			return stripe.String(CustomerFieldValue(cus, f))
 		}
@@ -187,8 +195,14 @@ func CheckCustomerField(field, v string) error {
 			return fieldErrf(field, "%q is not an email address (name@example.com)", v)
 		}
 	case "address.country":
-		if v != "" && (len(v) != 2 || strings.ToUpper(v) != v || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
-			return fieldErrf(field, "a two-letter country code in capitals (ISO 3166-1 alpha-2, e.g. FR, US)")
+		if v == "" {
+			return nil
+		}
+		// Checked as written (any case; it is sent in capitals): two
+		// letters naming a country (CLDR's list, x/text), not ZZ or EU.
+		r, err := language.ParseRegion(v)
+		if len(v) != 2 || err != nil || !r.IsCountry() {
+			return fieldErrf(field, "%q is not a country: two letters, ISO 3166-1 alpha-2 (e.g. FR, US)", v)
 		}
 	}
 	return nil

@@ -86,6 +86,14 @@ func TestActionCustomerEditValidation(t *testing.T) {
 		wantField(t, edit(map[string]string{"email": bad}), "email")
 	}
 	wantField(t, edit(map[string]string{"address.country": "france"}), "address.country")
+	// Two letters are not enough: ZZ and EU are no country; a lower-case
+	// code is one, sent in capitals.
+	wantField(t, edit(map[string]string{"address.country": "ZZ"}), "address.country")
+	wantField(t, edit(map[string]string{"address.country": "EU"}), "address.country")
+	if p, err := e.acts.PrepareCustomerEdit(context.Background(), support, CustomerEditRequest{Customer: cus, Fields: map[string]string{"address.country": "fr"}}); err != nil ||
+		!strings.Contains(p.Call.String(), "address[country]=FR") {
+		t.Fatalf("country fr: %v %v", p, err)
+	}
 	wantField(t, edit(map[string]string{"name": strings.Repeat("n", 351)}), "name")
 	wantField(t, edit(map[string]string{"note": "two\nlines"}), "note")
 	wantField(t, edit(map[string]string{"balance": "0"}), "fields")
