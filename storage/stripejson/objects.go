@@ -1,6 +1,9 @@
 package stripejson
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // The types below are the one typed reading of the Stripe objects paydesk
 // shows and computes with (API version 2023-10-16,
@@ -65,6 +68,32 @@ type Customer struct {
 	DefaultSource json.RawMessage   `json:"default_source"`
 	Discount      *Discount         `json:"discount"`
 	TestClock     Ref               `json:"test_clock"`
+	Address       *Address          `json:"address"`
+}
+
+// Address is a customer's postal address (api/customers/object#address).
+type Address struct {
+	Line1      string `json:"line1"`
+	Line2      string `json:"line2"`
+	City       string `json:"city"`
+	State      string `json:"state"`
+	PostalCode string `json:"postal_code"`
+	Country    string `json:"country"`
+}
+
+// OneLine is the address on one line, its empty parts left out
+// ("1 Rue de Rivoli, 75001 Paris, FR"); "" when it has none.
+func (a *Address) OneLine() string {
+	if a == nil {
+		return ""
+	}
+	var parts []string
+	for _, p := range []string{a.Line1, a.Line2, strings.TrimSpace(a.PostalCode + " " + a.City), a.State, a.Country} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // SubscriptionItem is one item of a subscription; Quantity is null for

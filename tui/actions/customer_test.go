@@ -21,6 +21,7 @@ import (
 	"github.com/paydesk/paydesk/tui/internal/actenv"
 	"github.com/paydesk/paydesk/tui/internal/goldens"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
+	"github.com/paydesk/paydesk/tui/resources"
 )
 
 var (
@@ -113,6 +114,15 @@ func TestCustomerEditFlow(t *testing.T) {
 	}
 	if recs := e.Audit(1); len(recs) != 1 || recs[0].Action != string(billing.ActionCustomerEdit) || recs[0].Operator != supportOp.Name {
 		t.Fatalf("audit %+v", recs)
+	}
+	// The customer's page shows what was edited: before, the internal note
+	// (and the address) could be set but never seen.
+	e.WaitCache(storage.KindCustomer, cus.ID, "the note", func(m map[string]any) bool { return actenv.Str(m, "metadata.paydesk_note") == "prefers email" })
+	page := resources.Open(e.Session(supportOp), storage.KindCustomer, cus.ID)
+	page.SetSize(pagetest.Width, 60)
+	page.Init()
+	if v := strings.Join(strings.Fields(page.View()), " "); !strings.Contains(v, "Internal note prefers email") {
+		t.Fatalf("customer page without the note:\n%s", page.View())
 	}
 }
 

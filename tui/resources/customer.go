@@ -3,6 +3,7 @@ package resources
 import (
 	"fmt"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
@@ -51,7 +52,9 @@ func customerBody(d *Detail, b *sections) {
 		"Name", orDash(e.Name),
 		"Email", orDash(e.Email),
 		"Phone", cu.Phone,
+		"Address", cu.Address.OneLine(),
 		"Description", cu.Description,
+		"Internal note", cu.Metadata[billing.NoteMetadataKey],
 		"Created", b.when(e.Created),
 		"Currency", cu.Currency,
 		"Balance", balance,
