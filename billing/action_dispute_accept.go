@@ -22,7 +22,7 @@ const ActionDisputeAccept Action = "dispute_accept"
 var disputeClosedBy = map[string]string{"needs_response": "lost", "warning_needs_response": "warning_closed"}
 
 func init() {
-	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionDisputeAccept, Name: "dispute acceptance",
+	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionDisputeAccept, NoRepeat: "Stripe refuses to close a closed dispute", Name: "dispute acceptance",
 		Kinds: []storage.Kind{storage.KindDispute}, MinRole: RoleFinance,
 		States:    []string{"needs_response", "warning_needs_response"},
 		Endpoints: []string{"POST /v1/disputes/%s/close"}, Irreversible: always, Word: "accept",
