@@ -84,8 +84,13 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 		{"Total", money.Format(num(inv, "total"), cur)},
 		{"Amount remaining", money.Format(remaining, cur)},
 		{"Payment attempts so far", fmt.Sprint(num(inv, "attempt_count"))},
-		{"Idempotency key", p.Key},
 	}
+	if req.Action == ActionInvoiceVoid {
+		if words := balanceReturned(inv); words != "" {
+			p.Lines = append(p.Lines, Line{"Customer balance", words})
+		}
+	}
+	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
 	return a.finish(p)
 }
 

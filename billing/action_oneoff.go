@@ -73,7 +73,7 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 	if err != nil || p.Earlier {
 		return p, err
 	}
-	cus, err := a.fresh(ctx, p, storage.KindCustomer, p.Target, "currency", "email")
+	cus, err := a.fresh(ctx, p, storage.KindCustomer, p.Target, "currency", "email", "balance")
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +147,12 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		return nil, err
 	}
 	lines = append(lines, Line{"Total", money.Format(total, cur)})
+	if words := balanceApplied(cus, cur, total+pendingSum); words != "" {
+		if lookupPath(cus, "discount.coupon") != nil {
+			words += " before the discount"
+		}
+		lines = append(lines, Line{"Customer balance", words})
+	}
 	if d, ok := lookupPath(cus, "discount.coupon").(map[string]any); ok {
 		// Stripe takes the customer's discount off its invoices, one-off
 		// ones too: the amount due is below the items' total.
