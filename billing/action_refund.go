@@ -151,6 +151,11 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		return nil, fieldErrf("note", "at most %d characters (%d typed)", MaxNoteLength, len(note))
 	}
 	p.Call = refundCall(target, amount, reason, note, p.Key, op.Name)
+	for _, id := range []string{rf.Charge, rf.PaymentIntent} {
+		if id != "" && id != target {
+			p.sameTargets = append(p.sameTargets, id)
+		}
+	}
 	p.Amount, p.Currency = amount, cur
 	if rf.Disputed {
 		p.Warnings = append(p.Warnings, "the charge is disputed: Stripe refuses refunds while the dispute is open")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,6 +82,13 @@ func (a *Actions) finish(p *Plan) (*Plan, error) {
 	if spec.Repeat == nil {
 		return p, nil
 	}
+	for _, alias := range p.sameTargets {
+		more, err := a.store.IntentsOn(string(p.Action), alias, storage.IntentSucceeded)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %s: intents on %s: %w", p.Action, alias, err)
+		}
+		ins = append(ins, more...)
+	}
 	if in := sameMoneyAs(ins, spec, p, a.now().Add(-RepeatWindow).Unix()); in != nil {
 		p.Repeats = in
 		p.Warnings = append(p.Warnings, "the same request already went through: "+repeatWords(*in)+"; confirming sends another")
@@ -106,24 +114,32 @@ func sameCall(ins []storage.Intent, sig string, state storage.IntentState, since
 	return nil
 }
 
-// sameMoneyAs returns the first of ins (newest first) that succeeded at or
-// after since (unix seconds) with the same Repeat identity as p under
-// spec, or nil.
+// sameMoneyAs returns the newest of ins that succeeded at or after since
+// (unix seconds) with the same Repeat identity as p under spec, or nil; an
+// intent on one of p's sameTargets counts as on p's target.
 func sameMoneyAs(ins []storage.Intent, spec ActionSpec, p *Plan, since int64) *storage.Intent {
 	want := spec.Repeat(p.Target, p.Amount, p.Currency, p.Call)
+	var found *storage.Intent
 	for i, in := range ins {
 		if in.State != storage.IntentSucceeded || in.CreatedAt < since || in.Key == p.Key {
+			continue
+		}
+		if found != nil && in.CreatedAt <= found.CreatedAt {
 			continue
 		}
 		var c Call
 		if json.Unmarshal(in.Params, &c) != nil {
 			continue
 		}
-		if spec.Repeat(in.Target, in.Amount, in.Currency, c) == want {
-			return &ins[i]
+		target := in.Target
+		if slices.Contains(p.sameTargets, target) {
+			target = p.Target
+		}
+		if spec.Repeat(target, in.Amount, in.Currency, c) == want {
+			found = &ins[i]
 		}
 	}
-	return nil
+	return found
 }
 
 // callSignature is a call with everything that differs between two

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/paydesk/paydesk/storage"
 )
 
 // TestEveryActionSaysWhyItCannotMoveMoneyTwice: each money action either
@@ -31,7 +33,8 @@ func TestEveryActionSaysWhyItCannotMoveMoneyTwice(t *testing.T) {
 // total on the same invoice with another reason and memo, and a second
 // one-off invoice of the same total with other descriptions are each named
 // as a repeat of the first (warning, Repeats, Confirm refuses without
-// again); another amount, or a credit in the other direction, is not.
+// again); another amount, or a credit in the other direction, is not. A
+// refund on a charge after the same on its payment intent is a repeat.
 func TestSameMoneyIsARepeatWhateverTheWords(t *testing.T) {
 	t.Parallel()
 	e := newActionEnv(t, envOptions{customers: 150})
@@ -112,5 +115,18 @@ func TestSameMoneyIsARepeatWhateverTheWords(t *testing.T) {
 		if other := mustPlan(t)(tc.other()); other.Repeats != nil {
 			t.Errorf("%s: other money flagged as a repeat: %v", tc.name, other.Warnings)
 		}
+	}
+
+	// A refund asked for on the payment intent, then on its charge: the
+	// same money.
+	viaPI := e.find(storage.KindCharge, "refundable with a payment intent", func(m map[string]any) bool {
+		return str(m, "status") == "succeeded" && num(m, "amount_refunded") == 0 && !boolean(m, "disputed") &&
+			num(m, "amount") > 1000 && str(m, "payment_intent") != "" && str(m, "id") != ch
+	})
+	pi := str(e.obj(storage.KindCharge, viaPI), "payment_intent")
+	first := mustExec(t, e.acts, mustPlan(t)(e.acts.PrepareRefund(ctx, finance, RefundRequest{Target: pi, Amount: "2"})))
+	if again := mustPlan(t)(e.acts.PrepareRefund(ctx, finance, RefundRequest{Target: viaPI, Amount: "2", Note: "other words"})); again.Repeats == nil ||
+		again.Repeats.Key != first.Key {
+		t.Errorf("refund on %s after the same on its payment intent %s: not a repeat: %v", viaPI, pi, again.Warnings)
 	}
 }

@@ -202,6 +202,9 @@ type Plan struct {
 	// names it. Confirm refuses such a plan unless it
 	// is asked for again.
 	Repeats *storage.Intent
+	// sameTargets are other ids of what Target names (a refund's charge
+	// and its payment intent): intents on them count in the repeat check.
+	sameTargets []string
 }
 
 // Irreversible reports whether the plan's call cannot be undone once
