@@ -31,14 +31,16 @@ const MaxCreditNoteMemo = 5000
 
 func init() {
 	actionSpecs = append(actionSpecs,
-		ActionSpec{Action: ActionCreditNote, Repeat: sameMoney, Name: "credit note", Kinds: []storage.Kind{storage.KindInvoice},
+		ActionSpec{Action: ActionCreditNote, Name: "credit note", Kinds: []storage.Kind{storage.KindInvoice},
+			Repeat:  sameMoney,
 			MinRole: RoleFinance, States: []string{"open", "paid"}, Endpoints: []string{"POST /v1/credit_notes"},
 			Irreversible: never, applies: creditNoteApplies,
 			lookup: func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {
 				return a.findListed(ctx, "/v1/credit_notes", []Param{{"invoice", in.Target}, {"limit", "100"}}, in.Key)
 			}},
-		ActionSpec{Action: ActionCreditNoteVoid, NoRepeat: "only an issued credit note can be voided", Name: "credit note void", Kinds: []storage.Kind{storage.KindCreditNote},
-			MinRole: RoleFinance, States: []string{"issued"}, Endpoints: []string{"POST /v1/credit_notes/%s/void"},
+		ActionSpec{Action: ActionCreditNoteVoid, Name: "credit note void", Kinds: []storage.Kind{storage.KindCreditNote},
+			NoRepeat: "only an issued credit note can be voided",
+			MinRole:  RoleFinance, States: []string{"issued"}, Endpoints: []string{"POST /v1/credit_notes/%s/void"},
 			Irreversible: always, Word: "void",
 			applies: func(obj map[string]any) string {
 				if str(obj, "type") == "post_payment" {

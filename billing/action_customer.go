@@ -47,8 +47,9 @@ func CustomerFieldLabel(field string) string { return customerFieldLabels[field]
 
 func init() {
 	actionSpecs = append(actionSpecs,
-		ActionSpec{Action: ActionCustomerEdit, NoRepeat: "it moves no money; a repeat finds nothing to change", Name: "customer edit", Kinds: []storage.Kind{storage.KindCustomer},
-			MinRole: RoleSupport, Endpoints: []string{"POST /v1/customers/%s"}, Irreversible: never,
+		ActionSpec{Action: ActionCustomerEdit, Name: "customer edit", Kinds: []storage.Kind{storage.KindCustomer},
+			NoRepeat: "it moves no money; a repeat finds nothing to change",
+			MinRole:  RoleSupport, Endpoints: []string{"POST /v1/customers/%s"}, Irreversible: never,
 			lookup: func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {
 				return a.lookupMetadata(ctx, storage.KindCustomer, in)
 			}, applies: notDeleted},

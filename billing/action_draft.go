@@ -22,11 +22,13 @@ func init() {
 		return a.lookupInvoice(ctx, in)
 	}
 	actionSpecs = append(actionSpecs,
-		ActionSpec{Action: ActionInvoiceFinalize, NoRepeat: "only a draft can be finalized", Name: "finalization", Kinds: []storage.Kind{storage.KindInvoice},
-			MinRole: RoleFinance, States: []string{"draft"}, Endpoints: []string{"POST /v1/invoices/%s/finalize"},
+		ActionSpec{Action: ActionInvoiceFinalize, Name: "finalization", Kinds: []storage.Kind{storage.KindInvoice},
+			NoRepeat: "only a draft can be finalized",
+			MinRole:  RoleFinance, States: []string{"draft"}, Endpoints: []string{"POST /v1/invoices/%s/finalize"},
 			Irreversible: never, lookup: lookupDraft},
-		ActionSpec{Action: ActionInvoiceDelete, NoRepeat: "only a draft can be deleted, once", Name: "draft deletion", Kinds: []storage.Kind{storage.KindInvoice},
-			MinRole: RoleFinance, States: []string{"draft"}, Endpoints: []string{"DELETE /v1/invoices/%s"},
+		ActionSpec{Action: ActionInvoiceDelete, Name: "draft deletion", Kinds: []storage.Kind{storage.KindInvoice},
+			NoRepeat: "only a draft can be deleted, once",
+			MinRole:  RoleFinance, States: []string{"draft"}, Endpoints: []string{"DELETE /v1/invoices/%s"},
 			Irreversible: always, Word: "delete", lookup: lookupDraft, applies: oneOffDraft},
 	)
 }

@@ -31,8 +31,9 @@ const MaxOneOffItems = 10
 const MaxOneOffDescription = 500
 
 func init() {
-	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionInvoiceCreate, Repeat: sameMoney, Name: "one-off invoice",
-		Kinds: []storage.Kind{storage.KindCustomer}, MinRole: RoleFinance,
+	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionInvoiceCreate, Name: "one-off invoice",
+		Repeat: sameMoney,
+		Kinds:  []storage.Kind{storage.KindCustomer}, MinRole: RoleFinance,
 		Endpoints: []string{"POST /v1/invoiceitems", "POST /v1/invoices", "POST /v1/invoices/{invoice}/finalize",
 			"POST /v1/invoices/{invoice}/send"},
 		Irreversible: never, applies: notDeleted,
