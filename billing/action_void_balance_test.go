@@ -32,8 +32,9 @@ func (e *actionEnv) creditedCustomer(t *testing.T, credit, cur string) string {
 // TestOneOffAndVoidSayWhatHappensToTheCredit: a customer with €25.00
 // credit billed a one-off €120.00 is told the credit will be applied and
 // €95.00 is due (as the finalized invoice then says); voiding that invoice
-// says the €25.00 returns to the customer's balance (as it then does). A
-// customer without credit gets neither line.
+// says the €25.00 returns to the customer's balance (as it then does), and
+// finalizing a €10.00 draft says €10.00 of it will be applied. A customer
+// without credit gets neither line.
 func TestOneOffAndVoidSayWhatHappensToTheCredit(t *testing.T) {
 	t.Parallel()
 	e := newActionEnv(t, envOptions{})
@@ -55,6 +56,13 @@ func TestOneOffAndVoidSayWhatHappensToTheCredit(t *testing.T) {
 	mustExec(t, e.acts, v)
 	if bal := num(e.obj(storage.KindCustomer, cus), "balance"); bal != -2500 {
 		t.Fatalf("balance after the void %d, want -2500", bal)
+	}
+
+	// A draft of that customer: finalizing it applies the credit too.
+	draft := e.oneOffDraft(cus, 1000)
+	fin := mustPlan(t)(e.acts.PrepareInvoice(ctx, finance, InvoiceRequest{Invoice: draft, Action: ActionInvoiceFinalize}))
+	if got, want := lineValue(fin, "Customer balance"), "€10.00 customer credit will be applied · Amount due €0.00"; got != want {
+		t.Fatalf("finalize line %q, want %q", got, want)
 	}
 
 	// Without credit: no such line on either.
