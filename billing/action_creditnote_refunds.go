@@ -99,3 +99,38 @@ func (a *Actions) listData(ctx context.Context, path string, query []Param) ([]m
 	}
 	return page.Data, nil
 }
+
+// creditedBesideRefunds is what the credit notes of the charge's invoice
+// gave back other than by refunding the charge (balance credit and out of
+// band parts), in minor units of the invoice's currency: Stripe does not
+// count it against what the charge has left to refund, so a refund can
+// give it back a second time. It reads the invoice (GET
+// /v1/invoices/{id}) and, when it has post-payment credit notes, the
+// charge's refunds (chargeRefunds). 0 for a charge without an invoice.
+func (a *Actions) creditedBesideRefunds(ctx context.Context, charge map[string]any) (int64, string, error) {
+	id := str(charge, "invoice")
+	if id == "" {
+		id = str(charge, "invoice.id")
+	}
+	if id == "" {
+		return 0, "", nil
+	}
+	raw, err := a.c.Retrieve(ctx, storage.KindInvoice, id)
+	if err != nil {
+		return 0, "", fmt.Errorf("read %s from Stripe: %w", id, err)
+	}
+	var inv map[string]any
+	if err := json.Unmarshal(raw, &inv); err != nil {
+		return 0, "", fmt.Errorf("decode %s: %w", id, err)
+	}
+	notes := num(inv, "post_payment_credit_notes_amount")
+	if notes == 0 {
+		return 0, id, nil
+	}
+	r, err := a.chargeRefunds(ctx, inv)
+	if err != nil {
+		return 0, "", err
+	}
+	byNotes := num(charge, "amount_refunded") - r.Outside
+	return max(notes-byNotes, 0), id, nil
+}

@@ -77,3 +77,32 @@ func TestCreditNoteSaysWhatWasRefundedOutsideCreditNotes(t *testing.T) {
 		t.Fatalf("after the credit note: %+v %v", room, err)
 	}
 }
+
+// TestRefundSaysWhatCreditNotesGaveBackOtherwise: the mirror case. A paid
+// €9.00 invoice with a €3.50 credit note credited to the customer's
+// balance: a refund of its charge says €3.50 was already given back by
+// credit notes other than by refunds (Stripe lets the refund take the
+// whole €9.00). A credit note that only refunded the charge is already in
+// "Already refunded" and is not named.
+func TestRefundSaysWhatCreditNotesGaveBackOtherwise(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{})
+	ctx := context.Background()
+	inv, ch := e.paidInvoice(t, "900", "eur")
+	mustExec(t, e.acts, mustPlan(t)(e.acts.PrepareCreditNote(ctx, finance, CreditNoteRequest{Invoice: inv, Amount: "3.50", Credit: "3.50"})))
+	p := mustPlan(t)(e.acts.PrepareRefund(ctx, finance, RefundRequest{Target: ch}))
+	want := "€3.50 already given back by credit notes on invoice " + inv + " other than by refunds (balance credit or out of band)"
+	if got := lineValue(p, "Credit notes"); got != want || p.Amount != 900 {
+		t.Fatalf("line %q (want %q), amount %d", got, want, p.Amount)
+	}
+	if !strings.Contains(strings.Join(p.Warnings, "\n"), want) {
+		t.Fatalf("warnings %q", p.Warnings)
+	}
+
+	inv2, ch2 := e.paidInvoice(t, "900", "eur")
+	mustExec(t, e.acts, mustPlan(t)(e.acts.PrepareCreditNote(ctx, finance, CreditNoteRequest{Invoice: inv2, Amount: "2", Refund: "2"})))
+	p = mustPlan(t)(e.acts.PrepareRefund(ctx, finance, RefundRequest{Target: ch2}))
+	if got := lineValue(p, "Credit notes"); !strings.HasPrefix(got, "<no line") || p.Amount != 700 {
+		t.Fatalf("refund-only credit note named: %q, amount %d", got, p.Amount)
+	}
+}
