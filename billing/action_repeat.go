@@ -30,7 +30,7 @@ func sameMoney(target string, amount int64, currency string, _ Call) string {
 }
 
 // ErrRepeat is matched (errors.Is) by Confirm's error when the plan repeats
-// an identical action that succeeded within RepeatWindow and the operator
+// the money of an action that succeeded within RepeatWindow and the operator
 // did not ask for it again; the *RepeatError in the chain names it.
 var ErrRepeat = errors.New("the same request succeeded recently")
 
