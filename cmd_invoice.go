@@ -13,7 +13,7 @@ import (
 // argument.
 type invoiceOptions struct {
 	config
-	verb    string // finalize or delete
+	verb    string // finalize, delete or void
 	invoice string
 	send    cli.Confirm
 }
@@ -22,9 +22,10 @@ type invoiceOptions struct {
 var invoiceVerbs = map[string]billing.Action{
 	"finalize": billing.ActionInvoiceFinalize,
 	"delete":   billing.ActionInvoiceDelete,
+	"void":     billing.ActionInvoiceVoid,
 }
 
-// cmdInvoice parses `paydesk invoice finalize|delete INVOICE` and runs
+// cmdInvoice parses `paydesk invoice finalize|delete|void INVOICE` and runs
 // runInvoice.
 func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o invoiceOptions
@@ -48,15 +49,16 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return runInvoice(ctx, o, stdout, stderr)
 }
 
-// runInvoice finalizes or deletes a draft invoice from a script, through
-// the same intents, confirmation lines and audit as the console.
+// runInvoice finalizes or deletes a draft invoice, or voids an open or
+// uncollectible one, from a script, through the same intents,
+// confirmation lines and audit as the console.
 func runInvoice(ctx context.Context, o invoiceOptions, stdout, _ io.Writer) error {
 	act, ok := invoiceVerbs[o.verb]
 	if !ok {
-		return usageErr("invoice needs new CUSTOMER, link INVOICE, or finalize or delete and a draft invoice (in_...)")
+		return usageErr("invoice needs new CUSTOMER, link INVOICE, finalize or delete and a draft invoice (in_...), or void and an open or uncollectible one")
 	}
 	if o.invoice == "" {
-		return usageErr("invoice %s needs a draft invoice (in_...)", o.verb)
+		return usageErr("invoice %s needs an invoice (in_...)", o.verb)
 	}
 	return withMoney(o.config, "paydesk invoice", func(acts *billing.Actions) error {
 		return cli.Run(ctx, acts, func() (*billing.Plan, error) {

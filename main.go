@@ -36,7 +36,7 @@ Usage:
   paydesk credit CUSTOMER  adjust a customer's credit balance (prints the plan; sends with --yes)
   paydesk customer edit CUSTOMER  change a customer's email, name, phone, address, description or note (--yes sends)
   paydesk portal-link CUSTOMER    create a billing-portal link and print its url (--yes creates it)
-  paydesk invoice VERB ID  finalize or delete (VERB) a draft invoice (prints the plan; sends with --yes)
+  paydesk invoice VERB ID  finalize or delete (VERB) a draft invoice, or void an open one (prints the plan; sends with --yes)
   paydesk invoice new CUSTOMER --item "AMOUNT DESCRIPTION"...  bill a one-off invoice (--yes sends)
   paydesk invoice link ID  print an invoice's hosted payment page url (reads the cache)
   paydesk discount ID      apply (--code) or remove (--remove) a customer's or subscription's discount (--yes sends)

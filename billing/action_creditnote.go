@@ -32,13 +32,15 @@ const MaxCreditNoteMemo = 5000
 func init() {
 	actionSpecs = append(actionSpecs,
 		ActionSpec{Action: ActionCreditNote, Name: "credit note", Kinds: []storage.Kind{storage.KindInvoice},
+			Repeat:  sameMoney,
 			MinRole: RoleFinance, States: []string{"open", "paid"}, Endpoints: []string{"POST /v1/credit_notes"},
 			Irreversible: never, applies: creditNoteApplies,
 			lookup: func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {
 				return a.findListed(ctx, "/v1/credit_notes", []Param{{"invoice", in.Target}, {"limit", "100"}}, in.Key)
 			}},
 		ActionSpec{Action: ActionCreditNoteVoid, Name: "credit note void", Kinds: []storage.Kind{storage.KindCreditNote},
-			MinRole: RoleFinance, States: []string{"issued"}, Endpoints: []string{"POST /v1/credit_notes/%s/void"},
+			NoRepeat: "only an issued credit note can be voided",
+			MinRole:  RoleFinance, States: []string{"issued"}, Endpoints: []string{"POST /v1/credit_notes/%s/void"},
 			Irreversible: always, Word: "void",
 			applies: func(obj map[string]any) string {
 				if str(obj, "type") == "post_payment" {
@@ -107,18 +109,38 @@ type CreditNoteFigures struct {
 	DueAfter int64
 }
 
-// CreditLeft reads the invoice fresh from Stripe and returns what it can
-// still be credited (minor units) and its currency: the form's hint.
-func (a *Actions) CreditLeft(ctx context.Context, invoice string) (int64, string, string, error) {
+// CreditRoom is what a credit note on an invoice can be, read fresh from
+// Stripe: the form's hints. Amounts in minor units of Currency.
+type CreditRoom struct {
+	// Left is what the invoice can still be credited (creditLeft).
+	Left     int64
+	Currency string
+	Status   string
+	// Refunds is where the paid invoice's charge stands (what it has left
+	// to refund, what was refunded on it outside credit notes); zero on
+	// an open invoice.
+	Refunds ChargeRefunds
+}
+
+// CreditRoom reads the invoice (GET /v1/invoices/{id}) and, when it is
+// paid, its charge's refunds (see chargeRefunds) from Stripe. Errors:
+// Stripe's, wrapped.
+func (a *Actions) CreditRoom(ctx context.Context, invoice string) (CreditRoom, error) {
 	raw, err := a.c.Retrieve(ctx, storage.KindInvoice, invoice)
 	if err != nil {
-		return 0, "", "", fmt.Errorf("credit left on %s: %w", invoice, err)
+		return CreditRoom{}, fmt.Errorf("credit left on %s: %w", invoice, err)
 	}
 	var inv map[string]any
 	if err := json.Unmarshal(raw, &inv); err != nil {
-		return 0, "", "", fmt.Errorf("decode %s: %w", invoice, err)
+		return CreditRoom{}, fmt.Errorf("decode %s: %w", invoice, err)
 	}
-	return creditLeft(inv), str(inv, "currency"), str(inv, "status"), nil
+	room := CreditRoom{Left: creditLeft(inv), Currency: str(inv, "currency"), Status: str(inv, "status")}
+	if room.Status == "paid" {
+		if room.Refunds, err = a.chargeRefunds(ctx, inv); err != nil {
+			return CreditRoom{}, fmt.Errorf("credit left on %s: %w", invoice, err)
+		}
+	}
+	return room, nil
 }
 
 // PrepareCreditNote validates a credit note against the invoice's fresh
@@ -157,6 +179,7 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 	}
 	params := &stripe.CreditNoteParams{Invoice: stripe.String(p.Target), Amount: stripe.Int64(amount)}
 	var fig CreditNoteFigures
+	var refunds ChargeRefunds
 	if status == "paid" {
 		parts := []struct {
 			field, typed string
@@ -180,8 +203,11 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 			return nil, fieldErrf("amount", "on a paid invoice the refund, balance credit and out-of-band parts must add up to %s (they add up to %s)",
 				money.Format(amount, cur), money.Format(sum, cur))
 		}
+		if refunds, err = a.chargeRefunds(ctx, inv); err != nil {
+			return nil, fmt.Errorf("prepare credit note: %w", err)
+		}
 		if fig.Refund > 0 {
-			if err := a.checkRefundable(ctx, inv, fig.Refund); err != nil {
+			if err := checkRefundable(refunds, fig.Refund); err != nil {
 				return nil, err
 			}
 		}
@@ -241,6 +267,12 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 			Line{"Refund to the card", money.Format(fig.Refund, cur)},
 			Line{"Customer balance", money.Format(fig.Credit, cur) + " credit"},
 			Line{"Out of band", money.Format(fig.OutOfBand, cur)})
+		if words := refunds.OutsideWords(); words != "" {
+			back := refunds.Outside + num(inv, "post_payment_credit_notes_amount") + fig.Amount
+			p.Lines = append(p.Lines, Line{"Refunded outside", words})
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s: with this credit note %s goes back to the customer on a %s invoice",
+				words, money.Format(back, cur), money.Format(num(inv, "total"), cur)))
+		}
 	}
 	if params.Reason != nil {
 		p.Lines = append(p.Lines, Line{"Reason", *params.Reason})
@@ -253,22 +285,14 @@ func (a *Actions) PrepareCreditNote(ctx context.Context, op Operator, req Credit
 }
 
 // checkRefundable refuses a refund part above what the invoice's charge
-// has left (GET /v1/charges/{id}: amount less amount_refunded).
-func (a *Actions) checkRefundable(ctx context.Context, inv map[string]any, refund int64) error {
-	ch := str(inv, "charge")
-	if ch == "" {
+// has left to refund (Stripe: amount_too_large), or when the invoice was
+// paid without a charge.
+func checkRefundable(r ChargeRefunds, refund int64) error {
+	if r.Charge == "" {
 		return fieldErr("refund_amount", "the invoice has no charge to refund (it was paid another way): use credit or out of band")
 	}
-	raw, err := a.c.Retrieve(ctx, storage.KindCharge, ch)
-	if err != nil {
-		return fmt.Errorf("prepare credit note: read %s from Stripe: %w", ch, err)
-	}
-	var c map[string]any
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return fmt.Errorf("prepare credit note: decode %s: %w", ch, err)
-	}
-	if left := num(c, "amount") - num(c, "amount_refunded"); refund > left {
-		return fieldErrf("refund_amount", "charge %s has %s left to refund", ch, money.Format(left, str(c, "currency")))
+	if refund > r.Refundable {
+		return fieldErrf("refund_amount", "charge %s has %s left to refund", r.Charge, money.Format(r.Refundable, r.Currency))
 	}
 	return nil
 }

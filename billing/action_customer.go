@@ -49,7 +49,8 @@ func CustomerFieldLabel(field string) string { return customerFieldLabels[field]
 func init() {
 	actionSpecs = append(actionSpecs,
 		ActionSpec{Action: ActionCustomerEdit, Name: "customer edit", Kinds: []storage.Kind{storage.KindCustomer},
-			MinRole: RoleSupport, Endpoints: []string{"POST /v1/customers/%s"}, Irreversible: never,
+			NoRepeat: "it moves no money; a repeat finds nothing to change",
+			MinRole:  RoleSupport, Endpoints: []string{"POST /v1/customers/%s"}, Irreversible: never,
 			lookup: func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {
 				return a.lookupMetadata(ctx, storage.KindCustomer, in)
 			}, applies: notDeleted},

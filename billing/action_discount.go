@@ -27,7 +27,8 @@ const (
 
 func init() {
 	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionDiscount, Name: "discount",
-		Kinds: []storage.Kind{storage.KindCustomer, storage.KindSubscription}, MinRole: RoleSupport,
+		NoRepeat: "it sets the discount: a repeat replaces it with the same one",
+		Kinds:    []storage.Kind{storage.KindCustomer, storage.KindSubscription}, MinRole: RoleSupport,
 		Endpoints: []string{"POST /v1/customers/%s", "DELETE /v1/customers/%s/discount",
 			"POST /v1/subscriptions/%s", "DELETE /v1/subscriptions/%s/discount"},
 		Irreversible: never, lookup: (*Actions).lookupDiscount,

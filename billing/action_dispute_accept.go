@@ -23,7 +23,8 @@ var disputeClosedBy = map[string]string{"needs_response": "lost", "warning_needs
 
 func init() {
 	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionDisputeAccept, Name: "dispute acceptance",
-		Kinds: []storage.Kind{storage.KindDispute}, MinRole: RoleFinance,
+		NoRepeat: "Stripe refuses to close a closed dispute",
+		Kinds:    []storage.Kind{storage.KindDispute}, MinRole: RoleFinance,
 		States:    []string{"needs_response", "warning_needs_response"},
 		Endpoints: []string{"POST /v1/disputes/%s/close"}, Irreversible: always, Word: "accept",
 		lookup: func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {

@@ -23,10 +23,12 @@ func init() {
 	}
 	actionSpecs = append(actionSpecs,
 		ActionSpec{Action: ActionInvoiceFinalize, Name: "finalization", Kinds: []storage.Kind{storage.KindInvoice},
-			MinRole: RoleFinance, States: []string{"draft"}, Endpoints: []string{"POST /v1/invoices/%s/finalize"},
+			NoRepeat: "only a draft can be finalized",
+			MinRole:  RoleFinance, States: []string{"draft"}, Endpoints: []string{"POST /v1/invoices/%s/finalize"},
 			Irreversible: never, lookup: lookupDraft},
 		ActionSpec{Action: ActionInvoiceDelete, Name: "draft deletion", Kinds: []storage.Kind{storage.KindInvoice},
-			MinRole: RoleFinance, States: []string{"draft"}, Endpoints: []string{"DELETE /v1/invoices/%s"},
+			NoRepeat: "only a draft can be deleted, once",
+			MinRole:  RoleFinance, States: []string{"draft"}, Endpoints: []string{"DELETE /v1/invoices/%s"},
 			Irreversible: always, Word: "delete", lookup: lookupDraft, applies: oneOffDraft},
 	)
 }

@@ -84,8 +84,27 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 		{"Total", money.Format(num(inv, "total"), cur)},
 		{"Amount remaining", money.Format(remaining, cur)},
 		{"Payment attempts so far", fmt.Sprint(num(inv, "attempt_count"))},
-		{"Idempotency key", p.Key},
 	}
+	switch req.Action {
+	case ActionInvoiceVoid:
+		if words := balanceReturned(inv); words != "" {
+			p.Lines = append(p.Lines, Line{"Customer balance", words})
+		}
+	case ActionInvoiceFinalize:
+		// Stripe applies the customer's balance when it finalizes.
+		raw, err := a.c.Retrieve(ctx, storage.KindCustomer, str(inv, "customer"))
+		if err != nil {
+			return nil, fmt.Errorf("prepare %s: read customer: %w", req.Action, err)
+		}
+		var cus map[string]any
+		if err := json.Unmarshal(raw, &cus); err != nil {
+			return nil, fmt.Errorf("prepare %s: decode customer: %w", req.Action, err)
+		}
+		if words := balanceApplied(cus, cur, num(inv, "amount_due")); words != "" {
+			p.Lines = append(p.Lines, Line{"Customer balance", words})
+		}
+	}
+	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
 	return a.finish(p)
 }
 

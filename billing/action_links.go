@@ -19,14 +19,16 @@ const (
 func init() {
 	actionSpecs = append(actionSpecs,
 		ActionSpec{Action: ActionPortalLink, Name: "billing-portal link", Kinds: []storage.Kind{storage.KindCustomer},
-			MinRole: RoleSupport, Endpoints: []string{"POST /v1/billing_portal/sessions"}, Irreversible: never,
+			NoRepeat: "a link moves no money",
+			MinRole:  RoleSupport, Endpoints: []string{"POST /v1/billing_portal/sessions"}, Irreversible: never,
 			// A portal session cannot be listed: a lost answer is sent
 			// again with its key (Stripe replays the same session for
 			// 24 hours); a second link moves no money.
 			lookup:  func(*Actions, context.Context, storage.Intent, Call) (string, bool, error) { return "", false, nil },
 			applies: notDeleted},
 		ActionSpec{Action: ActionInvoiceLink, Name: "hosted invoice link", Kinds: []storage.Kind{storage.KindInvoice},
-			MinRole: RoleSupport, Irreversible: never, applies: func(obj map[string]any) string {
+			NoRepeat: "a link moves no money",
+			MinRole:  RoleSupport, Irreversible: never, applies: func(obj map[string]any) string {
 				if HostedInvoiceURL(obj) == "" {
 					return "invoice has no hosted page (a draft gets one when it is finalized)"
 				}

@@ -32,7 +32,8 @@ const MaxOneOffDescription = 500
 
 func init() {
 	actionSpecs = append(actionSpecs, ActionSpec{Action: ActionInvoiceCreate, Name: "one-off invoice",
-		Kinds: []storage.Kind{storage.KindCustomer}, MinRole: RoleFinance,
+		Repeat: sameMoney,
+		Kinds:  []storage.Kind{storage.KindCustomer}, MinRole: RoleFinance,
 		Endpoints: []string{"POST /v1/invoiceitems", "POST /v1/invoices", "POST /v1/invoices/{invoice}/finalize",
 			"POST /v1/invoices/{invoice}/send"},
 		Irreversible: never, applies: notDeleted,
@@ -73,7 +74,7 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 	if err != nil || p.Earlier {
 		return p, err
 	}
-	cus, err := a.fresh(ctx, p, storage.KindCustomer, p.Target, "currency", "email")
+	cus, err := a.fresh(ctx, p, storage.KindCustomer, p.Target, "currency", "email", "balance")
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +148,12 @@ func (a *Actions) PrepareOneOffInvoice(ctx context.Context, op Operator, req One
 		return nil, err
 	}
 	lines = append(lines, Line{"Total", money.Format(total, cur)})
+	if words := balanceApplied(cus, cur, total+pendingSum); words != "" {
+		if lookupPath(cus, "discount.coupon") != nil {
+			words += " before the discount"
+		}
+		lines = append(lines, Line{"Customer balance", words})
+	}
 	if d, ok := lookupPath(cus, "discount.coupon").(map[string]any); ok {
 		// Stripe takes the customer's discount off its invoices, one-off
 		// ones too: the amount due is below the items' total.

@@ -151,7 +151,16 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		return nil, fieldErrf("note", "at most %d characters (%d typed)", MaxNoteLength, len(note))
 	}
 	p.Call = refundCall(target, amount, reason, note, p.Key, op.Name)
+	for _, id := range []string{rf.Charge, rf.PaymentIntent} {
+		if id != "" && id != target {
+			p.sameTargets = append(p.sameTargets, id)
+		}
+	}
 	p.Amount, p.Currency = amount, cur
+	credited, invoice, err := a.creditedBesideRefunds(ctx, rf.obj)
+	if err != nil {
+		return nil, fmt.Errorf("prepare refund: %w", err)
+	}
 	if rf.Disputed {
 		p.Warnings = append(p.Warnings, "the charge is disputed: Stripe refuses refunds while the dispute is open")
 	}
@@ -170,8 +179,13 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		{"Refundable after", money.Format(rf.Refundable-amount, cur)},
 		{"Reason", orDash(reason)},
 		{"Internal note", orDash(note)},
-		{"Idempotency key", p.Key},
 	}
+	if credited > 0 {
+		words := money.Format(credited, cur) + " already given back by credit notes on invoice " + invoice + " other than by refunds (balance credit or out of band)"
+		p.Lines = append(p.Lines, Line{"Credit notes", words})
+		p.Warnings = append(p.Warnings, words+": Stripe does not count it against this refund")
+	}
+	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
 	return a.finish(p)
 }
 

@@ -5,28 +5,34 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/paydesk/paydesk/storage"
 )
 
-// RepeatWindow is how long a succeeded intent makes an identical new plan
-// (same action, target and parameters) a repeat: Stripe's idempotency
-// window, the time in which a second identical request is most likely a
-// re-run rather than a decision.
+// RepeatWindow is how long a succeeded intent makes a new plan of the
+// same money (its ActionSpec.Repeat identity: same action, target, amount
+// and currency, whatever the note) a repeat: Stripe's idempotency window,
+// the time in which a second such request is most likely a re-run rather
+// than a decision.
 const RepeatWindow = 24 * time.Hour
 
-// repeatGuarded are the actions of which a second identical request makes
-// a second object that moves money (a refund, a balance transaction, a
-// credit note, an invoice); the others are refused by Stripe's state rules
-// when repeated, or are harmless to repeat (a new portal link).
-var repeatGuarded = map[Action]bool{ActionRefund: true, ActionCredit: true, ActionCreditNote: true, ActionInvoiceCreate: true}
+// sameMoney is the Repeat identity of an action whose money is its amount
+// on its target: the target, the amount in minor units (signed, so a
+// credit adjustment's direction is part of it) and the currency. A refund
+// is the charge or payment intent and the sum refunded, a credit
+// adjustment the customer and the signed sum, a credit note the invoice
+// and its total, a one-off invoice the customer and its items' total.
+func sameMoney(target string, amount int64, currency string, _ Call) string {
+	return fmt.Sprintf("%s %d %s", target, amount, strings.ToLower(currency))
+}
 
 // ErrRepeat is matched (errors.Is) by Confirm's error when the plan repeats
-// an identical action that succeeded within RepeatWindow and the operator
+// the money of an action that succeeded within RepeatWindow and the operator
 // did not ask for it again; the *RepeatError in the chain names it.
-var ErrRepeat = errors.New("an identical request succeeded recently")
+var ErrRepeat = errors.New("the same request succeeded recently")
 
 // RepeatError names the earlier succeeded intent a new plan repeats.
 type RepeatError struct{ Intent storage.Intent }
@@ -51,8 +57,10 @@ func repeatWords(in storage.Intent) string {
 //   - a plan identical to one a dry run recorded (RecordPlan: same action,
 //     target and parameters, never sent) takes that intent's idempotency
 //     key, so the key a dry run printed is the key the send uses;
-//   - a plan identical to an intent of a repeatGuarded action that
-//     succeeded within RepeatWindow gets Repeats set and a warning naming
+//   - a plan of an action with an ActionSpec.Repeat identity that equals
+//     the identity of an intent that succeeded within RepeatWindow (the
+//     same money on the same target, whatever its note, reason,
+//     description, memo or metadata) gets Repeats set and a warning naming
 //     that intent and its result (Confirm refuses it unless asked again).
 //
 // Errors: reading the intents from the cache.
@@ -70,10 +78,18 @@ func (a *Actions) finish(p *Plan) (*Plan, error) {
 			return nil, fmt.Errorf("prepare %s: %w", p.Action, err)
 		}
 	}
-	if !repeatGuarded[p.Action] {
+	spec := mustSpec(p.Action)
+	if spec.Repeat == nil {
 		return p, nil
 	}
-	if in := sameCall(ins, sig, storage.IntentSucceeded, a.now().Add(-RepeatWindow).Unix()); in != nil {
+	for _, alias := range p.sameTargets {
+		more, err := a.store.IntentsOn(string(p.Action), alias, storage.IntentSucceeded)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %s: intents on %s: %w", p.Action, alias, err)
+		}
+		ins = append(ins, more...)
+	}
+	if in := sameMoneyAs(ins, spec, p, a.now().Add(-RepeatWindow).Unix()); in != nil {
 		p.Repeats = in
 		p.Warnings = append(p.Warnings, "the same request already went through: "+repeatWords(*in)+"; confirming sends another")
 	}
@@ -96,6 +112,34 @@ func sameCall(ins []storage.Intent, sig string, state storage.IntentState, since
 		}
 	}
 	return nil
+}
+
+// sameMoneyAs returns the newest of ins that succeeded at or after since
+// (unix seconds) with the same Repeat identity as p under spec, or nil; an
+// intent on one of p's sameTargets counts as on p's target.
+func sameMoneyAs(ins []storage.Intent, spec ActionSpec, p *Plan, since int64) *storage.Intent {
+	want := spec.Repeat(p.Target, p.Amount, p.Currency, p.Call)
+	var found *storage.Intent
+	for i, in := range ins {
+		if in.State != storage.IntentSucceeded || in.CreatedAt < since || in.Key == p.Key {
+			continue
+		}
+		if found != nil && in.CreatedAt <= found.CreatedAt {
+			continue
+		}
+		var c Call
+		if json.Unmarshal(in.Params, &c) != nil {
+			continue
+		}
+		target := in.Target
+		if slices.Contains(p.sameTargets, target) {
+			target = p.Target
+		}
+		if spec.Repeat(target, in.Amount, in.Currency, c) == want {
+			found = &ins[i]
+		}
+	}
+	return found
 }
 
 // callSignature is a call with everything that differs between two

@@ -45,6 +45,20 @@ type ActionSpec struct {
 	// applies adds state rules beyond the status (nil: none); it returns
 	// why the action does not apply, or "".
 	applies func(obj map[string]any) string
+	// Repeat is, for an action of which each request makes a new object
+	// that moves money (a refund, a balance transaction, a credit note,
+	// an invoice), what makes two requests the same money: an identity
+	// built from the target, the amount (signed, minor units), the
+	// currency and the call, free text (note, reason, description, memo,
+	// metadata) left out. A new plan whose identity equals that of an
+	// intent that succeeded within RepeatWindow is a repeat: the
+	// confirmation warns and Confirm refuses it unless asked again.
+	// nil for the others, and NoRepeat says why.
+	Repeat func(target string, amount int64, currency string, call Call) string
+	// NoRepeat says why a second identical request of an action without
+	// Repeat cannot move money twice (Stripe's state rules refuse it, or
+	// it sets a state already set, or it moves no money).
+	NoRepeat string
 }
 
 var never = func(Call) bool { return false }
@@ -52,38 +66,48 @@ var never = func(Call) bool { return false }
 // actionSpecs is the one description of every money action.
 var actionSpecs = []ActionSpec{
 	{Action: ActionRefund, Name: "refund", Kinds: []storage.Kind{storage.KindCharge, storage.KindPaymentIntent},
+		Repeat:  sameMoney,
 		MinRole: RoleFinance, States: []string{"succeeded"}, Endpoints: []string{"POST /v1/refunds"},
 		Irreversible: never, lookup: (*Actions).lookupRefund, applies: refundApplies},
 	{Action: ActionCredit, Name: "credit adjustment", Kinds: []storage.Kind{storage.KindCustomer},
+		Repeat:  sameMoney,
 		MinRole: RoleSupport, Endpoints: []string{"POST /v1/customers/%s/balance_transactions"},
 		Irreversible: never, lookup: func(a *Actions, ctx context.Context, in storage.Intent, _ Call) (string, bool, error) {
 			return a.lookupCredit(ctx, in)
 		}, applies: notDeleted},
 	{Action: ActionPlanChange, Name: "plan change", Kinds: []storage.Kind{storage.KindSubscription},
-		MinRole: RoleFinance, States: []string{"active", "trialing", "past_due"},
+		NoRepeat: "it sets the item's price and quantity: a repeat finds them set and nothing is prorated",
+		MinRole:  RoleFinance, States: []string{"active", "trialing", "past_due"},
 		Endpoints: []string{"POST /v1/subscriptions/%s"}, Irreversible: never, lookup: lookupSubscriptionMetadata},
 	{Action: ActionCancel, Name: "cancellation", Kinds: []storage.Kind{storage.KindSubscription},
-		MinRole: RoleFinance, States: liveSubscription,
+		NoRepeat: "Stripe refuses to cancel a canceled subscription; cancelling at period end twice is refused here",
+		MinRole:  RoleFinance, States: liveSubscription,
 		Endpoints:    []string{"POST /v1/subscriptions/%s", "DELETE /v1/subscriptions/%s"},
 		Irreversible: func(c Call) bool { return c.Method == http.MethodDelete }, Word: "cancel",
 		lookup: (*Actions).lookupCancel},
 	{Action: ActionPause, Name: "pause or resume of collection", Kinds: []storage.Kind{storage.KindSubscription},
-		MinRole: RoleFinance, States: []string{"active", "trialing", "past_due", "unpaid"},
+		NoRepeat: "pausing paused collection is refused here; it moves no money",
+		MinRole:  RoleFinance, States: []string{"active", "trialing", "past_due", "unpaid"},
 		Endpoints: []string{"POST /v1/subscriptions/%s"}, Irreversible: never, lookup: lookupSubscriptionMetadata},
 	{Action: ActionInvoicePay, Name: "payment retry", Kinds: []storage.Kind{storage.KindInvoice},
-		MinRole: RoleFinance, States: []string{"open", "uncollectible"},
+		NoRepeat: "Stripe refuses to pay a paid invoice (invoice_already_paid)",
+		MinRole:  RoleFinance, States: []string{"open", "uncollectible"},
 		Endpoints: []string{"POST /v1/invoices/%s/pay"}, Irreversible: never, lookup: lookupInvoiceState},
 	{Action: ActionInvoiceVoid, Name: "void", Kinds: []storage.Kind{storage.KindInvoice},
-		MinRole: RoleFinance, States: []string{"open", "uncollectible"},
+		NoRepeat: "Stripe refuses to void a void invoice",
+		MinRole:  RoleFinance, States: []string{"open", "uncollectible"},
 		Endpoints: []string{"POST /v1/invoices/%s/void"}, Irreversible: always, Word: "void", lookup: lookupInvoiceState},
 	{Action: ActionInvoiceUncollect, Name: "mark uncollectible", Kinds: []storage.Kind{storage.KindInvoice},
-		MinRole: RoleFinance, States: []string{"open"},
+		NoRepeat: "only an open invoice can be marked uncollectible",
+		MinRole:  RoleFinance, States: []string{"open"},
 		Endpoints: []string{"POST /v1/invoices/%s/mark_uncollectible"}, Irreversible: always, Word: "uncollectible", lookup: lookupInvoiceState},
 	{Action: ActionInvoiceSend, Name: "invoice email", Kinds: []storage.Kind{storage.KindInvoice},
-		MinRole: RoleFinance, States: []string{"open"},
+		NoRepeat: "an email moves no money",
+		MinRole:  RoleFinance, States: []string{"open"},
 		Endpoints: []string{"POST /v1/invoices/%s/send"}, Irreversible: never, lookup: lookupInvoiceState},
 	{Action: ActionDisputeEvidence, Name: "dispute evidence", Kinds: []storage.Kind{storage.KindDispute},
-		MinRole: RoleSupport, States: []string{"needs_response", "warning_needs_response"},
+		NoRepeat: "evidence moves no money, and submitted evidence cannot change",
+		MinRole:  RoleSupport, States: []string{"needs_response", "warning_needs_response"},
 		Endpoints:    []string{"POST /v1/disputes/%s"},
 		Irreversible: func(c Call) bool { return c.Get("submit") == "true" }, Word: "submit",
 		applies: func(obj map[string]any) string {

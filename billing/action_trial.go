@@ -20,7 +20,8 @@ const MaxTrialDays = 730
 func init() {
 	trialSpec := func(act Action, name string, role Role) ActionSpec {
 		return ActionSpec{Action: act, Name: name, Kinds: []storage.Kind{storage.KindSubscription}, MinRole: role,
-			States: []string{"trialing"}, Endpoints: []string{"POST /v1/subscriptions/%s"}, Irreversible: never,
+			NoRepeat: "it sets the trial's end: a repeat finds it set and is refused",
+			States:   []string{"trialing"}, Endpoints: []string{"POST /v1/subscriptions/%s"}, Irreversible: never,
 			lookup: lookupSubscriptionMetadata}
 	}
 	actionSpecs = append(actionSpecs,

@@ -194,12 +194,17 @@ type Plan struct {
 	// intent of the same action on the same target whose answer was lost
 	// and of which Stripe shows no trace, with its original Key and Call.
 	Earlier bool
-	// Repeats is the intent of an identical request (same action, target
-	// and parameters) that succeeded within RepeatWindow, when the action
-	// makes a new object each time (refund, credit, credit note, one-off
-	// invoice); a warning names it. Confirm refuses such a plan unless it
+	// Repeats is the intent of a request of the same money (its
+	// ActionSpec.Repeat identity: same action, target, amount and
+	// currency, whatever the note, reason, description or metadata) that
+	// succeeded within RepeatWindow, when the action makes a new object
+	// each time (refund, credit, credit note, one-off invoice); a warning
+	// names it. Confirm refuses such a plan unless it
 	// is asked for again.
 	Repeats *storage.Intent
+	// sameTargets are other ids of what Target names (a refund's charge
+	// and its payment intent): intents on them count in the repeat check.
+	sameTargets []string
 }
 
 // Irreversible reports whether the plan's call cannot be undone once

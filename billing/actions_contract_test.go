@@ -147,7 +147,8 @@ func TestActionContract(t *testing.T) {
 	// The list and preview reads, as the actions send them, with one
 	// unknown parameter more: rejected.
 	reads := map[string][]Param{
-		"/v1/refunds": {{"charge", "ch_1"}, {"limit", "100"}},
+		"/v1/refunds":      {{"charge", "ch_1"}, {"limit", "100"}},
+		"/v1/credit_notes": {{"invoice", "in_1"}, {"limit", "100"}}, // a paid invoice's credit notes (chargeRefunds)
 		"/v1/customers/cus_1/balance_transactions": {{"limit", "100"}},
 		"/v1/invoices/upcoming": formOf(&stripe.InvoiceUpcomingParams{Subscription: stripe.String("sub_1"),
 			SubscriptionItems:             []*stripe.SubscriptionItemsParams{{ID: stripe.String("si_1"), Price: stripe.String("price_1"), Quantity: stripe.Int64(2)}},

@@ -287,6 +287,7 @@ func (s *Server) voidInvoice(c *call) (any, *apiError) {
 		return nil, e
 	}
 	s.setInvoiceStatus(i, invVoid, "invoice.voided", c.evReq())
+	s.returnAppliedBalance(i, c.evReq())
 	return s.renderInvoice(int(i)), nil
 }
 

@@ -342,6 +342,10 @@ const (
 	btAppliedToInvoice
 )
 
+// btUnappliedFromInvoice is the type of the transaction that returns a
+// voided invoice's applied balance (balanceTxnTypes[5]).
+const btUnappliedFromInvoice uint8 = 5
+
 type balanceTxn struct {
 	created       int64
 	amount        int64

@@ -21,6 +21,9 @@ type creditNoteForm struct {
 	left     int64
 	currency string
 	status   string
+	// refunds is the paid invoice's charge: what it has left to refund and
+	// what was refunded on it outside credit notes.
+	refunds billing.ChargeRefunds
 
 	amount, refund, credit, outOfBand, reason, memo string
 }
@@ -29,11 +32,13 @@ func (f *creditNoteForm) heading() string { return "Credit note on " + f.env.ID 
 func (f *creditNoteForm) target() string  { return f.env.ID }
 
 func (f *creditNoteForm) load(ctx context.Context, c *common.Common) (func(), error) {
-	left, cur, status, err := c.Money.CreditLeft(ctx, f.env.ID)
+	room, err := c.Money.CreditRoom(ctx, f.env.ID)
 	if err != nil {
 		return nil, err
 	}
-	return func() { f.left, f.currency, f.status, f.loaded = left, cur, status, true }, nil
+	return func() {
+		f.left, f.currency, f.status, f.refunds, f.loaded = room.Left, room.Currency, room.Status, room.Refunds, true
+	}, nil
 }
 
 func (f *creditNoteForm) info(*common.Common) []string {
@@ -44,7 +49,11 @@ func (f *creditNoteForm) info(*common.Common) []string {
 	if f.status == "open" {
 		return append(out, "open (pre-payment): the credit lowers the amount due")
 	}
-	return append(out, "paid (post-payment): refund + balance credit + out of band = amount")
+	out = append(out, "paid (post-payment): refund + balance credit + out of band = amount")
+	if words := f.refunds.OutsideWords(); words != "" {
+		out = append(out, words)
+	}
+	return out
 }
 
 func (f *creditNoteForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
@@ -60,7 +69,7 @@ func (f *creditNoteForm) fields(c *common.Common, fe *billing.FieldError) []huh.
 	if f.status == "paid" {
 		fields = append(fields,
 			checked(c, huh.NewInput().Key("refund_amount").Title("Refund to the card ("+cur+")").Value(&f.refund),
-				"a new refund of the invoice's charge; empty: none", "refund_amount", fe, part),
+				f.refundHint(), "refund_amount", fe, f.refundCheck()),
 			checked(c, huh.NewInput().Key("credit_amount").Title("Customer balance credit ("+cur+")").Value(&f.credit),
 				"applied to the customer's next invoices; empty: none", "credit_amount", fe, part),
 			checked(c, huh.NewInput().Key("out_of_band_amount").Title("Out of band ("+cur+")").Value(&f.outOfBand),
@@ -74,6 +83,29 @@ func (f *creditNoteForm) fields(c *common.Common, fe *billing.FieldError) []huh.
 		multiLine("memo", "Memo", &f.memo, billing.MaxCreditNoteMemo,
 			describe(c, "shown to the customer on the credit note", "memo", fe)),
 	)
+}
+
+// refundHint says what the refund part is and, when the charge has less
+// left to refund than the invoice has left to credit (a refund made on it
+// directly), how much it still has.
+func (f *creditNoteForm) refundHint() string {
+	switch {
+	case f.refunds.Charge == "":
+		return "the invoice was paid without a charge: nothing to refund"
+	case f.refunds.Refundable < f.left:
+		return "a new refund of the invoice's charge, which has " + money.Format(f.refunds.Refundable, f.currency) + " left to refund; empty: none"
+	}
+	return "a new refund of the invoice's charge; empty: none"
+}
+
+// refundCheck bounds the refund part by what is left to credit and what
+// the charge has left to refund (Stripe refuses more: amount_too_large).
+func (f *creditNoteForm) refundCheck() func(string) error {
+	most, over := f.left, "at most %s can still be credited on this invoice"
+	if f.refunds.Charge != "" && f.refunds.Refundable < most {
+		most, over = f.refunds.Refundable, "at most %s is left to refund on the charge"
+	}
+	return amountCheck(f.currency, false, most, over)
 }
 
 func (f *creditNoteForm) prepare(ctx context.Context, c *common.Common) (*billing.Plan, *billing.Preview, error) {

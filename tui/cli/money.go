@@ -17,11 +17,12 @@ var ErrNotConfirmed = errors.New("nothing was sent: add --yes to send")
 
 // Confirm is how a money command was asked to send: Yes sends (without
 // it the plan is printed, recorded as planned and nothing is sent); Again
-// sends even when an identical request succeeded recently.
+// sends even when a request of the same money (billing.ActionSpec.Repeat)
+// succeeded recently.
 type Confirm struct{ Yes, Again bool }
 
 // ErrRepeat is returned (wrapped, matching billing.ErrRepeat) when --yes
-// would repeat an identical request that succeeded recently: nothing was
+// would repeat the money of a request that succeeded recently: nothing was
 // sent.
 var ErrRepeat = errors.New("add --again to send another")
 
@@ -31,7 +32,7 @@ var ErrRepeat = errors.New("add --again to send another")
 // and only with c.Yes sends it and prints the outcome. Without Yes it
 // records the plan (billing.Actions.RecordPlan: the --yes run of the same
 // request sends the idempotency key printed) and returns ErrNotConfirmed.
-// A plan repeating an identical request that succeeded within
+// A plan repeating the money of a request that succeeded within
 // billing.RepeatWindow is refused (ErrRepeat, audited) unless c.Again.
 // Errors are worded with billing.ExplainAction and still match billing's
 // sentinels (errors.Is).

@@ -1,0 +1,63 @@
+package actions_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/tui/actions"
+	"github.com/paydesk/paydesk/tui/common"
+	"github.com/paydesk/paydesk/tui/internal/actenv"
+)
+
+// refundConfirm opens the refund form on ch in session c, types amount,
+// picks the reason down presses below "none" and types note, and waits
+// for the confirmation.
+func refundConfirm(t *testing.T, e *actenv.Env, c *common.Common, ch storage.Envelope, amount string, down int, note string) (*actions.Flow, func()) {
+	t.Helper()
+	f := open(t, c, billing.ActionRefund, ch)
+	tm, _ := run(t, e, f)
+	focus(t, f, "amount")
+	typeText(tm, amount)
+	press(tm, tea.KeyEnter)
+	focus(t, f, "reason")
+	for range down {
+		press(tm, tea.KeyDown)
+	}
+	press(tm, tea.KeyEnter)
+	focus(t, f, "note")
+	typeText(tm, note)
+	press(tm, tea.KeyEnter)
+	waitState(t, f, "confirm")
+	return f, func() { typeText(tm, "y") }
+}
+
+// TestConsoleRefundSameAmountOtherReasonWarns: a refund of 3.50 with
+// reason "requested by customer" and a note, then another 3.50 on the same
+// charge with no reason and no note: the second confirmation says the same
+// request already went through and names the first refund.
+func TestConsoleRefundSameAmountOtherReasonWarns(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "eur")
+	c := e.Session(actenv.Admin)
+	f, send := refundConfirm(t, e, c, ch, "3.50", 1, "parcel late")
+	if p := f.Plan(); p.Call.Get("reason") != "requested_by_customer" || p.Repeats != nil {
+		t.Fatalf("first plan: %s, repeats %v", p.Call, p.Repeats)
+	}
+	send()
+	waitState(t, f, "done")
+	first := f.Plan().Key
+
+	f2, _ := refundConfirm(t, e, c, ch, "3.50", 0, "")
+	scr := strings.Join(strings.Fields(f2.Screen()), " ")
+	if f2.Plan().Call.Get("reason") != "" || !strings.Contains(scr, "same request already went through") || !strings.Contains(scr, first) {
+		t.Fatalf("second confirmation (first key %s):\n%s", first, f2.Screen())
+	}
+	if n := e.Reqs.Count("POST /v1/refunds"); n != 1 {
+		t.Fatalf("%d refunds sent, want 1", n)
+	}
+}
