@@ -16,6 +16,10 @@ import (
 // commit, the goroutines. It tells what a peak RSS figure is made of.
 const childTraceEnv = "PAYDESK_BACKFILL_TRACE"
 
+// stackAboveKB is the resident set (KiB) above which a new peak also dumps
+// every goroutine's stack into the trace (four times at most).
+const stackAboveKB = 205 << 10
+
 // tracePeaks samples every 2 ms until stop closes and appends a line to
 // path at each new peak. Sampling /proc/self/status costs tens of
 // microseconds, so it runs only when asked.
@@ -31,7 +35,7 @@ func tracePeaks(path string, store *storage.Store, t *limitedTransport, flow boo
 	defer f.Close()
 	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()
-	peak, last := 0, time.Now()
+	peak, last, stacks := 0, time.Now(), 0
 	lastFlow, lastSent := time.Now(), t.sent.Load()
 	for {
 		select {
@@ -62,5 +66,12 @@ func tracePeaks(path string, store *storage.Store, t *limitedTransport, flow boo
 		fmt.Fprintf(f, "%s %.1fs rss %d MB anon %d file %d cache %d MB queued %d goroutines %d\n", mark,
 			time.Since(start).Seconds(), rss>>10, procStatusKB("RssAnon:")>>10, procStatusKB("RssFile:")>>10,
 			size>>20, store.QueuedPages(), runtime.NumGoroutine())
+		if mark == "peak" && rss >= stackAboveKB && stacks < 4 {
+			// What every goroutine is doing as the set passes the mark:
+			// the one in a bbolt read or commit is what maps the pages.
+			stacks++
+			buf := make([]byte, 1<<20)
+			fmt.Fprintf(f, "--- goroutines at %d MB\n%s\n---\n", rss>>10, buf[:runtime.Stack(buf, true)])
+		}
 	}
 }

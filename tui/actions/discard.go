@@ -64,7 +64,7 @@ func (f *Flow) leave() tea.Cmd {
 	if f.st == stConfirm && f.refused && !f.expired {
 		said = " closed: Stripe refused the request, nothing changed."
 	}
-	return tea.Batch(common.Pop(), common.Toast(common.ToastWarn, safetext.Line(f.form.heading())+said))
+	return tea.Sequence(common.Pop(), common.Toast(common.ToastWarn, safetext.Line(f.form.heading())+said)) // popped before it is said
 }
 
 // Leave answers the esc the root sees on a confirmation that takes no

@@ -243,7 +243,9 @@ func (f *Flow) Interrupt() (tea.Cmd, bool) {
 	case stExecuting:
 		return common.Toast(common.ToastWarn, "Sending to Stripe: wait for the answer. ctrl+c again quits (the request stays pending in Audit (8))."), true
 	}
-	return tea.Batch(common.Pop(), common.Toast(common.ToastWarn,
+	// In sequence: the page is gone before the status line says so (a
+	// batch ran them in either order).
+	return tea.Sequence(common.Pop(), common.Toast(common.ToastWarn,
 		safetext.Line(f.form.heading())+" cancelled: nothing was sent to Stripe. Press it again to quit.")), true
 }
 
