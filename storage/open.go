@@ -38,6 +38,10 @@ type Options struct {
 	BatchSize  int
 	// Now is the clock for cached_at stamps; default time.Now.
 	Now func() time.Time
+	// PageBudget is the resident set (bytes) over which a backfill page
+	// commit ends its transaction early and lets go of the mapped pages
+	// after it (0: ResidentBudget).
+	PageBudget int64
 }
 
 // Retention defaults: enough for a month of a busy account's events.
@@ -61,6 +65,10 @@ type Store struct {
 	// releasedAt is the file-backed resident bytes after the last
 	// ReleaseMappedOver release (0: none yet).
 	releasedAt atomic.Int64
+	// committing is set while backfill pages are committed: nothing lets
+	// go of mapped pages then (the commit would fault them all in again);
+	// the committer does once its transaction ends.
+	committing atomic.Bool
 }
 
 // Open opens or creates the cache at path, applies pending migrations and

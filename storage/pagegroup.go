@@ -34,12 +34,14 @@ import (
 // fsyncs when the writer is what the walk waits for.
 const maxGroupObjects = 200
 
-// A backfill commit looks at the resident set after every object it
-// writes (see releaseGrown): each index insert faults in its leaf page, and
-// the kernel maps in with it the neighbouring pages of the file's cache and
-// the whole of a large folio (64 KB to 2 MB a fault), so twenty objects
-// written into a cache of 300,000 could map in 150 MB between two looks
-// and carry the resident set past any budget.
+// A backfill commit never lets go of mapped pages inside its transaction:
+// bbolt frees every page a commit rewrites and reads each one's header to
+// do so, so pages let go of mid-transaction were all faulted in again at
+// commit, each fault mapping its neighbours and whole large folios (64 KB
+// to 2 MB), past any budget and with no look in between (a traced
+// million-object sync saw 100 MB appear during one commit). Instead the
+// transaction ends early, after the object that takes the resident set
+// over ResidentBudget, and the pages are let go of after the commit.
 
 // pendingPage is one page waiting for its commit.
 type pendingPage struct {
@@ -52,6 +54,7 @@ type pendingPage struct {
 	startedAt int64
 	cur       Cursor
 
+	next    int // the first object not yet written (a page may take several transactions)
 	written int
 	err     error
 	turn    chan bool // true: lead the next commit; false: committed
@@ -193,26 +196,64 @@ func (t *PageTicket) Wait() (int, error) {
 // commitPages writes batch in one transaction, or each page in its own
 // when the shared one fails. Written pages of PutPage are announced.
 func (s *Store) commitPages(batch []*pendingPage) {
-	err := s.update(func(tx *bolt.Tx) error {
-		for _, p := range batch {
-			if err := s.writePage(tx, p); err != nil {
-				return err
+	s.committing.Store(true)
+	defer s.committing.Store(false)
+	var err error
+	for i := 0; i < len(batch) && err == nil; {
+		// One transaction, ended early (after at least one object) once
+		// the resident set passes the budget: its pages are committed,
+		// then let go of, and the rest follows in the next one.
+		next := make([]int, len(batch)-i)
+		for j, p := range batch[i:] {
+			next[j] = p.next
+		}
+		_, startFile := resident()
+		stop := func() bool {
+			total, file := resident()
+			return total > s.pageBudget() && file-startFile > s.txGrowthFloor()
+		}
+		done := 0
+		err = s.update(func(tx *bolt.Tx) error {
+			for _, p := range batch[i:] {
+				full, err := s.writePage(tx, p, stop)
+				if err != nil {
+					return err
+				}
+				if !full {
+					return nil // stopped inside p: it goes on in the next one
+				}
+				done++
+				if stop() {
+					return nil
+				}
 			}
+			return nil
+		})
+		s.pages.commits.Add(1)
+		if err != nil {
+			s.pages.pages.Add(int64(len(batch) - i)) // all were tried together
+		} else {
+			s.pages.pages.Add(int64(max(done, 1))) // a page split across commits counts in each
 		}
-		return nil
-	})
-	s.pages.commits.Add(1)
-	s.pages.pages.Add(int64(len(batch)))
-	if err != nil && len(batch) > 1 {
-		for _, p := range batch {
-			p.err = s.update(func(tx *bolt.Tx) error {
-				return s.writePage(tx, p)
-			})
+		if err != nil {
+			for j, p := range batch[i:] {
+				p.next = next[j] // rolled back
+			}
+			if len(batch)-i > 1 {
+				// Each page alone, so a bad page fails only its caller.
+				for _, p := range batch[i:] {
+					p.err = s.update(func(tx *bolt.Tx) error {
+						_, err := s.writePage(tx, p, nil)
+						return err
+					})
+				}
+			} else {
+				batch[i].err = err
+			}
+			break
 		}
-	} else {
-		for _, p := range batch {
-			p.err = err
-		}
+		i += done
+		_ = s.releaseAfterCommit() // a failed release only leaves pages resident
 	}
 	for _, p := range batch {
 		// Committed: its data and the page before it are no longer needed
@@ -228,45 +269,69 @@ func (s *Store) commitPages(batch []*pendingPage) {
 	}
 }
 
-// writePage writes one page's objects and its cursor inside tx: the
-// kind's cursor (PutPage), or the range's cursor with the kind cursor's
-// Fetched and StartedAt brought along (PutRangePage).
-func (s *Store) writePage(tx *bolt.Tx, p *pendingPage) error {
-	p.written = 0
+// pageBudget is Options.PageBudget or ResidentBudget.
+func (s *Store) pageBudget() int64 {
+	if s.opts.PageBudget > 0 {
+		return s.opts.PageBudget
+	}
+	return ResidentBudget
+}
+
+// txGrowthFloor is how much of the cache file a page transaction maps in
+// before it may end early (a fortieth of the budget, 4.5 MB by default):
+// below it the resident set is over the budget by the heap's doing, which
+// no commit shrinks.
+func (s *Store) txGrowthFloor() int64 { return s.pageBudget() / 40 }
+
+// writePage writes p's objects from p.next on inside tx and, once all are
+// in, its cursor: the kind's cursor (PutPage), or the range's cursor with
+// the kind cursor's Fetched and StartedAt brought along (PutRangePage). It
+// reports whether p is whole. After each object it asks stop (nil: never);
+// true there ends the transaction early with p not whole, its cursor not
+// yet moved: objects written without their cursor are written again,
+// unchanged, by a resumed backfill.
+func (s *Store) writePage(tx *bolt.Tx, p *pendingPage, stop func() bool) (bool, error) {
+	if p.next == 0 {
+		p.written = 0
+	}
 	if p.fieldErr != nil {
-		return p.fieldErr
+		return false, p.fieldErr
 	}
 	if p.after != nil && p.after.err != nil {
-		return fmt.Errorf("page of %s after a page that failed: %w", p.kind, p.after.err)
+		return false, fmt.Errorf("page of %s after a page that failed: %w", p.kind, p.after.err)
 	}
-	for i, raw := range p.objs {
-		ok, err := s.putFetchedFields(tx, p.fields[i], raw, p.fetchedAt)
+	for p.next < len(p.objs) {
+		i := p.next
+		ok, err := s.putFetchedFields(tx, p.fields[i], p.objs[i], p.fetchedAt)
 		if err != nil {
-			return fmt.Errorf("page of %s: %w", p.kind, err)
+			return false, fmt.Errorf("page of %s: %w", p.kind, err)
 		}
 		if ok {
 			p.written++
 		}
-		s.releaseGrown(tx)
+		p.next++
+		if p.next < len(p.objs) && stop != nil && stop() {
+			return false, nil
+		}
 	}
 	meta := root(tx).Bucket(bucketMeta)
 	cur := p.cur
 	cur.UpdatedAt = s.now()
 	kindKey := []byte(metaCursor + string(p.kind))
 	if p.rangeKey == "" {
-		return putJSON(meta, kindKey, cur)
+		return true, putJSON(meta, kindKey, cur)
 	}
 	if err := putJSON(meta, append(rangePrefix(p.kind), p.rangeKey...), cur); err != nil {
-		return err
+		return false, err
 	}
 	var total Cursor
 	if err := getJSON(meta, kindKey, &total); err != nil {
-		return err
+		return false, err
 	}
 	total.Fetched += len(p.objs)
 	if total.StartedAt == 0 {
 		total.StartedAt = p.startedAt
 	}
 	total.UpdatedAt = cur.UpdatedAt
-	return putJSON(meta, kindKey, total)
+	return true, putJSON(meta, kindKey, total)
 }

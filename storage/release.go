@@ -36,8 +36,8 @@ func (s *Store) ReleaseMapped() error {
 // never released, and one that does not is released only as often as it
 // must be. It does nothing where the resident set cannot be read.
 func (s *Store) ReleaseMappedOver(budget int64) error {
-	if !s.overBudget(budget) {
-		return nil
+	if s.committing.Load() || !s.overBudget(budget) {
+		return nil // a page commit lets go after it ends (releaseAfterCommit)
 	}
 	err := s.db.View(func(tx *bolt.Tx) error { return s.releaseIn(tx) })
 	if err != nil {
@@ -102,13 +102,16 @@ func (s *Store) releaseIn(tx *bolt.Tx) error {
 // Go runtime's own part is held to billing.SyncMemoryLimit.
 const ResidentBudget = 180 << 20
 
-// releaseGrown releases the mapping inside a backfill write transaction
-// once the resident set is over ResidentBudget (see ReleaseMappedOver).
-// The transaction's nodes read the mapping and fault the pages back in;
-// nothing is lost. A failed release only leaves the pages resident, so it
-// is not the write's error.
-func (s *Store) releaseGrown(tx *bolt.Tx) {
-	if s.overBudget(ResidentBudget) {
-		_ = s.releaseIn(tx)
+// releaseAfterCommit lets go of the mapped pages after a page commit when
+// the resident set is over the page budget (Options.PageBudget, else
+// ResidentBudget; see ReleaseMappedOver).
+func (s *Store) releaseAfterCommit() error {
+	if !s.overBudget(s.pageBudget()) {
+		return nil
 	}
+	err := s.db.View(func(tx *bolt.Tx) error { return s.releaseIn(tx) })
+	if err != nil {
+		return fmt.Errorf("release mapped cache pages: %w", err)
+	}
+	return nil
 }

@@ -74,7 +74,7 @@ func (s *Store) Walk(r Range, fn func(Envelope) error) error {
 			// its pages with up to a large folio around each, so a few
 			// hundred objects can map in hundreds of megabytes.
 			visit = func(e Envelope) error {
-				if s.overBudget(r.ReleaseOver) {
+				if !s.committing.Load() && s.overBudget(r.ReleaseOver) {
 					if err := s.releaseIn(tx); err != nil {
 						return fmt.Errorf("release mapped cache pages: %w", err)
 					}
