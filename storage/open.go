@@ -65,9 +65,10 @@ type Store struct {
 	// releasedAt is the file-backed resident bytes after the last
 	// ReleaseMappedOver release (0: none yet).
 	releasedAt atomic.Int64
-	// committing is set while backfill pages are committed: nothing lets
-	// go of mapped pages then (the commit would fault them all in again);
-	// the committer does once its transaction ends.
+	// committing is set while a backfill page transaction is open: the
+	// watch lets go of nothing then and walks wait for it to end (the
+	// commit would fault all it let go of in again); the committer lets go
+	// after its commit when over budget.
 	committing atomic.Bool
 }
 

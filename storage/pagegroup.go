@@ -196,8 +196,6 @@ func (t *PageTicket) Wait() (int, error) {
 // commitPages writes batch in one transaction, or each page in its own
 // when the shared one fails. Written pages of PutPage are announced.
 func (s *Store) commitPages(batch []*pendingPage) {
-	s.committing.Store(true)
-	defer s.committing.Store(false)
 	var err error
 	for i := 0; i < len(batch) && err == nil; {
 		// One transaction, ended early (after at least one object) once
@@ -213,6 +211,7 @@ func (s *Store) commitPages(batch []*pendingPage) {
 			return total > s.pageBudget() && file-startFile > s.txGrowthFloor()
 		}
 		done := 0
+		s.committing.Store(true)
 		err = s.update(func(tx *bolt.Tx) error {
 			for _, p := range batch[i:] {
 				full, err := s.writePage(tx, p, stop)
@@ -229,6 +228,7 @@ func (s *Store) commitPages(batch []*pendingPage) {
 			}
 			return nil
 		})
+		s.committing.Store(false)
 		s.pages.commits.Add(1)
 		if err != nil {
 			s.pages.pages.Add(int64(len(batch) - i)) // all were tried together
@@ -242,10 +242,12 @@ func (s *Store) commitPages(batch []*pendingPage) {
 			if len(batch)-i > 1 {
 				// Each page alone, so a bad page fails only its caller.
 				for _, p := range batch[i:] {
+					s.committing.Store(true)
 					p.err = s.update(func(tx *bolt.Tx) error {
 						_, err := s.writePage(tx, p, nil)
 						return err
 					})
+					s.committing.Store(false)
 				}
 			} else {
 				batch[i].err = err

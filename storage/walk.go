@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -74,7 +75,13 @@ func (s *Store) Walk(r Range, fn func(Envelope) error) error {
 			// its pages with up to a large folio around each, so a few
 			// hundred objects can map in hundreds of megabytes.
 			visit = func(e Envelope) error {
-				if !s.committing.Load() && s.overBudget(r.ReleaseOver) {
+				if s.overBudget(r.ReleaseOver) {
+					// Not inside a backfill page transaction: it would
+					// fault all it let go of in again at commit. The
+					// walk waits for the gap after it (50 ms at most).
+					for i := 0; i < 500 && s.committing.Load(); i++ {
+						time.Sleep(100 * time.Microsecond)
+					}
 					if err := s.releaseIn(tx); err != nil {
 						return fmt.Errorf("release mapped cache pages: %w", err)
 					}
