@@ -255,7 +255,9 @@ func (s *Store) commitPages(batch []*pendingPage) {
 			break
 		}
 		i += done
-		_ = s.releaseAfterCommit() // a failed release only leaves pages resident
+		// Between transactions (committing is clear): let go when over the
+		// page budget. A failed release only leaves pages resident.
+		_ = s.ReleaseMappedOver(s.pageBudget())
 	}
 	for _, p := range batch {
 		// Committed: its data and the page before it are no longer needed

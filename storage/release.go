@@ -37,7 +37,7 @@ func (s *Store) ReleaseMapped() error {
 // must be. It does nothing where the resident set cannot be read.
 func (s *Store) ReleaseMappedOver(budget int64) error {
 	if s.committing.Load() || !s.overBudget(budget) {
-		return nil // a page commit lets go after it ends (releaseAfterCommit)
+		return nil // a page commit lets go after it ends (commitPages)
 	}
 	err := s.db.View(func(tx *bolt.Tx) error { return s.releaseIn(tx) })
 	if err != nil {
@@ -101,17 +101,3 @@ func (s *Store) releaseIn(tx *bolt.Tx) error {
 // commit's peak and for what one object maps in between two looks; the
 // Go runtime's own part is held to billing.SyncMemoryLimit.
 const ResidentBudget = 180 << 20
-
-// releaseAfterCommit lets go of the mapped pages after a page commit when
-// the resident set is over the page budget (Options.PageBudget, else
-// ResidentBudget; see ReleaseMappedOver).
-func (s *Store) releaseAfterCommit() error {
-	if !s.overBudget(s.pageBudget()) {
-		return nil
-	}
-	err := s.db.View(func(tx *bolt.Tx) error { return s.releaseIn(tx) })
-	if err != nil {
-		return fmt.Errorf("release mapped cache pages: %w", err)
-	}
-	return nil
-}
