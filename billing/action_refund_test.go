@@ -392,7 +392,7 @@ func TestActionPrepareShowsDriftAndOffline(t *testing.T) {
 	mustExec(t, e.acts, p)
 	// Another amount: the same one would also be warned of as a repeat.
 	p = mustPlan(t)(e.acts.PrepareRefund(ctx, admin, RefundRequest{Target: ch, Amount: "2"}))
-	want := "amount_refunded changed on Stripe: cache shows 0, Stripe now 100"
+	want := "amount_refunded changed on Stripe: cache shows $0.00, Stripe now $1.00"
 	if len(p.Warnings) != 1 || p.Warnings[0] != want {
 		t.Fatalf("warnings %q, want %q", p.Warnings, want)
 	}

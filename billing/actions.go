@@ -608,29 +608,6 @@ func (a *Actions) fresh(ctx context.Context, p *Plan, kind storage.Kind, id stri
 	return obj, nil
 }
 
-// drift compares the cached copy of kind/id with the fresh object.
-func (a *Actions) drift(kind storage.Kind, id string, fresh map[string]any, paths []string) []string {
-	env, err := a.store.Get(kind, id)
-	if err != nil {
-		if errors.Is(err, storage.ErrNotFound) {
-			return []string{"not in the local cache yet: showing Stripe's current state"}
-		}
-		return []string{"cache unreadable: showing Stripe's current state"}
-	}
-	var cached map[string]any
-	if err := json.Unmarshal(env.Raw, &cached); err != nil {
-		return []string{"cached copy unreadable: showing Stripe's current state"}
-	}
-	var out []string
-	for _, p := range paths {
-		c, f := render(lookupPath(cached, p)), render(lookupPath(fresh, p))
-		if c != f {
-			out = append(out, fmt.Sprintf("%s changed on Stripe: cache shows %s, Stripe now %s", p, c, f))
-		}
-	}
-	return out
-}
-
 // lookupPath, str, num and boolean read decoded Stripe JSON through
 // stripejson, the one reader of it.
 var (
@@ -639,20 +616,6 @@ var (
 	num        = stripejson.Int
 	boolean    = stripejson.Bool
 )
-
-func render(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "none"
-	case string:
-		return t
-	case float64:
-		return fmt.Sprintf("%.0f", t)
-	default:
-		b, _ := json.Marshal(t)
-		return string(b)
-	}
-}
 
 // formOf encodes typed stripe-go params into the ordered form they are
 // sent as (stripe-go's own encoder), dropping nothing.
