@@ -50,7 +50,7 @@ func runList(o lsOptions, stdout, stderr io.Writer) error {
 	c, kindArg := o.config, o.kindArg
 	kind, ok := storage.ParseKind(kindArg)
 	if !ok {
-		return usageErr("ls needs a kind: customers, products, prices, subscriptions, invoices, charges, refunds, disputes, balance_transactions, payment_intents, credit_notes (got %q)", kindArg)
+		return usageErr("ls needs a kind: customers, products, prices, subscriptions, invoices, charges, refunds, disputes, balance_transactions, payment_intents (intents), credit_notes, coupons, promotion_codes (got %q)", kindArg)
 	}
 	if o.limit < 1 {
 		return usageErr("--limit must be at least 1")

@@ -62,13 +62,13 @@ func ParseKind(s string) (Kind, bool) {
 		return KindDispute, true
 	case "customer_balance_transaction", "balance_transactions", "balance", "credit", "cbtxn":
 		return KindBalanceTransaction, true
-	case "payment_intent", "payment_intents", "pi":
+	case "payment_intent", "payment_intents", "pi", "intent", "intents":
 		return KindPaymentIntent, true
 	case "coupon", "coupons":
 		return KindCoupon, true
 	case "promotion_code", "promotion_codes", "promo", "promos":
 		return KindPromotionCode, true
-	case "credit_note", "credit_notes", "cn":
+	case "credit_note", "credit_notes", "cn", "creditnotes", "credit-notes":
 		return KindCreditNote, true
 	}
 	return "", false
