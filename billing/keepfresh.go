@@ -74,23 +74,8 @@ func (c *Client) KeepFresh(ctx context.Context, store *storage.Store, wake <-cha
 // showed a customer's balance moved, and by a reload of the cache. It
 // returns when ctx ends.
 func (c *Client) KeepStoreFresh(ctx context.Context, store *storage.Store, every time.Duration, onErr func(error)) {
-	wake := make(chan struct{}, 1)
-	sub := store.Subscribe(256)
-	defer sub.Close()
-	go func() {
-		for {
-			n, ok := sub.Next()
-			if !ok {
-				return
-			}
-			if wantsRefresh(n) {
-				select {
-				case wake <- struct{}{}:
-				default:
-				}
-			}
-		}
-	}()
+	wake, stop := store.Wake(wantsRefresh)
+	defer stop()
 	c.KeepFresh(ctx, store, wake, every, onErr)
 }
 

@@ -135,3 +135,29 @@ func (s *Store) Feed() *Feed { return s.feed }
 
 // Subscribe is s.Feed().Subscribe(buffer).
 func (s *Store) Subscribe(buffer int) *Subscription { return s.feed.Subscribe(buffer) }
+
+// Wake turns the store's feed into a doorbell for a reader that re-reads
+// the cache itself: the returned channel (capacity 1) gets a value after
+// any committed change for which want is true, or that follows lost
+// changes (Reload); rings that arrive while one is pending merge into it.
+// Call stop when done; the channel is never closed.
+func (s *Store) Wake(want func(Change) bool) (ring <-chan struct{}, stop func()) {
+	ch := make(chan struct{}, 1)
+	sub := s.Subscribe(256)
+	go func() {
+		for {
+			c, ok := sub.Next()
+			if !ok {
+				return
+			}
+			if !c.Reload && !want(c) {
+				continue
+			}
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return ch, sub.Close
+}

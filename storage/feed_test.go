@@ -173,3 +173,39 @@ func TestFeedNeverBlocksAWriter(t *testing.T) {
 		t.Fatal("Next after Close")
 	}
 }
+
+// TestWakeRingsOnlyForWantedChanges: Wake rings after a wanted change,
+// stays quiet for others, holds at most one pending ring, and stop
+// unsubscribes.
+func TestWakeRingsOnlyForWantedChanges(t *testing.T) {
+	s := openTest(t, Options{})
+	seen := make(chan Op, 16)
+	ring, stop := s.Wake(func(c Change) bool { seen <- c.Op; return c.Op == OpAudit })
+	if err := s.PutObject(customerJSON("cus_1", testNow.Unix(), "a@x.io", "A", 0), testNow.Unix()); err != nil {
+		t.Fatal(err)
+	}
+	if op := <-seen; op != OpObject {
+		t.Fatalf("saw %s first", op)
+	}
+	select {
+	case <-ring:
+		t.Fatal("rang for an unwanted change")
+	default:
+	}
+	for i := range 3 {
+		if _, err := s.AppendAudit(AuditRecord{Operator: "ada", Action: "refund", Target: cusID(i), Outcome: "succeeded"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		<-seen
+	}
+	<-ring
+	if cap(ring) != 1 {
+		t.Fatalf("ring holds %d: rings arriving while one is pending must merge", cap(ring))
+	}
+	stop()
+	if n := s.Feed().Subscribers(); n != 0 {
+		t.Fatalf("%d subscribers after stop", n)
+	}
+}

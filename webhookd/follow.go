@@ -32,24 +32,10 @@ func Follow(ctx context.Context, store *storage.Store, f storage.DeliveryFilter,
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("follow: %w", err)
 	}
-	wake := make(chan struct{}, 1)
-	sub := store.Subscribe(256)
-	defer sub.Close()
-	go func() {
-		for {
-			c, ok := sub.Next()
-			if !ok {
-				return
-			}
-			if c.Op != storage.OpEvent && c.Op != storage.OpDelivery && !c.Reload {
-				continue
-			}
-			select {
-			case wake <- struct{}{}:
-			default:
-			}
-		}
-	}()
+	wake, stop := store.Wake(func(c storage.Change) bool {
+		return c.Op == storage.OpEvent || c.Op == storage.OpDelivery
+	})
+	defer stop()
 	newest, err := store.Deliveries(0, 1)
 	if err != nil {
 		return fmt.Errorf("follow: %w", err)
