@@ -104,9 +104,20 @@ func (a *Actions) PrepareCancel(ctx context.Context, op Operator, req CancelRequ
 		{"Status", status + cancelSuffix(cape)},
 		{"Plan", a.subscriptionPlans(sub)},
 		{"Effect", effect},
-		{"Comment", orDash(comment)},
-		{"Idempotency key", p.Key},
 	}
+	if req.Mode != CancelUndo {
+		sum, more, err := a.pendingProrations(ctx, p.Target)
+		if err != nil {
+			p.Warnings = append(p.Warnings, "pending prorations unknown: Stripe's upcoming invoice could not be read")
+		}
+		if line, warning := prorationsFate(req.Mode, sum, more, p.Currency, periodEnd); line != "" {
+			p.Lines = append(p.Lines, Line{"Pending prorations", line})
+			if warning != "" {
+				p.Warnings = append(p.Warnings, warning)
+			}
+		}
+	}
+	p.Lines = append(p.Lines, Line{"Comment", orDash(comment)}, Line{"Idempotency key", p.Key})
 	return a.finish(p)
 }
 

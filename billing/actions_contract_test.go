@@ -126,6 +126,9 @@ func TestActionContract(t *testing.T) {
 	if _, err := a.PreviewPlanChange(ctx, admin, PlanChangeRequest{Subscription: "sub_1", Quantity: 3}); err != nil {
 		t.Fatalf("preview: %v", err)
 	}
+	if _, _, err := a.pendingProrations(ctx, "sub_1"); err != nil {
+		t.Fatalf("pending prorations (upcoming invoice of a subscription): %v", err)
+	}
 	for _, in := range []storage.Intent{
 		{Key: "pd_x", Action: string(ActionRefund), Target: "ch_1", Params: []byte(`{"method":"POST","path":"/v1/refunds","form":[{"name":"charge","value":"ch_1"}]}`)},
 		{Key: "pd_x", Action: string(ActionCredit), Target: "cus_1"},

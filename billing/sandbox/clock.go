@@ -208,6 +208,13 @@ func (s *Server) renewDue(i int32, now int64) {
 		return
 	}
 	if sb.cancelAtPeriodEnd || (sb.cancelAt > 0 && sb.cancelAt <= now) {
+		if len(sb.pending) > 0 {
+			// Pending prorations are collected at the end, on a final
+			// invoice (Stripe's "Cancel a subscription").
+			lines := sb.pending
+			sb.pending = nil
+			s.billSubscription(i, lines, brCycle, nil)
+		}
 		s.cancelSub(i, 1, nil)
 		return
 	}

@@ -36,7 +36,11 @@
 //     id/price/quantity/deleted, proration_behavior, proration_date,
 //     cancel_at_period_end, pause_collection, trial_end (a date or now, on
 //     a trialing subscription), coupon, promotion_code, metadata), cancel
-//     (DELETE), DELETE …/discount, resume (paused status).
+//     (DELETE: pending prorations are dropped), DELETE …/discount, resume
+//     (paused status). A subscription set to cancel at period end ends
+//     there, its pending prorations collected first on a final invoice;
+//     until then its upcoming invoice is that final one (none when nothing
+//     is pending).
 //   - invoices: list (customer, subscription, status), retrieve, lines,
 //     upcoming (customer, subscription, subscription_items[...],
 //     subscription_proration_behavior, subscription_proration_date,

@@ -399,6 +399,14 @@ func (s *Server) renewInvoice(i int32, reason uint8, req *eventRequest) int32 {
 	sb := &s.subs[i]
 	lines := append(sb.pending, s.itemLines(sb.items, sb.periodStart, sb.periodEnd)...)
 	sb.pending = nil
+	return s.billSubscription(i, lines, reason, req)
+}
+
+// billSubscription invoices lines for subscription i over its current
+// period and collects it as the subscription's invoices are: finalized and
+// attempted, or kept, marked or voided as pause_collection says.
+func (s *Server) billSubscription(i int32, lines []invLine, reason uint8, req *eventRequest) int32 {
+	sb := &s.subs[i]
 	inv := s.newInvoice(sb.customer, i, sb.currency(s.prices), lines, reason, sb.periodStart, sb.periodEnd, req)
 	switch {
 	case s.subs[i].pause == 1 || s.subs[i].status == stUnpaid:

@@ -46,7 +46,11 @@ func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 		return nil, none
 	}
 	sb := s.subs[sub] // copy: a preview changes nothing
-	if sb.status == stCanceled || sb.status == stIncompleteExpired || (sb.cancelAtPeriodEnd && len(c.p.sub("subscription_items")) == 0) {
+	// Set to cancel at period end, the next invoice is the final one: only
+	// the prorations left pending (Stripe collects them at that end), and
+	// none at all when there are none.
+	final := sb.cancelAtPeriodEnd && len(c.p.sub("subscription_items")) == 0
+	if sb.status == stCanceled || sb.status == stIncompleteExpired || (final && len(sb.pending) == 0) {
 		return nil, none
 	}
 	at := s.unix()
@@ -108,7 +112,9 @@ func (s *Server) upcomingInvoice(c *call) (any, *apiError) {
 		}
 		end = periodEnd(start, start, yearly)
 	}
-	lines = append(lines, s.itemLines(items, start, end)...)
+	if !final {
+		lines = append(lines, s.itemLines(items, start, end)...)
+	}
 	in := invoice{customer: sb.customer, sub: sub, created: start, periodStart: sb.periodStart, periodEnd: sb.periodEnd,
 		charge: -1, currency: sb.currency(s.prices), status: invDraft, reason: brCycle, price: -1, lines: lines}
 	for k := range lines {
