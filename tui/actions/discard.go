@@ -15,8 +15,10 @@ import (
 // operator typed (an input or a multi-line field differing from what the
 // form opened with: evidence, memos, notes, amounts) is never thrown away
 // by one esc. The first esc asks, on the page and in the status line; a
-// second esc in a row closes the page; any other key keeps the text and
-// acts as usual. Closing before anything was sent — form, check with
+// second esc in a row closes the page; any other key keeps the text: on a
+// form it then acts as usual, on a confirmation it does nothing else (an
+// enter or y right after an esc never sends), and esc there clears the
+// confirming word typed so far. Closing before anything was sent — form, check with
 // Stripe, confirmation — always says so in the status line.
 
 // discardQuestion is what the first esc says.

@@ -97,3 +97,55 @@ func TestEscOnConfirmationSaysNothingSent(t *testing.T) {
 		t.Fatalf("%d requests sent", n)
 	}
 }
+
+// TestEscThenSendKeyOnConfirmationSendsNothing: after esc on a confirmation
+// the next key only keeps the typed text. Before, cancel-now with its word
+// typed, esc and then enter ended the subscription; y right after esc on a
+// refund sent it. Esc also clears the confirming word typed so far.
+func TestEscThenSendKeyOnConfirmationSendsNothing(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{Customers: 150, NoWebhooks: true})
+	t.Run("typed word then enter", func(t *testing.T) {
+		sub := activeSub(e, "")
+		tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+		tm.Send(common.ActionRequestMsg{Action: billing.ActionCancel, Target: sub.ID})
+		waitFor(t, tm, "at period end")
+		press(tm, tea.KeyDown) // now
+		press(tm, tea.KeyEnter)
+		typeText(tm, "churn")
+		press(tm, tea.KeyEnter)
+		waitFor(t, tm, "Type cancel")
+		typeText(tm, "cancel")
+		tm.Send(keyOf("esc"))
+		waitFor(t, tm, "Esc again discards what you typed")
+		press(tm, tea.KeyEnter)
+		press(tm, tea.KeyEnter)
+		typeText(tm, "zz") // the word starts again from nothing
+		waitFor(t, tm, "> zz")
+		if n := e.Reqs.Count("DELETE /v1/subscriptions/" + sub.ID); n != 0 {
+			t.Fatalf("esc then enter sent %d cancellations", n)
+		}
+		final(t, tm)
+	})
+	t.Run("y after esc", func(t *testing.T) {
+		ch := refundableCharge(e, "usd")
+		tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+		tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
+		waitFor(t, tm, "Amount (USD)")
+		typeText(tm, "5")
+		for range 3 {
+			press(tm, tea.KeyEnter)
+		}
+		waitFor(t, tm, "Press y to send")
+		tm.Send(keyOf("esc"))
+		waitFor(t, tm, "Esc again discards what you typed")
+		typeText(tm, "y")
+		tm.Send(keyOf("esc"))
+		tm.Send(keyOf("esc"))
+		waitFor(t, tm, "cancelled: nothing was sent to Stripe")
+		if n := e.Reqs.Count("POST /v1/refunds"); n != 0 {
+			t.Fatalf("y right after esc sent %d refunds", n)
+		}
+		final(t, tm)
+	})
+}

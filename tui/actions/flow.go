@@ -359,8 +359,14 @@ func (f *Flow) update(msg tea.Msg) tea.Cmd {
 }
 
 func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
-	if msg.Type != tea.KeyEsc {
+	if msg.Type != tea.KeyEsc && f.discardAsked {
 		f.keepTyped()
+		if f.st == stConfirm {
+			// After an esc on a confirmation the next key only keeps the
+			// typed text: an enter or y pressed in the same breath must not
+			// send what esc set out to cancel.
+			return nil
+		}
 	}
 	switch f.st {
 	case stForm:
@@ -391,7 +397,9 @@ func (f *Flow) onKey(msg tea.KeyMsg) tea.Cmd {
 	case stConfirm:
 		if msg.Type == tea.KeyEsc {
 			// Also on a confirmation that takes every key for its typed
-			// word: esc leaves it whatever was typed, nothing is sent.
+			// word: esc leaves it whatever was typed, nothing is sent, and
+			// the word typed so far is cleared, so no later enter sends.
+			f.typed = ""
 			return f.leave()
 		}
 		if f.scrollConfirm(msg) {
