@@ -18,8 +18,9 @@ func Compute(store *storage.Store, w Window, now time.Time) (Report, error) {
 	r := Report{
 		Window: w, From: from, To: to,
 		Failed: newTally(), Recovered: newTally(), AtRisk: newTally(), Churned: newTally(),
-		Cohort:       Cohort{Invoices: newTally(), Recovered: newTally()},
-		RateByAmount: map[string]float64{},
+		Cohort:         Cohort{Invoices: newTally(), Recovered: newTally(), Unpaid: newTally()},
+		WithoutInvoice: newTally(),
+		RateByAmount:   map[string]float64{},
 	}
 	for i := range w.Days {
 		y, m, d := from.Date()
@@ -72,12 +73,16 @@ func (c *computer) day(t int64) int {
 	return -1
 }
 
-// failed tallies the window's failed charges, their decline codes and the
-// cohort of invoices they belong to.
+// failed tallies the window's failed charges and the cohort of invoices
+// they belong to; each cohort invoice's latest failed attempt in the window
+// names its decline code.
 func (c *computer) failed() error {
-	declines := map[string]*Decline{}
+	type last struct {
+		created int64
+		code    string
+	}
+	latest := map[string]last{}
 	var invoiceIDs []string
-	seen := map[string]bool{}
 	err := c.store.Walk(storage.Range{Kind: storage.KindCharge, By: storage.ByStatus, Group: "failed", From: c.from, To: c.to},
 		func(e storage.Envelope) error {
 			ch, err := decode[charge](e.Raw, "charge", e.ID)
@@ -88,29 +93,24 @@ func (c *computer) failed() error {
 			if i := c.day(ch.Created); i >= 0 {
 				c.r.Days[i].Failed++
 			}
-			code := declineCode(&ch)
-			d := declines[code]
-			if d == nil {
-				d = &Decline{Code: code, Amount: Amounts{}}
-				declines[code] = d
+			id := string(ch.Invoice)
+			if id == "" {
+				c.r.WithoutInvoice.add(ch.Currency, ch.Amount)
+				return nil
 			}
-			d.Count++
-			d.Amount.Add(ch.Currency, ch.Amount)
-			if id := string(ch.Invoice); id != "" && !seen[id] {
-				seen[id] = true
+			l, seen := latest[id]
+			if !seen {
 				invoiceIDs = append(invoiceIDs, id)
+			}
+			if !seen || ch.Created >= l.created {
+				latest[id] = last{ch.Created, declineCode(&ch)}
 			}
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	for _, d := range declines {
-		c.r.Declines = append(c.r.Declines, *d)
-	}
-	slices.SortFunc(c.r.Declines, func(a, b Decline) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Code, b.Code))
-	})
+	declines := map[string]*Decline{}
 	paidByCur, dueByCur := Amounts{}, Amounts{}
 	for _, id := range invoiceIDs {
 		e, err := c.store.Get(storage.KindInvoice, id)
@@ -123,6 +123,17 @@ func (c *computer) failed() error {
 		}
 		c.r.Cohort.Invoices.add(in.Currency, in.AmountDue)
 		dueByCur.Add(in.Currency, in.AmountDue)
+		code := latest[id].code
+		d := declines[code]
+		if d == nil {
+			d = &Decline{Code: code, Amount: Amounts{}}
+			declines[code] = d
+		}
+		d.Count++
+		d.Amount.Add(in.Currency, in.AmountDue)
+		if in.Status == "open" || in.Status == "uncollectible" {
+			c.r.Cohort.Unpaid.add(in.Currency, in.Remaining())
+		}
 		if in.Status == "paid" {
 			c.r.Cohort.Recovered.add(in.Currency, in.AmountPaid)
 			paidByCur.Add(in.Currency, in.AmountPaid)
@@ -131,6 +142,12 @@ func (c *computer) failed() error {
 			}
 		}
 	}
+	for _, d := range declines {
+		c.r.Declines = append(c.r.Declines, *d)
+	}
+	slices.SortFunc(c.r.Declines, func(a, b Decline) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Code, b.Code))
+	})
 	c.r.RateByCount = ratio(int64(c.r.Cohort.Recovered.Count), int64(c.r.Cohort.Invoices.Count))
 	for cur, due := range dueByCur {
 		c.r.RateByAmount[cur] = ratio(paidByCur[cur], due)

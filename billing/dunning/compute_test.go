@@ -73,9 +73,11 @@ func TestComputeHandBuilt7d(t *testing.T) {
 	}
 	// Cohort: invoices of the failed charges: A B C D (usd 4000+26500+5000+9000
 	// = 44500), F (jpy 3000), Q (eur 1500); X has no invoice. Paid now: C.
+	// Still unpaid: all but in_C (in_D uncollectible), what each still owes.
 	wantCohort := dunning.Cohort{
 		Invoices:  dunning.Tally{Count: 6, Amount: dunning.Amounts{"usd": 44500, "jpy": 3000, "eur": 1500}},
 		Recovered: dunning.Tally{Count: 1, Amount: dunning.Amounts{"usd": 5000}},
+		Unpaid:    dunning.Tally{Count: 5, Amount: dunning.Amounts{"usd": 44500 - 5000, "jpy": 3000, "eur": 1500}},
 	}
 	if !reflect.DeepEqual(r.Cohort, wantCohort) {
 		t.Errorf("cohort %+v, want %+v", r.Cohort, wantCohort)
@@ -102,14 +104,19 @@ func TestComputeHandBuilt7d(t *testing.T) {
 	if !reflect.DeepEqual(r.Churned, want) {
 		t.Errorf("churned %+v, want %+v", r.Churned, want)
 	}
-	// Declines by count, then code.
+	// Declines: each cohort invoice once, under the code of its latest
+	// failed attempt in the window, with its amount due, so the rows add
+	// up to the cohort: in_A (A2), in_D (D3), in_F (F1) insufficient_funds;
+	// in_C (C2) expired_card; in_Q (Q1) generic_decline; in_B (B4, after
+	// B3's do_not_honor) lost_card. X, with no invoice, is counted apart.
 	wantDeclines := []dunning.Decline{
-		{Code: "insufficient_funds", Count: 4, Amount: dunning.Amounts{"usd": 17000, "jpy": 3000}},
-		{Code: "expired_card", Count: 2, Amount: dunning.Amounts{"usd": 10000}},
-		{Code: "card_declined", Count: 1, Amount: dunning.Amounts{"usd": 700}},
-		{Code: "do_not_honor", Count: 1, Amount: dunning.Amounts{"usd": 26500}},
+		{Code: "insufficient_funds", Count: 3, Amount: dunning.Amounts{"usd": 4000 + 9000, "jpy": 3000}},
+		{Code: "expired_card", Count: 1, Amount: dunning.Amounts{"usd": 5000}},
 		{Code: "generic_decline", Count: 1, Amount: dunning.Amounts{"eur": 1500}},
 		{Code: "lost_card", Count: 1, Amount: dunning.Amounts{"usd": 26500}},
+	}
+	if want := (dunning.Tally{Count: 1, Amount: dunning.Amounts{"usd": 700}}); !reflect.DeepEqual(r.WithoutInvoice, want) {
+		t.Errorf("attempts without an invoice %+v, want %+v", r.WithoutInvoice, want)
 	}
 	if !reflect.DeepEqual(r.Declines, wantDeclines) {
 		t.Errorf("declines\n%+v\nwant\n%+v", r.Declines, wantDeclines)

@@ -30,8 +30,13 @@ type Report struct {
 	AvgDaysToRecover float64
 	// Days is the per-day series, oldest first, one entry per day of the window.
 	Days []Day
-	// Declines breaks Failed down by decline code, most frequent first.
+	// Declines breaks the cohort's invoices down by the decline code of
+	// each one's latest failed attempt in the window, most frequent first;
+	// Amount is their amount due, so the rows add up to Cohort.Invoices.
 	Declines []Decline
+	// WithoutInvoice counts the window's failed attempts that belong to no
+	// invoice (one-off payments): in Failed, not in the cohort.
+	WithoutInvoice Tally
 	// Work is the worklist, by default in currency code order, largest
 	// amount first within a currency (see SortWork).
 	Work []WorkItem
@@ -44,6 +49,9 @@ type Cohort struct {
 	Invoices Tally
 	// Recovered are those now paid; Amount is their amount paid.
 	Recovered Tally
+	// Unpaid are those still open or uncollectible; Amount is what they
+	// still owe (amount_remaining).
+	Unpaid Tally
 }
 
 // Day is one day of the series.
@@ -56,7 +64,7 @@ type Day struct {
 	Recovered int
 }
 
-// Decline is one decline code's share of the failed attempts.
+// Decline is one decline code's share of the cohort's invoices.
 type Decline struct {
 	Code   string
 	Count  int

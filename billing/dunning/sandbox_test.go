@@ -26,6 +26,8 @@ type bruteForce struct {
 	churned     int
 	work        int
 	declineTops map[string]int
+	// withoutInvoice counts failed attempts of no invoice.
+	withoutInvoice int
 }
 
 func all(t testing.TB, s *storage.Store, k storage.Kind) []map[string]any {
@@ -65,6 +67,11 @@ func mrrOf(sub map[string]any, into dunning.Amounts) {
 func brute(t testing.TB, s *storage.Store, from, to int64) bruteForce {
 	in := func(v int64) bool { return v >= from && v < to }
 	b := bruteForce{failedAmt: dunning.Amounts{}, atRiskMRR: dunning.Amounts{}, declineTops: map[string]int{}}
+	type attempt struct {
+		created int64
+		code    string
+	}
+	latest := map[string]attempt{} // invoice id -> its latest failed attempt in the window
 	for _, ch := range all(t, s, storage.KindCharge) {
 		if ch["status"] == "failed" && in(num(ch["created"])) {
 			b.failed++
@@ -73,7 +80,18 @@ func brute(t testing.TB, s *storage.Store, from, to int64) bruteForce {
 			if code == "" {
 				code, _ = ch["failure_code"].(string)
 			}
-			b.declineTops[code]++
+			if inv, _ := ch["invoice"].(string); inv == "" {
+				b.withoutInvoice++
+			} else {
+				if l, ok := latest[inv]; !ok || num(ch["created"]) >= l.created {
+					latest[inv] = attempt{num(ch["created"]), code}
+				}
+			}
+		}
+	}
+	for _, iv := range all(t, s, storage.KindInvoice) {
+		if l, ok := latest[iv["id"].(string)]; ok {
+			b.declineTops[l.code]++
 		}
 	}
 	for _, iv := range all(t, s, storage.KindInvoice) {
@@ -150,10 +168,22 @@ func TestComputeSandbox(t *testing.T) {
 		if len(r.Work) != b.work {
 			t.Errorf("%s worklist %d rows, brute force %d", w, len(r.Work), b.work)
 		}
+		// The decline rows add up to the cohort's line: count and amount due.
+		declined, declinedAmt := 0, dunning.Amounts{}
 		for _, d := range r.Declines {
 			if b.declineTops[d.Code] != d.Count {
 				t.Errorf("%s decline %s: %d, brute force %d", w, d.Code, d.Count, b.declineTops[d.Code])
 			}
+			declined += d.Count
+			for cur, v := range d.Amount {
+				declinedAmt.Add(cur, v)
+			}
+		}
+		if declined != r.Cohort.Invoices.Count || !equalAmounts(declinedAmt, r.Cohort.Invoices.Amount) {
+			t.Errorf("%s decline rows %d %v, cohort %d %v", w, declined, declinedAmt, r.Cohort.Invoices.Count, r.Cohort.Invoices.Amount)
+		}
+		if r.WithoutInvoice.Count != b.withoutInvoice {
+			t.Errorf("%s failed attempts without an invoice %d, brute force %d", w, r.WithoutInvoice.Count, b.withoutInvoice)
 		}
 		t.Logf("%s: failed %d %v, recovered %d, cohort %d/%d, at risk %d %v, churned %d, work %d, avg days %.2f",
 			w, r.Failed.Count, r.Failed.Amount, r.Recovered.Count, r.Cohort.Recovered.Count, r.Cohort.Invoices.Count,

@@ -93,10 +93,13 @@ func (p *Page) top(declines int) []string {
 			plural(r.Failed.Count, "attempt", "attempts"))), max(1, p.width), "…"),
 		label("Failed") + fmt.Sprintf("%-17s", plural(r.Cohort.Invoices.Count, "invoice", "invoices")) + amounts(r.Cohort.Invoices.Amount) + st.Muted.Render(" due"),
 		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Cohort.Recovered.Count, "invoice", "invoices")) + recovered(r.Cohort.Recovered, st.Muted.Render(" paid since")),
+		label("Still unpaid") + fmt.Sprintf("%-17s", plural(r.Cohort.Unpaid.Count, "invoice", "invoices")) + recovered(r.Cohort.Unpaid, st.Muted.Render(" owed")),
 		label("Recovery rate") + rateLine,
 		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(amounts(r.AtRisk.Amount)) + unpriced(st.Muted.Render, r.AtRisk.Unpriced),
 		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(amounts(r.Churned.Amount)) + st.Muted.Render(" MRR lost") + unpriced(st.Muted.Render, r.Churned.Unpriced),
-		"",
+	}
+	if declines > 0 {
+		out = append(out, "") // a short terminal keeps the line for the worklist
 	}
 	out = append(out, seriesLines(r.Days, func(s string) string { return st.Label.Render(s) })...)
 	if declines == 0 && len(r.Declines) > 0 {
@@ -108,9 +111,9 @@ func (p *Page) top(declines int) []string {
 		line := st.Title.Render("Decline codes") + "  " + strings.Join(codes, " · ")
 		return append(out, "", ansi.Truncate(line, max(1, p.width), "…"), "")
 	}
-	out = append(out, "", st.Title.Render("Decline codes"))
+	out = append(out, "", st.Title.Render("Decline codes")+st.Muted.Render(" · each failed invoice by its latest attempt"))
 	if len(r.Declines) == 0 {
-		out = append(out, st.Muted.Render("  no failed payments in this window"))
+		out = append(out, st.Muted.Render("  no failed invoices in this window"))
 	}
 	topCount := 0
 	for _, d := range r.Declines {
@@ -123,6 +126,10 @@ func (p *Page) top(declines int) []string {
 		}
 		bar := strings.Repeat("█", max(1, d.Count*12/max(topCount, 1)))
 		out = append(out, fmt.Sprintf("  %s %4d  %-12s %s", widget.Cell(d.Code, 22, false), d.Count, st.Bad.Render(bar)+strings.Repeat(" ", 12-lipgloss.Width(bar)), amounts(d.Amount)))
+	}
+	if n := r.WithoutInvoice; n.Count > 0 {
+		out = append(out, ansi.Truncate(st.Muted.Render(fmt.Sprintf("  and %s without an invoice: %s",
+			plural(n.Count, "failed payment", "failed payments"), amounts(n.Amount))), max(1, p.width), "…"))
 	}
 	return append(out, "")
 }
@@ -165,8 +172,12 @@ func (p *Page) table(rows int) []string {
 	if !p.desc {
 		dir = "↑"
 	}
-	out := []string{st.Title.Render(fmt.Sprintf("Worklist · %d in dunning", len(r.Work))) +
-		st.Muted.Render(fmt.Sprintf(" · sort: %s %s", bd.SortKeys[p.sortKey], dir))}
+	owed := bd.Amounts{}
+	for _, it := range r.Work {
+		owed.Add(it.Currency, it.AmountDue)
+	}
+	out := []string{ansi.Truncate(st.Title.Render(fmt.Sprintf("Worklist · %d in dunning · %s owed", len(r.Work), amounts(owed)))+
+		st.Muted.Render(fmt.Sprintf(" · sort: %s %s", bd.SortKeys[p.sortKey], dir)), max(1, p.width), "…")}
 	shown := shownColumns(p.width)
 	var hdr []string
 	for i, c := range columns {
