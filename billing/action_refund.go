@@ -125,6 +125,8 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 		return nil, fieldErrf("target", "charge %s did not succeed (status %s): there is nothing to refund", rf.Charge, rf.Status)
 	case rf.Refundable <= 0:
 		return nil, fieldErrf("amount", "charge %s is already fully refunded (%s)", rf.Charge, money.Format(rf.Refunded, cur))
+	case rf.Disputed:
+		return nil, fieldErrf("target", "%s", disputedNoRefund)
 	}
 	if c := strings.ToLower(strings.TrimSpace(req.Currency)); c != "" && c != cur {
 		return nil, fieldErrf("currency", "the charge is in %s, not %s", strings.ToUpper(cur), strings.ToUpper(c))
@@ -160,9 +162,6 @@ func (a *Actions) PrepareRefund(ctx context.Context, op Operator, req RefundRequ
 	credited, invoice, err := a.creditedBesideRefunds(ctx, rf.obj)
 	if err != nil {
 		return nil, fmt.Errorf("prepare refund: %w", err)
-	}
-	if rf.Disputed {
-		p.Warnings = append(p.Warnings, "the charge is disputed: Stripe refuses refunds while the dispute is open")
 	}
 	kind := "partial"
 	if amount == rf.Refundable && rf.Refunded == 0 {

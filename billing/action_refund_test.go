@@ -406,3 +406,21 @@ func TestActionPrepareShowsDriftAndOffline(t *testing.T) {
 	}
 	e.drop.Base = http.DefaultTransport
 }
+
+// A disputed charge is refused before anything is planned, as Stripe
+// refuses it (charge_disputed); before, the plan only warned and the send
+// failed at Stripe.
+func TestRefundOfDisputedChargeIsRefused(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t, envOptions{})
+	ch := e.find(storage.KindCharge, "disputed", func(m map[string]any) bool {
+		return str(m, "status") == "succeeded" && boolean(m, "disputed") && num(m, "amount_refunded") == 0
+	})
+	fe := wantField(t, errOf(e.acts.PrepareRefund(context.Background(), admin, RefundRequest{Target: ch, Amount: "1"})), "target")
+	if !strings.Contains(fe.Message, "charge_disputed") {
+		t.Fatalf("refusal %q does not say why", fe.Message)
+	}
+	if n := e.reqs.Count("POST"); n != 0 {
+		t.Fatalf("%d POSTs sent", n)
+	}
+}

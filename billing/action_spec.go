@@ -221,9 +221,15 @@ func refundApplies(obj map[string]any) string {
 		return "charge was never captured: nothing to refund"
 	case boolean(obj, "refunded") || num(obj, "amount_refunded") >= captured:
 		return "charge is already fully refunded"
+	case boolean(obj, "disputed"):
+		return disputedNoRefund
 	}
 	return ""
 }
+
+// disputedNoRefund says why a disputed charge is not refunded: Stripe
+// refuses it with charge_disputed (https://docs.stripe.com/error-codes#charge-disputed).
+const disputedNoRefund = "charge is disputed: Stripe refuses refunds on it (charge_disputed); answer the dispute instead"
 
 func notDeleted(obj map[string]any) string {
 	if boolean(obj, "deleted") {

@@ -68,6 +68,9 @@ func TestKeysOnlyWhereStripeAllows(t *testing.T) {
 		{by(storage.KindSubscription, "canceled"), nil, []string{"P", "X", "Z"}},
 		{by(storage.KindCharge, "failed"), nil, []string{"R"}},
 		{refunded, nil, []string{"R"}},
+		{e.Find(storage.KindCharge, "disputed", func(m map[string]any) bool {
+			return actenv.Str(m, "status") == "succeeded" && actenv.Bool(m, "disputed") && actenv.Num(m, "amount_refunded") == 0
+		}), nil, []string{"R"}}, // Stripe refuses it: charge_disputed
 	}
 	for _, tc := range cases {
 		name := string(tc.env.Kind) + " " + tc.env.Status

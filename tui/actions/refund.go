@@ -48,7 +48,7 @@ func (r *refundForm) info(*common.Common) []string {
 	}
 	out := []string{line, who}
 	if rf.Disputed {
-		out = append(out, "disputed: Stripe refuses refunds while the dispute is open")
+		out = append(out, "disputed: Stripe refuses refunds on it (charge_disputed)")
 	}
 	return out
 }
