@@ -40,7 +40,17 @@ func columnsFor(kind storage.Kind, loc *time.Location) []column {
 		return []column{id,
 			{title: "EMAIL", cell: func(e storage.Envelope) string { return dash(e.Email) }},
 			{title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }},
-			{title: "BALANCE", right: true, cell: amountCell},
+			{title: "BALANCE", right: true, cell: func(e storage.Envelope) string {
+				if e.Currency == "" && e.Amount == 0 {
+					return "-"
+				}
+				return money.Balance(e.Amount, e.Currency) // as the console words it: "$28.00 credit"
+			}},
+			created, stale}
+	case storage.KindBalanceTransaction:
+		return []column{id,
+			{title: "TYPE", cell: func(e storage.Envelope) string { return dash(balanceTxnType(e.Raw)) }}, customer,
+			{title: "AMOUNT", right: true, cell: func(e storage.Envelope) string { return money.Movement(e.Amount, e.Currency) }},
 			created, stale}
 	case storage.KindProduct:
 		return []column{id, {title: "NAME", cell: func(e storage.Envelope) string { return dash(e.Name) }}, status, created, stale}
@@ -170,3 +180,13 @@ func Table(w io.Writer, kind storage.Kind, items []storage.Envelope, loc *time.L
 // sanitize keeps a cell on one line, free of anything a terminal would act
 // on (shown as escapes) and at most MaxColumn cells wide.
 func sanitize(s string) string { return safetext.Cell(s, MaxColumn) }
+
+// balanceTxnType is a customer balance transaction's type (adjustment,
+// applied_to_invoice, credit_note, ...), "" when unreadable.
+func balanceTxnType(raw []byte) string {
+	var t struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(raw, &t)
+	return t.Type // the table passes every cell through safetext
+}
