@@ -103,6 +103,12 @@ func (m *Model) query() storage.Query {
 	if len(m.d.Sorts) > 0 {
 		s := m.d.Sorts[m.sort]
 		q.Sort, q.Asc = s.Sort, s.Asc
+		if q.Status == "" && q.Sort == storage.SortStatusAt {
+			// Time in status needs one status: across all, the heading
+			// says "newest", and newest first it is (the spec's Asc is
+			// for deadlines, soonest first).
+			q.Sort, q.Asc = storage.SortCreated, false
+		}
 	}
 	return q
 }
