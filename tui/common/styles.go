@@ -1,6 +1,10 @@
 package common
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
 
 // Styles is the session's theme: one palette for every screen, built from
 // the session's renderer so SSH sessions get their own colour profile and
@@ -57,6 +61,9 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 // money that arrived or is healthy is good, money at risk warns, money lost
 // or contested is bad, the rest is neutral.
 func (s *Styles) Status(status string) lipgloss.Style {
+	if strings.HasSuffix(status, ", paused") {
+		return s.Warn // collection paused: nothing is charged
+	}
 	switch status {
 	case "active", "paid", "succeeded", "won", "trialing", "available":
 		return s.Good

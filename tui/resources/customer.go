@@ -75,7 +75,7 @@ func customerBody(d *Detail, b *sections) {
 	rows := make([][]string, 0, len(subs))
 	for _, s := range subs {
 		sj := decode[subscriptionJSON](s.Raw)
-		rows = append(rows, []string{s.ID, s.Status, sj.plan(), b.money(s.Amount, s.Currency), date(d.c, sj.CurrentPeriodEnd)})
+		rows = append(rows, []string{s.ID, sj.status(s.Status), sj.plan(), b.money(s.Amount, s.Currency), date(d.c, sj.CurrentPeriodEnd)})
 	}
 	b.linkRows(storage.KindSubscription, subs)
 	b.list(subCols, rows, more, "no subscriptions")

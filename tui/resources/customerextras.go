@@ -212,7 +212,11 @@ func (b *sections) nextBill() string {
 		if u.inv.AmountDue != u.inv.Total {
 			line += "  " + s.Muted.Render("total "+money.Format(u.inv.Total, u.inv.Currency)+", balance applied")
 		}
-		return line + "  " + s.Muted.Render("(Stripe's upcoming invoice)")
+		line += "  " + s.Muted.Render("(Stripe's upcoming invoice)")
+		if why := pausedCollection(d, string(u.inv.Subscription)); why != "" {
+			line += "  " + s.Warn.Render(why)
+		}
+		return line
 	case u.state == upcomingLoading:
 		return s.Muted.Render("asking Stripe…")
 	}
@@ -236,6 +240,22 @@ func expiry(month, year int, now time.Time) string {
 		return "expired"
 	case end.Sub(now) <= expiresSoonWithin:
 		return "soon"
+	}
+	return ""
+}
+
+// pausedCollection is billing.PauseWords for a cached subscription whose
+// payment collection is paused, "" otherwise (or when it is not cached).
+func pausedCollection(d *Detail, sub string) string {
+	if sub == "" {
+		return ""
+	}
+	e, err := d.c.Store.Get(storage.KindSubscription, sub)
+	if err != nil {
+		return ""
+	}
+	if s := decode[subscriptionJSON](e.Raw); s.PauseCollection != nil {
+		return billing.PauseWords(s.PauseCollection.Behavior)
 	}
 	return ""
 }

@@ -77,7 +77,7 @@ func Subscriptions() *table.Descriptor {
 			if s.CancelAtPeriodEnd {
 				end += "*"
 			}
-			return []string{e.ID, e.Status, s.plan(), subscriptionAmount(s, e), customerEmail(c, e.Customer), end, date(c, e.Created)}
+			return []string{e.ID, s.status(e.Status), s.plan(), subscriptionAmount(s, e), customerEmail(c, e.Customer), end, date(c, e.Created)}
 		},
 		Filters: statusFilters("active", "trialing", "past_due", "unpaid", "paused", "incomplete", "incomplete_expired", "canceled"),
 		Sorts:   table.DefaultSorts,

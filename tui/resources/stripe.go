@@ -68,6 +68,16 @@ func paymentMethod(raw json.RawMessage) (id string, c *card) {
 	return pm.ID, pm.Card
 }
 
+// status is the subscription's status as lists show it: "active, paused"
+// while its payment collection is paused (pause_collection set; Stripe's
+// status stays active), so no list reads as billing normally.
+func (s subscriptionJSON) status(stripeStatus string) string {
+	if s.PauseCollection != nil && stripeStatus != "canceled" {
+		return stripeStatus + ", paused"
+	}
+	return stripeStatus
+}
+
 func (s subscriptionJSON) plan() string {
 	if len(s.Items.Data) == 0 {
 		return "-"

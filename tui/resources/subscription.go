@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/storage/stripejson"
@@ -38,9 +39,9 @@ func subscriptionBody(d *Detail, b *sections) {
 	}
 	paused := ""
 	if s.PauseCollection != nil {
-		paused = s.PauseCollection.Behavior
+		paused = d.c.Styles.Warn.Render(billing.PauseWords(s.PauseCollection.Behavior))
 		if s.PauseCollection.ResumesAt != 0 {
-			paused += ", resumes " + b.when(s.PauseCollection.ResumesAt)
+			paused += "; resumes " + b.when(s.PauseCollection.ResumesAt)
 		}
 	}
 	b.heading("Subscription " + e.ID)

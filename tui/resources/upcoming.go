@@ -137,6 +137,9 @@ func (b *sections) upcomingSection(s subscriptionJSON, e storage.Envelope) {
 	}
 	if u := d.upcoming; u.state == upcomingLoaded {
 		b.upcomingLines(u.inv)
+		if s.PauseCollection != nil {
+			b.line("  " + d.c.Styles.Warn.Render(billing.PauseWords(s.PauseCollection.Behavior)))
+		}
 	} else {
 		b.line("  " + upcomingEstimateLine(d, s, e))
 		note := "(estimate from the cache, asking Stripe…)"
