@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,8 +127,54 @@ func (a *Actions) PrepareEvidence(ctx context.Context, op Operator, req Evidence
 		{"Due by", due.UTC().Format(time.DateTime) + " UTC (" + untilWords(due.Sub(a.stripeNow())) + ")"},
 		{"Action", mode},
 	}
+	if req.Submit {
+		sent := submittedEvidence(dp, req)
+		head = append(head, Line{"Submits", orDash(strings.Join(sent, ", "))})
+		if len(sent) == 0 {
+			p.Warnings = append(p.Warnings, "no evidence saved on Stripe or typed here: the card network gets an empty response")
+		}
+	}
 	p.Lines = append(append(head, lines...), Line{"Idempotency key", p.Key})
 	return a.finish(p)
+}
+
+// submittedEvidence names the evidence fields a submission sends: those the
+// dispute already holds on Stripe (its evidence object, a file field as
+// "receipt (file_…)") with this request's changes over them (a field typed
+// empty is cleared, a file attached is named by its file name), sorted.
+func submittedEvidence(dp map[string]any, req EvidenceRequest) []string {
+	held := map[string]string{}
+	ev, _ := dp["evidence"].(map[string]any)
+	for k, v := range ev {
+		switch t := v.(type) {
+		case string:
+			if strings.TrimSpace(t) == "" {
+				continue
+			}
+			held[k] = k
+			if contains(EvidenceFileFields, k) {
+				held[k] = k + " (" + t + ")"
+			}
+		case map[string]any: // an expanded file object
+			held[k] = k + " (" + str(t, "id") + ")"
+		}
+	}
+	for k, v := range req.Text {
+		if strings.TrimSpace(v) == "" {
+			delete(held, k)
+		} else {
+			held[k] = k
+		}
+	}
+	for k, path := range req.Files {
+		held[k] = k + " (" + filepath.Base(strings.TrimSpace(path)) + ")"
+	}
+	out := make([]string, 0, len(held))
+	for _, v := range held {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func checkEvidenceFile(field, path string) (Upload, error) {

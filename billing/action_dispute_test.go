@@ -82,6 +82,13 @@ func TestActionDisputeEvidenceEndToEnd(t *testing.T) {
 	if !s.ConfirmTwice || s.Call.Get("submit") != "true" || !strings.Contains(lineValue(s, "Action"), "SUBMIT") {
 		t.Fatalf("submit plan %s", s.Call)
 	}
+	// The submission lists what it sends: the draft saved on Stripe and
+	// what is typed now (before, only the fields typed now).
+	for _, want := range []string{"customer_email_address", "product_description", "receipt (" + fileID + ")", "uncategorized_text"} {
+		if !strings.Contains(lineValue(s, "Submits"), want) {
+			t.Fatalf("Submits %q lacks %q", lineValue(s, "Submits"), want)
+		}
+	}
 	r = mustExec(t, e.acts, s)
 	got = e.obj(storage.KindDispute, dp)
 	if num(got, "evidence_details.submission_count") != 1 || !strings.Contains(str(got, "status"), "under_review") {

@@ -29,7 +29,10 @@ type evidenceForm struct {
 	was   map[string]string
 	text  map[string]*string
 	files map[string]*string
-	mode  string // "draft" or "submit"
+	// attached names the file already on Stripe per file field (its
+	// file_… id), so the form says so instead of an empty field.
+	attached map[string]string
+	mode     string // "draft" or "submit"
 }
 
 type cachedDispute struct {
@@ -74,8 +77,16 @@ func newEvidenceForm(c *common.Common, env storage.Envelope) (*evidenceForm, err
 		f.was[k] = v
 		f.text[k] = &v
 	}
+	f.attached = map[string]string{}
 	for _, k := range billing.EvidenceFileFields {
 		f.files[k] = new(string)
+		switch v := d.Evidence[k].(type) {
+		case string:
+			f.attached[k] = safetext.Line(v)
+		case map[string]any: // an expanded file object
+			id, _ := v["id"].(string)
+			f.attached[k] = safetext.Line(id)
+		}
 	}
 	f.prefillCustomer(c.Store, env.Customer)
 	return f, nil
@@ -131,7 +142,11 @@ func (f *evidenceForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fi
 			Description(describe(c, "", k, fe)))
 	}
 	for _, k := range billing.EvidenceFileFields {
-		out = append(out, checked(c, huh.NewInput().Key(k).Title(words(k)+" (file path: PDF, PNG or JPEG)").Value(f.files[k]),
+		title := words(k) + " (file path: PDF, PNG or JPEG)"
+		if id := f.attached[k]; id != "" {
+			title = words(k) + " (attached on Stripe: " + id + "; a path replaces it)"
+		}
+		out = append(out, checked(c, huh.NewInput().Key(k).Title(title).Value(f.files[k]),
 			"", k, fe, checkFile))
 	}
 	out = append(out, huh.NewSelect[string]().Key("submit").Title("Then").Options(

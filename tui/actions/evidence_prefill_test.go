@@ -83,3 +83,18 @@ func setEvidence(t *testing.T, raw []byte, field, value string) []byte {
 	}
 	return out
 }
+
+// TestEvidenceFormSaysFileAttached: a file field whose evidence Stripe
+// already holds says which file is attached and that a path replaces it;
+// before, it looked empty, as if nothing had been attached.
+func TestEvidenceFormSaysFileAttached(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true, Customers: 150})
+	dp := openDispute(e)
+	dp.Raw = setEvidence(t, dp.Raw, "receipt", "file_ReceiptOnStripe1")
+	f := open(t, e.Session(actenv.Admin), billing.ActionDisputeEvidence, dp)
+	tm, _ := run(t, nil, f)
+	focus(t, f, "access_activity_log")
+	tabTo(t, tm, f, "receipt")
+	waitFor(t, tm, "Receipt (attached on Stripe: file_ReceiptOnStripe1; a path replaces it)")
+}
