@@ -222,7 +222,8 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 		if err := CheckText("code", "promotion code", strings.TrimSpace(req.Code), false); err != nil {
 			return nil, err
 		}
-		coupon, param, id, err := a.resolveCode(ctx, strings.TrimSpace(req.Code), customer)
+		src, err := a.resolveCode(ctx, strings.TrimSpace(req.Code), customer)
+		coupon, param, id := src.Coupon, src.Param, src.ID
 		if err != nil {
 			return nil, err
 		}
@@ -252,7 +253,7 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 		p.Call = Call{Method: http.MethodPost, Path: stripe.FormatURLPath(base, target), Form: formOf(params)}
 		p.Lines = append(p.Lines, Line{"New discount", coupon.Terms()}, Line{"Redeemed", coupon.Redemptions()})
 		if param == "promotion_code" {
-			p.Lines = append(p.Lines, Line{"Promotion code", strings.TrimSpace(req.Code) + " (" + id + ")"})
+			p.Lines = append(p.Lines, Line{"Promotion code", src.Code + " (" + id + ")"})
 		}
 		if had != nil {
 			p.Warnings = append(p.Warnings, "replaces the current discount ("+had.Terms()+")")
@@ -269,18 +270,27 @@ func (a *Actions) PrepareDiscount(ctx context.Context, op Operator, req Discount
 	return a.finish(p)
 }
 
+// discountSource is what a typed code names on Stripe (resolveCode).
+type discountSource struct {
+	Coupon Coupon
+	Param  string // "coupon" or "promotion_code"
+	ID     string // the coupon's or the promotion code's id
+	Code   string // a promotion code as Stripe spells it ("WELCOME10")
+}
+
 // resolveCode finds what code names on Stripe: a promotion code (by its
 // id or by the code customers type) or a coupon id. It returns the coupon,
-// the parameter to send ("coupon" or "promotion_code") and the id.
-func (a *Actions) resolveCode(ctx context.Context, code, customer string) (Coupon, string, string, error) {
+// the parameter to send ("coupon" or "promotion_code"), the id and, for a
+// promotion code, the code as Stripe spells it.
+func (a *Actions) resolveCode(ctx context.Context, code, customer string) (discountSource, error) {
 	if code == "" {
-		return Coupon{}, "", "", fieldErr("code", "type a coupon id or a promotion code")
+		return discountSource{}, fieldErr("code", "type a coupon id or a promotion code")
 	}
 	var promo map[string]any
 	if strings.HasPrefix(code, "promo_") {
 		raw, err := a.get(ctx, stripe.FormatURLPath("/v1/promotion_codes/%s", code), nil)
 		if err != nil && !IsNotFound(err) {
-			return Coupon{}, "", "", fmt.Errorf("prepare discount: read %s: %w", code, err)
+			return discountSource{}, fmt.Errorf("prepare discount: read %s: %w", code, err)
 		}
 		if err == nil {
 			_ = json.Unmarshal(raw, &promo)
@@ -288,7 +298,7 @@ func (a *Actions) resolveCode(ctx context.Context, code, customer string) (Coupo
 	} else {
 		raw, err := a.get(ctx, "/v1/promotion_codes", []Param{{"code", code}, {"limit", "10"}})
 		if err != nil {
-			return Coupon{}, "", "", fmt.Errorf("prepare discount: look up promotion code %s: %w", code, err)
+			return discountSource{}, fmt.Errorf("prepare discount: look up promotion code %s: %w", code, err)
 		}
 		var page struct {
 			Data []map[string]any `json:"data"`
@@ -305,39 +315,39 @@ func (a *Actions) resolveCode(ctx context.Context, code, customer string) (Coupo
 		raw, _ := json.Marshal(promo["coupon"])
 		c, err := CouponOf(raw)
 		if err != nil {
-			return Coupon{}, "", "", err
+			return discountSource{}, err
 		}
 		label := "promotion code " + str(promo, "code")
 		switch {
 		case !boolean(promo, "active"):
-			return Coupon{}, "", "", fieldErrf("code", "%s is inactive", label)
+			return discountSource{}, fieldErrf("code", "%s is inactive", label)
 		case num(promo, "expires_at") > 0 && num(promo, "expires_at") <= now.Unix():
-			return Coupon{}, "", "", fieldErrf("code", "%s expired on %s", label, time.Unix(num(promo, "expires_at"), 0).UTC().Format(time.DateOnly))
+			return discountSource{}, fieldErrf("code", "%s expired on %s", label, time.Unix(num(promo, "expires_at"), 0).UTC().Format(time.DateOnly))
 		case num(promo, "max_redemptions") > 0 && num(promo, "times_redeemed") >= num(promo, "max_redemptions"):
-			return Coupon{}, "", "", fieldErrf("code", "%s was redeemed the maximum %d times", label, num(promo, "max_redemptions"))
+			return discountSource{}, fieldErrf("code", "%s was redeemed the maximum %d times", label, num(promo, "max_redemptions"))
 		case str(promo, "customer") != "" && str(promo, "customer") != customer:
-			return Coupon{}, "", "", fieldErrf("code", "%s is for customer %s only", label, str(promo, "customer"))
+			return discountSource{}, fieldErrf("code", "%s is for customer %s only", label, str(promo, "customer"))
 		}
 		if why := c.why(now); why != "" {
-			return Coupon{}, "", "", fieldErrf("code", "the coupon of %s is %s", label, why)
+			return discountSource{}, fieldErrf("code", "the coupon of %s cannot be redeemed: %s", label, why)
 		}
-		return c, "promotion_code", str(promo, "id"), nil
+		return discountSource{Coupon: c, Param: "promotion_code", ID: str(promo, "id"), Code: str(promo, "code")}, nil
 	}
 	raw, err := a.get(ctx, stripe.FormatURLPath("/v1/coupons/%s", code), nil)
 	if err != nil {
 		if IsNotFound(err) {
-			return Coupon{}, "", "", fieldErrf("code", "%q is neither a promotion code nor a coupon on Stripe", code)
+			return discountSource{}, fieldErrf("code", "%q is neither a promotion code nor a coupon on Stripe", code)
 		}
-		return Coupon{}, "", "", fmt.Errorf("prepare discount: read coupon %s: %w", code, err)
+		return discountSource{}, fmt.Errorf("prepare discount: read coupon %s: %w", code, err)
 	}
 	c, err := CouponOf(raw)
 	if err != nil {
-		return Coupon{}, "", "", err
+		return discountSource{}, err
 	}
 	if why := c.why(now); why != "" {
-		return Coupon{}, "", "", fieldErrf("code", "coupon %s is %s", code, why)
+		return discountSource{}, fieldErrf("code", "coupon %s cannot be redeemed: %s", code, why)
 	}
-	return c, "coupon", c.ID, nil
+	return discountSource{Coupon: c, Param: "coupon", ID: c.ID}, nil
 }
 
 // lookupDiscount: an application carries the intent's metadata on its

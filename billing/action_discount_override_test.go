@@ -26,7 +26,8 @@ func TestDiscountConfirmationNamesTheCustomersDiscount(t *testing.T) {
 	if got := lineValue(p, "Current discount"); !strings.Contains(got, "the customer's applies") || !strings.Contains(got, "5% off") {
 		t.Fatalf("current discount %q", got)
 	}
-	if !strings.HasPrefix(lineValue(p, "Promotion code"), "spring25 (promo_") {
+	// The code as Stripe spells it, not as it was typed.
+	if !strings.HasPrefix(lineValue(p, "Promotion code"), "SPRING25 (promo_") {
 		t.Fatalf("promotion code line %q", lineValue(p, "Promotion code"))
 	}
 	found := false

@@ -209,18 +209,18 @@ func CheckEvidenceFile(path string) error {
 	name := filepath.Base(path)
 	want, ok := evidenceContent[strings.ToLower(filepath.Ext(path))]
 	if !evidenceFileTypes[strings.ToLower(filepath.Ext(path))] || !ok {
-		return fmt.Errorf("%s: Stripe takes PDF, PNG or JPEG evidence files", name)
+		return fmt.Errorf("the file %s is not a PDF, PNG or JPEG: Stripe takes only those as evidence", name)
 	}
 	fi, err := os.Stat(path)
 	switch {
 	case err != nil:
 		return fmt.Errorf("cannot read %s: %s", name, errWords(err))
 	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file", name)
+		return fmt.Errorf("the file %s is not a regular file", name)
 	case fi.Size() == 0:
-		return fmt.Errorf("%s is empty", name)
+		return fmt.Errorf("the file %s is empty", name)
 	case fi.Size() > MaxEvidenceFile:
-		return fmt.Errorf("%s is %s: evidence files must stay under %s", name, sizeWords(fi.Size()), sizeWords(MaxEvidenceFile))
+		return fmt.Errorf("the file %s is %s: evidence files must stay under %s", name, sizeWords(fi.Size()), sizeWords(MaxEvidenceFile))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -234,7 +234,7 @@ func CheckEvidenceFile(path string) error {
 	}
 	if got := http.DetectContentType(head[:n]); !strings.HasPrefix(got, want) {
 		kind, _, _ := strings.Cut(got, ";")
-		return fmt.Errorf("%s is named %s but holds %s, not %s", name, strings.ToLower(filepath.Ext(path)), kind, want)
+		return fmt.Errorf("the file %s is named %s but holds %s, not %s", name, strings.ToLower(filepath.Ext(path)), kind, want)
 	}
 	return nil
 }

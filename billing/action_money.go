@@ -45,3 +45,19 @@ func AmountWords(a Action, minor int64, currency string) string {
 	}
 	return money.Format(minor, currency)
 }
+
+// AmountLabel names the amount a money action's plan carries, as results
+// and the audit show it: a dispute's actions carry the disputed amount
+// (they move none), a credit adjustment a balance change, a plan change its
+// prorations; every other action the amount it moves.
+func AmountLabel(a Action) string {
+	switch a {
+	case ActionDisputeEvidence, ActionDisputeAccept:
+		return "Disputed amount"
+	case ActionCredit:
+		return "Balance change"
+	case ActionPlanChange:
+		return "Prorations"
+	}
+	return "Amount"
+}

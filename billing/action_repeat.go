@@ -38,7 +38,13 @@ var ErrRepeat = errors.New("the same request succeeded recently")
 type RepeatError struct{ Intent storage.Intent }
 
 func (e *RepeatError) Error() string {
-	return repeatWords(e.Intent) + ": nothing was sent; ask for it again explicitly to send another"
+	return e.Words() + "; ask for it again explicitly to send another"
+}
+
+// Words names the earlier request and says nothing was sent, without the
+// hint how to send another (each surface gives its own: a key, a flag).
+func (e *RepeatError) Words() string {
+	return repeatWords(e.Intent) + ": nothing was sent"
 }
 
 func (e *RepeatError) Unwrap() error { return ErrRepeat }

@@ -118,6 +118,11 @@ func TestDisputeAcceptNeedsItsWord(t *testing.T) {
 	}
 	e.WaitCache(storage.KindDispute, dp.ID, st, func(m map[string]any) bool { return actenv.Str(m, "status") == st })
 	lastAudit(t, e, f)
+	// Accepting moves no money of ours: the result names the amount as
+	// the disputed one, not as an amount paid or refunded.
+	if screen := f.Screen(); !strings.Contains(screen, "Disputed amount") {
+		t.Fatalf("result does not call the amount disputed:\n%s", screen)
+	}
 }
 
 // goldenSizes are the console sizes the confirmations are drawn at.

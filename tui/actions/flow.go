@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/paydesk/paydesk/billing"
-	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/storage/safetext"
 	"github.com/paydesk/paydesk/tui/common"
@@ -614,7 +613,7 @@ func doneToast(p *billing.Plan, r billing.Result) string {
 		s += " " + r.ResultID
 	}
 	if p.Amount != 0 {
-		s += " for " + money.Format(p.Amount, p.Currency)
+		s += " for " + billing.AmountWords(p.Action, p.Amount, p.Currency) // as the confirmation words it
 	}
 	return s + " on " + p.Target + " sent"
 }

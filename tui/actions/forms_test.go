@@ -419,7 +419,7 @@ func TestEvidenceFileChecks(t *testing.T) {
 	clearField(tm)
 	typeText(tm, writePDF(t, "notes.txt", 10))
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Stripe takes PDF, PNG or JPEG")
+	waitFor(t, tm, "not a PDF, PNG or JPEG")
 	// A text file named .pdf: refused by its content, before any upload.
 	fake := filepath.Join(t.TempDir(), "receipt.pdf")
 	if err := os.WriteFile(fake, []byte("Dear customer, here is your receipt."), 0o600); err != nil {
@@ -428,7 +428,7 @@ func TestEvidenceFileChecks(t *testing.T) {
 	clearField(tm)
 	typeText(tm, fake)
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "is named .pdf but holds text/plain")
+	waitFor(t, tm, "The file receipt.pdf is named .pdf but holds text/plain") // its name as it is, not capitalised
 	if f.Focused() != "customer_signature" || f.State() != "form" {
 		t.Fatalf("a bad file let the form go on: %s %s", f.State(), f.Focused())
 	}

@@ -155,7 +155,7 @@ func (f *Flow) doneView() string {
 	}
 	rows := []billing.Line{{Label: "Stripe id", Value: orDash(r.ResultID)}, {Label: "Target", Value: r.Target}}
 	if p := f.plan; p != nil && p.Amount != 0 && !r.Replayed {
-		rows = append(rows, billing.Line{Label: "Amount", Value: billing.AmountWords(p.Action, p.Amount, p.Currency)})
+		rows = append(rows, billing.Line{Label: billing.AmountLabel(p.Action), Value: billing.AmountWords(p.Action, p.Amount, p.Currency)})
 	}
 	rows = append(rows, billing.Line{Label: "Idempotency key", Value: r.Key}, billing.Line{Label: "Request id", Value: orDash(r.RequestID)})
 	if r.Detail != "" {

@@ -83,7 +83,7 @@ func (d *detail) render(width int) {
 	if r := d.rec; r != nil {
 		pairs(fmt.Sprintf("Audit record #%d", r.Seq), [][2]string{
 			{"Time", format.Stamp(r.At, d.c.Loc)}, {"Operator", r.Operator}, {"Action", actionTitle(r.Action, r.Variant, d.in)},
-			{"Target", r.Target}, {"What", whatWasDone(r.Action, d.in)}, {"Amount", amount(r.Action, r.Amount, r.Currency)}, {"Outcome", r.Outcome},
+			{"Target", r.Target}, {"What", whatWasDone(r.Action, d.in)}, {billing.AmountLabel(billing.Action(r.Action)), amount(r.Action, r.Amount, r.Currency)}, {"Outcome", r.Outcome},
 			{"Request id", dash(r.RequestID)}, {"Key", dash(r.Key)}, {"Detail", r.Detail}})
 	}
 	if in := d.in; in != nil {
@@ -95,7 +95,7 @@ func (d *detail) render(width int) {
 		pairs("Intent", [][2]string{
 			{"Key", in.Key}, {"State", string(in.State)}, {"Operator", in.Operator},
 			{"Created", format.Stamp(in.CreatedAt, d.c.Loc)}, {"Updated", format.Stamp(in.UpdatedAt, d.c.Loc)},
-			{"Attempts", fmt.Sprint(in.Attempts)}, {"Amount", amount(in.Action, in.Amount, in.Currency)},
+			{"Attempts", fmt.Sprint(in.Attempts)}, {billing.AmountLabel(billing.Action(in.Action)), amount(in.Action, in.Amount, in.Currency)},
 			{"Call", call}, {"Result", dash(in.ResultID)}, {"Request id", dash(in.RequestID)}, {"Error", in.Error}})
 	}
 	d.vp.SetContent(widget.FitLines(strings.TrimRight(b.String(), "\n"), width))

@@ -79,7 +79,11 @@ func execute(ctx context.Context, acts *billing.Actions, p *billing.Plan, c Conf
 		return billing.Result{}, ErrNotConfirmed
 	}
 	if err := acts.Confirm(p, c.Again); err != nil {
-		return billing.Result{}, &actionError{msg: strings.TrimSuffix(billing.ExplainAction(err), ".") + "; " + ErrRepeat.Error(), err: errors.Join(ErrRepeat, err)}
+		msg := strings.TrimSuffix(billing.ExplainAction(err), ".")
+		if re := (*billing.RepeatError)(nil); errors.As(err, &re) {
+			msg = re.Words()
+		}
+		return billing.Result{}, &actionError{msg: msg + "; " + ErrRepeat.Error(), err: errors.Join(ErrRepeat, err)}
 	}
 	r, err := acts.Execute(ctx, p)
 	if err != nil {
