@@ -72,7 +72,9 @@ func (a *Actions) PrepareInvoice(ctx context.Context, op Operator, req InvoiceRe
 	p.Call = Call{Method: method, Path: stripe.FormatURLPath(spec.path, target), Form: formOf(params)}
 	cur := str(inv, "currency")
 	remaining := num(inv, "amount_remaining")
-	if spec.moneyIn {
+	if spec.moneyIn || req.Action == ActionInvoiceVoid || req.Action == ActionInvoiceUncollect {
+		// Collected, or written off: the audit keeps what the invoice
+		// still owed (AmountLabel names which).
 		p.Amount = remaining
 	}
 	p.Currency = cur

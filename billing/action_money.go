@@ -49,7 +49,8 @@ func AmountWords(a Action, minor int64, currency string) string {
 // AmountLabel names the amount a money action's plan carries, as results
 // and the audit show it: a dispute's actions carry the disputed amount
 // (they move none), a credit adjustment a balance change, a plan change its
-// prorations; every other action the amount it moves.
+// prorations, a void or a write-off what the invoice still owed; every
+// other action the amount it moves.
 func AmountLabel(a Action) string {
 	switch a {
 	case ActionDisputeEvidence, ActionDisputeAccept:
@@ -58,6 +59,10 @@ func AmountLabel(a Action) string {
 		return "Balance change"
 	case ActionPlanChange:
 		return "Prorations"
+	case ActionInvoiceVoid:
+		return "Amount voided"
+	case ActionInvoiceUncollect:
+		return "Written off"
 	}
 	return "Amount"
 }

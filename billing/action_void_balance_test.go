@@ -53,7 +53,11 @@ func TestOneOffAndVoidSayWhatHappensToTheCredit(t *testing.T) {
 	if got, want := lineValue(v, "Customer balance"), "€25.00 of customer credit applied to this invoice returns to the customer's balance"; got != want {
 		t.Fatalf("void line %q, want %q", got, want)
 	}
-	mustExec(t, e.acts, v)
+	r := mustExec(t, e.acts, v)
+	// The audit keeps what was voided: the €95.00 still owed (it read "—").
+	if rec := e.checkAudit(v, r, OutcomeSucceeded); rec.Amount != 9500 || rec.Currency != "eur" || AmountLabel(ActionInvoiceVoid) != "Amount voided" {
+		t.Fatalf("void audit amount %d %s", rec.Amount, rec.Currency)
+	}
 	if bal := num(e.obj(storage.KindCustomer, cus), "balance"); bal != -2500 {
 		t.Fatalf("balance after the void %d, want -2500", bal)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/audit"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
@@ -16,8 +17,8 @@ import (
 )
 
 // A plan change's record says the plan it replaced, not only the new one:
-// "plan 1 × price_old → 2 × price_new". Before, the line was the
-// subscription id alone and the detail named only the new price.
+// "plan 1 × Pro $29.00/month → 2 × Pro $29.00/month". Before, the line was
+// the subscription id alone and the detail named only the new price, by id.
 func TestAuditPlanChangeSaysBeforeAndAfter(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{Customers: 60, NoWebhooks: true})
@@ -42,6 +43,14 @@ func TestAuditPlanChangeSaysBeforeAndAfter(t *testing.T) {
 	t.Cleanup(func() { _ = tm.Quit() })
 	waitFor(t, tm, "Plan change")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	want := "plan " + strconv.FormatInt(oldQty, 10) + " × " + oldPrice + " → " + strconv.FormatInt(oldQty+1, 10) + " × " + oldPrice
+	// The plans by name and price as the cache knows them, not price ids.
+	pr := item["price"].(map[string]any)
+	prod, err := e.Store.Get(storage.KindProduct, pr["product"].(string))
+	if err != nil || prod.Name == "" {
+		t.Fatalf("product of %s not cached: %v", oldPrice, err)
+	}
+	name := prod.Name + " " + money.Format(int64(pr["unit_amount"].(float64)), pr["currency"].(string)) + "/" +
+		pr["recurring"].(map[string]any)["interval"].(string)
+	want := "plan " + strconv.FormatInt(oldQty, 10) + " × " + name + " → " + strconv.FormatInt(oldQty+1, 10) + " × " + name
 	waitFor(t, tm, "Audit record", want)
 }

@@ -83,7 +83,7 @@ func (d *detail) render(width int) {
 	if r := d.rec; r != nil {
 		pairs(fmt.Sprintf("Audit record #%d", r.Seq), [][2]string{
 			{"Time", format.Stamp(r.At, d.c.Loc)}, {"Operator", r.Operator}, {"Action", actionTitle(r.Action, r.Variant, d.in)},
-			{"Target", r.Target}, {"What", whatWasDone(r.Action, d.in)}, {billing.AmountLabel(billing.Action(r.Action)), amount(r.Action, r.Amount, r.Currency)}, {"Outcome", r.Outcome},
+			{"Target", r.Target}, {"What", whatWasDone(d.c.Store, r.Action, d.in)}, {billing.AmountLabel(billing.Action(r.Action)), amount(r.Action, r.Amount, r.Currency)}, {"Outcome", r.Outcome},
 			{"Request id", dash(r.RequestID)}, {"Key", dash(r.Key)}, {"Detail", r.Detail}})
 	}
 	if in := d.in; in != nil {

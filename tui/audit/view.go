@@ -147,7 +147,7 @@ func (p *Page) selectedLines() string {
 	r := p.recs[p.sel]
 	in := p.intents[r.Key]
 	parts := []string{format.Stamp(r.At, p.c.Loc) + " " + r.Operator + ": " + actionTitle(r.Action, r.Variant, in) + " " + r.Target}
-	if w := whatWasDone(r.Action, in); w != "" {
+	if w := whatWasDone(p.c.Store, r.Action, in); w != "" {
 		parts = append(parts, w)
 	}
 	parts = append(parts, "request "+dash(r.RequestID), "key "+dash(r.Key))

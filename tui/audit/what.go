@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ func actionTitle(action, variant string, in *storage.Intent) string {
 // → after, a trial's new end (UTC), a credit note's split, the discount
 // applied. "" when the call says nothing more than the action's title,
 // amount and target.
-func whatWasDone(action string, in *storage.Intent) string {
+func whatWasDone(store *storage.Store, action string, in *storage.Intent) string {
 	if in == nil {
 		return ""
 	}
@@ -94,7 +95,7 @@ func whatWasDone(action string, in *storage.Intent) string {
 			if qty == "" {
 				qty = "?"
 			}
-			return qty + " × " + dash(price)
+			return qty + " × " + priceName(store, price)
 		}
 		after := plan(c.Get("items[0][price]"), c.Get("items[0][quantity]"))
 		if b := before(c, "items[0][price]"); b != "" {
@@ -168,4 +169,52 @@ func customerChanges(c billing.Call) string {
 // wrap breaks text into lines of at most width cells, at spaces.
 func wrap(text string, width int) []string {
 	return strings.Split(ansi.Wrap(text, max(20, width), " "), "\n")
+}
+
+// priceName words a price as a plan reads: its product's name (else its
+// nickname) and unit amount per interval, "Pro $29.00/month", from the
+// cache; the bare id when the price is not cached.
+func priceName(store *storage.Store, id string) string {
+	if id == "" || store == nil {
+		return dash(id)
+	}
+	env, err := store.Get(storage.KindPrice, id)
+	if err != nil {
+		return id
+	}
+	var pr struct {
+		Nickname   string `json:"nickname"`
+		Product    any    `json:"product"`
+		UnitAmount *int64 `json:"unit_amount"`
+		Currency   string `json:"currency"`
+		Recurring  *struct {
+			Interval      string `json:"interval"`
+			IntervalCount int64  `json:"interval_count"`
+		} `json:"recurring"`
+	}
+	if json.Unmarshal(env.Raw, &pr) != nil {
+		return id
+	}
+	name := pr.Nickname
+	prod, _ := pr.Product.(string)
+	if m, ok := pr.Product.(map[string]any); ok {
+		prod, _ = m["id"].(string)
+	}
+	if p, err := store.Get(storage.KindProduct, prod); err == nil && p.Name != "" {
+		name = p.Name
+	}
+	if name == "" {
+		return id
+	}
+	if pr.UnitAmount != nil {
+		name += " " + money.Format(*pr.UnitAmount, pr.Currency)
+		if r := pr.Recurring; r != nil {
+			if r.IntervalCount > 1 {
+				name += fmt.Sprintf("/%d %ss", r.IntervalCount, r.Interval)
+			} else {
+				name += "/" + r.Interval
+			}
+		}
+	}
+	return name
 }
