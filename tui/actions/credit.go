@@ -70,7 +70,7 @@ func (f *creditForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fiel
 	cur := strings.ToUpper(f.currency)
 	if f.currency == "" {
 		out = append(out, huh.NewInput().Key("currency").Title("Currency").Value(&f.curTyped).CharLimit(3).
-			Placeholder("usd").Description(describe(c, "the customer has no currency yet", "currency", fe)))
+			Description(describe(c, "the customer has no currency yet: three letters, e.g. usd or eur", "currency", fe)))
 		cur = "in the currency above"
 	}
 	out = append(out,

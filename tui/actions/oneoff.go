@@ -42,8 +42,8 @@ func (f *oneOffForm) info(*common.Common) []string {
 func (f *oneOffForm) fields(c *common.Common, fe *billing.FieldError) []huh.Field {
 	var out []huh.Field
 	if f.env.Currency == "" {
-		out = append(out, huh.NewInput().Key("currency").Title("Currency").Value(&f.currency).Placeholder("usd").
-			Description(describe(c, "the customer has none yet: it is billed in this one from now on", "currency", fe)))
+		out = append(out, huh.NewInput().Key("currency").Title("Currency").Value(&f.currency).CharLimit(3).
+			Description(describe(c, "the customer has none yet: three letters (e.g. usd), billed in it from now on", "currency", fe)))
 	}
 	cur := strings.ToUpper(f.currency)
 	if cur == "" {

@@ -112,3 +112,22 @@ func TestOneOffConfirmationSaysItsSteps(t *testing.T) {
 		_ = tm.Quit()
 	}
 }
+
+// TestCurrencyFieldLooksEmpty: on a customer without a currency the
+// currency field of the one-off and credit forms starts empty and looks it
+// (no "usd" placeholder drawn like a value), and says what to type. Before,
+// "> usd" looked filled in and Enter answered "choose the invoice's
+// currency".
+func TestCurrencyFieldLooksEmpty(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	cus := e.Find(storage.KindCustomer, "without a currency", func(m map[string]any) bool { return m["currency"] == nil })
+	for _, a := range []billing.Action{billing.ActionInvoiceCreate, billing.ActionCredit} {
+		f := open(t, e.Session(actenv.Admin), a, cus)
+		tm := runAt(t, f, 120, 36)
+		waitFor(t, tm, "three letters")
+		if strings.Contains(f.Screen(), "> usd") || strings.Contains(f.Screen(), "> u\n") {
+			t.Errorf("%s: the currency field looks filled in:\n%s", a, f.Screen())
+		}
+	}
+}
