@@ -18,7 +18,7 @@ func Compute(store *storage.Store, w Window, now time.Time) (Report, error) {
 	r := Report{
 		Window: w, From: from, To: to,
 		Failed: newTally(), Recovered: newTally(), AtRisk: newTally(), Churned: newTally(),
-		Cohort:         Cohort{Invoices: newTally(), Recovered: newTally(), Unpaid: newTally()},
+		Cohort:         Cohort{Invoices: newTally(), Recovered: newTally(), Unpaid: newTally(), Closed: map[string]int{}},
 		WithoutInvoice: newTally(),
 		RateByAmount:   map[string]float64{},
 	}
@@ -131,8 +131,12 @@ func (c *computer) failed() error {
 		}
 		d.Count++
 		d.Amount.Add(in.Currency, in.AmountDue)
-		if in.Status == "open" || in.Status == "uncollectible" {
+		switch in.Status {
+		case "paid":
+		case "open", "uncollectible":
 			c.r.Cohort.Unpaid.add(in.Currency, in.Remaining())
+		default:
+			c.r.Cohort.Closed[in.Status]++
 		}
 		if in.Status == "paid" {
 			c.r.Cohort.Recovered.add(in.Currency, in.AmountPaid)

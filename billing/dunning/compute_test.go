@@ -78,6 +78,7 @@ func TestComputeHandBuilt7d(t *testing.T) {
 		Invoices:  dunning.Tally{Count: 6, Amount: dunning.Amounts{"usd": 44500, "jpy": 3000, "eur": 1500}},
 		Recovered: dunning.Tally{Count: 1, Amount: dunning.Amounts{"usd": 5000}},
 		Unpaid:    dunning.Tally{Count: 5, Amount: dunning.Amounts{"usd": 44500 - 5000, "jpy": 3000, "eur": 1500}},
+		Closed:    map[string]int{},
 	}
 	if !reflect.DeepEqual(r.Cohort, wantCohort) {
 		t.Errorf("cohort %+v, want %+v", r.Cohort, wantCohort)

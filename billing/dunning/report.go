@@ -52,6 +52,9 @@ type Cohort struct {
 	// Unpaid are those still open or uncollectible; Amount is what they
 	// still owe (amount_remaining).
 	Unpaid Tally
+	// Closed counts the rest by status (void, draft): neither paid nor
+	// owed, so Recovered, Unpaid and Closed add up to Invoices.
+	Closed map[string]int
 }
 
 // Day is one day of the series.

@@ -182,6 +182,14 @@ func TestComputeSandbox(t *testing.T) {
 		if declined != r.Cohort.Invoices.Count || !equalAmounts(declinedAmt, r.Cohort.Invoices.Amount) {
 			t.Errorf("%s decline rows %d %v, cohort %d %v", w, declined, declinedAmt, r.Cohort.Invoices.Count, r.Cohort.Invoices.Amount)
 		}
+		closed := 0
+		for _, n := range r.Cohort.Closed {
+			closed += n
+		}
+		if r.Cohort.Recovered.Count+r.Cohort.Unpaid.Count+closed != r.Cohort.Invoices.Count {
+			t.Errorf("%s cohort %d invoices: %d recovered + %d unpaid + %v closed do not add up", w,
+				r.Cohort.Invoices.Count, r.Cohort.Recovered.Count, r.Cohort.Unpaid.Count, r.Cohort.Closed)
+		}
 		if r.WithoutInvoice.Count != b.withoutInvoice {
 			t.Errorf("%s failed attempts without an invoice %d, brute force %d", w, r.WithoutInvoice.Count, b.withoutInvoice)
 		}

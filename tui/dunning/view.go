@@ -2,6 +2,8 @@ package dunning
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +95,7 @@ func (p *Page) top(declines int) []string {
 			plural(r.Failed.Count, "attempt", "attempts"))), max(1, p.width), "…"),
 		label("Failed") + fmt.Sprintf("%-17s", plural(r.Cohort.Invoices.Count, "invoice", "invoices")) + amounts(r.Cohort.Invoices.Amount) + st.Muted.Render(" due"),
 		label("Recovered") + fmt.Sprintf("%-17s", plural(r.Cohort.Recovered.Count, "invoice", "invoices")) + recovered(r.Cohort.Recovered, st.Muted.Render(" paid since")),
-		label("Still unpaid") + fmt.Sprintf("%-17s", plural(r.Cohort.Unpaid.Count, "invoice", "invoices")) + recovered(r.Cohort.Unpaid, st.Muted.Render(" owed")),
+		label("Still unpaid") + fmt.Sprintf("%-17s", plural(r.Cohort.Unpaid.Count, "invoice", "invoices")) + recovered(r.Cohort.Unpaid, st.Muted.Render(" owed")) + closed(r.Cohort.Closed, st.Muted.Render),
 		label("Recovery rate") + rateLine,
 		label("At-risk MRR") + fmt.Sprintf("%-17s", plural(r.AtRisk.Count, "subscription", "subscriptions")) + st.Warn.Render(amounts(r.AtRisk.Amount)) + unpriced(st.Muted.Render, r.AtRisk.Unpriced),
 		label("Involuntary churn") + fmt.Sprintf("%-17s", plural(r.Churned.Count, "subscription", "subscriptions")) + st.Bad.Render(amounts(r.Churned.Amount)) + st.Muted.Render(" MRR lost") + unpriced(st.Muted.Render, r.Churned.Unpriced),
@@ -265,4 +267,17 @@ func unpriced(muted func(...string) string, n int) string {
 		return ""
 	}
 	return muted(fmt.Sprintf(" · excludes metered/tiered items of %s", plural(n, "subscription", "subscriptions")))
+}
+
+// closed names the cohort's invoices neither paid nor owed, by status
+// (" · 10 void"), so the three lines add up to the failed one.
+func closed(byStatus map[string]int, muted func(...string) string) string {
+	var parts []string
+	for _, st := range slices.Sorted(maps.Keys(byStatus)) {
+		parts = append(parts, fmt.Sprintf("%d %s", byStatus[st], st))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return muted(" · " + strings.Join(parts, " · "))
 }
