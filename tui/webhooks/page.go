@@ -263,8 +263,16 @@ func (p *Page) onLoaded(m loadedMsg) tea.Cmd {
 			p.loaded = true
 			if m.full {
 				p.stats = m.stats
+				sel, had := p.Selected()
 				p.rows, p.lastSeq = m.rows, m.lastSeq
-				p.cursor, p.offset = 0, 0
+				p.cursor, p.offset, p.fresh = 0, 0, 0
+				for i, d := range p.rows { // the same delivery when it is still listed
+					if had && d.Seq == sel.Seq {
+						p.cursor = i
+						break
+					}
+				}
+				p.clamp()
 			} else if m.lastSeq > p.lastSeq {
 				p.lastSeq = m.lastSeq
 				p.prepend(m.rows)
@@ -287,12 +295,16 @@ func (p *Page) onLoaded(m loadedMsg) tea.Cmd {
 	return nil
 }
 
-// prepend puts new deliveries (oldest first) on top; a cursor below the top
-// stays on the delivery it was on.
+// prepend puts new deliveries (oldest first) on top. The cursor stays on
+// the delivery it was on (by seq, not by row), the top row included: an
+// o, enter or R pressed just after a delivery arrived acts on the delivery
+// the operator chose. At the top the view keeps showing the newest rows while
+// the selection fits; scrolled down it keeps its rows and counts the new ones.
 func (p *Page) prepend(newer []storage.Delivery) {
 	if len(newer) == 0 {
 		return
 	}
+	sel, had := p.Selected()
 	rows := make([]storage.Delivery, 0, min(len(newer)+len(p.rows), maxRows))
 	for i := len(newer) - 1; i >= 0 && len(rows) < maxRows; i-- {
 		rows = append(rows, newer[i])
@@ -304,11 +316,23 @@ func (p *Page) prepend(newer []storage.Delivery) {
 		rows = append(rows, d)
 	}
 	p.rows = rows
-	if p.cursor > 0 {
-		p.cursor = min(p.cursor+len(newer), len(p.rows)-1)
+	if !had {
+		return
+	}
+	p.cursor = len(p.rows) - 1 // trimmed off the tail: the oldest kept
+	for i, d := range p.rows {
+		if d.Seq == sel.Seq {
+			p.cursor = i
+			break
+		}
+	}
+	if p.offset > 0 {
 		p.offset += len(newer)
 		p.fresh += len(newer)
-		p.clamp()
+	}
+	p.clamp()
+	if p.offset > 0 && p.fresh == 0 {
+		p.fresh = p.offset // the view left the top to keep the selection: all above is new
 	}
 }
 
