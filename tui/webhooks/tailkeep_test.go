@@ -24,12 +24,17 @@ func arrive(t *testing.T, store *storage.Store, send func(tea.Msg), id string, s
 	send(common.LiveMsg{Change: change})
 }
 
-// The operator chose the top row (evt_08 on in_F); a delivery arrives above
-// it; o filters in_F, the chosen row's object, not the newcomer's.
+// The operator chose the top row (evt_08 on in_F: enter, esc); a delivery
+// arrives above it; o filters in_F, the chosen row's object, not the
+// newcomer's.
 func TestTailKeepsTheTopSelection(t *testing.T) {
 	store := fixtureStore(t)
 	tm, h := start(t, pagetest.Session(store, now))
 	waitFor(t, tm, "in_F")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "[event JSON]")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	waitFor(t, tm, "filter: none")
 	arrive(t, store, tm.Send, "evt_09", 5)
 	waitFor(t, tm, "12:00:05")
 	typeKeys(tm, "o")
@@ -56,5 +61,25 @@ func TestReloadKeepsTheSelection(t *testing.T) {
 	final(t, tm)
 	if got := listPage(t, h).Filter().ObjectID; got != "in_C" {
 		t.Fatalf("o filtered %q, want in_C", got)
+	}
+}
+
+// Until the operator chooses a row the cursor rides the newest delivery (the
+// live tail); g returns to that after a choice.
+func TestUnchosenCursorRidesTheTail(t *testing.T) {
+	store := fixtureStore(t)
+	tm, h := start(t, pagetest.Session(store, now))
+	waitFor(t, tm, "in_F")
+	arrive(t, store, tm.Send, "evt_09", 5)
+	waitFor(t, tm, "> "+clockOf(at(12, 0, 5)))
+	press(tm, tea.KeyDown, 1)
+	waitFor(t, tm, "> "+clockOf(at(11, 59, 0)))
+	typeKeys(tm, "g")
+	waitFor(t, tm, "> "+clockOf(at(12, 0, 5)))
+	arrive(t, store, tm.Send, "evt_10", 6)
+	waitFor(t, tm, "> "+clockOf(at(12, 0, 6)))
+	final(t, tm)
+	if d, ok := listPage(t, h).Selected(); !ok || d.EventID != "evt_10" {
+		t.Fatalf("selected %+v, want the newest (evt_10)", d)
 	}
 }
