@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/paydesk/paydesk/storage/stripejson"
@@ -406,7 +407,8 @@ func (s *Store) Event(id string) (json.RawMessage, error) {
 }
 
 // EventsFor lists up to limit events, newest first, that touched the object
-// id or, for a customer id, any object of that customer.
+// id or, for a customer id, any object of that customer. Events of one
+// second are ordered as they were logged (seq), not by event id.
 func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
 	var out []EventSummary
 	err := s.view(func(tx *bolt.Tx) error {
@@ -419,7 +421,9 @@ func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
 		log := r.Bucket(bucketEventLog)
 		prefix := groupPrefix(id)
 		c := b.Cursor()
-		for k, v := seekLastWithPrefix(c, prefix); k != nil && len(out) < limit; k, v = c.Prev() {
+		// Past the limit, the rest of the last second is still read: its
+		// events sort by id in the index, and the newest by seq may be among them.
+		for k, v := seekLastWithPrefix(c, prefix); k != nil; k, v = c.Prev() {
 			if !hasPrefix(k, prefix) {
 				break
 			}
@@ -427,13 +431,18 @@ func (s *Store) EventsFor(id string, limit int) ([]EventSummary, error) {
 			if err := getJSON(log, v, &sum); err != nil {
 				return err
 			}
-			if sum.ID != "" {
-				out = append(out, sum)
+			if sum.ID == "" {
+				continue
 			}
+			if len(out) >= limit && (len(out) == 0 || sum.Created != out[len(out)-1].Created) {
+				break
+			}
+			out = append(out, sum)
 		}
 		return nil
 	})
-	return out, err
+	sort.SliceStable(out, func(i, j int) bool { return logOrderLess(out[j], out[i]) })
+	return out[:min(len(out), limit)], err
 }
 
 // RecentEvents lists up to limit events applied before seq (0: the newest), newest first.

@@ -73,9 +73,6 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 	b.WriteString(strings.Join(wrapLines(s.Muted.Render(read+"."), f.w, "  "), "\n") + "\n\n")
 	b.WriteString(linesTable(f, p.Lines))
 	b.WriteString(strings.Join(wrapLines(s.Muted.Render("request: "+safetext.Text(p.Call.String())), f.w, "  "), "\n") + "\n")
-	for _, w := range p.Warnings {
-		b.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+safetext.Line(w)), f.w, "  "), "\n") + "\n")
-	}
 	if pv := f.preview; pv != nil {
 		b.WriteString("\n" + s.Title.Render("Upcoming invoice with the change (preview)") + "\n")
 		var rows []billing.Line
@@ -93,7 +90,13 @@ func (f *Flow) confirmParts() (body, prompt []string) {
 		}
 		b.WriteString(linesTable(f, rows))
 	}
+	// The plan's warnings are part of the prompt: pinned above "Press y"
+	// or "Type WORD", they are on screen whenever the send key is armed,
+	// however far the plan above is scrolled.
 	var pr strings.Builder
+	for _, w := range p.Warnings {
+		pr.WriteString(strings.Join(wrapLines(s.Warn.Render("! "+safetext.Line(w)), f.w, "  "), "\n") + "\n")
+	}
 	if f.errText != "" {
 		pr.WriteString(strings.Join(wrapLines(s.Bad.Render("✗ "+safetext.Line(f.errText)), f.w, "  "), "\n") + "\n")
 	}

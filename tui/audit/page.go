@@ -116,6 +116,7 @@ func (p *Page) pageSize() int { return max(3, p.h-8) }
 
 // reload reads the log page and the pending intents.
 func (p *Page) reload() {
+	was := p.selection()
 	p.reloadLog()
 	// storage indexes intents by time, not state: listing the pending
 	// ones walks the intent log, so it is done on open, refresh, toggle
@@ -125,12 +126,13 @@ func (p *Page) reload() {
 		p.err = err
 	}
 	p.pending = ins
-	p.sel = min(p.sel, max(0, p.rows()-1))
+	p.reselect(was)
 }
 
 // reloadLog reads the current page of the log (one more record than
 // shown, to know whether older ones exist).
 func (p *Page) reloadLog() {
+	was := p.selection()
 	recs, err := p.c.Store.Audit(p.starts[len(p.starts)-1], p.pageSize()+1)
 	p.err = err
 	if err == nil {
@@ -149,7 +151,7 @@ func (p *Page) reloadLog() {
 			}
 		}
 	}
-	p.sel = min(p.sel, max(0, p.rows()-1))
+	p.reselect(was)
 }
 
 func (p *Page) rows() int {

@@ -132,7 +132,40 @@ func (d *Detail) SetSize(w, h int) {
 func (d *Detail) reload() {
 	env, err := d.c.Store.Get(d.kind, d.id)
 	d.env, d.err, d.loaded = env, err, true
+	var chosen *link
+	if d.sel >= 0 && d.sel < len(d.links) {
+		l := d.links[d.sel]
+		chosen = &l
+	}
 	d.render()
+	if chosen != nil {
+		d.reselect(*chosen)
+	}
+}
+
+// reselect keeps the tab selection on the related object it was on (the
+// one nearest its old place, when it is listed twice) after a live change
+// added or removed rows above it, so enter opens what the operator chose;
+// when it left the page, nothing is selected.
+func (d *Detail) reselect(want link) {
+	if d.sel >= 0 && d.sel < len(d.links) && d.links[d.sel] == want {
+		return
+	}
+	best := -1
+	for i, l := range d.links {
+		if l == want && (best < 0 || abs(i-d.sel) < abs(best-d.sel)) {
+			best = i
+		}
+	}
+	d.sel = best // gone from the page: nothing selected rather than a neighbour
+	d.render()
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func (d *Detail) render() {

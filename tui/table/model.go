@@ -39,7 +39,10 @@ type Model struct {
 	next      string
 	truncated bool
 	pageNo    int
-	err       error
+	// shift is how many rows the page start moved down to keep the
+	// selected row on screen while rows arrived above it (see follow).
+	shift int
+	err   error
 
 	// refreshQueued is set while a coalesced first-page reload is pending.
 	refreshQueued bool
@@ -126,16 +129,54 @@ func (m *Model) reload() {
 // before a key (a money action) is pressed.
 func (m *Model) reloadKeep() {
 	env, ok := m.Selected()
+	at := m.cursor
 	m.reload()
-	if !ok {
-		return
+	if ok && !m.reselect(env.ID) {
+		m.follow(env.ID, at)
 	}
+}
+
+// reselect puts the cursor on the row of id when the page holds it.
+func (m *Model) reselect(id string) bool {
 	for i, r := range m.rows {
-		if r.env.ID == env.ID {
+		if r.env.ID == id {
 			m.cursor = i
-			return
+			return true
 		}
 	}
+	return false
+}
+
+// follow keeps the selected row on screen when rows that sort above it
+// pushed it below the page: the page start moves down by as many rows, so
+// the row stays at screen row at. It looks one page further at most; a row
+// that left the list (its status no longer matches) is not followed.
+func (m *Model) follow(id string, at int) {
+	q := m.query()
+	q.After, q.Limit = m.after, 2*m.limit()
+	p, err := m.c.Store.List(q)
+	if err != nil {
+		return
+	}
+	i := -1
+	for j, e := range p.Items {
+		if e.ID == id {
+			i = j
+			break
+		}
+	}
+	if i <= at {
+		return
+	}
+	q.Limit = i - at
+	skip, err := m.c.Store.List(q)
+	if err != nil || skip.Next == "" {
+		return
+	}
+	m.after = skip.Next
+	m.shift += i - at
+	m.reload()
+	m.reselect(id)
 }
 
 func (m *Model) load(q storage.Query) {
@@ -155,7 +196,7 @@ func (m *Model) load(q storage.Query) {
 
 // first goes back to the first page (after a filter, sort or view change).
 func (m *Model) first() {
-	m.after, m.back, m.pageNo, m.cursor = "", nil, 0, 0
+	m.after, m.back, m.pageNo, m.cursor, m.shift = "", nil, 0, 0, 0
 	m.reload()
 }
 
@@ -173,7 +214,11 @@ func (m *Model) pageDown() bool {
 
 func (m *Model) pageUp() bool {
 	if len(m.back) == 0 {
-		return false
+		if m.after == "" {
+			return false
+		}
+		m.first() // a first page moved down by follow: back to the top
+		return true
 	}
 	m.after = m.back[len(m.back)-1]
 	m.back = m.back[:len(m.back)-1]
@@ -444,7 +489,7 @@ func (m *Model) heading() string {
 	} else if m.search != "" {
 		parts = append(parts, s.Label.Render("filter:")+"/"+m.search)
 	}
-	from := m.pageNo*m.limit() + 1
+	from := m.pageNo*m.limit() + m.shift + 1
 	pos := "page " + strconv.Itoa(m.pageNo+1)
 	if len(m.rows) > 0 {
 		pos += fmt.Sprintf(" · %d-%d", from, from+len(m.rows)-1)

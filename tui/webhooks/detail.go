@@ -107,22 +107,15 @@ func loadDetail(store *storage.Store, d storage.Delivery) detailMsg {
 	return m
 }
 
-// previousEvent finds, in the object's event index (newest first), the event
-// logged just before eventID.
+// previousEvent is the object's event logged just before eventID, in
+// Stripe's order (created, then log order within a second); "" when there is
+// none.
 func previousEvent(store *storage.Store, objectID, eventID string) (string, error) {
-	evs, err := store.EventsFor(objectID, 1000)
-	if err != nil {
+	prev, ok, err := store.EventBefore(objectID, eventID)
+	if err != nil || !ok {
 		return "", err
 	}
-	for i, e := range evs {
-		if e.ID == eventID {
-			if i+1 < len(evs) {
-				return evs[i+1].ID, nil
-			}
-			return "", nil
-		}
-	}
-	return "", fmt.Errorf("event %s is not in %s's event index", eventID, objectID)
+	return prev.ID, nil
 }
 
 func dataObject(raw []byte) json.RawMessage {

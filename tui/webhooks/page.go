@@ -68,7 +68,11 @@ type Page struct {
 	tickGen int
 
 	cursor, offset int
-	width, height  int
+	// chosen is set once the operator moves the cursor or acts on a row:
+	// from then on the cursor stays on that delivery as rows arrive. Until
+	// then, and again after g, it rides the newest row (the live tail).
+	chosen        bool
+	width, height int
 	// fresh counts deliveries that arrived above the view while it was
 	// scrolled down (the "↑ N new" marker); back at the top it is 0.
 	fresh int
@@ -263,8 +267,17 @@ func (p *Page) onLoaded(m loadedMsg) tea.Cmd {
 			p.loaded = true
 			if m.full {
 				p.stats = m.stats
+				sel, had := p.Selected()
+				had = had && p.chosen
 				p.rows, p.lastSeq = m.rows, m.lastSeq
-				p.cursor, p.offset = 0, 0
+				p.cursor, p.offset, p.fresh = 0, 0, 0
+				for i, d := range p.rows { // the same delivery when it is still listed
+					if had && d.Seq == sel.Seq {
+						p.cursor = i
+						break
+					}
+				}
+				p.clamp()
 			} else if m.lastSeq > p.lastSeq {
 				p.lastSeq = m.lastSeq
 				p.prepend(m.rows)
@@ -287,12 +300,18 @@ func (p *Page) onLoaded(m loadedMsg) tea.Cmd {
 	return nil
 }
 
-// prepend puts new deliveries (oldest first) on top; a cursor below the top
-// stays on the delivery it was on.
+// prepend puts new deliveries (oldest first) on top. Once the operator
+// has chosen a row (see chosen) the cursor stays on that delivery (by seq,
+// not by row), the top row included: an o, enter or R pressed just after a
+// delivery arrived acts on the delivery the operator chose. At the top the
+// view keeps showing the newest rows while the selection fits; scrolled down
+// it keeps its rows and counts the new ones.
 func (p *Page) prepend(newer []storage.Delivery) {
 	if len(newer) == 0 {
 		return
 	}
+	sel, had := p.Selected()
+	had = had && p.chosen
 	rows := make([]storage.Delivery, 0, min(len(newer)+len(p.rows), maxRows))
 	for i := len(newer) - 1; i >= 0 && len(rows) < maxRows; i-- {
 		rows = append(rows, newer[i])
@@ -304,16 +323,32 @@ func (p *Page) prepend(newer []storage.Delivery) {
 		rows = append(rows, d)
 	}
 	p.rows = rows
-	if p.cursor > 0 {
-		p.cursor = min(p.cursor+len(newer), len(p.rows)-1)
+	if !had {
+		p.clamp()
+		return
+	}
+	p.cursor = len(p.rows) - 1 // trimmed off the tail: the oldest kept
+	for i, d := range p.rows {
+		if d.Seq == sel.Seq {
+			p.cursor = i
+			break
+		}
+	}
+	if p.offset > 0 {
 		p.offset += len(newer)
 		p.fresh += len(newer)
-		p.clamp()
+	}
+	p.clamp()
+	if p.offset > 0 && p.fresh == 0 {
+		p.fresh = p.offset // the view left the top to keep the selection: all above is new
 	}
 }
 
 func (p *Page) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.keys
+	if key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Object, k.Detail, k.OpenObject, k.Replay) {
+		p.chosen = true
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		p.cursor--
@@ -324,7 +359,7 @@ func (p *Page) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PageDown):
 		p.cursor += p.tableRows()
 	case key.Matches(msg, k.Top):
-		p.cursor = 0
+		p.cursor, p.chosen = 0, false
 	case key.Matches(msg, k.Pause):
 		p.paused = !p.paused
 		if !p.paused {

@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -160,18 +161,27 @@ func latency(d time.Duration) string {
 	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
-// columns of the tail, fitted by table.Layout: free text (type, reason)
-// shrinks first, then reason (the selected row's is on the line below the
-// list), latency and source give way; the object id is cut last.
+// columns of the tail, fitted by table.Layout. The event type is what a
+// row is about, so it keeps its whole width (up to 44 cells, the longest
+// type) while the others give way on a narrow terminal: reason first (the
+// selected row's is on the line below the list), then source (nearly always
+// "webhook"), then latency; the selection line names the hidden source and
+// latency. Only then are the type and the object id cut to their Min.
 var columns = []table.Column{
 	{Title: "Time", Width: 8},
 	{Title: "Verdict", Width: 16},
-	{Title: "Type", Width: 20, Flex: true, Min: 14},
+	{Title: "Type", Width: 44, Min: 14},
 	{Title: "Object", Width: 18, Min: 14},
-	{Title: "Latency", Width: 8, Right: true, Priority: 2},
-	{Title: "Source", Width: 8, Priority: 1},
+	{Title: "Latency", Width: 8, Right: true, Priority: 1},
+	{Title: "Source", Width: 8, Priority: 2},
 	{Title: "Reason", Width: 10, Flex: true, Min: 12, Priority: 3},
 }
+
+// Column indexes the selection line refers to.
+const (
+	colLatency = 4
+	colSource  = 5
+)
 
 func (p *Page) table(rows int) []string {
 	st := p.c.Styles
@@ -222,6 +232,12 @@ func (p *Page) table(rows int) []string {
 	}
 	if d, ok := p.Selected(); ok {
 		sel := fmt.Sprintf("seq %d · %s", d.Seq, dash(d.EventID))
+		if !slices.Contains(shown, colSource) {
+			sel += " · " + dash(d.Source)
+		}
+		if !slices.Contains(shown, colLatency) {
+			sel += " · " + latency(time.Duration(d.LatencyUS)*time.Microsecond)
+		}
 		if r := p.reason(d); r != "" {
 			sel += " · " + r
 		}
