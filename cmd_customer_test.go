@@ -16,8 +16,14 @@ import (
 // itself and the proxy.
 func cliSandbox(t *testing.T) (db, base string, px *lostanswer.Proxy) {
 	t.Helper()
+	return cliSandboxOf(t, 10)
+}
+
+// cliSandboxOf is cliSandbox with n seeded customers.
+func cliSandboxOf(t *testing.T, n int) (db, base string, px *lostanswer.Proxy) {
+	t.Helper()
 	clearEnv(t)
-	sb, err := sandbox.New(sandbox.Options{Seed: 4, Customers: 10})
+	sb, err := sandbox.New(sandbox.Options{Seed: 4, Customers: n})
 	if err != nil {
 		t.Fatal(err)
 	}
