@@ -274,7 +274,28 @@ func (m *Model) fullHelp() string {
 	b.WriteString(m.c.Styles.Title.Render("Keys · "+safetext.Line(m.Active().Title())) + "\n\n")
 	b.WriteString(m.helpColumns(groups))
 	b.WriteString("\n\n" + m.c.Styles.Title.Render("Views") + "\n")
-	for _, v := range m.views.List() {
+	views := m.views.List()
+	if strings.Count(b.String(), "\n")+len(views) > m.bodyHeight() {
+		// A short terminal: the views side by side, by key and name, so
+		// the whole help fits instead of being cut after the fifth view.
+		var line string
+		for _, v := range views {
+			entry := strings.TrimSpace(v.Key+" "+v.Title) + " " + m.c.Styles.Muted.Render(":"+v.Name)
+			if line != "" && lipgloss.Width(line)+3+lipgloss.Width(entry) > m.c.Width-2 {
+				b.WriteString("  " + line + "\n")
+				line = ""
+			}
+			if line != "" {
+				line += "   "
+			}
+			line += entry
+		}
+		if line != "" {
+			b.WriteString("  " + line + "\n")
+		}
+		return b.String()
+	}
+	for _, v := range views {
 		names := append([]string{v.Name}, v.Aliases...)
 		b.WriteString("  " + v.Key + "  " + v.Title + "  " + m.c.Styles.Muted.Render(":"+strings.Join(names, " :")) + "\n")
 	}
