@@ -71,7 +71,8 @@ func Cache(store *storage.Store, q Query, perKind int) (Result, error) {
 
 // amountMatches reads a typed amount in every currency it can mean: the one
 // named by its code, or those whose symbol it carries ("$" is usd), or,
-// when bare, every currency the cache holds ("500" is ¥500 and $500.00).
+// when bare, every currency the cache holds ("500" is ¥500 and $500.00),
+// with either sign (a customer balance credit is negative on Stripe).
 // A currency whose exponent the number does not fit (12.50 in jpy) is
 // skipped.
 func amountMatches(store *storage.Store, a *Amount) ([]storage.AmountMatch, error) {
@@ -100,6 +101,11 @@ func amountMatches(store *storage.Store, a *Amount) ([]storage.AmountMatch, erro
 			continue
 		}
 		out = append(out, storage.AmountMatch{Currency: strings.ToLower(c), Amount: v})
+		if v > 0 {
+			// A balance credit is negative on Stripe (-2000 for "$20.00
+			// credit"); people type its size.
+			out = append(out, storage.AmountMatch{Currency: strings.ToLower(c), Amount: -v})
+		}
 	}
 	return out, nil
 }

@@ -42,6 +42,9 @@ func seeded(t testing.TB) *storage.Store {
 		{"id": "re_Chen", "object": "refund", "created": day(11), "charge": "ch_Nov10", "amount": 1250, "currency": "usd", "status": "succeeded",
 			"metadata": map[string]string{"ticket": "ZD-48213"}},
 		{"id": "dp_Chen", "object": "dispute", "created": day(14), "charge": "ch_Nov10", "amount": 1250, "currency": "usd", "status": "needs_response"},
+		// A $20.00 credit: Stripe's sign is negative (-2000).
+		{"id": "cbtxn_Chen", "object": "customer_balance_transaction", "created": day(15), "customer": "cus_Chen", "amount": -2000,
+			"currency": "usd", "type": "adjustment", "ending_balance": -2000},
 	}
 	for _, o := range objs {
 		raw, err := json.Marshal(o)
@@ -73,10 +76,10 @@ func TestEveryFormFindsItsObject(t *testing.T) {
 		form, text string
 		want       []string // exactly these, in display order
 	}{
-		{"email", "chen@suz", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen"}},
-		{"name", "Suzuki", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen"}},
-		{"phone as typed", "(415) 555-0134", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen"}},
-		{"phone international", "+1 415 555 0134", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen"}},
+		{"email", "chen@suz", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen", "cbtxn_Chen"}},
+		{"name", "Suzuki", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen", "cbtxn_Chen"}},
+		{"phone as typed", "(415) 555-0134", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen", "cbtxn_Chen"}},
+		{"phone international", "+1 415 555 0134", []string{"cus_Chen", "sub_Chen", "in_Chen", "ch_Nov10", "re_Chen", "dp_Chen", "cbtxn_Chen"}},
 		{"last4", "4242", []string{"ch_Nov10"}},
 		{"amount bare", "12.50", []string{"ch_Nov20", "ch_Nov10", "re_Chen", "dp_Chen"}},
 		{"amount with symbol", "$12.50", []string{"ch_Nov20", "ch_Nov10", "re_Chen", "dp_Chen"}},
@@ -85,6 +88,7 @@ func TestEveryFormFindsItsObject(t *testing.T) {
 		{"amount on a day", "$12.50 2026-11-10", []string{"ch_Nov10"}},
 		{"amount in a range", "$12.50 2026-11-15..2026-11-30", []string{"ch_Nov20"}},
 		{"amount from a day on", "12.50 2026-11-11..", []string{"ch_Nov20", "re_Chen", "dp_Chen"}},
+		{"credit by its size", "$20", []string{"cbtxn_Chen"}}, // typed as the credit reads, not as Stripe signs it
 		{"invoice number", "7f3a2b-0007", []string{"in_Chen"}},
 		{"description", "november", []string{"in_Chen"}},
 		{"metadata value", "orbit-labs", []string{"sub_Chen"}},
