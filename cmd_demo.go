@@ -167,7 +167,7 @@ func replaceDemoCache(path string, stderr io.Writer) error {
 	if _, err := os.Stat(path); err != nil {
 		return nil // a fresh cache
 	}
-	store, err := openStore(path, "paydesk demo", false, nil)
+	store, err := openStore(path, "paydesk demo", false, billing.Clocks{})
 	if err != nil {
 		return err
 	}

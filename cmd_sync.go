@@ -47,7 +47,7 @@ func runSync(ctx context.Context, o syncOptions, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	store, err := openStore(path, "paydesk sync", false, nil)
+	store, err := openStore(path, "paydesk sync", false, billing.Clocks{})
 	if err != nil {
 		return err
 	}

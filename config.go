@@ -82,11 +82,17 @@ func orWall(now func() time.Time) func() time.Time {
 
 // openStore opens (creating if needed) the cache for a process that owns
 // it; webhooks says whether concurrent webhook writers will use it.
-func openStore(path, holder string, webhooks bool, now func() time.Time) (*storage.Store, error) {
+func openStore(path, holder string, webhooks bool, clocks billing.Clocks) (*storage.Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create cache dir: %w", err)
 	}
-	opts := storage.Options{Timeout: time.Second, Holder: holder, Now: orWall(now)}
+	// Cache stamps in account time; intents and audit records in real time
+	// (billing.Clocks: Wall defaults to Account, both to the wall clock).
+	clocks.Account = orWall(clocks.Account)
+	if clocks.Wall == nil {
+		clocks.Wall = clocks.Account
+	}
+	opts := storage.Options{Timeout: time.Second, Holder: holder, Now: clocks.Account, Wall: clocks.Wall}
 	if webhooks {
 		opts = webhookd.StoreOptions(opts)
 	}

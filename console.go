@@ -106,7 +106,7 @@ func withMoney(c config, holder string, fn func(*billing.Actions) error) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(path, holder, false, nil)
+	store, err := openStore(path, holder, false, billing.Clocks{})
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func Open(ctx context.Context, c RuntimeConfig) (*Runtime, error) {
 		r.closes = append(r.closes, closeLog)
 	}
 	logger := r.Logger
-	store, err := openStore(c.Path, c.Holder, true, c.Clocks.Account)
+	store, err := openStore(c.Path, c.Holder, true, c.Clocks)
 	if err != nil {
 		return nil, err
 	}

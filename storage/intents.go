@@ -52,7 +52,7 @@ func (s *Store) CreateIntent(in Intent) error {
 		if b.Get([]byte(in.Key)) != nil {
 			return fmt.Errorf("create intent %s: already exists", in.Key)
 		}
-		now := s.now()
+		now := s.wallNow()
 		if in.CreatedAt == 0 {
 			in.CreatedAt = now
 		}
@@ -82,7 +82,7 @@ func (s *Store) UpdateIntent(in Intent) error {
 		if b.Get([]byte(in.Key)) == nil {
 			return fmt.Errorf("update intent %s: %w", in.Key, ErrNotFound)
 		}
-		in.UpdatedAt = s.now()
+		in.UpdatedAt = s.wallNow()
 		return putJSON(b, []byte(in.Key), in)
 	})
 	s.announceIntent(in.Key, err)
@@ -195,7 +195,7 @@ func (s *Store) AppendAudit(rec AuditRecord) (uint64, error) {
 		}
 		rec.Seq = seq
 		if rec.At == 0 {
-			rec.At = s.now()
+			rec.At = s.wallNow()
 		}
 		return putJSON(b, be64(seq), rec)
 	})

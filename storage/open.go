@@ -36,8 +36,13 @@ type Options struct {
 	// webhookd runs with a shorter delay.
 	BatchDelay time.Duration
 	BatchSize  int
-	// Now is the clock for cached_at stamps; default time.Now.
+	// Now is the clock for cached_at stamps (the account's time: a demo
+	// or test clock may run it ahead); default time.Now.
 	Now func() time.Time
+	// Wall is the clock of money actions' stamps: intents' created and
+	// updated times and audit records without one (real time, as
+	// billing.Clocks.Wall); default Now.
+	Wall func() time.Time
 	// PageBudget is the resident set (bytes) over which a backfill page
 	// commit ends its transaction early and lets go of the mapped pages
 	// after it (0: ResidentBudget).
@@ -86,6 +91,9 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Wall == nil {
+		opts.Wall = opts.Now
 	}
 	if opts.Holder == "" {
 		opts.Holder = "paydesk"
@@ -171,6 +179,9 @@ func (s *Store) Check() error {
 }
 
 func (s *Store) now() int64 { return s.opts.Now().Unix() }
+
+// wallNow stamps money actions' intents and audit records (Options.Wall).
+func (s *Store) wallNow() int64 { return s.opts.Wall().Unix() }
 
 func holderPath(path string) string { return path + ".holder" }
 
