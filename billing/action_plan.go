@@ -228,7 +228,7 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 	if resets {
 		p.Warnings = append(p.Warnings, "the billing interval changes: Stripe resets the billing cycle and invoices now")
 	}
-	p.Warnings = append(p.Warnings, pausedWarning(pc.sub)...)
+	p.Warnings = append(p.Warnings, pausedWarning(pc.sub, resets || pc.proration == "always_invoice")...)
 	p.Lines = []Line{
 		{"Subscription", p.Target + " (" + str(pc.sub, "status") + ")"},
 		a.customerLine(str(pc.sub, "customer"), "", ""),

@@ -115,7 +115,7 @@ func (a *Actions) PrepareTrial(ctx context.Context, op Operator, req TrialReques
 		{"Current trial end", oldEnd.Format(time.DateTime) + " UTC"},
 		{"Effect", effect},
 	}
-	p.Warnings = append(p.Warnings, pausedWarning(sub)...)
+	p.Warnings = append(p.Warnings, pausedWarning(sub, req.Action == ActionTrialEnd)...)
 	next, due, err := a.trialPreview(ctx, p.Target, trialEnd)
 	switch {
 	case err == nil:

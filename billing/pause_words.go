@@ -1,5 +1,7 @@
 package billing
 
+import "time"
+
 // PauseWords says what Stripe does with a subscription's invoices while its
 // payment collection is paused with behavior (pause_collection.behavior,
 // https://docs.stripe.com/billing/subscriptions/pause-payment):
@@ -19,12 +21,20 @@ func PauseWords(behavior string) string {
 }
 
 // pausedWarning warns a plan or trial change on a subscription whose
-// collection is paused that the invoice it makes is not charged; nil when
-// collection runs.
-func pausedWarning(sub map[string]any) []string {
+// collection is paused that what it bills is not charged: the invoice it
+// makes at once when makesInvoice, else the next ones; until
+// pause_collection.resumes_at when set. nil when collection runs.
+func pausedWarning(sub map[string]any, makesInvoice bool) []string {
 	b := str(sub, "pause_collection.behavior")
 	if b == "" {
 		return nil
 	}
-	return []string{PauseWords(b) + " (the invoice this change makes too)"}
+	which := " (the invoices it leads to)"
+	if makesInvoice {
+		which = " (the invoice this change makes too)"
+	}
+	if r := num(sub, "pause_collection.resumes_at"); r > 0 {
+		which += "; collection resumes on " + time.Unix(r, 0).UTC().Format(time.DateOnly) + ", invoices after that are charged"
+	}
+	return []string{PauseWords(b) + which}
 }

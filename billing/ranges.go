@@ -97,7 +97,7 @@ func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 			r.report(kind, false, false)
 			continue
 		}
-		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() && r.store.QueuedPages() < 2*storage.GroupPages {
+		if ranges < max(2, r.c.pool.size()) && r.c.needMoreInFlight() && r.store.QueuedPages() < 3*storage.GroupPages {
 			child, err := r.split(kind, rs)
 			if err != nil {
 				firstErr = err

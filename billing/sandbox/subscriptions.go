@@ -408,6 +408,16 @@ func (s *Server) renewInvoice(i int32, reason uint8, req *eventRequest) int32 {
 func (s *Server) billSubscription(i int32, lines []invLine, reason uint8, req *eventRequest) int32 {
 	sb := &s.subs[i]
 	inv := s.newInvoice(sb.customer, i, sb.currency(s.prices), lines, reason, sb.periodStart, sb.periodEnd, req)
+	s.collectSubscriptionInvoice(i, inv, req)
+	return inv
+}
+
+// collectSubscriptionInvoice collects a new invoice of subscription i as
+// its pause_collection says (keep_as_draft: left a draft; mark_uncollectible:
+// finalized and marked; void: voided), and unpaid subscriptions' invoices
+// stay drafts; otherwise it is finalized and attempted.
+func (s *Server) collectSubscriptionInvoice(i, inv int32, req *eventRequest) {
+	sb := &s.subs[i]
 	switch {
 	case s.subs[i].pause == 1 || s.subs[i].status == stUnpaid:
 		// keep_as_draft, and unpaid subscriptions: invoices stay drafts.
@@ -424,7 +434,6 @@ func (s *Server) billSubscription(i int32, lines []invLine, reason uint8, req *e
 			_ = s.attemptInvoice(inv, s.customers[sb.customer].pm, s.randomDecline(), true, req)
 		}
 	}
-	return inv
 }
 
 const dateLayout = "02 Jan 2006"
@@ -602,6 +611,12 @@ func (s *Server) updateSubscription(c *call) (any, *apiError) {
 		sb := &s.subs[i]
 		inv := s.newInvoice(sb.customer, i, sb.currency(s.prices), append(sb.pending, immediate...), brUpdate, at, sb.periodEnd, req)
 		s.subs[i].pending = nil
+		if s.subs[i].pause != 0 {
+			// Collection paused: the update's invoice is kept, marked or
+			// voided like any other of the subscription, never charged.
+			s.collectSubscriptionInvoice(i, inv, req)
+			break
+		}
 		s.finalizeInvoice(inv, req)
 		if s.invoices[inv].status == invOpen {
 			if e := s.attemptInvoice(inv, s.customers[s.subs[i].customer].pm, dcNone, false, req); e != nil && c.p.str("payment_behavior") == "error_if_incomplete" {

@@ -213,7 +213,7 @@ func (b *sections) nextBill() string {
 			line += "  " + s.Muted.Render("total "+money.Format(u.inv.Total, u.inv.Currency)+", balance applied")
 		}
 		line += "  " + s.Muted.Render("(Stripe's upcoming invoice)")
-		if why := pausedCollection(d, string(u.inv.Subscription)); why != "" {
+		if why := pausedCollection(d, string(u.inv.Subscription), at); why != "" {
 			line += "  " + s.Warn.Render(why)
 		}
 		return line
@@ -245,8 +245,10 @@ func expiry(month, year int, now time.Time) string {
 }
 
 // pausedCollection is billing.PauseWords for a cached subscription whose
-// payment collection is paused, "" otherwise (or when it is not cached).
-func pausedCollection(d *Detail, sub string) string {
+// payment collection is paused at billedAt (unix seconds; a pause that
+// resumes by then does not touch that bill), "" otherwise or when the
+// subscription is not cached.
+func pausedCollection(d *Detail, sub string, billedAt int64) string {
 	if sub == "" {
 		return ""
 	}
@@ -254,8 +256,15 @@ func pausedCollection(d *Detail, sub string) string {
 	if err != nil {
 		return ""
 	}
-	if s := decode[subscriptionJSON](e.Raw); s.PauseCollection != nil {
-		return billing.PauseWords(s.PauseCollection.Behavior)
+	return pauseAt(decode[subscriptionJSON](e.Raw), billedAt)
+}
+
+// pauseAt is billing.PauseWords when s's collection is still paused at
+// billedAt (unix seconds), "" otherwise.
+func pauseAt(s subscriptionJSON, billedAt int64) string {
+	pc := s.PauseCollection
+	if pc == nil || (pc.ResumesAt > 0 && billedAt > 0 && pc.ResumesAt <= billedAt) {
+		return ""
 	}
-	return ""
+	return billing.PauseWords(pc.Behavior)
 }

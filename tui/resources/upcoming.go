@@ -137,8 +137,12 @@ func (b *sections) upcomingSection(s subscriptionJSON, e storage.Envelope) {
 	}
 	if u := d.upcoming; u.state == upcomingLoaded {
 		b.upcomingLines(u.inv)
-		if s.PauseCollection != nil {
-			b.line("  " + d.c.Styles.Warn.Render(billing.PauseWords(s.PauseCollection.Behavior)))
+		at := u.inv.NextPaymentAttempt
+		if at == 0 {
+			at = u.inv.PeriodEnd
+		}
+		if why := pauseAt(s, at); why != "" {
+			b.line("  " + d.c.Styles.Warn.Render(why))
 		}
 	} else {
 		b.line("  " + upcomingEstimateLine(d, s, e))
