@@ -42,10 +42,11 @@ type rangeResult struct {
 // object is listed twice or missed. A kind has at most the pool's size in
 // ranges: a range waits for its page's commit before fetching the next, so
 // more ranges than requests in flight keep the rate busy while pages are
-// written. No range is split while two commits' worth of pages wait for
-// the writer: the writer, not Stripe, is then what the walk waits for, and
-// more ranges would only hold more pages in memory (one commit's worth
-// kept the queue so short that most commits took one page).
+// written. No range is split while three commits' worth of pages wait
+// for the writer: the writer, not Stripe, is then what the walk waits for,
+// and more ranges would only hold more pages in memory (one commit's worth
+// kept the queue so short that most commits took one page; two kept 9.4
+// requests in flight at 300 ms where the writer could take 12).
 func (r *backfillRun) walkKind(ctx context.Context, kind storage.Kind) error {
 	stored, err := r.store.Ranges(kind)
 	if err != nil {
