@@ -394,6 +394,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.delegate(msg)
 	}
 	k := m.keys
+	if key.Matches(msg, k.View) || key.Matches(msg, k.Command) || key.Matches(msg, k.Find) {
+		if h, ok := m.Active().(common.Holder); ok && !m.showHelp {
+			if why := h.Holding(); why != "" {
+				return common.Toast(common.ToastWarn, why)
+			}
+		}
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quitAsked()

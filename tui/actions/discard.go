@@ -89,3 +89,19 @@ func (f *Flow) keepTyped() {
 		f.sizeForm()
 	}
 }
+
+// Holding keeps an open confirmation from being left by a view key, : or
+// ctrl+f: one digit typed in the wrong window threw it and its typed text
+// away with no word. Esc leaves it as usual.
+func (f *Flow) Holding() string {
+	if f.st != stConfirm {
+		return ""
+	}
+	send := "y sends it"
+	if f.deliberate() {
+		send = "its word sends it"
+	}
+	return "A confirmation is open: " + send + ", esc leaves it. Nothing was sent."
+}
+
+var _ common.Holder = (*Flow)(nil)

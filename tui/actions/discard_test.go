@@ -3,6 +3,7 @@ package actions_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -148,4 +149,34 @@ func TestEscThenSendKeyOnConfirmationSendsNothing(t *testing.T) {
 		}
 		final(t, tm)
 	})
+}
+
+// TestDigitOnConfirmationKeepsIt: a view key (or : or ctrl+f) on an open
+// confirmation says what to do instead of leaving it: before, "5" opened
+// the Credit view and the refund, with its typed note, was gone unseen.
+func TestDigitOnConfirmationKeepsIt(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	ch := refundableCharge(e, "usd")
+	tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+	tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
+	waitFor(t, tm, "Amount (USD)")
+	typeText(tm, "5")
+	for range 3 {
+		press(tm, tea.KeyEnter)
+	}
+	waitFor(t, tm, "Press y to send")
+	typeText(tm, "5")
+	waitFor(t, tm, "A confirmation is open: y sends it, esc leaves it")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlF})
+	typeText(tm, "y")
+	waitFor(t, tm, "Refund") // sent from the confirmation still open
+	deadline := time.Now().Add(10 * time.Second)
+	for e.Reqs.Count("POST /v1/refunds") != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the confirmation was left: y did not send it")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	final(t, tm)
 }

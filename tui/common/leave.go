@@ -10,3 +10,11 @@ type Leaver interface {
 	// the root go back as usual.
 	Leave() (tea.Cmd, bool)
 }
+
+// Holder is a page that must not be left by a jump elsewhere (a view key,
+// : or ctrl+f) while Holding: an open money confirmation, which a stray
+// digit would otherwise throw away unseen. Esc still leaves it (Leaver).
+type Holder interface {
+	// Holding returns why the page holds the operator, "" when it does not.
+	Holding() string
+}
