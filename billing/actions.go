@@ -215,9 +215,15 @@ func (p *Plan) Irreversible() bool {
 }
 
 // ConfirmWord is what the operator types to confirm an irreversible plan
-// ("void", "cancel", "submit"; "" when the plan can be undone).
+// ("void", "cancel", "submit") or one repeating the money of a request that
+// went through recently ("again"); "" when one y may send it.
 func (p *Plan) ConfirmWord() string {
 	if !p.Irreversible() {
+		if p.Repeats != nil {
+			// The same money went through recently: one y must not send it
+			// again (the CLI asks for --again).
+			return "again"
+		}
 		return ""
 	}
 	if s, ok := Spec(p.Action); ok && s.Word != "" {
@@ -234,6 +240,8 @@ func (p *Plan) Finality() string {
 	switch {
 	case p.ConfirmWord() == "":
 		return ""
+	case !p.Irreversible():
+		return "REPEAT: the same request already went through; this sends another."
 	case p.Action == ActionInvoiceUncollect:
 		return "FINAL: the invoice never returns to open (it can still be paid or voided)."
 	}
