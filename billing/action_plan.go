@@ -256,14 +256,23 @@ func (a *Actions) PreparePlanChange(ctx context.Context, op Operator, req PlanCh
 			then += " from " + time.Unix(end, 0).UTC().Format(time.DateOnly)
 		}
 		p.Lines = append(p.Lines, Line{"Then", then})
+	case pv.Currency != "" && pc.proration == "always_invoice":
+		// The prorations are invoiced at once; the preview's next invoice
+		// holds them too, so its total would count them twice: the next
+		// invoice is the new plan's period.
+		then := a.priceWords(pc.newPrice, pc.qty)
+		if end := pv.nextPeriodStart(); end > 0 {
+			then += " on " + time.Unix(end, 0).UTC().Format(time.DateOnly)
+		}
+		p.Lines = append(p.Lines,
+			Line{"Prorations", money.Format(pv.Prorations, pv.Currency)},
+			Line{"Invoiced now", money.Format(pv.Prorations, pv.Currency) + " (the prorations, on an invoice of their own)"},
+			Line{"Next invoice", then})
 	case pv.Currency != "":
 		p.Lines = append(p.Lines,
 			Line{"Prorations", money.Format(pv.Prorations, pv.Currency)},
 			Line{"Next invoice total", money.Format(pv.Total, pv.Currency)},
 			Line{"Next invoice amount due", money.Format(pv.AmountDue, pv.Currency)})
-		if pc.proration == "always_invoice" && pv.Prorations != 0 {
-			p.Lines = append(p.Lines, Line{"Invoiced now", money.Format(pv.Prorations, pv.Currency)})
-		}
 	}
 	p.Lines = append(p.Lines, Line{"Idempotency key", p.Key})
 	return a.finish(p)
