@@ -78,7 +78,8 @@ func CustomerFieldValue(cus map[string]any, field string) string {
 // PrepareCustomerEdit validates an edit of a customer (POST
 // /v1/customers/{id}, https://docs.stripe.com/api/customers/update)
 // against its fresh state: the plan sends only the fields that change,
-// the whole address when any part of it changes, and the internal note as
+// the whole address when any part of it changes (its parts that are set;
+// an empty unchanged part is left out), and the internal note as
 // metadata[paydesk_note]; its Lines show each changed field before → after.
 // Errors: *FieldError on "customer" (deleted), "email" (not one address),
 // any field over Stripe's length, or "fields" when nothing changes.
@@ -153,7 +154,10 @@ func (a *Actions) PrepareCustomerEdit(ctx context.Context, op Operator, req Cust
 				}
 				return stripe.String(v)
 			}
-			return stripe.String(CustomerFieldValue(cus, f))
+			if cur := CustomerFieldValue(cus, f); cur != "" {
+				return stripe.String(cur) // kept as it is: the address is sent whole
+			}
+			return nil // empty and unchanged: nothing to send
 		}
 		params.Address = &stripe.AddressParams{Line1: part("address.line1"), Line2: part("address.line2"),
 			City: part("address.city"), State: part("address.state"), PostalCode: part("address.postal_code"),
