@@ -56,7 +56,7 @@ func (f *discountForm) fields(c *common.Common, fe *billing.FieldError) []huh.Fi
 	return []huh.Field{
 		huh.NewSelect[string]().Key("mode").Title("Discount").Options(opts...).Value(&f.mode).
 			Description(describe(c, "", "mode", fe)),
-		huh.NewInput().Key("code").Title("Promotion code or coupon id").Value(&f.code).Placeholder("SPRING25").
+		huh.NewInput().Key("code").Title("Promotion code or coupon id").Value(&f.code).
 			Description(describe(c, "for applying only; :coupons lists them with their terms", "code", fe)),
 	}
 }

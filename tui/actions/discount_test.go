@@ -71,3 +71,20 @@ func TestGoldenDiscountConfirmation80x24(t *testing.T) {
 	waitState(t, f, "confirm")
 	goldens.RequireEqual(t, stable(final(t, tm)))
 }
+
+// TestDiscountCodeFieldStartsEmpty: the code field shows no example code:
+// its placeholder was SPRING25, a real, active 25%-off code, drawn like a
+// value in a plain terminal.
+func TestDiscountCodeFieldStartsEmpty(t *testing.T) {
+	t.Parallel()
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	f := open(t, e.Session(supportOp), billing.ActionDiscount, activeSubscription(e))
+	tm := runAt(t, f, pagetest.Width, pagetest.Height)
+	focus(t, f, "mode")
+	press(tm, tea.KeyEnter)
+	focus(t, f, "code")
+	waitFor(t, tm, "for applying only")
+	if strings.Contains(f.Screen(), "SPRING25") {
+		t.Fatalf("the code field shows a real code:\n%s", f.Screen())
+	}
+}

@@ -168,7 +168,10 @@ func (f *Flow) doneView() string {
 		rows = append(rows, rs.resultLines(r)...)
 	}
 	b.WriteString(linesTable(f, rows) + "\n")
-	if f.webhook != "" {
+	if f.webhook == "a reload" {
+		// A change the session learnt of by reloading, not one event.
+		b.WriteString("  " + s.Good.Render("Cache updated.") + "\n")
+	} else if f.webhook != "" {
 		b.WriteString("  " + s.Good.Render("Cache updated by the "+safetext.Line(f.webhook)+" webhook.") + "\n")
 	} else if _, none := f.form.(cacheless); r.State == storage.IntentSucceeded && !none {
 		b.WriteString("  " + s.Muted.Render("The cache updates when the webhook arrives.") + "\n")
