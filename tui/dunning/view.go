@@ -178,8 +178,11 @@ func (p *Page) table(rows int) []string {
 	for _, it := range r.Work {
 		owed.Add(it.Currency, it.AmountDue)
 	}
-	out := []string{ansi.Truncate(st.Title.Render(fmt.Sprintf("Worklist · %d in dunning · %s owed", len(r.Work), amounts(owed)))+
-		st.Muted.Render(fmt.Sprintf(" · sort: %s %s", bd.SortKeys[p.sortKey], dir)), max(1, p.width), "…")}
+	// The sort first: a narrow terminal cuts the end. The owed total is
+	// today's, whatever the window the figures above cover.
+	out := []string{ansi.Truncate(st.Title.Render(fmt.Sprintf("Worklist · %d in dunning", len(r.Work)))+
+		st.Muted.Render(fmt.Sprintf(" · sort: %s %s · ", bd.SortKeys[p.sortKey], dir))+
+		st.Title.Render(amounts(owed)+" owed")+st.Muted.Render(" now (any window)"), max(1, p.width), "…")}
 	shown := shownColumns(p.width)
 	var hdr []string
 	for i, c := range columns {
