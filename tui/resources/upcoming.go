@@ -123,7 +123,11 @@ func upcomingTouched(d *Detail, n storage.ApplyResult, reload bool) bool {
 		return false
 	}
 	return (n.Kind == storage.KindSubscription && n.ObjectID == d.id) ||
-		(n.Kind == storage.KindCustomer && d.env.Customer != "" && n.ObjectID == d.env.Customer)
+		(n.Kind == storage.KindCustomer && d.env.Customer != "" && n.ObjectID == d.env.Customer) ||
+		// A customer's page: its next bill follows its subscriptions and
+		// invoices (a subscription canceled now has none).
+		(d.kind == storage.KindCustomer && n.Customer == d.id &&
+			(n.Kind == storage.KindSubscription || n.Kind == storage.KindInvoice))
 }
 
 // upcomingSection writes the "Upcoming invoice" section: Stripe's preview

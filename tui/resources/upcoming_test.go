@@ -230,3 +230,51 @@ func TestUpcomingInvoiceShowsDiscounts(t *testing.T) {
 		t.Fatalf("subtotal %d - discount %d != total %d", inv.Subtotal, inv.TotalDiscountAmounts[0].Amount, inv.Total)
 	}
 }
+
+// TestCustomerNextBillFollowsItsSubscriptions: a customer's page asks
+// Stripe again when one of its subscriptions or invoices changes: after a
+// cancel now it kept "Next bill … on 2026-12-31" until r.
+func TestCustomerNextBillFollowsItsSubscriptions(t *testing.T) {
+	e := actenv.New(t, actenv.Options{NoWebhooks: true})
+	sub := billableSub(e)
+	d := NewCustomer(e.Session(actenv.Admin), sub.Customer)
+	d.SetSize(120, 200)
+	asked := func(cmd tea.Cmd) bool { // runs cmd (or its batch); true when it read the upcoming invoice
+		if cmd == nil {
+			return false
+		}
+		found := false
+		msg := cmd()
+		msgs := []tea.Msg{msg}
+		if b, ok := msg.(tea.BatchMsg); ok {
+			msgs = msgs[:0]
+			for _, c := range b {
+				if c != nil {
+					msgs = append(msgs, c())
+				}
+			}
+		}
+		for _, m := range msgs {
+			if u, ok := m.(upcomingMsg); ok {
+				d.Update(u)
+				found = true
+			}
+		}
+		return found
+	}
+	if !asked(d.Init()) {
+		t.Fatal("the customer page did not ask for its next bill")
+	}
+	for _, kind := range []storage.Kind{storage.KindSubscription, storage.KindInvoice} {
+		n := common.LiveMsg{Change: storage.Change{Result: storage.ApplyResult{EventID: "evt_test", Type: "customer.subscription.deleted",
+			Kind: kind, ObjectID: "x_1", Customer: sub.Customer, Verdict: storage.VerdictApplied}}}
+		if _, cmd := d.Update(n); !asked(cmd) {
+			t.Fatalf("a change of the customer's %s did not ask again", kind)
+		}
+	}
+	other := common.LiveMsg{Change: storage.Change{Result: storage.ApplyResult{EventID: "evt_other", Type: "customer.subscription.updated",
+		Kind: storage.KindSubscription, ObjectID: "sub_other", Customer: "cus_other", Verdict: storage.VerdictApplied}}}
+	if _, cmd := d.Update(other); cmd != nil {
+		t.Fatal("another customer's subscription asked again")
+	}
+}
