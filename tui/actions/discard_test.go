@@ -6,8 +6,10 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/paydesk/paydesk/billing"
+	"github.com/paydesk/paydesk/storage"
 	"github.com/paydesk/paydesk/tui/common"
 	"github.com/paydesk/paydesk/tui/internal/actenv"
 	"github.com/paydesk/paydesk/tui/internal/pagetest"
@@ -78,14 +80,7 @@ func TestEscOnConfirmationSaysNothingSent(t *testing.T) {
 		final(t, tm)
 	})
 	t.Run("refund", func(t *testing.T) {
-		tm := rootWith(t, e, pagetest.Width, pagetest.Height)
-		tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
-		waitFor(t, tm, "Amount (USD)")
-		typeText(tm, "5")
-		for range 3 {
-			press(tm, tea.KeyEnter)
-		}
-		waitFor(t, tm, "Confirm: Refund")
+		tm := refundOnRoot(t, e, ch)
 		tm.Send(keyOf("esc"))
 		waitFor(t, tm, "Nothing was sent to Stripe. Esc again discards")
 		tm.Send(keyOf("esc"))
@@ -130,14 +125,7 @@ func TestEscThenSendKeyOnConfirmationSendsNothing(t *testing.T) {
 	})
 	t.Run("y after esc", func(t *testing.T) {
 		ch := refundableCharge(e, "usd")
-		tm := rootWith(t, e, pagetest.Width, pagetest.Height)
-		tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
-		waitFor(t, tm, "Amount (USD)")
-		typeText(tm, "5")
-		for range 3 {
-			press(tm, tea.KeyEnter)
-		}
-		waitFor(t, tm, "Press y to send")
+		tm := refundOnRoot(t, e, ch)
 		tm.Send(keyOf("esc"))
 		waitFor(t, tm, "Esc again discards what you typed")
 		typeText(tm, "y")
@@ -158,14 +146,7 @@ func TestDigitOnConfirmationKeepsIt(t *testing.T) {
 	t.Parallel()
 	e := actenv.New(t, actenv.Options{NoWebhooks: true})
 	ch := refundableCharge(e, "usd")
-	tm := rootWith(t, e, pagetest.Width, pagetest.Height)
-	tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
-	waitFor(t, tm, "Amount (USD)")
-	typeText(tm, "5")
-	for range 3 {
-		press(tm, tea.KeyEnter)
-	}
-	waitFor(t, tm, "Press y to send")
+	tm := refundOnRoot(t, e, ch)
 	typeText(tm, "5")
 	waitFor(t, tm, "A confirmation is open: y sends it, esc leaves it")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlF})
@@ -179,4 +160,19 @@ func TestDigitOnConfirmationKeepsIt(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	final(t, tm)
+}
+
+// refundOnRoot opens a $5.00 refund of the usd charge ch on the console's
+// root and waits for its confirmation.
+func refundOnRoot(t *testing.T, e *actenv.Env, ch storage.Envelope) *teatest.TestModel {
+	t.Helper()
+	tm := rootWith(t, e, pagetest.Width, pagetest.Height)
+	tm.Send(common.ActionRequestMsg{Action: billing.ActionRefund, Target: ch.ID})
+	waitFor(t, tm, "Amount (USD)")
+	typeText(tm, "5")
+	for range 3 {
+		press(tm, tea.KeyEnter)
+	}
+	waitFor(t, tm, "Confirm: Refund", "Press y to send")
+	return tm
 }
