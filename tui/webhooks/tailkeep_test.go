@@ -36,7 +36,7 @@ func TestTailKeepsTheTopSelection(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	waitFor(t, tm, "filter: none")
 	arrive(t, store, tm.Send, "evt_09", 5)
-	waitFor(t, tm, "12:00:05")
+	waitFor(t, tm, clockOf(at(12, 0, 5)))
 	typeKeys(tm, "o")
 	waitFor(t, tm, "filter: object")
 	final(t, tm)
@@ -55,7 +55,7 @@ func TestReloadKeepsTheSelection(t *testing.T) {
 	waitFor(t, tm, "refetch pending")
 	arrive(t, store, func(tea.Msg) {}, "evt_09", 5) // announced while the page was not told
 	tm.Send(common.RefreshMsg{})
-	waitFor(t, tm, "12:00:05")
+	waitFor(t, tm, clockOf(at(12, 0, 5)))
 	typeKeys(tm, "o")
 	waitFor(t, tm, "filter: object")
 	final(t, tm)
