@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/paydesk/paydesk/billing/money"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/stripe/stripe-go/v76"
 )
 
@@ -32,15 +33,7 @@ func (a *Actions) pendingProrations(ctx context.Context, sub string) (sum int64,
 		}
 		return 0, false, fmt.Errorf("pending prorations of %s: %w", sub, err)
 	}
-	var inv struct {
-		Lines struct {
-			Data []struct {
-				Amount    int64 `json:"amount"`
-				Proration bool  `json:"proration"`
-			} `json:"data"`
-			HasMore bool `json:"has_more"`
-		} `json:"lines"`
-	}
+	var inv stripejson.Invoice
 	if err := json.Unmarshal(raw, &inv); err != nil {
 		return 0, false, fmt.Errorf("pending prorations of %s: decode: %w", sub, err)
 	}

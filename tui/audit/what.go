@@ -12,6 +12,7 @@ import (
 	"github.com/paydesk/paydesk/billing"
 	"github.com/paydesk/paydesk/billing/money"
 	"github.com/paydesk/paydesk/storage"
+	"github.com/paydesk/paydesk/storage/stripejson"
 	"github.com/paydesk/paydesk/tui/common"
 )
 
@@ -182,24 +183,12 @@ func priceName(store *storage.Store, id string) string {
 	if err != nil {
 		return id
 	}
-	var pr struct {
-		Nickname   string `json:"nickname"`
-		Product    any    `json:"product"`
-		UnitAmount *int64 `json:"unit_amount"`
-		Currency   string `json:"currency"`
-		Recurring  *struct {
-			Interval      string `json:"interval"`
-			IntervalCount int64  `json:"interval_count"`
-		} `json:"recurring"`
-	}
+	var pr stripejson.Price // the one typed reading of Stripe's JSON
 	if json.Unmarshal(env.Raw, &pr) != nil {
 		return id
 	}
 	name := pr.Nickname
-	prod, _ := pr.Product.(string)
-	if m, ok := pr.Product.(map[string]any); ok {
-		prod, _ = m["id"].(string)
-	}
+	prod := string(pr.Product)
 	if p, err := store.Get(storage.KindProduct, prod); err == nil && p.Name != "" {
 		name = p.Name
 	}

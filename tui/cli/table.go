@@ -184,9 +184,7 @@ func sanitize(s string) string { return safetext.Cell(s, MaxColumn) }
 // balanceTxnType is a customer balance transaction's type (adjustment,
 // applied_to_invoice, credit_note, ...), "" when unreadable.
 func balanceTxnType(raw []byte) string {
-	var t struct {
-		Type string `json:"type"`
-	}
+	var t stripejson.BalanceTransaction
 	_ = json.Unmarshal(raw, &t)
 	return t.Type // the table passes every cell through safetext
 }
